@@ -1,0 +1,96 @@
+"""The topic catalogue: resolving what people write to one topic id, and suggesting fixes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    name: str
+    area: str
+    aliases: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()  # resolved ids, symmetric, sorted
+    description: str | None = None
+
+
+@dataclass
+class Catalogue:
+    """Topics by id, with case-insensitive lookup by id or alias."""
+
+    topics: dict[str, Topic]
+    _lookup: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self._lookup:
+            self._lookup = build_lookup(self.topics.values())
+
+    def resolve(self, ref: str) -> str | None:
+        """The topic id that ``ref`` names (an id or alias, any case), or ``None``."""
+        return self._lookup.get(normalise(ref))
+
+    def suggest(self, ref: str, limit: int = 3) -> list[str]:
+        """Topic ids closest to an unknown ``ref``, best first."""
+        return closest(ref, self._lookup, limit=limit)
+
+    def __iter__(self) -> Iterator[Topic]:
+        return iter(self.topics.values())
+
+    def __len__(self) -> int:
+        return len(self.topics)
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def build_lookup(topics: Iterable[Topic]) -> dict[str, str]:
+    """Map each normalised id and alias to its topic id; ids win over aliases."""
+    lookup: dict[str, str] = {}
+    topics = list(topics)
+    for topic in topics:
+        for alias in topic.aliases:
+            lookup.setdefault(normalise(alias), topic.id)
+    for topic in topics:
+        lookup[normalise(topic.id)] = topic.id
+    return lookup
+
+
+def closest(
+    ref: str, choices: dict[str, str], *, limit: int = 3, cutoff: float = 60.0
+) -> list[str]:
+    """Fuzzy-match ``ref`` against the keys of ``choices``; return distinct values, best first.
+
+    Uses rapidfuzz's WRatio on normalised text; ties break by the value's name so the
+    answer is deterministic.
+    """
+    if not choices:
+        return []
+    from rapidfuzz import fuzz, process, utils
+
+    query = normalise(ref)
+    hits = process.extract(
+        query,
+        list(choices),
+        scorer=fuzz.WRatio,
+        processor=utils.default_process,
+        limit=None,
+        score_cutoff=cutoff,
+    )
+    best: dict[str, float] = {}
+    for key, score, _ in hits:
+        value = choices[key]
+        if score > best.get(value, -1.0):
+            best[value] = score
+    ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [value for value, _ in ranked[:limit]]
+
+
+def did_you_mean(options: Sequence[str]) -> str:
+    if not options:
+        return ""
+    if len(options) == 1:
+        return f"; did you mean {options[0]}?"
+    return "; did you mean " + ", ".join(options[:-1]) + f" or {options[-1]}?"

@@ -1,0 +1,11 @@
+"""The command line: a thin layer over the library. ``app`` is the typer application.
+
+Each module here registers its commands on :data:`app` when imported.
+"""
+
+from __future__ import annotations
+
+from peermatch.cli import core  # noqa: F401  (registers commands)
+from peermatch.cli.app import app, main
+
+__all__ = ["app", "main"]

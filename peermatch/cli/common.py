@@ -1,0 +1,55 @@
+"""Helpers the commands share: loading from options, resolving system names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from peermatch.catalogue import closest, did_you_mean, normalise
+from peermatch.errors import PeermatchError
+from peermatch.loading import Dataset, load
+from peermatch.weights import DEFAULT_WEIGHTS, Weights, load_weights
+
+
+def load_data(data: Path | None, systems: Path | None, challenges: Path | None) -> Dataset:
+    return load(data, systems=systems, challenges=challenges)
+
+
+def weights_from(path: Path | None) -> Weights:
+    return load_weights(path) if path is not None else DEFAULT_WEIGHTS
+
+
+def resolve_system(data: Dataset, text: str) -> str:
+    """The id of the system ``text`` names: an id or name, exactly, in any case, or fuzzily.
+
+    A fuzzy answer is taken only when it is clear (one strong candidate); otherwise the
+    error lists the closest ones.
+    """
+    if text in data.by_id:
+        return text
+    key = normalise(text)
+    choices: dict[str, str] = {}
+    for p in data.systems:
+        choices.setdefault(normalise(p.id), p.id)
+        choices.setdefault(normalise(p.name), p.id)
+    if key in choices:
+        return choices[key]
+    from rapidfuzz import fuzz, process, utils
+
+    hits = process.extract(
+        key,
+        list(choices),
+        scorer=fuzz.WRatio,
+        processor=utils.default_process,
+        limit=None,
+        score_cutoff=60,
+    )
+    best: dict[str, float] = {}
+    for name, score, _ in hits:
+        sid = choices[name]
+        best[sid] = max(best.get(sid, 0.0), score)
+    ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
+    if ranked and ranked[0][1] >= 90 and (len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= 5):
+        return ranked[0][0]
+    near = [sid for sid, _ in ranked[:3]] or closest(text, choices)
+    hint = did_you_mean(near) or "; see 'peermatch systems' for the ids"
+    raise PeermatchError(f"unknown system '{text}'{hint}")

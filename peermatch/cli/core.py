@@ -1,0 +1,175 @@
+"""The core commands: suggest, explain, systems, challenges, validate."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from peermatch import listings
+from peermatch.cli.app import (
+    ChallengesOpt,
+    DataOpt,
+    Format,
+    FormatOpt,
+    OutputOpt,
+    SystemsOpt,
+    WeightsOpt,
+    app,
+    emit,
+    err,
+)
+from peermatch.cli.common import load_data, resolve_system, weights_from
+from peermatch.findings import Severity
+from peermatch.loading import data_paths
+from peermatch.loading import validate as validate_data
+from peermatch.scoring import explain as explain_pair
+from peermatch.scoring import suggest as suggest_matches
+
+
+@app.command()
+def suggest(
+    system: Annotated[
+        str | None,
+        typer.Option(
+            "--for",
+            help="Only matches where this system (id or name) learns or teaches.",
+            show_default=False,
+        ),
+    ] = None,
+    top: Annotated[
+        int, typer.Option("--top", "-n", min=0, help="Teachers per learner (0 = all).")
+    ] = 3,
+    min_score: Annotated[
+        float, typer.Option("--min-score", min=0, max=100, help="Leave out scores below this.")
+    ] = 0.0,
+    new_only: Annotated[
+        bool, typer.Option("--new-only", help="Leave out existing partners.")
+    ] = False,
+    weights: WeightsOpt = None,
+    data: DataOpt = None,
+    systems: SystemsOpt = None,
+    challenges: ChallengesOpt = None,
+    fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
+) -> None:
+    """Ranked teacher -> learner matches, with the topics and a short reason.
+
+    Example: peermatch suggest --for "West Yorkshire" --top 5 --format csv
+    """
+    dataset = load_data(data, systems, challenges)
+    who = resolve_system(dataset, system) if system else None
+    matches = suggest_matches(
+        dataset,
+        top=top,
+        system=who,
+        min_score=min_score,
+        new_only=new_only,
+        weights=weights_from(weights),
+    )
+    emit(listings.matches_listing(matches), fmt, output)
+
+
+@app.command()
+def explain(
+    teacher: Annotated[str, typer.Argument(help="The teaching system (id or name).")],
+    learner: Annotated[str, typer.Argument(help="The learning system (id or name).")],
+    weights: WeightsOpt = None,
+    data: DataOpt = None,
+    systems: SystemsOpt = None,
+    challenges: ChallengesOpt = None,
+    fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
+) -> None:
+    """The full breakdown of one match: every topic, its evidence, and each factor.
+
+    Example: peermatch explain nenc dorset
+    """
+    dataset = load_data(data, systems, challenges)
+    t, lr = resolve_system(dataset, teacher), resolve_system(dataset, learner)
+    if t == lr:
+        raise typer.BadParameter(
+            "a system cannot teach itself; name two different systems", param_hint="LEARNER"
+        )
+    emit(
+        listings.explain_listing(explain_pair(dataset, t, lr, weights_from(weights)), dataset),
+        fmt,
+        output,
+    )
+
+
+@app.command("systems")
+def list_systems(
+    data: DataOpt = None,
+    systems: SystemsOpt = None,
+    challenges: ChallengesOpt = None,
+    fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
+) -> None:
+    """List the systems loaded, with their strengths and challenges.
+
+    Example: peermatch systems --format csv --output systems.csv
+    """
+    emit(listings.systems_listing(load_data(data, systems, challenges)), fmt, output)
+
+
+@app.command("challenges")
+def list_challenges(
+    data: DataOpt = None,
+    systems: SystemsOpt = None,
+    challenges: ChallengesOpt = None,
+    fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
+) -> None:
+    """List the topic catalogue, with how many systems teach and need each topic.
+
+    Example: peermatch challenges --format markdown
+    """
+    emit(listings.challenges_listing(load_data(data, systems, challenges)), fmt, output)
+
+
+@app.command()
+def validate(
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail (exit 1) on warnings too.")
+    ] = False,
+    data: DataOpt = None,
+    systems: SystemsOpt = None,
+    challenges: ChallengesOpt = None,
+    fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
+) -> None:
+    """Check the data; print every problem with file:line:column. Exit 1 if any error.
+
+    Example: peermatch validate --strict --data profiles/
+    """
+    findings = validate_data(data, systems=systems, challenges=challenges)
+    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
+    warnings = len(findings) - errors
+    failed = errors > 0 or (strict and warnings > 0)
+    if fmt is Format.table:
+        sys_path, cat_path = data_paths(data, systems, challenges)
+        lines = [str(f) for f in findings]
+        if not findings:
+            lines.append(f"OK: {sys_path} and {cat_path} are valid")
+        else:
+            verdict = "FAILED" if failed else "OK"
+            lines.append(
+                f"{verdict}: {errors} error(s), {warnings} warning(s)"
+                + ("" if strict or not warnings else "; --strict fails on warnings")
+            )
+        text = "\n".join(lines) + "\n"
+        if output is not None:
+            from peermatch.output import write_atomic
+
+            write_atomic(output, text)
+        else:
+            typer.echo(text, nl=False)
+    else:
+        listing = listings.findings_listing(findings)
+        listing.extra["valid"] = not failed
+        emit(listing, fmt, output)
+    if failed:
+        if fmt is not Format.table and output is None:
+            err(f"{errors} error(s), {warnings} warning(s)")
+        raise typer.Exit(1)

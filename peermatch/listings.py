@@ -1,0 +1,180 @@
+"""What each listing command shows, as :class:`~peermatch.output.Listing` rows.
+
+These are library functions so that the CLI's JSON is exactly the library's result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from peermatch.findings import Finding, Severity
+from peermatch.loading import LEVEL_NAMES, PRIORITY_NAMES, Dataset
+from peermatch.output import Listing
+from peermatch.scoring import MATCH_COLUMNS, Breakdown, Match
+
+
+def matches_listing(matches: Sequence[Match], title: str = "") -> Listing:
+    return Listing(
+        key="matches",
+        rows=[m.as_row() for m in matches],
+        columns=MATCH_COLUMNS,
+        title=title,
+        table_hidden=("related_topics", "partner"),
+    )
+
+
+def systems_listing(data: Dataset) -> Listing:
+    rows = [
+        {
+            "id": p.id,
+            "name": p.name,
+            "kind": p.kind,
+            "country": p.country,
+            "population": p.population,
+            "tags": list(p.tags),
+            "strengths": list(p.strengths),
+            "challenges": list(p.needs),
+            "partners": sorted(p.partners),
+        }
+        for p in data.systems
+    ]
+    return Listing(
+        key="systems",
+        rows=rows,
+        columns=(
+            "id",
+            "name",
+            "kind",
+            "country",
+            "population",
+            "tags",
+            "strengths",
+            "challenges",
+            "partners",
+        ),
+        table_hidden=("tags", "partners", "population"),
+    )
+
+
+def challenges_listing(data: Dataset) -> Listing:
+    teachers: dict[str, int] = {}
+    learners: dict[str, int] = {}
+    for p in data.systems:
+        for t in p.strengths:
+            teachers[t] = teachers.get(t, 0) + 1
+        for t in p.needs:
+            learners[t] = learners.get(t, 0) + 1
+    rows = [
+        {
+            "id": t.id,
+            "name": t.name,
+            "area": t.area,
+            "aliases": list(t.aliases),
+            "related": list(t.related),
+            "teachers": teachers.get(t.id, 0),
+            "learners": learners.get(t.id, 0),
+            "description": t.description,
+        }
+        for t in sorted(data.catalogue.topics.values(), key=lambda t: (t.area, t.id))
+    ]
+    return Listing(
+        key="challenges",
+        rows=rows,
+        columns=("id", "name", "area", "aliases", "related", "teachers", "learners", "description"),
+        table_hidden=("aliases", "related", "description"),
+    )
+
+
+def findings_listing(findings: Sequence[Finding]) -> Listing:
+    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
+    return Listing(
+        key="findings",
+        rows=[f.as_row() for f in findings],
+        columns=("severity", "code", "file", "line", "column", "path", "message"),
+        extra={"errors": errors, "warnings": len(findings) - errors},
+    )
+
+
+EXPLAIN_COLUMNS = (
+    "topic",
+    "priority",
+    "points",
+    "met_by",
+    "level",
+    "related",
+    "credit",
+    "evidence",
+    "source",
+)
+
+
+def explain_listing(b: Breakdown, data: Dataset) -> Listing:
+    rows = [
+        {
+            "topic": c.need,
+            "priority": PRIORITY_NAMES[c.priority],
+            "points": c.points,
+            "met_by": c.via,
+            "level": LEVEL_NAMES[c.level] if c.level else None,
+            "related": c.related,
+            "credit": c.credit,
+            "evidence": c.evidence,
+            "source": c.source,
+        }
+        for c in sorted(b.topics, key=lambda c: (-c.credit, c.need))
+    ]
+    ctx = b.context
+    match = {
+        "teacher": b.teacher,
+        "learner": b.learner,
+        "score": b.score,
+        "points": b.points,
+        "earned": b.earned,
+        "base": b.base,
+        "context_factor": ctx.factor,
+        "partner_factor": b.partner_factor,
+        "two_way": b.two_way,
+        "partner": b.partner,
+        "excluded": b.excluded,
+    }
+    context = {
+        "kind": ctx.kind,
+        "country": ctx.country,
+        "size": ctx.size,
+        "tags": ctx.tags,
+        "similarity": ctx.similarity,
+        "factor": ctx.factor,
+    }
+    return Listing(
+        key="topics",
+        rows=rows,
+        columns=EXPLAIN_COLUMNS,
+        extra={"match": match, "context": context},
+        title=f"{data.system(b.teacher).name} -> {data.system(b.learner).name}",
+        footer=explain_summary(b),
+        table_hidden=("source",),
+    )
+
+
+def explain_summary(b: Breakdown) -> str:
+    ctx = b.context
+    lines = [
+        f"score = 100 x earned / points x context x partner"
+        f" = 100 x {b.earned:g} / {b.points:g} x {ctx.factor:.4f} x {b.partner_factor:g}"
+        f" = {b.score:.1f}",
+        f"context: kind {ctx.kind:g}, country {ctx.country:g}, size {ctx.size:.2f}, "
+        f"tags {ctx.tags:.2f} -> similarity {ctx.similarity:.3f} -> factor {ctx.factor:.4f}",
+        f"two-way: {'yes, the learner can teach the teacher too' if b.two_way else 'no'}; "
+        f"existing partner: {'yes' if b.partner else 'no'}",
+    ]
+    if b.excluded:
+        lines.append(
+            "excluded: one of the two lists the other under 'exclude'; "
+            "suggest and plan never pair them"
+        )
+    if b.score == 0:
+        lines.append(
+            "no overlap: the teacher has no strength on any of the learner's needs "
+            "or a related topic"
+        )
+    return "\n".join(lines)

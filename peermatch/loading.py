@@ -1,0 +1,583 @@
+"""From two YAML files to a checked :class:`Dataset`, collecting every problem first.
+
+Order of work: read and parse each file (:mod:`peermatch.yamlio`), check its shape with the
+pydantic models (:mod:`peermatch.models`), then the checks that span both files (unique ids,
+references, partners). Every problem becomes a :class:`~peermatch.findings.Finding` with
+file, line and column; :func:`load` raises one :class:`~peermatch.errors.DataError` with all
+of them, :func:`validate` returns them (warnings too).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from peermatch import models
+from peermatch.catalogue import Catalogue, Topic, build_lookup, closest, did_you_mean, normalise
+from peermatch.errors import DataError
+from peermatch.findings import Finding, Severity, format_path
+from peermatch.yamlio import Path_, Positions, parse_yaml, read_text
+
+SYSTEMS_FILE = "systems.yaml"
+CHALLENGES_FILE = "challenges.yaml"
+LEVEL_NAMES = {1: "emerging", 2: "established", 3: "exemplar"}
+PRIORITY_NAMES = {1: "low", 2: "medium", 3: "high"}
+
+
+@dataclass(frozen=True)
+class StrengthEntry:
+    topic: str
+    level: int
+    evidence: str
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class NeedEntry:
+    topic: str
+    priority: int
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One system with its references resolved to catalogue ids."""
+
+    id: str
+    name: str
+    kind: str
+    country: str | None
+    population: int | None
+    tags: tuple[str, ...]
+    teach_capacity: int | None
+    learn_capacity: int | None
+    partners: frozenset[str]
+    exclude: frozenset[str]
+    strengths: dict[str, StrengthEntry]  # topic id -> entry, in file order
+    needs: dict[str, NeedEntry]  # topic id -> entry, in file order
+
+
+@dataclass
+class Dataset:
+    """Everything loaded: profiles sorted by id, the catalogue, and any warnings."""
+
+    systems: list[Profile]
+    catalogue: Catalogue
+    systems_file: str = ""
+    challenges_file: str = ""
+    warnings: list[Finding] = field(default_factory=list)
+    by_id: dict[str, Profile] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.by_id:
+            self.by_id = {p.id: p for p in self.systems}
+
+    def system(self, system_id: str) -> Profile:
+        return self.by_id[system_id]
+
+
+# --------------------------------------------------------------------------- locating files
+
+
+def shipped_data_dir() -> Path:
+    """The data that ships with peermatch: inside the wheel, or ``data/`` in a checkout."""
+    packaged = Path(str(resources.files("peermatch") / "data"))
+    if (packaged / SYSTEMS_FILE).is_file():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "data"
+
+
+def data_paths(
+    data: str | Path | None = None,
+    systems: str | Path | None = None,
+    challenges: str | Path | None = None,
+) -> tuple[Path, Path]:
+    """Which two files to read: explicit files win over ``data``, which wins over the shipped."""
+    folder = Path(data) if data is not None else shipped_data_dir()
+    if data is not None and not folder.is_dir():
+        from peermatch.errors import PeermatchError
+
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise PeermatchError(
+            f"{folder}: {what}; --data needs a folder with {SYSTEMS_FILE} and {CHALLENGES_FILE}"
+        )
+    return (
+        Path(systems) if systems is not None else folder / SYSTEMS_FILE,
+        Path(challenges) if challenges is not None else folder / CHALLENGES_FILE,
+    )
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def load(
+    data: str | Path | None = None,
+    *,
+    systems: str | Path | None = None,
+    challenges: str | Path | None = None,
+) -> Dataset:
+    """Load and check the data; raise :class:`DataError` listing every error."""
+    dataset, findings = _load(data, systems, challenges)
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    if errors or dataset is None:
+        raise DataError(errors)
+    return dataset
+
+
+def validate(
+    data: str | Path | None = None,
+    *,
+    systems: str | Path | None = None,
+    challenges: str | Path | None = None,
+) -> list[Finding]:
+    """Every error and warning in the data, in file order (errors and warnings mixed)."""
+    _, findings = _load(data, systems, challenges)
+    return sorted(findings, key=lambda f: (f.file, f.line, f.column, f.code, f.message))
+
+
+def _load(
+    data: str | Path | None, systems: str | Path | None, challenges: str | Path | None
+) -> tuple[Dataset | None, list[Finding]]:
+    systems_path, challenges_path = data_paths(data, systems, challenges)
+    findings: list[Finding] = []
+    cat_doc = _read(challenges_path, models.ChallengesFile, "challenges", findings)
+    sys_doc = _read(systems_path, models.SystemsFile, "systems", findings)
+    if cat_doc is None or sys_doc is None:
+        # Shape errors in one file make cross-file checks unreliable; report what we have.
+        return None, findings
+    checker = _Checker(cat_doc, sys_doc)
+    dataset = checker.run()
+    findings.extend(checker.findings)
+    dataset.warnings = [f for f in checker.findings if f.severity is Severity.WARNING]
+    return dataset, findings
+
+
+# --------------------------------------------------------------------------- reading one file
+
+
+@dataclass
+class _Doc:
+    display: str
+    model: Any
+    positions: Positions
+
+    def at(
+        self, path: Path_, code: str, message: str, severity: Severity = Severity.ERROR
+    ) -> Finding:
+        line, col = locate(self.positions, path)
+        return Finding(self.display, line, col, format_path(path), code, message, severity)
+
+
+def locate(positions: Positions, path: Path_) -> tuple[int, int]:
+    """The position of ``path``, or of its nearest ancestor that has one."""
+    for end in range(len(path), -1, -1):
+        pos = positions.get(path[:end])
+        if pos is not None:
+            return pos
+    return (1, 1)
+
+
+def _read(path: Path, model: type[BaseModel], key: str, findings: list[Finding]) -> _Doc | None:
+    display = str(path)
+    try:
+        text = read_text(path, display)
+        raw, positions = parse_yaml(text, display)
+    except DataError as exc:
+        findings.extend(exc.findings)
+        return None
+    if raw is None:
+        findings.append(
+            Finding(
+                display,
+                1,
+                1,
+                "",
+                "empty",
+                f"the file has no data; expected a mapping with a '{key}:' list",
+            )
+        )
+        return None
+    if not isinstance(raw, dict):
+        line, col = positions.get((), (1, 1))
+        findings.append(
+            Finding(
+                display,
+                line,
+                col,
+                "",
+                "top-level",
+                f"expected a mapping with a '{key}:' list at the top, not {_a(raw)}",
+            )
+        )
+        return None
+    if key not in raw:
+        other = "challenges" if key == "systems" else "systems"
+        hint = (
+            f"; this looks like the {other} file: are --systems and --challenges swapped?"
+            if other in raw
+            else ""
+        )
+        findings.append(
+            Finding(display, 1, 1, "", "missing-key", f"expected a top-level '{key}:' list{hint}")
+        )
+        return None
+    try:
+        validated = model.model_validate(raw)
+    except ValidationError as exc:
+        doc = _Doc(display, None, positions)
+        findings.extend(_translate(doc, exc, raw))
+        return None
+    return _Doc(display, validated, positions)
+
+
+_FIELD_HINTS = {
+    "level": "must be 1, 2 or 3 (1 emerging, 2 established, 3 exemplar)",
+    "priority": "must be 1, 2 or 3 (1 low, 2 medium, 3 high)",
+    "id": "must be a slug: lowercase letters, digits and single hyphens, e.g. 'north-east'",
+    "area": "must be a slug: lowercase letters, digits and single hyphens, e.g. 'mental-health'",
+    "kind": "must be one of: " + ", ".join(models.KINDS),
+    "teach": "must be a whole number from 0 to 1000",
+    "learn": "must be a whole number from 0 to 1000",
+    "population": "must be a whole number of people, e.g. 250000 (no commas or quotes)",
+}
+
+
+def _translate(doc: _Doc, exc: ValidationError, raw: Any) -> Iterator[Finding]:
+    """Turn pydantic's errors into findings with positions and plain-English messages."""
+    for err in exc.errors(include_url=False):
+        loc: Path_ = tuple(err["loc"])
+        kind = err["type"]
+        given = err.get("input")
+        name = next((p for p in reversed(loc) if isinstance(p, str)), "")
+        if kind == "extra_forbidden":
+            parent = _model_at(doc, loc[:-1], raw)
+            allowed = sorted(parent.model_fields) if parent else []
+            near = closest(str(loc[-1]), {a: a for a in allowed}, limit=1)
+            hint = did_you_mean(near) or (f"; allowed: {', '.join(allowed)}" if allowed else "")
+            yield doc.at(loc, "unknown-field", f"unknown field '{loc[-1]}'{hint}")
+        elif kind == "missing":
+            yield doc.at(loc[:-1], "missing-field", f"required field '{loc[-1]}' is missing")
+        elif name in _FIELD_HINTS and kind not in ("list_type", "dict_type", "model_type"):
+            yield doc.at(loc, "invalid-value", f"{_FIELD_HINTS[name]}; got {_shown(given)}")
+        elif name in ("tags",) or (len(loc) >= 2 and loc[-2] == "tags"):
+            yield doc.at(
+                loc,
+                "invalid-value",
+                f"tags must be slugs (lowercase letters, digits, hyphens); got {_shown(given)}",
+            )
+        elif kind in ("list_type",):
+            yield doc.at(loc, "wrong-type", f"must be a list, got {_a(given)}")
+        elif kind in ("dict_type", "model_type", "model_attributes_type"):
+            yield doc.at(loc, "wrong-type", f"must be a mapping (key: value), got {_a(given)}")
+        elif kind in ("string_type",):
+            yield doc.at(loc, "wrong-type", f"must be text, got {_a(given)}; quote it if needed")
+        elif kind in ("string_too_short",):
+            yield doc.at(loc, "invalid-value", "must not be empty")
+        elif kind in ("string_too_long",):
+            yield doc.at(loc, "invalid-value", "is too long")
+        else:
+            yield doc.at(loc, "invalid-value", f"{err['msg'].rstrip('.')}; got {_shown(given)}")
+
+
+def _model_at(doc: _Doc, loc: Path_, raw: Any) -> type[BaseModel] | None:
+    """Which model describes the mapping at ``loc`` (for listing allowed fields)."""
+    names = [p for p in loc if isinstance(p, str)]
+    table: dict[tuple[str, ...], type[BaseModel]] = {
+        (): models.SystemsFile if "systems" in raw else models.ChallengesFile,
+        ("systems",): models.System,
+        ("challenges",): models.Challenge
+        if "challenges" in raw and "systems" not in raw
+        else models.ChallengesFile,
+        ("systems", "strengths"): models.Strength,
+        ("systems", "challenges"): models.Need,
+        ("systems", "capacity"): models.Capacity,
+    }
+    return table.get(tuple(names))
+
+
+def _a(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"true/false ({str(value).lower()})"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    if isinstance(value, str):
+        return f"text ({_shown(value)})"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _shown(value: Any, limit: int = 40) -> str:
+    """A short, safe rendering of a user value for a message (never the whole thing)."""
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    text = (
+        repr(value)
+        if isinstance(value, str)
+        else str(value).lower()
+        if isinstance(value, bool)
+        else str(value)
+    )
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+# --------------------------------------------------------------------------- cross-file checks
+
+_DIGIT = re.compile(r"\d")
+
+
+class _Checker:
+    """The checks that need both files: ids, references, partners; plus warnings."""
+
+    def __init__(self, cat: _Doc, sys: _Doc) -> None:
+        self.cat = cat
+        self.sys = sys
+        self.findings: list[Finding] = []
+
+    def error(self, doc: _Doc, path: Path_, code: str, message: str) -> None:
+        self.findings.append(doc.at(path, code, message))
+
+    def warn(self, doc: _Doc, path: Path_, code: str, message: str) -> None:
+        self.findings.append(doc.at(path, code, message, Severity.WARNING))
+
+    def run(self) -> Dataset:
+        catalogue = self._catalogue()
+        profiles = self._systems(catalogue)
+        self._usage_warnings(catalogue, profiles)
+        return Dataset(
+            systems=sorted(profiles, key=lambda p: p.id),
+            catalogue=catalogue,
+            systems_file=self.sys.display,
+            challenges_file=self.cat.display,
+        )
+
+    # -- catalogue
+
+    def _catalogue(self) -> Catalogue:
+        entries: list[models.Challenge] = self.cat.model.challenges
+        first_line: dict[str, int] = {}
+        topics: dict[str, Topic] = {}
+        for i, ch in enumerate(entries):
+            path: Path_ = ("challenges", i, "id")
+            if ch.id in first_line:
+                self.error(
+                    self.cat,
+                    path,
+                    "duplicate-id",
+                    f"duplicate topic id '{ch.id}' (first at line {first_line[ch.id]}); "
+                    "ids must be unique",
+                )
+                continue
+            first_line[ch.id] = locate(self.cat.positions, path)[0]
+            topics[ch.id] = Topic(ch.id, ch.name, ch.area, tuple(ch.aliases), (), ch.description)
+        lookup = build_lookup(topics.values())
+        # alias clashes: an alias naming another topic's id or alias is ambiguous
+        owner: dict[str, str] = {normalise(t.id): t.id for t in topics.values()}
+        for i, ch in enumerate(entries):
+            if topics.get(ch.id) is None or topics[ch.id].aliases != tuple(ch.aliases):
+                continue
+            for j, alias in enumerate(ch.aliases):
+                key = normalise(alias)
+                other = owner.get(key)
+                if other is not None and other != ch.id:
+                    self.warn(
+                        self.cat,
+                        ("challenges", i, "aliases", j),
+                        "alias-clash",
+                        f"alias '{alias}' is also "
+                        f"{'the id' if key == normalise(other) else 'an alias'} of "
+                        f"'{other}'; references to it resolve to '{lookup[key]}'",
+                    )
+                else:
+                    owner.setdefault(key, ch.id)
+        related: dict[str, set[str]] = {t: set() for t in topics}
+        for i, ch in enumerate(entries):
+            if ch.id not in topics:
+                continue
+            for j, ref in enumerate(ch.related):
+                path = ("challenges", i, "related", j)
+                target = lookup.get(normalise(ref))
+                if target is None:
+                    near = closest(ref, lookup)
+                    self.error(
+                        self.cat,
+                        path,
+                        "unknown-topic",
+                        f"unknown related topic '{ref}'{did_you_mean(near)}",
+                    )
+                elif target == ch.id:
+                    self.error(
+                        self.cat,
+                        path,
+                        "self-reference",
+                        f"topic '{ch.id}' cannot be related to itself",
+                    )
+                else:
+                    related[ch.id].add(target)
+                    related[target].add(ch.id)
+        for tid, topic in topics.items():
+            topics[tid] = Topic(
+                topic.id,
+                topic.name,
+                topic.area,
+                topic.aliases,
+                tuple(sorted(related[tid])),
+                topic.description,
+            )
+        return Catalogue(topics, lookup)
+
+    # -- systems
+
+    def _systems(self, catalogue: Catalogue) -> list[Profile]:
+        entries: list[models.System] = self.sys.model.systems
+        first_line: dict[str, int] = {}
+        names: dict[str, str] = {}
+        kept: list[tuple[int, models.System]] = []
+        for i, s in enumerate(entries):
+            path: Path_ = ("systems", i, "id")
+            if s.id in first_line:
+                self.error(
+                    self.sys,
+                    path,
+                    "duplicate-id",
+                    f"duplicate system id '{s.id}' (first at line {first_line[s.id]}); "
+                    "ids must be unique",
+                )
+                continue
+            first_line[s.id] = locate(self.sys.positions, path)[0]
+            names[s.id] = s.id
+            kept.append((i, s))
+        profiles = []
+        for i, s in kept:
+            strengths = self._entries(i, "strengths", s.strengths, catalogue)
+            needs = self._entries(i, "challenges", s.challenges, catalogue)
+            partners = self._system_refs(i, s, "partners", names)
+            exclude = self._system_refs(i, s, "exclude", names)
+            profiles.append(
+                Profile(
+                    id=s.id,
+                    name=s.name,
+                    kind=s.kind,
+                    country=s.country,
+                    population=s.population,
+                    tags=tuple(s.tags),
+                    teach_capacity=s.capacity.teach,
+                    learn_capacity=s.capacity.learn,
+                    partners=frozenset(partners),
+                    exclude=frozenset(exclude),
+                    strengths={
+                        t: StrengthEntry(t, e.level, e.evidence, e.source)
+                        for t, e in strengths.items()
+                    },
+                    needs={t: NeedEntry(t, e.priority, e.note) for t, e in needs.items()},
+                )
+            )
+        return profiles
+
+    def _entries(self, i: int, key: str, items: list[Any], catalogue: Catalogue) -> dict[str, Any]:
+        seen: dict[str, int] = {}
+        out: dict[str, Any] = {}
+        for j, item in enumerate(items):
+            path: Path_ = ("systems", i, key, j, "challenge")
+            topic = catalogue.resolve(item.challenge)
+            if topic is None:
+                near = catalogue.suggest(item.challenge)
+                fix = did_you_mean(near) or "; see 'peermatch challenges' for the topic ids"
+                self.error(
+                    self.sys, path, "unknown-topic", f"unknown topic '{item.challenge}'{fix}"
+                )
+                continue
+            if topic in seen:
+                self.error(
+                    self.sys,
+                    path,
+                    "duplicate-topic",
+                    f"topic '{topic}' is listed twice in {key} (first at line "
+                    f"{seen[topic]}); merge the two entries",
+                )
+                continue
+            seen[topic] = locate(self.sys.positions, path)[0]
+            out[topic] = item
+        return out
+
+    def _system_refs(self, i: int, s: models.System, key: str, names: dict[str, str]) -> set[str]:
+        out: set[str] = set()
+        for j, ref in enumerate(getattr(s, key)):
+            path: Path_ = ("systems", i, key, j)
+            if ref == s.id:
+                self.error(
+                    self.sys, path, "self-reference", f"system '{s.id}' cannot list itself in {key}"
+                )
+            elif ref not in names:
+                near = closest(ref, names)
+                fix = did_you_mean(near) or "; it must be the id of a system in this file"
+                self.error(self.sys, path, "unknown-system", f"unknown system '{ref}'{fix}")
+            elif ref in out:
+                self.error(
+                    self.sys, path, "duplicate-reference", f"'{ref}' is listed twice in {key}"
+                )
+            else:
+                out.add(ref)
+        return out
+
+    # -- warnings (validate --strict turns these into a failure)
+
+    def _usage_warnings(self, catalogue: Catalogue, profiles: list[Profile]) -> None:
+        index = {s.id: i for i, s in enumerate(self.sys.model.systems)}
+        by_id = {p.id: p for p in profiles}
+        used: set[str] = set()
+        for p in profiles:
+            i = index[p.id]
+            used.update(p.strengths, p.needs)
+            if not p.strengths:
+                self.warn(
+                    self.sys,
+                    ("systems", i, "id"),
+                    "no-strengths",
+                    f"system '{p.id}' has no strengths, so it can teach no one",
+                )
+            if not p.needs:
+                self.warn(
+                    self.sys,
+                    ("systems", i, "id"),
+                    "no-challenges",
+                    f"system '{p.id}' has no challenges, so it can learn from no one",
+                )
+            model_strengths = self.sys.model.systems[i].strengths
+            for j, st in enumerate(model_strengths):
+                if st.level == 3 and not _DIGIT.search(st.evidence):
+                    self.warn(
+                        self.sys,
+                        ("systems", i, "strengths", j, "evidence"),
+                        "exemplar-without-figure",
+                        "a level-3 (exemplar) strength should give its measured result; "
+                        "the evidence has no figure",
+                    )
+            for j, ref in enumerate(self.sys.model.systems[i].partners):
+                other = by_id.get(ref)
+                if other is not None and other.id != p.id and p.id not in other.partners:
+                    self.warn(
+                        self.sys,
+                        ("systems", i, "partners", j),
+                        "one-sided-partner",
+                        f"'{ref}' does not list '{p.id}' as a partner; add it on both sides",
+                    )
+        cat_index = {ch.id: i for i, ch in enumerate(self.cat.model.challenges)}
+        for topic in catalogue.topics:
+            if topic not in used:
+                self.warn(
+                    self.cat,
+                    ("challenges", cat_index[topic], "id"),
+                    "unused-topic",
+                    f"no system lists topic '{topic}' as a strength or challenge",
+                )

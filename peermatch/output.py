@@ -1,0 +1,236 @@
+"""Rows out: one listing renders as a table, CSV, JSON or Markdown, written atomically.
+
+A :class:`Listing` is what every listing command produces: named rows plus whatever else
+the command reports. Renderers never see a command; commands never format text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import IO, Any
+
+from peermatch.errors import PeermatchError
+
+FORMAT_VERSION = 1
+
+
+class Format(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    markdown = "markdown"
+
+
+@dataclass
+class Listing:
+    """Rows under a JSON key, the columns to show (in order), and extra top-level fields."""
+
+    key: str
+    rows: list[dict[str, Any]]
+    columns: Sequence[str]
+    extra: dict[str, Any] = field(default_factory=dict)
+    title: str = ""
+    #: text printed after a table (e.g. a plan's summary); machine formats use ``extra``
+    footer: str = ""
+    #: columns hidden from the terminal table (still in CSV/JSON/Markdown)
+    table_hidden: Sequence[str] = ()
+
+
+# --------------------------------------------------------------------------- cell text
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """Make a CSV cell safe to open in a spreadsheet (OWASP CSV injection advice)."""
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def cell(value: Any) -> str:
+    """Plain text of a value: lists joined by '; ', booleans yes/no, scores to one decimal."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    if isinstance(value, (list, tuple)):
+        return "; ".join(cell(v) for v in value)
+    return str(value)
+
+
+def _md_cell(value: Any) -> str:
+    text = cell(value)
+    text = text.replace("\\", "\\\\").replace("|", "\\|")
+    return " ".join(text.split())  # newlines and runs of blanks become one space
+
+
+# --------------------------------------------------------------------------- renderers
+
+
+def render_csv(listing: Listing) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(listing.columns)
+    for row in listing.rows:
+        writer.writerow([neutralise(cell(row.get(c))) for c in listing.columns])
+    return buf.getvalue()
+
+
+def render_json(listing: Listing) -> str:
+    doc: dict[str, Any] = {"version": FORMAT_VERSION, listing.key: listing.rows}
+    doc.update(listing.extra)
+    try:
+        return json.dumps(_finite(doc), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    except ValueError as exc:  # pragma: no cover - _finite removes every NaN
+        raise PeermatchError(f"cannot write JSON: {exc}") from None
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
+def render_markdown(listing: Listing) -> str:
+    lines = [
+        "| " + " | ".join(_md_cell(c) for c in listing.columns) + " |",
+        "|"
+        + "|".join(" ---: " if _numeric(listing, c) else " --- " for c in listing.columns)
+        + "|",
+    ]
+    for row in listing.rows:
+        lines.append("| " + " | ".join(_md_cell(row.get(c)) for c in listing.columns) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _numeric(listing: Listing, column: str) -> bool:
+    values = [r.get(column) for r in listing.rows if r.get(column) is not None]
+    return bool(values) and all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) for v in values
+    )
+
+
+def render_plain(listing: Listing) -> str:
+    """A fixed-width text table for pipes and files: no colour, no box drawing."""
+    columns = [c for c in listing.columns if c not in listing.table_hidden]
+    grid = [[c.replace("_", " ") for c in columns]]
+    grid += [[" ".join(cell(r.get(c)).split()) for c in columns] for r in listing.rows]
+    widths = [max(len(row[i]) for row in grid) for i in range(len(columns))]
+    numeric = [_numeric(listing, c) for c in columns]
+    out = []
+    if listing.title:
+        out.append(listing.title)
+    for row in grid:
+        parts = [
+            v.rjust(w) if num else v.ljust(w)
+            for v, w, num in zip(row, widths, numeric, strict=True)
+        ]
+        out.append("  ".join(parts).rstrip())
+    if not listing.rows:
+        out.append("(none)")
+    if listing.footer:
+        out.append("")
+        out.append(listing.footer)
+    return "\n".join(out) + "\n"
+
+
+def render_rich(listing: Listing, stream: IO[str]) -> None:
+    """A rich table, for a terminal."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(file=stream, no_color=bool(os.environ.get("NO_COLOR")), highlight=False)
+    columns = [c for c in listing.columns if c not in listing.table_hidden]
+    table = Table(title=listing.title or None, header_style="bold", title_justify="left")
+    for c in columns:
+        table.add_column(
+            c.replace("_", " "),
+            justify="right" if _numeric(listing, c) else "left",
+            overflow="fold",
+        )
+    for r in listing.rows:
+        table.add_row(*[cell(r.get(c)) for c in columns])
+    console.print(table)
+    if not listing.rows:
+        console.print("(none)")
+    if listing.footer:
+        console.print(listing.footer, markup=False)
+
+
+RENDERERS: dict[Format, Callable[[Listing], str]] = {
+    Format.table: render_plain,
+    Format.csv: render_csv,
+    Format.json: render_json,
+    Format.markdown: render_markdown,
+}
+
+
+def render(listing: Listing, fmt: Format) -> str:
+    return RENDERERS[fmt](listing)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` all at once: a failed write leaves no file and the old one intact.
+
+    The file gets ordinary permissions (0666 less the umask), like any file the user makes.
+    """
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path()
+    if path.is_dir():
+        raise PeermatchError(f"{path}: is a folder; give a file name for --output")
+    if not folder.is_dir():
+        raise PeermatchError(f"{path}: the folder {folder} does not exist; create it first")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise PeermatchError(
+            f"{path}: cannot write here: {exc.strerror or exc}; choose another --output"
+        ) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        Path(tmp).chmod(0o666 & ~umask)
+        Path(tmp).replace(path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise PeermatchError(f"{path}: cannot write the file: {exc.strerror or exc}") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def emit(listing: Listing, fmt: Format, output: Path | None = None) -> None:
+    """Print to stdout (a rich table on a terminal) or write ``output`` atomically."""
+    if output is not None:
+        write_atomic(output, render(listing, fmt))
+        return
+    stream = sys.stdout
+    if fmt is Format.table and stream.isatty():
+        render_rich(listing, stream)
+        return
+    stream.write(render(listing, fmt))
+    stream.flush()

@@ -1,0 +1,132 @@
+"""Every number the score uses, in one place, overridable with ``--weights FILE``.
+
+A weights file is YAML with any subset of these keys (shown with their defaults)::
+
+    priority: {low: 1, medium: 2, high: 3}          # points a need is worth
+    level_shortfall: {emerging: 0.5, established: 0.25, exemplar: 0}
+    related_factor: 0.5      # share of the points a related (near) topic earns
+    context_weight: 0.1      # how far context similarity can lower a score (0 = ignore)
+    context: {kind: 1, country: 1, size: 1, tags: 1}   # the parts of context similarity
+    partner_factor: 1.0      # multiply existing partners' scores (1 = no penalty)
+
+The defaults are binary fractions, so the sums in a score are exact in floating point and
+any evaluation order (the reference loop or the vectorised path) gives the same bits.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from peermatch.errors import DataError
+from peermatch.findings import Finding
+
+Positive = Annotated[float, Field(gt=0, le=1000, allow_inf_nan=False)]
+NonNegative = Annotated[float, Field(ge=0, le=1000, allow_inf_nan=False)]
+Fraction = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class PriorityWeights(_Part):
+    low: Positive = 1.0
+    medium: Positive = 2.0
+    high: Positive = 3.0
+
+    @model_validator(mode="after")
+    def _increasing(self) -> PriorityWeights:
+        if not self.low <= self.medium <= self.high:
+            raise ValueError("priority weights must not decrease: low <= medium <= high")
+        return self
+
+    def of(self, priority: int) -> float:
+        return (self.low, self.medium, self.high)[priority - 1]
+
+
+class LevelShortfall(_Part):
+    emerging: NonNegative = 0.5
+    established: NonNegative = 0.25
+    exemplar: NonNegative = 0.0
+
+    @model_validator(mode="after")
+    def _decreasing(self) -> LevelShortfall:
+        if not self.emerging >= self.established >= self.exemplar:
+            raise ValueError(
+                "level shortfalls must not grow with level: emerging >= established >= exemplar"
+            )
+        return self
+
+    def of(self, level: int) -> float:
+        return (self.emerging, self.established, self.exemplar)[level - 1]
+
+
+class ContextWeights(_Part):
+    kind: NonNegative = 1.0
+    country: NonNegative = 1.0
+    size: NonNegative = 1.0
+    tags: NonNegative = 1.0
+
+
+class Weights(_Part):
+    """The scoring weights. See the README's "How a match is scored"."""
+
+    priority: PriorityWeights = PriorityWeights()
+    level_shortfall: LevelShortfall = LevelShortfall()
+    related_factor: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)] = 0.5
+    context_weight: Annotated[float, Field(ge=0, lt=1, allow_inf_nan=False)] = 0.1
+    context: ContextWeights = ContextWeights()
+    partner_factor: Fraction = 1.0
+
+    @model_validator(mode="after")
+    def _credit_positive(self) -> Weights:
+        if self.level_shortfall.emerging >= self.priority.low:
+            raise ValueError(
+                "level_shortfall.emerging must be below priority.low, "
+                "or an emerging strength would earn nothing"
+            )
+        return self
+
+
+DEFAULT_WEIGHTS = Weights()
+
+
+def load_weights(path: str | Path) -> Weights:
+    """Read a weights file (see module docstring); every problem names file and line."""
+    from peermatch.loading import locate
+    from peermatch.yamlio import parse_yaml, read_text
+
+    display = str(path)
+    text = read_text(Path(path), display)
+    raw, positions = parse_yaml(text, display)
+    if raw is None:
+        return DEFAULT_WEIGHTS
+    if not isinstance(raw, dict):
+        raise DataError(
+            [
+                Finding(
+                    display,
+                    1,
+                    1,
+                    "",
+                    "top-level",
+                    "a weights file is a mapping, e.g. 'related_factor: 0.5'",
+                )
+            ]
+        )
+    try:
+        return Weights.model_validate(raw)
+    except ValidationError as exc:
+        findings = []
+        for err in exc.errors(include_url=False):
+            loc = tuple(err["loc"])
+            line, col = locate(positions, loc)
+            where = ".".join(str(p) for p in loc)
+            msg = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                msg = "unknown weight; see 'peermatch --help' or the README for the keys"
+            findings.append(Finding(display, line, col, where, "invalid-weight", msg))
+        raise DataError(findings) from None
