@@ -6,6 +6,8 @@ The library is usable without the command line::
     data = peermatch.load()                 # the shipped data
     for m in peermatch.suggest(data, top=3):
         print(m.learner, m.teacher, round(m.score, 1))
+    programme = peermatch.plan(data)        # every system teaches and learns
+    print(programme.total, programme.left_out)
 """
 
 from __future__ import annotations
@@ -14,7 +16,10 @@ __version__ = "0.1.0"
 
 from peermatch.errors import DataError, PeermatchError, UsageError
 from peermatch.findings import Finding
+from peermatch.gaps import Gap, gaps
+from peermatch.groups import Group, Groups, groups
 from peermatch.loading import Dataset, load, validate
+from peermatch.planning import LeftOut, Plan, PlanLink, plan
 from peermatch.scoring import Breakdown, Match, explain, score_pair, suggest
 from peermatch.weights import Weights, load_weights
 
@@ -23,14 +28,23 @@ __all__ = [
     "DataError",
     "Dataset",
     "Finding",
+    "Gap",
+    "Group",
+    "Groups",
+    "LeftOut",
     "Match",
     "PeermatchError",
+    "Plan",
+    "PlanLink",
     "UsageError",
     "Weights",
     "__version__",
     "explain",
+    "gaps",
+    "groups",
     "load",
     "load_weights",
+    "plan",
     "score_pair",
     "suggest",
     "validate",
