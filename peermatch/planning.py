@@ -45,7 +45,7 @@ DEFAULT_LEARN = 2
 #: The largest tie-breaking nudge, in score points, given to one link (its learner's best).
 TIE = 1e-5
 #: Above this many candidate rings, each learner keeps only its best teachers.
-MAX_RINGS = 400_000
+MAX_RINGS = 2_000_000
 #: Seconds the solver may take before it reports what it has.
 TIME_LIMIT = 60.0
 
@@ -95,7 +95,7 @@ class LeftOut:
 
     ``role`` is ``learn``, ``teach`` or (with rings) ``ring``; ``code`` is stable:
     ``capacity``, ``no-challenges``, ``no-strengths``, ``no-teacher``, ``not-needed``,
-    ``excluded``, ``conflict``, ``no-ring``.
+    ``excluded``, ``new-only``, ``conflict``, ``no-ring``.
     """
 
     system: str
@@ -480,13 +480,19 @@ class _Context:
             return LeftOut(p.id, role, "not-needed", text)
         excluded = [o for o in possible if o in p.exclude or p.id in self.data.system(o).exclude]
         partners = [o for o in possible if o not in excluded]
+        who = "that could teach it" if learning else "it could teach"
         parts = []
         if excluded:
-            parts.append(f"excluded from pairing with it ({', '.join(excluded)})")
+            parts.append(f"{', '.join(excluded)} must not be paired with it (exclude)")
         if partners:
-            parts.append(f"existing partners, left out by --new-only ({', '.join(partners)})")
-        who = "could teach it" if learning else "it could teach"
-        return LeftOut(p.id, role, "excluded", f"the only systems {who} are " + " or ".join(parts))
+            are = "are existing partners" if len(partners) > 1 else "is an existing partner"
+            parts.append(f"{', '.join(partners)} {are}, which --new-only leaves out")
+        return LeftOut(
+            p.id,
+            role,
+            "excluded" if excluded else "new-only",
+            f"the only systems {who} ({', '.join(possible)}) cannot be used: " + "; ".join(parts),
+        )
 
 
 def _plan_links(ctx: _Context, pinned: list[int], time_limit: float) -> Plan:

@@ -25,7 +25,9 @@ covered, then the total weight (the "cycle formulation" used for kidney exchange
 
 from __future__ import annotations
 
+import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -65,6 +67,9 @@ class _Clock:
     def left(self) -> float:
         return max(self.end - time.monotonic(), 0.01)
 
+    def expired(self) -> bool:
+        return time.monotonic() >= self.end
+
 
 def _milp(
     c: FloatArray,
@@ -74,8 +79,14 @@ def _milp(
     lb: FloatArray,
     ub: FloatArray,
     clock: _Clock,
+    share: float = 1.0,
+    gap: float = 0.0,
 ) -> tuple[FloatArray | None, bool, float, int]:
-    """Minimise ``c @ x`` over binary ``x``: (x or None, optimal, dual bound, status)."""
+    """Minimise ``c @ x`` over binary ``x``: (x or None, optimal, dual bound, status).
+
+    ``share`` is the part of the time left that this solve may use; ``gap`` the relative
+    gap at which it may stop (0: prove the optimum).
+    """
     import numpy as np
     from scipy.optimize import Bounds, LinearConstraint, milp
 
@@ -85,7 +96,7 @@ def _milp(
         integrality=np.ones(len(c)),
         bounds=Bounds(lb, ub),
         constraints=constraints,
-        options={"time_limit": clock.left(), "mip_rel_gap": 0.0, "presolve": True},
+        options={"time_limit": clock.left() * share, "mip_rel_gap": gap, "presolve": True},
     )
     x = None if res.x is None else np.asarray(res.x, dtype=float)
     if x is not None and np.any(np.abs(x - np.round(x)) > INTEGRAL_TOL):  # pragma: no cover
@@ -315,14 +326,30 @@ def solve_rings(
         lo = np.concatenate([lo, np.ones(len(pinned))])
         hi = np.concatenate([hi, np.ones(len(pinned))])
     a_all = sp.vstack(rows, format="csr")
-    lb, ub = np.zeros(k), np.ones(k)
     size = rings.size.astype(float)
     link_w = np.where(rings.links >= 0, weight[np.maximum(rings.links, 0)], 0.0).sum(axis=1)
 
-    # 1. as many systems in rings as possible
-    x1, optimal1, _, status = _milp(-size, a_all, lo, hi, lb, ub, clock)
+    # 1. as many systems in rings as possible. The weight, scaled below 1 in total, breaks
+    #    ties among them, so this is already close to the final answer (and its LP is
+    #    not degenerate); step 2 makes the weight exact.
+    best_in = np.zeros(n)
+    np.maximum.at(
+        best_in,
+        learner_of(rings),
+        np.where(rings.links >= 0, weight[np.maximum(rings.links, 0)], 0.0),
+    )
+    scale = float(best_in.sum()) + 1.0  # no packing's weight reaches it
+
+    def coverage_proven(incumbent: float, bound: float) -> bool:
+        # -bound >= coverage + weight/scale of every packing, so no packing covers more
+        # than floor(-bound) systems
+        return -incumbent >= math.floor(-bound + 1e-9)
+
+    x1, optimal1, _ = _packing(
+        -(size + link_w / scale), a_all, lo, hi, clock, enough=coverage_proven
+    )
     if x1 is None:
-        if status == 2:
+        if optimal1:
             raise PeermatchError(
                 "the pinned links cannot all be in disjoint rings; drop one of the --pin options"
             )
@@ -333,7 +360,188 @@ def solve_rings(
     a2 = sp.vstack([a_all, sp.csr_array(size[None, :])], format="csr")
     lo2 = np.concatenate([lo, [covered - 0.5]])
     hi2 = np.concatenate([hi, [np.inf]])
-    x2, optimal, dual, _ = _milp(-link_w, a2, lo2, hi2, lb, ub, clock)
+    x2, optimal, lower = _packing(-link_w, a2, lo2, hi2, clock, start=x1)
     if x2 is None:  # pragma: no cover - stage 1's answer is feasible here
         return Solution(x1 > 0.5, float("inf"), False, n - covered)
-    return Solution(x2 > 0.5, -dual, optimal and optimal1, n - covered)
+    return Solution(x2 > 0.5, -lower, optimal and optimal1, n - covered)
+
+
+#: Up to this many columns, a packing goes straight to the MILP solver.
+DIRECT_COLUMNS = 5_000
+#: The most columns the final MILP of a large packing may have (beyond, no proof).
+FINAL_COLUMNS = 20_000
+#: Columns in the first, quick MILP that finds a good incumbent for a larger packing
+#: (at least this many, or this many per row).
+FEW_COLUMNS = 2_000
+FEW_PER_ROW = 5
+#: Columns added per round of column generation (at least, or per row).
+BATCH_COLUMNS = 5_000
+BATCH_PER_ROW = 10
+
+
+def learner_of(rings: Rings) -> IntArray:
+    """For each slot of each ring, the system that learns on that slot's link."""
+    import numpy as np
+
+    nxt = np.roll(rings.members, -1, axis=1)
+    # the slot after the last member wraps to the first member
+    last = rings.size - 1
+    rows = np.arange(len(rings.size))
+    nxt[rows, last] = rings.members[:, 0]
+    return np.where(rings.members >= 0, nxt, 0)
+
+
+def _packing(
+    c: FloatArray,
+    a: Any,
+    lo: FloatArray,
+    hi: FloatArray,
+    clock: _Clock,
+    start: FloatArray | None = None,
+    enough: Callable[[float, float], bool] | None = None,
+) -> tuple[FloatArray | None, bool, float]:
+    """Minimise ``c @ x`` over binary ``x`` with ``lo <= a @ x <= hi`` (``a >= 0``), exactly.
+
+    Returns (x or None, optimal, a lower bound on the minimum). When the solver proves
+    infeasibility it returns (None, True, inf).
+
+    Large problems are first shrunk without losing the optimum, by LP reduced-cost
+    fixing. For any duals ``y`` of the LP relaxation (signs respected), every binary
+    ``x`` with ``x_j = 1`` has ``c @ x >= D(y) + max(r_j, 0)``, where ``r = c - a.T @ y``
+    and ``D(y) = y @ rhs + sum(min(r, 0))`` is the dual bound. So a column whose
+    ``D + r_j`` exceeds the cost of a known solution (``start``, or the MILP over the
+    columns the LP likes best) cannot be in a better one, and is dropped before the
+    final MILP. If the known solution meets ``D`` it is optimal and no MILP is needed.
+    The LP itself is solved by column generation (few rows, very many columns).
+
+    ``enough(incumbent, bound)`` may declare a known solution good enough (optimal for
+    the caller's purpose) before the final MILP.
+    """
+    import numpy as np
+    import scipy.sparse as sp
+
+    k = len(c)
+    zeros, ones = np.zeros(k), np.ones(k)
+    if k <= DIRECT_COLUMNS:
+        x, optimal, dual, status = _milp(c, a, lo, hi, zeros, ones, clock)
+        if status == 2:
+            return None, True, float("inf")
+        return x, optimal, dual
+    a = sp.csc_array(a)
+    duals = _lp_duals(c, a, lo, hi, clock, start)
+    if duals is None:  # the LP failed or is infeasible: let the MILP say which
+        if clock.expired():
+            return start, False, float("-inf")
+        x, optimal, dual, status = _milp(c, a, lo, hi, zeros, ones, clock)
+        if status == 2:
+            return None, True, float("inf")
+        return x, optimal, dual
+    r, bound = duals
+
+    def feasible(x: FloatArray) -> bool:
+        ax = a @ x
+        return bool(np.all(ax >= lo - 1e-9) and np.all(ax <= hi + 1e-9))
+
+    best: FloatArray | None = start if start is not None and feasible(start) else None
+    # a strong incumbent: the MILP on the columns the LP likes best
+    few = np.argsort(r, kind="stable")[: max(FEW_COLUMNS, FEW_PER_ROW * a.shape[0])]
+    if best is not None:
+        few = np.union1d(few, np.flatnonzero(best > 0.5))
+    x_f, _, _, _ = _milp(
+        c[few], a[:, few], lo, hi, zeros[few], ones[few], clock, share=0.3, gap=1e-5
+    )
+    if x_f is not None:
+        found = np.zeros(k)
+        found[few] = x_f
+        if best is None or c @ found < c @ best:
+            best = found
+    if best is None:
+        if clock.expired():
+            return None, False, bound
+        x, optimal, dual, _ = _milp(c, a, lo, hi, zeros, ones, clock)
+        return x, optimal, max(dual, bound)
+    incumbent = float(c @ best)
+    if incumbent <= bound + 1e-9 * max(1.0, abs(bound)) or (
+        enough is not None and enough(incumbent, bound)
+    ):
+        return best, True, bound
+    slack = 1e-7 * max(1.0, abs(incumbent))
+    keep = np.flatnonzero(bound + np.maximum(r, 0.0) <= incumbent + slack)
+    exact = len(keep) <= FINAL_COLUMNS
+    if not exact:  # too many to prove: improve on the incumbent among the likeliest
+        keep = keep[np.argsort(r[keep], kind="stable")[:FINAL_COLUMNS]]
+    keep = np.union1d(keep, np.flatnonzero(best > 0.5))
+    if clock.expired():
+        return best, False, bound
+    x_k, optimal, dual, _ = _milp(c[keep], a[:, keep], lo, hi, zeros[keep], ones[keep], clock)
+    if x_k is None:
+        return best, False, max(dual, bound)
+    x = np.zeros(k)
+    x[keep] = x_k
+    if c @ x > incumbent:  # equal up to rounding: keep the incumbent
+        x = best
+    if not exact:
+        return x, False, bound
+    return x, optimal, max(dual, bound)
+
+
+def _lp_duals(
+    c: FloatArray, a: Any, lo: FloatArray, hi: FloatArray, clock: _Clock, start: FloatArray | None
+) -> tuple[FloatArray, float] | None:
+    """Reduced costs and the dual bound of the LP relaxation, by column generation.
+
+    Solves the LP over a working set of columns, prices every column with its duals,
+    adds the most negative, and repeats until none is negative (the LP optimum over all
+    columns). Returns None if an LP fails.
+    """
+    import numpy as np
+    import scipy.sparse as sp
+    from scipy.optimize import linprog
+
+    k = len(c)
+    eq = lo == hi
+    upper = ~eq & np.isfinite(hi)
+    lower = ~eq & (lo > 0)
+    a_csr = sp.csr_array(a)
+    a_ub = sp.vstack([a_csr[upper], -a_csr[lower]], format="csc")
+    b_ub = np.concatenate([hi[upper], -lo[lower]])
+    a_eq, b_eq = sp.csc_array(a_csr[eq]), hi[eq]
+    batch = max(BATCH_COLUMNS, BATCH_PER_ROW * a.shape[0])
+    work = np.argsort(c, kind="stable")[:batch]
+    if start is not None:
+        work = np.union1d(work, np.flatnonzero(start > 0.5))
+    if a_eq.shape[0]:  # every column that can meet an equality row (e.g. a pin)
+        work = np.union1d(work, np.flatnonzero(np.asarray(abs(a_eq).sum(axis=0)).ravel() > 0))
+    r = c
+    y_ub = np.zeros(len(b_ub))
+    y_eq = np.zeros(len(b_eq))
+    for _ in range(200):
+        if clock.expired():
+            return None
+        lp = linprog(
+            c[work],
+            A_ub=a_ub[:, work],
+            b_ub=b_ub,
+            A_eq=a_eq[:, work] if a_eq.shape[0] else None,
+            b_eq=b_eq if a_eq.shape[0] else None,
+            bounds=(0, 1),
+            method="highs-ds",
+            options={"time_limit": clock.left()},
+        )
+        if lp.status != 0:
+            if lp.status == 2 and len(work) < k:  # the working set is too small
+                work = np.arange(k)
+                continue
+            return None
+        y_ub = np.minimum(np.asarray(lp.ineqlin.marginals), 0.0)
+        y_eq = np.asarray(lp.eqlin.marginals) if a_eq.shape[0] else y_eq
+        r = c - a_ub.T @ y_ub - (a_eq.T @ y_eq if a_eq.shape[0] else 0.0)
+        inside = np.zeros(k, dtype=bool)
+        inside[work] = True
+        priced = np.flatnonzero(~inside & (r < -1e-9))
+        if len(priced) == 0:
+            break
+        add = priced[np.argsort(r[priced], kind="stable")[:batch]]
+        work = np.union1d(work, add)
+    bound = float(y_ub @ b_ub + y_eq @ b_eq + np.minimum(r, 0.0).sum())
+    return r, bound
