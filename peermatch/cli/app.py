@@ -165,4 +165,7 @@ __all__ = [
 
 def main() -> None:
     """The ``peermatch`` console script."""
+    from peermatch import progress
+
+    progress.enabled = True  # progress bars on a terminal (see peermatch.progress)
     app()
