@@ -55,9 +55,11 @@ else:
 CHUNK_CELLS = 4_000_000
 #: Relative slack on the pruning bounds; far above any rounding error, far below a score step.
 SLACK = 1e-9
-#: Populations at or above this are not exact as float64; their size ratio is done in Python.
+#: Populations from this on are not exact as float64; their size ratio is done in Python
+#: (the array holds a placeholder 1.0 for them).
 BIG_POPULATION = 2**53
-_BLOCK = 64
+#: Cells per block when bounding the k-th best score of a row (see _kth_lower).
+BLOCK = 64
 _POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.int64)
 
 
@@ -169,7 +171,7 @@ class Cohort:
         pops = [p.population or 0 for p in systems]
         self.big: Bools = np.array([x >= BIG_POPULATION for x in pops], dtype=np.bool_)
         self.population: Floats = np.array(
-            [float(x) if x < BIG_POPULATION else 0.0 for x in pops], dtype=np.float64
+            [float(x) if x < BIG_POPULATION else 1.0 for x in pops], dtype=np.float64
         )
         self.has_population: Bools = np.array([x > 0 for x in pops], dtype=np.bool_)
         sets = [set(p.tags) for p in systems]
@@ -454,15 +456,15 @@ def _kth_lower(values: Floats, k: int) -> Floats:
     c, n = values.shape
     if n == 0:
         return np.zeros(c)
-    if k * _BLOCK * 4 > n:
+    if k * BLOCK * 4 > n:
         if k > n:
             return np.zeros(c)
         return np.partition(values, n - k, axis=1)[:, n - k]
-    blocks = -(-n // _BLOCK)
+    blocks = -(-n // BLOCK)
     padded = values
-    if blocks * _BLOCK != n:
-        padded = np.zeros((c, blocks * _BLOCK))
+    if blocks * BLOCK != n:
+        padded = np.zeros((c, blocks * BLOCK))
         padded[:, :n] = values
-    maxima = padded.reshape(c, blocks, _BLOCK).max(axis=2)
+    maxima = padded.reshape(c, blocks, BLOCK).max(axis=2)
     kth: Floats = np.partition(maxima, blocks - k, axis=1)[:, blocks - k]
     return kth
