@@ -258,7 +258,7 @@ def _translate(doc: _Doc, exc: ValidationError, raw: Any) -> Iterator[Finding]:
         if kind == "extra_forbidden":
             parent = _model_at(doc, loc[:-1], raw)
             allowed = sorted(parent.model_fields) if parent else []
-            near = closest(str(loc[-1]), {a: a for a in allowed}, limit=1)
+            near = closest(str(loc[-1]), {a: a for a in allowed}, limit=1, cutoff=80)
             hint = did_you_mean(near) or (f"; allowed: {', '.join(allowed)}" if allowed else "")
             yield doc.at(loc, "unknown-field", f"unknown field '{loc[-1]}'{hint}")
         elif kind == "missing":
