@@ -57,7 +57,11 @@ def test_related_credit_is_marked(data) -> None:  # type: ignore[no-untyped-def]
     b = score_pair(data, "south", "east")
     [related] = [c for c in b.topics if c.related]
     assert (related.need, related.via, related.level, related.credit) == (
-        "topic-a", "topic-b", 2, 0.375)
+        "topic-a",
+        "topic-b",
+        2,
+        0.375,
+    )
 
 
 def test_two_way_and_exclusion(data) -> None:  # type: ignore[no-untyped-def]
@@ -70,8 +74,11 @@ def test_two_way_and_exclusion(data) -> None:  # type: ignore[no-untyped-def]
 def test_suggest_ranks_each_learner(data) -> None:  # type: ignore[no-untyped-def]
     rows = [(m.learner, m.rank, m.teacher) for m in suggest(data, top=0)]
     assert rows == [
-        ("east", 1, "south"), ("east", 2, "north"), ("east", 3, "west"),
-        ("north", 1, "south"), ("north", 2, "west"),
+        ("east", 1, "south"),
+        ("east", 2, "north"),
+        ("east", 3, "west"),
+        ("north", 1, "south"),
+        ("north", 2, "west"),
         ("south", 1, "north"),  # west is excluded
         ("west", 1, "north"),
     ]
@@ -83,8 +90,9 @@ def test_top_min_score_and_new_only(data) -> None:  # type: ignore[no-untyped-de
     new = suggest(data, top=0, new_only=True)
     assert ("north", "south") not in {(m.learner, m.teacher) for m in new}
     assert [m.teacher for m in new if m.learner == "north"] == ["west"]
-    partners = {m.partner for m in suggest(data, top=0) if {m.learner, m.teacher} ==
-                {"north", "south"}}
+    partners = {
+        m.partner for m in suggest(data, top=0) if {m.learner, m.teacher} == {"north", "south"}
+    }
     assert partners == {True}
 
 
@@ -92,7 +100,8 @@ def test_for_a_system_lists_both_roles(data) -> None:  # type: ignore[no-untyped
     rows = suggest(data, top=0, system="south")
     assert [(m.learner, m.teacher, m.rank) for m in rows] == [
         ("south", "north", 1),  # what south learns
-        ("north", "south", 1), ("east", "south", 1),  # what south teaches, best first
+        ("north", "south", 1),
+        ("east", "south", 1),  # what south teaches, best first
     ]
 
 
@@ -100,8 +109,9 @@ def test_reason_and_topics(data) -> None:  # type: ignore[no-untyped-def]
     [m] = [m for m in suggest(data, top=0) if (m.learner, m.teacher) == ("east", "south")]
     assert m.topics == ("topic-d",)
     assert m.related_topics == ("topic-a<-topic-b",)
-    assert m.reason == ("exemplar on topic-d (medium need); related: topic-b for topic-a; "
-                        "meets 2 of 2 needs")
+    assert m.reason == (
+        "exemplar on topic-d (medium need); related: topic-b for topic-a; meets 2 of 2 needs"
+    )
 
 
 def test_weights_change_the_score(data, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -117,21 +127,28 @@ def test_partner_factor_lowers_only_partners(data, tmp_path) -> None:  # type: i
     f.write_text("partner_factor: 0.5\n")
     w = peermatch.load_weights(f)
     assert score_pair(data, "north", "south", w).score == pytest.approx(
-        score_pair(data, "north", "south").score / 2)
+        score_pair(data, "north", "south").score / 2
+    )
     assert score_pair(data, "west", "north", w).score == score_pair(data, "west", "north").score
 
 
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("related_factor: 2\n", "w.yaml:1:17: related_factor: Input should be less than or "
-                                "equal to 1"),
-        ("priority: {low: 3, high: 1}\n", "w.yaml:1:1: priority: priority weights must not "
-                                          "decrease: low <= medium <= high"),
-        ("colour: 1\n", "w.yaml:1:9: colour: unknown weight; see the README's 'How a match is "
-                        "scored' for the keys"),
-        ("related_factor: '0.5'\n", "w.yaml:1:17: related_factor: Input should be a valid "
-                                    "number"),
+        (
+            "related_factor: 2\n",
+            "w.yaml:1:17: related_factor: Input should be less than or equal to 1",
+        ),
+        (
+            "priority: {low: 3, high: 1}\n",
+            "w.yaml:1:1: priority: priority weights must not decrease: low <= medium <= high",
+        ),
+        (
+            "colour: 1\n",
+            "w.yaml:1:9: colour: unknown weight; see the README's 'How a match is "
+            "scored' for the keys",
+        ),
+        ("related_factor: '0.5'\n", "w.yaml:1:17: related_factor: Input should be a valid number"),
     ],
 )
 def test_bad_weights_are_located(tmp_path, text, message) -> None:  # type: ignore[no-untyped-def]
