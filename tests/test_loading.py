@@ -139,7 +139,7 @@ def test_swapped_files_are_spotted(tmp_path: Path) -> None:
 def test_missing_folder_and_file(tmp_path: Path) -> None:
     with pytest.raises(PeermatchError, match="does not exist; --data needs a folder"):
         peermatch.load(tmp_path / "nope")
-    with pytest.raises(DataError, match="systems.yaml: no such file"):
+    with pytest.raises(DataError, match=r"systems\.yaml: no such file"):
         peermatch.load(tmp_path)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 import random
 from typing import Any
@@ -135,7 +136,7 @@ def test_two_way_is_mutual_and_preferred_on_ties(docs) -> None:  # type: ignore[
             assert score_pair(data, m.learner, m.teacher).score > 0
             back = pairs.get((m.learner, m.teacher))
             assert back is None or back.two_way
-    for a, b in zip(rows, rows[1:], strict=False):
+    for a, b in itertools.pairwise(rows):
         if a.learner == b.learner and a.score == b.score:
             assert a.two_way >= b.two_way
 
