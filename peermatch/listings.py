@@ -153,6 +153,7 @@ def explain_listing(b: Breakdown, data: Dataset) -> Listing:
         title=f"{data.system(b.teacher).name} -> {data.system(b.learner).name}",
         footer=explain_summary(b),
         table_hidden=("source",),
+        float_formats={"points": "g", "credit": "g"},
     )
 
 
