@@ -78,20 +78,23 @@ def max_bytes() -> int:
 def read_text(path: Path, display: str) -> str:
     """Read a YAML file as text: UTF-8 (a BOM is allowed), not binary, not too large."""
     if path.is_dir():
-        raise PeermatchError(f"{display}: is a directory; give the path of a YAML file")
+        raise _fail(display, 0, 0, "is a directory; give the path of a YAML file")
     try:
         size = path.stat().st_size
         limit = max_bytes()
         if size > limit:
-            raise PeermatchError(
-                f"{display}: the file is {size:,} bytes, above the limit of {limit:,}; "
-                "raise it with the environment variable PEERMATCH_MAX_BYTES"
+            raise _fail(
+                display,
+                0,
+                0,
+                f"the file is {size:,} bytes, above the limit of {limit:,}; "
+                "raise it with the environment variable PEERMATCH_MAX_BYTES",
             )
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise PeermatchError(f"{display}: no such file; check the path or --data") from None
+        raise _fail(display, 0, 0, "no such file; check the path or --data") from None
     except OSError as exc:
-        raise PeermatchError(f"{display}: cannot read the file: {exc.strerror or exc}") from None
+        raise _fail(display, 0, 0, f"cannot read the file: {exc.strerror or exc}") from None
     if b"\0" in raw:
         line = raw[: raw.index(b"\0")].count(b"\n") + 1
         raise _fail(display, line, 0, "this is a binary file, not YAML text (a NUL byte)")

@@ -164,8 +164,8 @@ __all__ = [
 
 
 def main() -> None:
-    """The ``peermatch`` console script."""
+    """The ``peermatch`` console script (also ``python -m peermatch``)."""
     from peermatch import progress
 
     progress.enabled = True  # progress bars on a terminal (see peermatch.progress)
-    app()
+    app(prog_name="peermatch")

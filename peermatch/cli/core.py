@@ -167,7 +167,9 @@ def validate(
         sys_path, cat_path = data_paths(data, systems, challenges)
         lines = [str(f) for f in findings]
         if not findings:
-            lines.append(f"OK: {sys_path} and {cat_path} are valid")
+            shipped = data is None and systems is None and challenges is None
+            where = "the shipped data" if shipped else f"{sys_path} and {cat_path}"
+            lines.append(f"OK: {where}: no problems found")
         else:
             verdict = "FAILED" if failed else "OK"
             lines.append(
