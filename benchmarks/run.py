@@ -46,7 +46,8 @@ PY = sys.executable
 
 @dataclass
 class Timing:
-    seconds: list[float]
+    seconds: list[float]  # wall clock
+    cpu: list[float]  # user + system time of the process: steadier on a busy machine
     peak_mb: list[float]
     ok: bool
     error: str = ""
@@ -54,6 +55,10 @@ class Timing:
     @property
     def median(self) -> float:
         return statistics.median(self.seconds) if self.seconds else float("nan")
+
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(self.cpu) if self.cpu else float("nan")
 
     @property
     def peak(self) -> float:
@@ -66,12 +71,13 @@ class Row:
     value: str
     floor: str
     ratio: str
+    cpu_ratio: str
     target: str
     result: str
 
 
-def measure(cmd: Sequence[str]) -> tuple[float, float, int, str]:
-    """Run ``cmd`` once: (wall seconds, peak resident MB of that process, exit code, stderr)."""
+def measure(cmd: Sequence[str]) -> tuple[float, float, float, int, str]:
+    """Run ``cmd`` once: wall seconds, CPU seconds, peak resident MB, exit code, stderr."""
     start = time.perf_counter()
     proc = subprocess.Popen(
         cmd, cwd=REPO, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
@@ -81,23 +87,25 @@ def measure(cmd: Sequence[str]) -> tuple[float, float, int, str]:
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return elapsed, usage.ru_maxrss / 1024, proc.returncode, err
+    cpu = usage.ru_utime + usage.ru_stime
+    return elapsed, cpu, usage.ru_maxrss / 1024, proc.returncode, err
 
 
 def interleaved(commands: dict[str, list[str]], runs: int) -> dict[str, Timing]:
     """Run each command ``runs`` times, round-robin, so drift hits them all alike."""
-    out = {name: Timing([], [], True) for name in commands}
+    out = {name: Timing([], [], [], True) for name in commands}
     for _ in range(runs):
         for name, cmd in commands.items():
             t = out[name]
             if not t.ok:
                 continue
-            seconds, peak, code, err = measure(cmd)
+            seconds, cpu, peak, code, err = measure(cmd)
             if code != 0:
                 t.ok = False
                 t.error = err.strip().splitlines()[-1] if err.strip() else f"exit {code}"
                 continue
             t.seconds.append(seconds)
+            t.cpu.append(cpu)
             t.peak_mb.append(peak)
     return out
 
@@ -114,17 +122,24 @@ def cohort(profiles: int, topics: int = 200, seed: int = 1) -> Path:
 
 
 def ratio_row(name: str, t: Timing, floor: Timing, limit: float) -> Row:
+    """A measured command against its floor; the verdict is on wall-clock time."""
     if not t.ok or not floor.ok:
-        return Row(name, "failed", "", "", f"<= {limit}x", f"FAIL ({t.error or floor.error})")
+        return Row(name, "failed", "", "", "", f"<= {limit}x", f"FAIL ({t.error or floor.error})")
     r = t.median / floor.median
     return Row(
         name,
         f"{t.median:.3f} s",
         f"{floor.median:.3f} s",
         f"{r:.2f}x",
+        f"{t.cpu_median / floor.cpu_median:.2f}x",
         f"<= {limit}x",
         "PASS" if r <= limit else "FAIL",
     )
+
+
+def floor_row(name: str, t: Timing, digits: int = 3) -> Row:
+    value = f"{t.median:.{digits}f} s" if t.ok else f"failed: {t.error}"
+    return Row(name, value, "", "", "", "", "")
 
 
 # --------------------------------------------------------------------------- the suites
@@ -151,14 +166,7 @@ def cold_start(runs: int) -> tuple[list[Row], list[str]]:
     }
     t = interleaved(commands, runs)
     rows = [
-        Row(
-            "cold: import typer, rich, pydantic, yaml (floor)",
-            f"{t['floor'].median:.3f} s",
-            "",
-            "",
-            "",
-            "",
-        ),
+        floor_row("cold: import typer, rich, pydantic, yaml (floor)", t["floor"]),
         ratio_row("cold: peermatch --version", t["version"], t["floor"], 1.3),
         ratio_row("cold: peermatch --help", t["help"], t["floor"], 1.3),
         ratio_row(f"cold: peermatch suggest ({label})", t["suggest"], t["floor"], 2.0),
@@ -185,14 +193,7 @@ def large(profiles: int, topics: int, runs: int) -> tuple[list[Row], list[str]]:
     t = interleaved(commands, runs)
     label = f"{profiles:,} x {topics}"
     rows = [
-        Row(
-            f"{label}: yaml.load(CSafeLoader) of {size_mb:.0f} MB (floor)",
-            f"{t['floor'].median:.2f} s",
-            "",
-            "",
-            "",
-            "",
-        ),
+        floor_row(f"{label}: yaml.load(CSafeLoader) of {size_mb:.0f} MB (floor)", t["floor"], 2),
         ratio_row(f"{label}: suggest --top 5 -f csv -o FILE", t["suggest"], t["floor"], 1.5),
     ]
     peak = t["suggest"].peak
@@ -200,6 +201,7 @@ def large(profiles: int, topics: int, runs: int) -> tuple[list[Row], list[str]]:
         Row(
             f"{label}: suggest peak memory",
             f"{peak:,.0f} MB",
+            "",
             "",
             "",
             "< 2,048 MB",
@@ -219,7 +221,7 @@ def plan(profiles: int, runs: int) -> tuple[list[Row], list[str]]:
     )
     label = f"{profiles:,} x 200: plan -f json -o FILE"
     if probe.returncode != 0:
-        return [Row(label, "not measured", "", "", "<= 2x", "n/a")], [
+        return [Row(label, "not measured", "", "", "", "<= 2x", "n/a")], [
             "plan: this checkout has no 'plan' command yet; the plan target is not measured"
         ]
     data = cohort(profiles, 200)
@@ -231,14 +233,7 @@ def plan(profiles: int, runs: int) -> tuple[list[Row], list[str]]:
     }
     t = interleaved(commands, runs)
     rows = [
-        Row(
-            f"{profiles:,} x 200: suggest --top 5 (floor)",
-            f"{t['suggest'].median:.2f} s",
-            "",
-            "",
-            "",
-            "",
-        ),
+        floor_row(f"{profiles:,} x 200: suggest --top 5 (floor)", t["suggest"], 2),
         ratio_row(label, t["plan"], t["suggest"], 2.0),
     ]
     return rows, []
@@ -248,12 +243,14 @@ def scaling(sizes: Sequence[int], topics: int) -> tuple[list[Row], list[str]]:
     rows = []
     for n in sizes:
         data = cohort(n, topics)
-        cmd = peermatch("suggest", "--data", str(data), "--top", "5", "-f", "csv", "-o", "/dev/null")
+        out = str(OUT / "scaling.csv")
+        cmd = peermatch("suggest", "--data", str(data), "--top", "5", "-f", "csv", "-o", out)
         t = interleaved({"s": cmd}, 1)["s"]
         rows.append(
             Row(
                 f"scaling: suggest --top 5, {n:,} x {topics}",
                 f"{t.median:.2f} s",
+                "",
                 "",
                 "",
                 "",
@@ -291,7 +288,7 @@ def machine() -> list[str]:
 
 
 def table(rows: list[Row]) -> str:
-    head = Row("measurement", "median", "floor", "ratio", "target", "result")
+    head = Row("measurement", "median", "floor", "ratio", "cpu ratio", "target", "result")
     grid = [head, *rows]
     widths = [max(len(getattr(r, f)) for r in grid) for f in Row.__dataclass_fields__]
     lines = []
@@ -323,6 +320,9 @@ def main(argv: list[str] | None = None) -> int:
         args.profiles, args.plan_profiles, args.runs, args.cold_runs = 2_000, 1_000, 1, 7
     suites = set(args.only or ["cold", "large", "plan"] + (["scaling"] if args.scaling else []))
     OUT.mkdir(parents=True, exist_ok=True)
+    # An installed package has its bytecode compiled (pip does it); a checkout run with
+    # PYTHONDONTWRITEBYTECODE would compile every module on every start. Compile once.
+    subprocess.run([PY, "-m", "compileall", "-q", str(REPO / "peermatch")], check=True, env=ENV)
     started = datetime.now(UTC)
     rows: list[Row] = []
     notes: list[str] = []
@@ -340,7 +340,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"peermatch benchmarks, {started:%Y-%m-%d %H:%M} UTC")
     for line in machine():
         print(line)
-    print(f"medians of {args.runs} runs (large, plan) and {args.cold_runs} runs (cold start)")
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(
+        f"medians of {args.runs} runs (large, plan) and {args.cold_runs} runs (cold start), "
+        f"interleaved; load average at the end {load}"
+    )
+    print("ratio = wall-clock median / floor's (the verdict); cpu ratio = the same in CPU time")
     print()
     print(table(rows))
     for note in notes:
