@@ -461,10 +461,6 @@ def _kth_lower(values: Floats, k: int) -> Floats:
             return np.zeros(c)
         return np.partition(values, n - k, axis=1)[:, n - k]
     blocks = -(-n // BLOCK)
-    padded = values
-    if blocks * BLOCK != n:
-        padded = np.zeros((c, blocks * BLOCK))
-        padded[:, :n] = values
-    maxima = padded.reshape(c, blocks, BLOCK).max(axis=2)
+    maxima = np.maximum.reduceat(values, np.arange(0, n, BLOCK), axis=1)
     kth: Floats = np.partition(maxima, blocks - k, axis=1)[:, blocks - k]
     return kth

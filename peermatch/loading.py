@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from peermatch import models
+from peermatch.bulk import paused_gc
 from peermatch.catalogue import Catalogue, Topic, build_lookup, closest, did_you_mean, normalise
 from peermatch.errors import DataError
 from peermatch.findings import Finding, Severity, format_path
@@ -123,7 +124,8 @@ def load(
     challenges: str | Path | None = None,
 ) -> Dataset:
     """Load and check the data; raise :class:`DataError` listing every error."""
-    dataset, findings = _load(data, systems, challenges)
+    with paused_gc():
+        dataset, findings = _load(data, systems, challenges)
     errors = [f for f in findings if f.severity is Severity.ERROR]
     if errors or dataset is None:
         raise DataError(errors)
@@ -137,7 +139,8 @@ def validate(
     challenges: str | Path | None = None,
 ) -> list[Finding]:
     """Every error and warning in the data, in file order (errors and warnings mixed)."""
-    _, findings = _load(data, systems, challenges)
+    with paused_gc():
+        _, findings = _load(data, systems, challenges)
     return sorted(findings, key=lambda f: (f.file, f.line, f.column, f.code, f.message))
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from peermatch import progress
+from peermatch.bulk import paused_gc
 from peermatch.loading import LEVEL_NAMES, PRIORITY_NAMES, Dataset, Profile
 from peermatch.weights import DEFAULT_WEIGHTS, Weights
 
@@ -320,6 +321,19 @@ def rank_all(
     ``method`` picks the reference loop or :mod:`peermatch.fastscore`; both give the same
     ranking (the tests hold them to it), and every row is a :func:`score_pair` breakdown.
     """
+    with paused_gc():
+        return _rank_all(data, weights, new_only, top, min_score, learners, method)
+
+
+def _rank_all(
+    data: Dataset,
+    weights: Weights,
+    new_only: bool,
+    top: int,
+    min_score: float,
+    learners: Sequence[str] | None,
+    method: Method,
+) -> Ranking:
     wanted = [p.id for p in data.systems] if learners is None else sorted(set(learners))
     if uses_fast_path(data, method):
         from peermatch.fastscore import Cohort
@@ -382,6 +396,19 @@ def suggest(
     where it is the teacher (the learners it helps most, best first); ``rank`` is always the
     teacher's place in that learner's list.
     """
+    with paused_gc():
+        return _suggest(data, top, system, min_score, new_only, weights, method)
+
+
+def _suggest(
+    data: Dataset,
+    top: int,
+    system: str | None,
+    min_score: float,
+    new_only: bool,
+    weights: Weights,
+    method: Method,
+) -> list[Match]:
     if system is None:
         ranking = rank_all(
             data, weights, new_only=new_only, top=top, min_score=min_score, method=method
