@@ -31,6 +31,7 @@ candidates left get the full context computation. Those are ordered exactly as
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -61,6 +62,30 @@ BIG_POPULATION = 2**53
 #: Cells per block when bounding the k-th best score of a row (see _kth_lower).
 BLOCK = 64
 _POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class Links:
+    """Candidate plan links as arrays: ``teacher[i] -> learner[i]`` scores ``score[i]``."""
+
+    teacher: Ints
+    learner: Ints
+    score: Floats
+    two_way: Bools
+
+    def __len__(self) -> int:
+        return len(self.score)
+
+
+@dataclass(frozen=True)
+class _Best:
+    """One chunk's kept cells, row by row: row i's are ``[starts[i], ends[i])``."""
+
+    teacher: Ints
+    learner: Ints
+    score: Floats
+    starts: Ints
+    ends: Ints
 
 
 @dataclass(frozen=True)
@@ -286,41 +311,149 @@ class Cohort:
         ``new_only``), ordered by score, two-way first, then teacher id.
         """
         learners = self.all_systems if learners is None else learners
-        cw = self.weights.context_weight
-        pf = self.weights.partner_factor
         for rows in self.chunks(learners):
+            best = self._best(rows, top=top, new_only=new_only, min_score=min_score)
+            for i in range(len(rows)):
+                yield Ranked(int(rows[i]), best.teacher[best.starts[i] : best.ends[i]].tolist())
+            if progress is not None:
+                progress(len(rows))
+
+    def links(
+        self,
+        *,
+        per_learner: int,
+        per_teacher: int,
+        new_only: bool = False,
+        progress: Callable[[int], None] | None = None,
+    ) -> Links:
+        """Candidate links for a plan: each learner's best ``per_learner`` teachers and each
+        teacher's best ``per_teacher`` learners (0 = every pair scoring above 0), with their
+        exact scores and two-way flags, each pair once, ordered by learner then teacher."""
+        teacher: list[Ints] = []
+        learner: list[Ints] = []
+        for by_teacher, top in ((False, per_learner), (True, per_teacher)):
+            for rows in self.chunks(self.all_systems):
+                best = self._best(rows, top=top, new_only=new_only, by_teacher=by_teacher)
+                keep = np.concatenate(
+                    [np.arange(a, b) for a, b in zip(best.starts, best.ends, strict=True)]
+                    or [np.zeros(0, dtype=np.intp)]
+                )
+                teacher.append(best.teacher[keep])
+                learner.append(best.learner[keep])
+                if progress is not None:
+                    progress(len(rows))
+        n = max(self.n, 1)
+        keys = np.unique(np.concatenate(teacher) * n + np.concatenate(learner))
+        learner_of = (keys % n).astype(np.intp)
+        teacher_of = (keys // n).astype(np.intp)
+        order = np.lexsort((teacher_of, learner_of))
+        t, lr = teacher_of[order], learner_of[order]
+        score = self.scores(t, lr, self._earned_pairs(t, lr))
+        return Links(t, lr, score, self.two_way(t, lr))
+
+    def excess(
+        self,
+        teacher_price: Floats,
+        learner_price: Floats,
+        *,
+        slack: float = 0.0,
+        new_only: bool = False,
+        skip: NDArray[np.int64] | None = None,
+    ) -> float:
+        """``sum(max(0, score + slack - teacher_price[t] - learner_price[l]))`` over every
+        possible link ``t -> l`` (score above 0, not excluded, not a partner with
+        ``new_only``) whose key ``t * n + l`` is not in the sorted array ``skip``.
+
+        With the prices from a linear programme's dual on a pruned set of links, this is what
+        the links left out add to the dual bound (see :mod:`peermatch.planning`). Only cells
+        whose score could exceed their prices are scored, so it costs about one pass over
+        the learner x teacher matrix.
+        """
+        parts: list[Floats] = []
+        n = self.n
+        for rows in self.chunks(self.all_systems):
             e = self.earned(rows)
-            c = len(rows)
-            local = np.arange(c)
+            local = np.arange(len(rows))
             e[local, rows] = 0.0
             self._blank(e, rows, self.exclude)
             if new_only:
                 self._blank(e, rows, self.partners)
-            # a score lies in [lower, upper] = 100 * base * [(1 - cw) * pf, 1] (+- slack)
+            price = teacher_price[None, :] + learner_price[rows][:, None] - slack
             points = self.points[rows]
-            floor = np.full(c, np.nextafter(0.0, 1.0))
-            if min_score > 0:
-                floor = np.maximum(floor, min_score * points / 100.0 * (1.0 - 2 * SLACK))
-            if top > 0:
-                low = e if (pf == 1.0 or new_only) else self._partner_scaled(e, rows, pf)
-                kth = _kth_lower(low, top)
-                floor = np.maximum(floor, kth * (1.0 - cw) * (1.0 - 4 * SLACK))
-            ri, ti = np.nonzero(e >= floor[:, None])
+            per_point = np.zeros(len(rows))
+            np.divide(100.0 * (1.0 + 4 * SLACK), points, out=per_point, where=points > 0)
+            upper = e * per_point[:, None]
+            ri, ti = np.nonzero((e > 0) & (upper > price))
             ti = ti.astype(np.intp)
             learner = rows[ri]
+            if skip is not None and len(skip):
+                keep = ~_member(skip, n, ti, learner)
+                ri, ti, learner = ri[keep], ti[keep], learner[keep]
             score = self.scores(ti, learner, e[ri, ti])
-            keep = (score > 0) & (score >= min_score)
-            ri, ti, learner, score = ri[keep], ti[keep], learner[keep], score[keep]
-            two = self.two_way(ti, learner)
-            order = np.lexsort((ti, ~two, -score, ri))
-            ri, ti = ri[order], ti[order]
-            starts = np.searchsorted(ri, local)
-            ends = np.searchsorted(ri, local, side="right")
-            for i in range(c):
-                stop = ends[i] if top == 0 else min(ends[i], starts[i] + top)
-                yield Ranked(int(rows[i]), ti[starts[i] : stop].tolist())
-            if progress is not None:
-                progress(c)
+            gain = score + slack - teacher_price[ti] - learner_price[learner]
+            parts.append(gain[(score > 0) & (gain > 0)])
+        return math.fsum(np.concatenate(parts).tolist()) if parts else 0.0
+
+    def _earned_pairs(self, teachers: Ints, learners: Ints) -> Floats:
+        """Earned points of each pair ``teachers[i] -> learners[i]``, summed in need order."""
+        out = np.zeros(len(teachers))
+        table = self.need_table[learners]
+        for j in range(table.shape[1]):  # left to right, as the reference adds
+            out += self.credits[table[:, j], teachers]
+        return out
+
+    def _best(
+        self,
+        rows: Ints,
+        *,
+        top: int,
+        new_only: bool,
+        min_score: float = 0.0,
+        by_teacher: bool = False,
+    ) -> _Best:
+        """The cells of a chunk of rows (learners, or teachers with ``by_teacher``) that are
+        among each row's best ``top`` (all if 0), best first within each row."""
+        c = len(rows)
+        local = np.arange(c)
+        if by_teacher:  # row i: what teacher rows[i] earns with each learner
+            e = np.ascontiguousarray((self.needs @ self.credits[:, rows]).T)
+        else:  # row i: what each teacher earns with learner rows[i]
+            e = self.earned(rows)
+        e[local, rows] = 0.0
+        self._blank(e, rows, self.exclude)
+        if new_only:
+            self._blank(e, rows, self.partners)
+        # every score lies in 100 * base * [(1 - cw) * pf, 1], base = earned / points; a
+        # cell below the k-th best lower bound of its row cannot be among the row's best k
+        cw = self.weights.context_weight
+        pf = self.weights.partner_factor
+        if by_teacher:
+            value = np.zeros_like(e)
+            np.divide(e, self.points, out=value, where=self.points > 0)
+            floor = np.full(c, max(min_score / 100.0 * (1.0 - 2 * SLACK), np.nextafter(0, 1)))
+        else:
+            value = e  # base up to the row's constant: order within the row is the same
+            floor = np.full(c, np.nextafter(0.0, 1.0))
+            if min_score > 0:
+                floor = np.maximum(floor, min_score * self.points[rows] / 100.0 * (1 - 2 * SLACK))
+        if top > 0:
+            low = value if (pf == 1.0 or new_only) else self._partner_scaled(value, rows, pf)
+            floor = np.maximum(floor, _kth_lower(low, top) * (1.0 - cw) * (1.0 - 4 * SLACK))
+        ri, ci = np.nonzero(value >= floor[:, None])
+        ci = ci.astype(np.intp)
+        teacher, learner = (rows[ri], ci) if by_teacher else (ci, rows[ri])
+        score = self.scores(teacher, learner, e[ri, ci])
+        keep = (score > 0) & (score >= min_score)
+        ri, teacher, learner, score = ri[keep], teacher[keep], learner[keep], score[keep]
+        two = self.two_way(teacher, learner)
+        other = learner if by_teacher else teacher
+        order = np.lexsort((other, ~two, -score, ri))
+        ri, teacher, learner, score = ri[order], teacher[order], learner[order], score[order]
+        starts = np.searchsorted(ri, local)
+        ends = np.searchsorted(ri, local, side="right")
+        if top > 0:
+            ends = np.minimum(ends, starts + top)
+        return _Best(teacher, learner, score, starts, ends)
 
     def _blank(self, e: Floats, rows: Ints, pairs: sp.csr_matrix) -> None:
         sub = pairs[rows]

@@ -248,3 +248,88 @@ def test_cli_output_on_a_large_cohort_is_the_reference_output(generated) -> None
     ref = suggest(data, top=3, system=who, method="reference")
     assert ref
     assert result.stdout == render(matches_listing(ref), Format.json)
+
+
+def _reference_pairs(data: Dataset, w: Weights, new_only: bool) -> dict[tuple[int, int], tuple]:
+    """Every possible link (t, l) -> (score, two_way), by the reference."""
+    ids = [p.id for p in data.systems]
+    out = {}
+    for t, teacher in enumerate(ids):
+        for lr, learner in enumerate(ids):
+            if t == lr:
+                continue
+            b = score_pair(data, teacher, learner, w)
+            if b.score > 0 and not b.excluded and not (new_only and b.partner):
+                out[(t, lr)] = (b.score, b.two_way)
+    return out
+
+
+@SETTINGS
+@given(
+    data=cohorts(),
+    w=weights(),
+    per_learner=st.integers(0, 3),
+    per_teacher=st.integers(0, 3),
+    new_only=st.booleans(),
+)
+def test_plan_links_hold_each_side_best_with_reference_scores(
+    small_chunks: None,
+    data: Dataset,
+    w: Weights,
+    per_learner: int,
+    per_teacher: int,
+    new_only: bool,
+) -> None:
+    cohort = fastscore.Cohort(data, w)
+    links = cohort.links(per_learner=per_learner, per_teacher=per_teacher, new_only=new_only)
+    ref = _reference_pairs(data, w, new_only)
+    got = {
+        (int(t), int(lr)): (float(s), bool(two))
+        for t, lr, s, two in zip(
+            links.teacher, links.learner, links.score, links.two_way, strict=True
+        )
+    }
+    assert len(got) == len(links)
+    for pair, value in got.items():
+        assert ref[pair] == value  # a real link, with the reference's score to the bit
+    if per_learner == 0 or per_teacher == 0:
+        assert set(got) == set(ref)
+        return
+    n = cohort.n
+    for lr in range(n):  # each learner's best, in suggest's order
+        mine = sorted(
+            (t for t, l2 in ref if l2 == lr),
+            key=lambda t: (-ref[(t, lr)][0], not ref[(t, lr)][1], t),
+        )
+        assert set(mine[:per_learner]) <= {t for t, l2 in got if l2 == lr}
+    for t in range(n):  # each teacher's best
+        mine = sorted(
+            (l2 for t2, l2 in ref if t2 == t),
+            key=lambda l2: (-ref[(t, l2)][0], not ref[(t, l2)][1], l2),
+        )
+        assert set(mine[:per_teacher]) <= {l2 for t2, l2 in got if t2 == t}
+
+
+@SETTINGS
+@given(data=cohorts(), w=weights(), new_only=st.booleans(), seed=st.integers(0, 2**32 - 1))
+def test_excess_sums_the_links_above_their_prices(
+    small_chunks: None, data: Dataset, w: Weights, new_only: bool, seed: int
+) -> None:
+    import math
+
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    cohort = fastscore.Cohort(data, w)
+    n = cohort.n
+    tp, lp = rng.uniform(0, 60, n), rng.uniform(0, 60, n)
+    ref = _reference_pairs(data, w, new_only)
+    skip_pairs = [p for p in ref if rng.random() < 0.3]
+    skip = np.array(sorted(t * n + lr for t, lr in skip_pairs), dtype=np.int64)
+    want = math.fsum(
+        max(0.0, s + 0.5 - tp[t] - lp[lr])
+        for (t, lr), (s, _) in ref.items()
+        if (t, lr) not in skip_pairs
+    )
+    got = cohort.excess(tp, lp, slack=0.5, new_only=new_only, skip=skip)
+    assert got == pytest.approx(want, rel=1e-12, abs=1e-9)
