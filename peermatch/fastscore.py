@@ -369,7 +369,49 @@ class Cohort:
         whose score could exceed their prices are scored, so it costs about one pass over
         the learner x teacher matrix.
         """
-        parts: list[Floats] = []
+        gains = [
+            gain
+            for _, _, _, gain in self._priced(teacher_price, learner_price, slack, new_only, skip)
+        ]
+        return math.fsum(np.concatenate(gains).tolist()) if gains else 0.0
+
+    def violations(
+        self,
+        teacher_price: Floats,
+        learner_price: Floats,
+        *,
+        per_learner: int,
+        slack: float = 0.0,
+        new_only: bool = False,
+        skip: NDArray[np.int64] | None = None,
+    ) -> Links:
+        """The links (not in ``skip``) whose score + ``slack`` exceeds their prices: each
+        learner's ``per_learner`` largest excesses, for column generation in a plan."""
+        found: list[tuple[Ints, Ints, Floats]] = []
+        for teacher, learner, score, gain in self._priced(
+            teacher_price, learner_price, slack, new_only, skip
+        ):
+            order = np.lexsort((teacher, -gain, learner))
+            teacher, learner, score = teacher[order], learner[order], score[order]
+            first = np.searchsorted(learner, learner)  # start of each learner's run
+            keep = np.arange(len(learner)) - first < per_learner
+            found.append((teacher[keep], learner[keep], score[keep]))
+        if not found:
+            empty = np.zeros(0, dtype=np.intp)
+            return Links(empty, empty, np.zeros(0), np.zeros(0, dtype=np.bool_))
+        t, lr, sc = (np.concatenate(part) for part in zip(*found, strict=True))
+        return Links(t, lr, sc, self.two_way(t, lr))
+
+    def _priced(
+        self,
+        teacher_price: Floats,
+        learner_price: Floats,
+        slack: float,
+        new_only: bool,
+        skip: NDArray[np.int64] | None,
+    ) -> Iterator[tuple[Ints, Ints, Floats, Floats]]:
+        """Chunk by chunk: (teacher, learner, score, gain) of the links with a positive
+        ``gain = score + slack - teacher_price - learner_price``, left-out ones only."""
         n = self.n
         for rows in self.chunks(self.all_systems):
             e = self.earned(rows)
@@ -382,8 +424,7 @@ class Cohort:
             points = self.points[rows]
             per_point = np.zeros(len(rows))
             np.divide(100.0 * (1.0 + 4 * SLACK), points, out=per_point, where=points > 0)
-            upper = e * per_point[:, None]
-            ri, ti = np.nonzero((e > 0) & (upper > price))
+            ri, ti = np.nonzero((e > 0) & (e * per_point[:, None] > price))
             ti = ti.astype(np.intp)
             learner = rows[ri]
             if skip is not None and len(skip):
@@ -391,8 +432,8 @@ class Cohort:
                 ri, ti, learner = ri[keep], ti[keep], learner[keep]
             score = self.scores(ti, learner, e[ri, ti])
             gain = score + slack - teacher_price[ti] - learner_price[learner]
-            parts.append(gain[(score > 0) & (gain > 0)])
-        return math.fsum(np.concatenate(parts).tolist()) if parts else 0.0
+            ok = (score > 0) & (gain > 0)
+            yield ti[ok], learner[ok], score[ok], gain[ok]
 
     def _earned_pairs(self, teachers: Ints, learners: Ints) -> Floats:
         """Earned points of each pair ``teachers[i] -> learners[i]``, summed in need order."""

@@ -333,3 +333,15 @@ def test_excess_sums_the_links_above_their_prices(
     )
     got = cohort.excess(tp, lp, slack=0.5, new_only=new_only, skip=skip)
     assert got == pytest.approx(want, rel=1e-12, abs=1e-9)
+    found = cohort.violations(tp, lp, per_learner=2, slack=0.5, new_only=new_only, skip=skip)
+    above = {
+        (t, lr): s + 0.5 - tp[t] - lp[lr]
+        for (t, lr), (s, _) in ref.items()
+        if (t, lr) not in skip_pairs and s + 0.5 - tp[t] - lp[lr] > 0
+    }
+    for lr in range(n):
+        best = sorted((t for t, l2 in above if l2 == lr), key=lambda t: (-above[(t, lr)], t))
+        got_lr = [int(t) for t, l2 in zip(found.teacher, found.learner, strict=True) if l2 == lr]
+        assert got_lr == best[:2]
+    for t, lr, s in zip(found.teacher, found.learner, found.score, strict=True):
+        assert ref[(int(t), int(lr))][0] == s
