@@ -6,6 +6,7 @@ and flattens into a row for CSV, JSON or a table.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -28,13 +29,14 @@ class Finding:
     severity: Severity = Severity.ERROR
 
     def __str__(self) -> str:
-        where = self.file
+        where = escape(self.file)
         if self.line:
             where += f":{self.line}:{self.column}" if self.column else f":{self.line}"
         prefix = "warning: " if self.severity is Severity.WARNING else ""
+        # escape() keeps a finding on one line whatever the file name or message holds
         if self.path:
-            return f"{where}: {self.path}: {prefix}{self.message}"
-        return f"{where}: {prefix}{self.message}"
+            return f"{where}: {escape(self.path)}: {prefix}{escape(self.message)}"
+        return f"{where}: {prefix}{escape(self.message)}"
 
     def as_row(self) -> dict[str, object]:
         return {
@@ -48,12 +50,50 @@ class Finding:
         }
 
 
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
 def format_path(path: tuple[str | int, ...]) -> str:
-    """``("systems", 3, "strengths", 1, "level")`` -> ``systems[3].strengths[1].level``."""
+    """``("systems", 3, "strengths", 1, "level")`` -> ``systems[3].strengths[1].level``.
+
+    A key that is not a plain word is quoted and shortened: ``systems[0]["bad key"]``.
+    """
     out = ""
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
-        else:
+        elif _PLAIN_KEY.fullmatch(part) and len(part) <= 60:
             out += f".{part}" if out else part
+        else:
+            out += "[" + quote(part, limit=40, mark='"') + "]"
     return out
+
+
+def escape(text: str) -> str:
+    """``text`` with every non-printable character written as an escape (``\\n``, ``\\x1b``).
+
+    Messages name user values; this keeps each message on one line and stops a value
+    from moving the cursor, colouring the terminal or reversing text on screen.
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else _escape_char(ch) for ch in text)
+
+
+def _escape_char(ch: str) -> str:
+    special = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+    if ch in special:
+        return special[ch]
+    code = ord(ch)
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+def quote(text: str, *, limit: int = 60, mark: str = "'") -> str:
+    """A user value for a message: quoted, escaped and at most ``limit`` characters long."""
+    if len(text) > limit:
+        text = text[: limit - 3] + "..."
+    return mark + escape(text) + mark
