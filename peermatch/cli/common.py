@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from peermatch.catalogue import closest, did_you_mean, normalise
@@ -11,7 +12,18 @@ from peermatch.weights import DEFAULT_WEIGHTS, Weights, load_weights
 
 
 def load_data(data: Path | None, systems: Path | None, challenges: Path | None) -> Dataset:
-    return load(data, systems=systems, challenges=challenges)
+    from peermatch.cli.app import info
+
+    started = time.perf_counter()
+    dataset = load(data, systems=systems, challenges=challenges)
+    info(
+        f"loaded {len(dataset.systems)} systems from {dataset.systems_file} and "
+        f"{len(dataset.catalogue)} topics from {dataset.challenges_file} "
+        f"in {time.perf_counter() - started:.2f} s"
+    )
+    if dataset.warnings:
+        info(f"{len(dataset.warnings)} warning(s) in the data; 'peermatch validate' lists them")
+    return dataset
 
 
 def weights_from(path: Path | None) -> Weights:
