@@ -16,6 +16,53 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
+#: Every finding code, with what it means. Codes are stable: scripts and CI may rely on them.
+CODES: dict[str, str] = {
+    # the file itself
+    "no-file": "the file does not exist",
+    "not-a-file": "a folder was given where a file belongs",
+    "unreadable": "the file cannot be read (permissions, I/O error)",
+    "too-large": "the file is above the size limit, or holds more values than it allows",
+    "binary": "a binary file, not text",
+    "encoding": "not UTF-8 text",
+    "tab": "a tab character (YAML is indented with spaces)",
+    "control-character": "a control, bidirectional-override or unusual line-break character",
+    # YAML
+    "yaml-syntax": "the text is not valid YAML",
+    "yaml-anchor": "an anchor (&name): not allowed",
+    "yaml-alias": "an alias (*name): not allowed",
+    "yaml-tag": "a tag (!!python/..., !name): not allowed",
+    "duplicate-key": "the same key twice in one mapping",
+    "key-type": "a key that is not text",
+    "multiple-documents": "more than one YAML document (---) in the file",
+    "too-deep": "nesting deeper than the data format needs",
+    # shape
+    "empty": "the file has no data",
+    "top-level": "the top of the file is not a mapping",
+    "missing-key": "the top-level systems:/challenges: key is missing",
+    "unknown-field": "a field the format does not have",
+    "missing-field": "a required field is missing",
+    "wrong-type": "a value of the wrong type (text, number, list, mapping)",
+    "invalid-value": "a value out of range or not in the expected form",
+    "too-many-problems": "more problems than are listed",
+    # across the two files
+    "duplicate-id": "an id used twice",
+    "unknown-topic": "a challenge: or related: reference that names no topic",
+    "unknown-system": "a partners:/exclude: entry that names no system",
+    "duplicate-topic": "a topic listed twice in one system's strengths or challenges",
+    "duplicate-reference": "a system listed twice in partners or exclude",
+    "self-reference": "a topic related to itself, or a system listing itself",
+    "invalid-weight": "a bad value in a --weights file",
+    # warnings (validate --strict fails on them)
+    "no-strengths": "warning: a system with no strengths can teach no one",
+    "no-challenges": "warning: a system with no challenges can learn from no one",
+    "exemplar-without-figure": "warning: a level-3 strength whose evidence has no figure",
+    "unused-topic": "warning: a catalogue topic no system uses",
+    "alias-clash": "warning: an alias that is another topic's id or alias",
+    "one-sided-partner": "warning: a partner listed on one side only",
+}
+
+
 @dataclass(frozen=True, order=True)
 class Finding:
     """One problem in one place. ``line`` and ``column`` are 1-based; 0 means unknown."""

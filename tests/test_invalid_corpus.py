@@ -23,6 +23,7 @@ import yaml
 from conftest import SMALL, TEST_DATA, invoke
 
 from peermatch import loading, yamlio
+from peermatch.findings import CODES
 
 CORPUS = TEST_DATA / "invalid"
 CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir())
@@ -136,7 +137,7 @@ def test_validate_json_gives_findings_as_data(case, in_case):
     assert doc["valid"] is False and doc["errors"] >= 1
     for row in doc["findings"]:
         assert set(row) == {"severity", "code", "file", "line", "column", "path", "message"}
-        assert row["code"] and row["message"] and "\n" not in row["message"]
+        assert row["code"] in CODES and row["message"] and "\n" not in row["message"]
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if is_finding(c)])
