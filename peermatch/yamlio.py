@@ -123,10 +123,11 @@ def max_values(limit: int | None = None) -> int:
     return max(1000, (max_bytes() if limit is None else limit) // BYTES_PER_VALUE)
 
 
-def read_text(path: Path, display: str) -> str:
+def read_text(path: Path, display: str, *, hint: str = "check the path or --data") -> str:
     """Read a YAML file as text: UTF-8 (a BOM is allowed), not binary, not too large.
 
-    Every refusal is a :class:`DataError` with one finding naming ``display``.
+    Every refusal is a :class:`DataError` with one finding naming ``display``; ``hint`` ends
+    the message for a missing file.
     """
     limit = max_bytes()
     try:
@@ -139,7 +140,7 @@ def read_text(path: Path, display: str) -> str:
         with path.open("rb") as handle:
             raw = handle.read(limit + 1)
     except FileNotFoundError:
-        raise _fail(display, 0, 0, "no such file; check the path or --data", "no-file") from None
+        raise _fail(display, 0, 0, f"no such file; {hint}", "no-file") from None
     except OSError as exc:
         raise _fail(
             display, 0, 0, f"cannot read the file: {exc.strerror or exc}", "unreadable"

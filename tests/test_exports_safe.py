@@ -91,3 +91,30 @@ def test_a_terminal_table_shows_markup_as_written():
 def test_markdown_escapes_pipes_newlines_and_html():
     listing = Listing("rows", [{"a": "x | y\nz <b>"}], ("a",))
     assert render_markdown(listing).splitlines()[2] == "| x \\| y z &lt;b> |"
+
+
+def test_a_terminal_that_cannot_show_the_text_gets_a_message_not_a_traceback(tmp_path):
+    from conftest import SMALL, run
+
+    (tmp_path / "challenges.yaml").write_text((SMALL / "challenges.yaml").read_text())
+    systems = (SMALL / "systems.yaml").read_text().replace("Alpha ICS", "Ålpha ICS")
+    (tmp_path / "systems.yaml").write_text(systems, encoding="utf-8")
+    proc = run("systems", "--data", str(tmp_path), env={"PYTHONIOENCODING": "ascii"})
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.endswith(
+        "error: this terminal's encoding (ascii) cannot show some of the text; "
+        "use --output FILE, or set PYTHONIOENCODING=utf-8\n"
+    )
+    out = tmp_path / "systems.csv"
+    proc = run(
+        "systems",
+        "--data",
+        str(tmp_path),
+        "-f",
+        "csv",
+        "-o",
+        str(out),
+        env={"PYTHONIOENCODING": "ascii"},
+    )
+    assert proc.returncode == 0 and "Ålpha ICS" in out.read_text(encoding="utf-8")

@@ -39,6 +39,15 @@ class PeermatchGroup(TyperGroup):
                 raise
             report_error(exc)
             raise typer.Exit(exc.exit_code) from None
+        except UnicodeEncodeError as exc:
+            # stdout cannot carry the text (PYTHONIOENCODING=ascii, an old Windows console)
+            if debug_enabled(ctx):
+                raise
+            err(
+                f"error: this terminal's encoding ({exc.encoding}) cannot show some of the "
+                "text; use --output FILE, or set PYTHONIOENCODING=utf-8"
+            )
+            raise typer.Exit(1) from None
         except KeyboardInterrupt:
             if debug_enabled(ctx):
                 raise

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from peermatch.catalogue import closest, did_you_mean, normalise
 from peermatch.errors import PeermatchError
+from peermatch.findings import quote
 from peermatch.loading import Dataset, load
 from peermatch.weights import DEFAULT_WEIGHTS, Weights, load_weights
 
@@ -64,4 +65,4 @@ def resolve_system(data: Dataset, text: str) -> str:
         return ranked[0][0]
     near = [sid for sid, _ in ranked[:3]] or closest(text, choices)
     hint = did_you_mean(near) or "; see 'peermatch systems' for the ids"
-    raise PeermatchError(f"unknown system '{text}'{hint}")
+    raise PeermatchError(f"unknown system {quote(text)}{hint}")
