@@ -154,18 +154,22 @@ def _load(
 ) -> tuple[Dataset | None, list[Finding]]:
     systems_path, challenges_path = data_paths(data, systems, challenges)
     findings: list[Finding] = []
-    cat_doc = _read(
-        challenges_path, models.ChallengesFile, models.Challenge, "challenges", findings
-    )
-    sys_doc = _read(systems_path, models.SystemsFile, models.System, "systems", findings)
+    cat_doc = _read(challenges_path, models.ChallengesFile, "challenges", findings)
+    sys_doc = _read(systems_path, models.SystemsFile, "systems", findings)
+    return _assemble(cat_doc, sys_doc, findings), findings
+
+
+def _assemble(
+    cat_doc: _Doc | None, sys_doc: _Doc | None, findings: list[Finding]
+) -> Dataset | None:
+    """Cross-file checks, once both files have the right shape (else they'd mislead)."""
     if cat_doc is None or sys_doc is None:
-        # Shape errors in one file make cross-file checks unreliable; report what we have.
-        return None, findings
+        return None
     checker = _Checker(cat_doc, sys_doc)
     dataset = checker.run()
     findings.extend(checker.findings)
     dataset.warnings = [f for f in checker.findings if f.severity is Severity.WARNING]
-    return dataset, findings
+    return dataset
 
 
 # --------------------------------------------------------------------------- reading one file
@@ -201,13 +205,7 @@ def locate(positions: Positions, path: Path_) -> tuple[int, int]:
     return (1, 1)
 
 
-def _read(
-    path: Path,
-    model: type[BaseModel],
-    item_model: type[BaseModel],
-    key: str,
-    findings: list[Finding],
-) -> _Doc | None:
+def _read(path: Path, model: type[BaseModel], key: str, findings: list[Finding]) -> _Doc | None:
     display = str(path)
     try:
         text = read_text(path, display)
@@ -215,6 +213,18 @@ def _read(
     except DataError as exc:
         findings.extend(exc.findings)
         return None
+    return _check_shape(raw, positions, display, model, key, findings)
+
+
+def _check_shape(
+    raw: Any,
+    positions: Positions,
+    display: str,
+    model: type[BaseModel],
+    key: str,
+    findings: list[Finding],
+) -> _Doc | None:
+    """Validate one parsed document against its model; add findings; the doc if it passed."""
     if raw is None:
         findings.append(
             Finding(
@@ -252,12 +262,18 @@ def _read(
         )
         return None
     doc = _Doc(display, None, positions)
-    shape = _validate_shape(doc, model, item_model, key, raw)
+    shape = _validate_shape(doc, model, _ITEM_MODELS[key], key, raw)
     if isinstance(shape, list):
         findings.extend(shape)
         return None
     doc.model = shape
     return doc
+
+
+_ITEM_MODELS: dict[str, type[BaseModel]] = {
+    "systems": models.System,
+    "challenges": models.Challenge,
+}
 
 
 def _validate_shape(
@@ -308,6 +324,29 @@ def _validate_shape(
     return model.model_validate({**raw, key: valid})
 
 
+def from_documents(
+    systems: Any,
+    challenges: Any,
+    *,
+    systems_name: str = "<systems>",
+    challenges_name: str = "<challenges>",
+) -> Dataset:
+    """Build a :class:`Dataset` from already-parsed documents (``{"systems": [...]}`` and
+    ``{"challenges": [...]}``), with exactly the checks :func:`load` makes."""
+    findings: list[Finding] = []
+    cat_doc = _check_shape(
+        challenges, Positions(), challenges_name, models.ChallengesFile, "challenges", findings
+    )
+    sys_doc = _check_shape(
+        systems, Positions(), systems_name, models.SystemsFile, "systems", findings
+    )
+    dataset = _assemble(cat_doc, sys_doc, findings)
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    if errors or dataset is None:
+        raise DataError(errors)
+    return dataset
+
+
 _FIELD_HINTS = {
     "level": "must be 1, 2 or 3 (1 emerging, 2 established, 3 exemplar)",
     "priority": "must be 1, 2 or 3 (1 low, 2 medium, 3 high)",
@@ -330,7 +369,7 @@ def _translate(doc: _Doc, exc: ValidationError, raw: Any, prefix: Path_ = ()) ->
         if kind == "extra_forbidden":
             parent = _model_at(doc, loc[:-1], raw)
             allowed = sorted(parent.model_fields) if parent else []
-            near = closest(str(loc[-1]), {a: a for a in allowed}, limit=1)
+            near = closest(str(loc[-1]), {a: a for a in allowed}, limit=1, cutoff=80)
             hint = did_you_mean(near) or (f"; allowed: {', '.join(allowed)}" if allowed else "")
             field = quote(str(loc[-1]), limit=40)
             yield doc.at(loc, "unknown-field", f"unknown field {field}{hint}", key=True)

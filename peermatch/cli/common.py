@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 from peermatch.catalogue import closest, did_you_mean, normalise
+from peermatch.cli.app import info, note
 from peermatch.errors import PeermatchError
 from peermatch.findings import quote
 from peermatch.loading import Dataset, load
@@ -13,8 +14,6 @@ from peermatch.weights import DEFAULT_WEIGHTS, Weights, load_weights
 
 
 def load_data(data: Path | None, systems: Path | None, challenges: Path | None) -> Dataset:
-    from peermatch.cli.app import info
-
     started = time.perf_counter()
     dataset = load(data, systems=systems, challenges=challenges)
     info(
@@ -62,7 +61,9 @@ def resolve_system(data: Dataset, text: str) -> str:
         best[sid] = max(best.get(sid, 0.0), score)
     ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
     if ranked and ranked[0][1] >= 90 and (len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= 5):
-        return ranked[0][0]
+        sid = ranked[0][0]
+        note(f"note: taking {quote(text)} to mean {sid} ({data.by_id[sid].name})")
+        return sid
     near = [sid for sid, _ in ranked[:3]] or closest(text, choices)
     hint = did_you_mean(near) or "; see 'peermatch systems' for the ids"
     raise PeermatchError(f"unknown system {quote(text)}{hint}")

@@ -161,7 +161,9 @@ def validate(
         lines = [str(f) for f in shown]
         if not findings:
             if not quiet():
-                lines.append(f"OK: {sys_path} and {cat_path} are valid")
+                shipped = data is None and systems is None and challenges is None
+                where = "the shipped data" if shipped else f"{sys_path} and {cat_path}"
+                lines.append(f"OK: {where}: no problems found")
         elif failed or not quiet():
             verdict = "FAILED" if failed else "OK"
             lines.append(
