@@ -508,6 +508,10 @@ def _compose(parser: Any, display: str, positions: Positions, budget: int) -> An
                 positions[(*top.path, value)] = (line, col)
                 positions.key_at[(*top.path, value)] = (line, col)
             else:
+                if not text and not event.style and top is not None and top.pending_key:
+                    # 'key:' with nothing after it: point at the key (the parsers disagree
+                    # by a column on where the nothing is, and the key is what to fix)
+                    pos = positions.key_at[(*top.path, top.pending_key)]
                 attach(value, pos)  # a scalar's own position: errors point at the value
             continue
         if expecting_key:

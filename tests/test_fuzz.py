@@ -170,3 +170,14 @@ def test_the_cli_never_shows_a_traceback(text, tmp_path):
         assert "Traceback" not in result.stderr
         if command == "suggest" and result.exit_code == 1:
             assert out.read_text() == "before\n"
+
+
+def test_an_empty_value_is_placed_at_its_key_by_both_parsers():
+    """Found by benchmarks/fuzz_loader.py: '{priority: }' put the null a column apart."""
+    text = "systems:\n  - {challenge: topic-c, priority: }\n"
+    seen = [
+        yamlio.parse_yaml(text, "f.yaml", make_parser=make)[1]
+        for make in (yaml.CSafeLoader, yaml.SafeLoader)
+    ]
+    assert seen[0] == seen[1]
+    assert seen[0][("systems", 0, "priority")] == (2, 26)  # at "priority"
