@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
-
-from peermatch import models
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 
@@ -31,10 +30,13 @@ class Which(StrEnum):
     both = "both"
 
 
-_MODELS: dict[str, type[BaseModel]] = {
-    "systems": models.SystemsFile,
-    "challenges": models.ChallengesFile,
-}
+def _model(name: str) -> type[BaseModel]:
+    """The file's model, imported here so that ``peermatch --help`` never builds pydantic's."""
+    from peermatch import models
+
+    return models.SystemsFile if name == "systems" else models.ChallengesFile
+
+
 _TITLES = {
     "systems": "peermatch systems.yaml",
     "challenges": "peermatch challenges.yaml",
@@ -49,10 +51,11 @@ def json_schema(which: Which | str = Which.both) -> dict[str, Any]:
         definitions: dict[str, Any] = {}
         choices = []
         for name in ("systems", "challenges"):
-            one = _draft07(_MODELS[name])
+            model = _model(name)
+            one = _draft07(model)
             definitions.update(one.pop("definitions", {}))
-            definitions[_MODELS[name].__name__] = one
-            choices.append({"$ref": f"#/definitions/{_MODELS[name].__name__}"})
+            definitions[model.__name__] = one
+            choices.append({"$ref": f"#/definitions/{model.__name__}"})
         doc: dict[str, Any] = {
             "$schema": DRAFT_07,
             "title": _TITLES["both"],
@@ -62,7 +65,7 @@ def json_schema(which: Which | str = Which.both) -> dict[str, Any]:
             "definitions": dict(sorted(definitions.items())),
         }
         return doc
-    doc = _draft07(_MODELS[which.value])
+    doc = _draft07(_model(which.value))
     head = {"$schema": DRAFT_07, "title": _TITLES[which.value], "description": doc["description"]}
     return {**head, **{k: v for k, v in doc.items() if k not in head}}
 
