@@ -5,14 +5,16 @@ here, once: only when the command line has switched bars on (:data:`enabled`; li
 callers get silence unless they set it), not with ``-q/--quiet`` (:data:`quiet`), only when
 stderr is a terminal (never in a pipe or a file), and never in CI (the ``CI`` environment
 variable is set). Even then a bar appears only once a step has run for :data:`DELAY`
-seconds, so quick commands never flicker, and it is removed when the step ends (stdout and
-the messages on stderr stay clean). rich is imported only when a bar is actually drawn.
+seconds (a timer starts it, so a step that is one long call gets one too), so quick
+commands never flicker, and it is removed when the step ends (stdout and the messages on
+stderr stay clean). rich is imported only when a bar is actually drawn.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -37,50 +39,65 @@ def wanted() -> bool:
 
 
 class _Step:
-    """One step's bar, started lazily after :data:`DELAY` seconds."""
+    """One step's bar, started after :data:`DELAY` seconds by a timer (or by ``advance``)."""
 
-    def __init__(self, description: str, total: int) -> None:
+    def __init__(self, description: str, total: int | None) -> None:
         self.description = description
         self.total = total
         self.done = 0
         self.started = time.monotonic()
         self.bar: Any = None
         self.task: Any = None
+        self.closed = False
+        self.lock = threading.Lock()
+        # steps that never call advance (one long call) still get a bar after DELAY
+        self.timer = threading.Timer(DELAY, self._start)
+        self.timer.daemon = True
+        self.timer.start()
 
     def advance(self, amount: int = 1) -> None:
         self.done += amount
-        if self.bar is None:
-            if time.monotonic() - self.started < DELAY:
-                return
+        if self.bar is None and time.monotonic() - self.started >= DELAY:
             self._start()
-        self.bar.update(self.task, completed=self.done)
+        with self.lock:
+            if self.bar is not None:
+                self.bar.update(self.task, completed=self.done)
 
     def _start(self) -> None:
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeRemainingColumn,
-        )
+        with self.lock:
+            if self.bar is not None or self.closed:
+                return
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
 
-        console = Console(stderr=True, no_color=bool(os.environ.get("NO_COLOR")))
-        self.bar = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=console,
-            transient=True,
-        )
-        self.bar.start()
-        self.task = self.bar.add_task(self.description, total=self.total, completed=self.done)
+            console = Console(stderr=True, no_color=bool(os.environ.get("NO_COLOR")))
+            counts = MofNCompleteColumn() if self.total else TimeElapsedColumn()
+            bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                counts,
+                TimeRemainingColumn(),
+                console=console,
+                transient=True,
+            )
+            bar.start()
+            self.task = bar.add_task(self.description, total=self.total, completed=self.done)
+            self.bar = bar
 
     def close(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-            self.bar = None
+        self.timer.cancel()
+        with self.lock:
+            self.closed = True
+            if self.bar is not None:
+                self.bar.stop()
+                self.bar = None
 
 
 def _ignore(amount: int = 1) -> None:
@@ -88,8 +105,8 @@ def _ignore(amount: int = 1) -> None:
 
 
 @contextmanager
-def step(description: str, total: int) -> Iterator[Callable[[int], None]]:
-    """Report a step of ``total`` units; yields ``advance(units)``.
+def step(description: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
+    """Report a step of ``total`` units (``None``: unknown); yields ``advance(units)``.
 
     ::
 

@@ -71,3 +71,13 @@ def test_cli_in_a_pipe_prints_no_bar() -> None:
     proc = run("suggest", "--data", str(SMALL), "--format", "csv", env={"CI": ""})
     assert proc.returncode == 0
     assert proc.stderr == ""
+
+
+def test_a_slow_step_without_advances_still_gets_a_bar(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    terminal = on_terminal(monkeypatch)
+    monkeypatch.setattr(progress, "DELAY", 0.05)
+    with progress.step("checking systems.yaml"):
+        time.sleep(0.5)  # one long call: the timer draws the bar
+    assert "checking systems.yaml" in terminal.getvalue()
