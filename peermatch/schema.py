@@ -12,7 +12,6 @@ whole file (references resolve, ids are unique, no tabs or YAML tags) is for
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -72,6 +71,8 @@ def json_schema(which: Which | str = Which.both) -> dict[str, Any]:
 
 def schema_text(which: Which | str = Which.both) -> str:
     """:func:`json_schema` as the exact text of the committed ``schemas/*.schema.json``."""
+    import json  # here: the CLI imports this module on every start
+
     return json.dumps(json_schema(which), indent=2, ensure_ascii=False) + "\n"
 
 

@@ -19,10 +19,11 @@ HEAVY = ("numpy", "scipy", "rapidfuzz")
 def imported_by(code: str) -> set[str]:
     """The top-level modules (and peermatch's own) that ``code`` leaves imported."""
     probe = (
-        "import sys, json\n"
+        "import sys\n"
         f"{code}\n"
-        "names = {m for m in sys.modules}\n"
-        "print(json.dumps(sorted(names)), file=sys.__stderr__)\n"
+        "names = sorted(sys.modules)\n"
+        "import json\n"
+        "print(json.dumps(names), file=sys.__stderr__)\n"
     )
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     env.pop("PEERMATCH_DATA", None)
@@ -51,7 +52,14 @@ def run_cli(*args: str) -> str:
 def test_help_and_version_skip_the_library() -> None:
     for args in (["--version"], ["--help"]):
         names = imported_by(run_cli(*args))
-        for module in (*HEAVY, "pydantic", "peermatch.loading", "peermatch.scoring", "rich"):
+        for module in (
+            *HEAVY,
+            "pydantic",
+            "peermatch.loading",
+            "peermatch.scoring",
+            "rich",
+            "json",
+        ):
             assert module not in names, (args, module)
 
 
@@ -65,7 +73,7 @@ def test_command_help_skips_the_library() -> None:
 def test_suggest_on_a_small_cohort_skips_numpy_scipy_rapidfuzz() -> None:
     names = imported_by(run_cli("suggest", "--data", str(SMALL), "--format", "csv"))
     assert "peermatch.scoring" in names  # it did run
-    for module in (*HEAVY, "peermatch.fastscore", "rich.progress"):
+    for module in (*HEAVY, "peermatch.fastscore", "rich.progress", "json"):
         assert module not in names, module
 
 
@@ -77,3 +85,12 @@ def test_import_peermatch_is_lazy_but_complete() -> None:
     for name in peermatch.__all__:
         assert getattr(peermatch, name) is not None
     assert set(peermatch.__all__) <= set(dir(peermatch))
+
+
+def test_default_weights_are_the_validated_defaults() -> None:
+    from peermatch.weights import DEFAULT_WEIGHTS, Weights
+
+    assert Weights() == DEFAULT_WEIGHTS
+    assert Weights.model_validate({}) == DEFAULT_WEIGHTS
+    assert DEFAULT_WEIGHTS.model_dump() == Weights().model_dump()
+    assert hash(DEFAULT_WEIGHTS) == hash(Weights())
