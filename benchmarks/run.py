@@ -32,6 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeAlias
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -144,8 +145,10 @@ def floor_row(name: str, t: Timing, digits: int = 3) -> Row:
 
 # --------------------------------------------------------------------------- the suites
 
+Rows: TypeAlias = tuple[list["Row"], list[str]]
 
-def cold_start(runs: int) -> tuple[list[Row], list[str]]:
+
+def cold_start(runs: int) -> Rows:
     notes = []
     from peermatch.loading import shipped_data_dir
 
@@ -174,7 +177,7 @@ def cold_start(runs: int) -> tuple[list[Row], list[str]]:
     return rows, notes
 
 
-def large(profiles: int, topics: int, runs: int) -> tuple[list[Row], list[str]]:
+def large(profiles: int, topics: int, runs: int) -> Rows:
     data = cohort(profiles, topics)
     systems = data / "systems.yaml"
     size_mb = systems.stat().st_size / 1e6
@@ -215,7 +218,7 @@ def large(profiles: int, topics: int, runs: int) -> tuple[list[Row], list[str]]:
     return rows, notes
 
 
-def plan(profiles: int, runs: int) -> tuple[list[Row], list[str]]:
+def plan(profiles: int, runs: int) -> Rows:
     probe = subprocess.run(
         peermatch("plan", "--help"), cwd=REPO, env=ENV, capture_output=True, check=False
     )
@@ -239,22 +242,24 @@ def plan(profiles: int, runs: int) -> tuple[list[Row], list[str]]:
     return rows, []
 
 
-def scaling(sizes: Sequence[int], topics: int) -> tuple[list[Row], list[str]]:
+def scaling(sizes: Sequence[int], topics: int, topic_sizes: Sequence[int], at: int) -> Rows:
+    """One run each: suggest as profiles grow (at ``topics``), then as topics grow (at ``at``)."""
     rows = []
-    for n in sizes:
-        data = cohort(n, topics)
+    grid = [(n, topics) for n in sizes] + [(at, t) for t in topic_sizes if t != topics]
+    for n, t in grid:
+        data = cohort(n, t)
         out = str(OUT / "scaling.csv")
         cmd = peermatch("suggest", "--data", str(data), "--top", "5", "-f", "csv", "-o", out)
-        t = interleaved({"s": cmd}, 1)["s"]
+        timing = interleaved({"s": cmd}, 1)["s"]
         rows.append(
             Row(
-                f"scaling: suggest --top 5, {n:,} x {topics}",
-                f"{t.median:.2f} s",
+                f"scaling: suggest --top 5, {n:,} x {t}",
+                f"{timing.median:.2f} s" if timing.ok else "failed",
                 "",
                 "",
                 "",
                 "",
-                f"{t.peak:,.0f} MB" if t.ok else "FAIL",
+                f"{timing.peak:,.0f} MB" if timing.ok else "FAIL",
             )
         )
     return rows, []
@@ -330,7 +335,12 @@ def main(argv: list[str] | None = None) -> int:
         ("cold", lambda: cold_start(args.cold_runs)),
         ("large", lambda: large(args.profiles, args.topics, args.runs)),
         ("plan", lambda: plan(args.plan_profiles, args.runs)),
-        ("scaling", lambda: scaling((1_000, 2_000, 5_000, 10_000, 20_000), args.topics)),
+        (
+            "scaling",
+            lambda: scaling(
+                (1_000, 2_000, 5_000, 10_000, 20_000), args.topics, (50, 200, 1_000), 5_000
+            ),
+        ),
     ):
         if suite in suites:
             r, n = run()
