@@ -292,7 +292,7 @@ def candidate_teachers(data: Dataset) -> dict[str, set[str]]:
 #: From this many profiles on, :func:`rank_all` and :func:`suggest` score with
 #: :mod:`peermatch.fastscore` (numpy and scipy, vectorised). Below it the loop over pairs is
 #: quicker than importing numpy and scipy (about 0.3 s), which keeps a small cohort instant.
-FAST_FROM = 150
+FAST_FROM = 200
 
 Method = Literal["auto", "reference", "fast"]
 
