@@ -521,7 +521,6 @@ class Cohort:
         Ordered by score, two-way first, then learner id; the first ``top`` (0 = all). The
         rank is the teacher's place in that learner's ranking (as :meth:`ranked` orders it).
         """
-        n = self.n
         column = self.credits[:, teacher]
         earned = self.needs @ column  # each learner's needs, summed in need order
         learners = np.flatnonzero(earned > 0).astype(np.intp)
@@ -539,51 +538,64 @@ class Cohort:
         if top > 0:
             order = order[:top]
         learners, score, two = learners[order], score[order], two[order]
-        if n == 0 or len(learners) == 0:
+        if len(learners) == 0:
             return []
-        ranks = np.zeros(len(learners), dtype=np.intp)
-        size = max(1, CHUNK_CELLS // n)
-        for start in range(0, len(learners), size):
-            part = slice(start, start + size)
-            ranks[part] = self._rank_of(teacher, learners[part], score[part], two[part], new_only)
-        return [(int(lr), int(rk)) for lr, rk in zip(learners, ranks, strict=True)]
+        ranks = self.ranks_of(np.full(len(learners), teacher, dtype=np.intp), learners, new_only)
+        return [(int(lr), int(rk) + 1) for lr, rk in zip(learners, ranks, strict=True)]
 
-    def _rank_of(self, teacher: int, rows: Ints, mine: Floats, two: Bools, new_only: bool) -> Ints:
-        """1 + how many teachers come before ``teacher`` in each learner's ranking."""
-        e = self.earned(rows)
-        c = len(rows)
-        local = np.arange(c)
-        e[local, rows] = 0.0
-        self._blank(e, rows, self.exclude)
-        if new_only:
-            self._blank(e, rows, self.partners)
-        e[local, teacher] = 0.0  # count the others
-        points = self.points[rows]
-        cw = self.weights.context_weight
-        pf = self.weights.partner_factor
-        # upper and lower bounds of every score in the chunk, in earned units
-        target = mine * points / 100.0
-        low = e if (pf == 1.0 or new_only) else self._partner_scaled(e, rows, pf)
-        sure = (low * (1.0 - cw) * (1.0 - 4 * SLACK) > target[:, None] * (1.0 + 4 * SLACK)).sum(
-            axis=1
-        )
-        maybe = (e * (1.0 + 4 * SLACK) >= target[:, None] * (1.0 - 4 * SLACK)) & (
-            low * (1.0 - cw) * (1.0 - 4 * SLACK) <= target[:, None] * (1.0 + 4 * SLACK)
-        )
-        maybe &= e > 0
-        ri, ti = np.nonzero(maybe)
-        ti = ti.astype(np.intp)
-        learner = rows[ri]
-        score = self.scores(ti, learner, e[ri, ti])
-        ahead = score > mine[ri]
-        tie = score == mine[ri]
-        if tie.any():
-            tw = self.two_way(ti[tie], learner[tie])
-            mine_two = two[ri[tie]]
-            ahead[tie] = (tw & ~mine_two) | ((tw == mine_two) & (ti[tie] < teacher))
-        counted = np.bincount(ri[ahead], minlength=c)
-        result: Ints = 1 + sure + counted
-        return result
+    def ranks_of(self, teachers: Ints, learners: Ints, new_only: bool = False) -> Ints:
+        """Each ``teachers[i]``'s place (0 = first) in ``learners[i]``'s ranking.
+
+        The ranking is :meth:`ranked`'s (and ``suggest``'s): scores above 0, exclusions left
+        out (partners too with ``new_only``), by score, two-way first, then teacher id. Every
+        pair must be in its learner's ranking. Only the cells that could come before one of
+        a learner's pairs are scored, so a pair deep in a long ranking costs more.
+        """
+        out = np.zeros(len(teachers), dtype=np.intp)
+        if len(teachers) == 0:
+            return out
+        rows_all = np.unique(learners)
+        pos = np.searchsorted(rows_all, learners)  # each pair's row among rows_all
+        size = max(1, CHUNK_CELLS // max(self.n, 1))
+        for start in range(0, len(rows_all), size):
+            rows = rows_all[start : start + size]
+            mine = np.flatnonzero((pos >= start) & (pos < start + len(rows)))
+            row_of = pos[mine] - start
+            e = self.earned(rows)
+            local = np.arange(len(rows))
+            e[local, rows] = 0.0
+            self._blank(e, rows, self.exclude)
+            if new_only:
+                self._blank(e, rows, self.partners)
+            t = teachers[mine]
+            score = self.scores(t, learners[mine], e[row_of, t])
+            two = self.two_way(t, learners[mine])
+            # every cell that could come before the row's lowest pair, scored exactly
+            lowest = np.full(len(rows), np.inf)
+            np.minimum.at(lowest, row_of, score)
+            points = self.points[rows]
+            need = lowest * points / 100.0 * (1.0 - 4 * SLACK)
+            ci, ti = np.nonzero((e > 0) & (e >= need[:, None]))
+            ti = ti.astype(np.intp)
+            cscore = self.scores(ti, rows[ci], e[ci, ti])
+            ctwo = self.two_way(ti, rows[ci])
+            keep = cscore > 0
+            ci, ti, cscore, ctwo = ci[keep], ti[keep], cscore[keep], ctwo[keep]
+            # sort cells and pairs together; a pair goes just before its own cell
+            row = np.concatenate([ci, row_of])
+            sc = np.concatenate([cscore, score])
+            tw = np.concatenate([ctwo, two])
+            tid = np.concatenate([ti, t])
+            is_cell = np.concatenate([np.ones(len(ci), dtype=np.intp), np.zeros(len(t), np.intp)])
+            order = np.lexsort((is_cell, tid, ~tw, -sc, row))
+            cells_before = np.cumsum(is_cell[order]) - is_cell[order]
+            row_sorted = row[order]
+            first = np.searchsorted(row_sorted, row_sorted)  # start of each row's run
+            before = cells_before - cells_before[first]
+            ranks = np.empty(len(order), dtype=np.intp)
+            ranks[order] = before
+            out[mine] = ranks[len(ci) :]
+        return out
 
 
 def _pairs(systems: list[Profile], index: dict[str, int], attr: str) -> sp.csr_matrix:

@@ -345,3 +345,24 @@ def test_excess_sums_the_links_above_their_prices(
         assert got_lr == best[:2]
     for t, lr, s in zip(found.teacher, found.learner, found.score, strict=True):
         assert ref[(int(t), int(lr))][0] == s
+
+
+@SETTINGS
+@given(data=cohorts(), w=weights(), new_only=st.booleans(), pick=st.randoms(use_true_random=False))
+def test_ranks_of_is_the_place_in_the_reference_ranking(
+    small_chunks: None, data: Dataset, w: Weights, new_only: bool, pick
+) -> None:  # type: ignore[no-untyped-def]
+    import numpy as np
+
+    ref = rank_all(data, w, new_only=new_only, method="reference")
+    pairs = [
+        (b.teacher, learner, place)
+        for learner, rows in ref.by_learner.items()
+        for place, b in enumerate(rows)
+    ]
+    assume(pairs)
+    chosen = pick.sample(pairs, min(len(pairs), 12))
+    cohort = fastscore.Cohort(data, w)
+    t = np.array([cohort.index[p[0]] for p in chosen], dtype=np.intp)
+    lr = np.array([cohort.index[p[1]] for p in chosen], dtype=np.intp)
+    assert cohort.ranks_of(t, lr, new_only).tolist() == [p[2] for p in chosen]
