@@ -27,6 +27,13 @@ pair come from one sparse-times-dense product. The context factor lies between
 is below a learner's k-th best lower bound cannot be in its top k, and only the few
 candidates left get the full context computation. Those are ordered exactly as
 :func:`scoring.order_key` does (score, then two-way, then teacher id), and the top k kept.
+
+For ``plan`` on a large cohort (see :mod:`peermatch.planning`) the same machinery gives the
+candidate links (each learner's and each teacher's best, :meth:`Cohort.links`), any link's
+place in its learner's ranking (:meth:`Cohort.ranks_of`), and, given a linear programme's
+dual prices, the left-out links that would improve it (:meth:`Cohort.violations`) and what
+they can add at most (:meth:`Cohort.excess`): column generation with a proof of how far a
+pruned plan can be from the best one.
 """
 
 from __future__ import annotations
