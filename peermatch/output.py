@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import math
 import os
 import sys
@@ -68,6 +67,17 @@ class Listing:
             runs[-1][1].append(row)
         return runs
 
+    #: format specs for float columns in text formats (default one decimal, ".1f")
+    float_formats: dict[str, str] = field(default_factory=dict)
+
+    def text(self, row: dict[str, Any], column: str) -> str:
+        """The cell text of ``row[column]`` for the text formats (table, CSV, Markdown)."""
+        value = row.get(column)
+        spec = self.float_formats.get(column)
+        if spec and isinstance(value, float):
+            return format(value, spec)
+        return cell(value)
+
 
 # --------------------------------------------------------------------------- cell text
 
@@ -94,9 +104,9 @@ def cell(value: Any) -> str:
     return str(value)
 
 
-def _md_cell(value: Any) -> str:
-    text = cell(value)
-    text = text.replace("\\", "\\\\").replace("|", "\\|")
+def _md_cell(text: str) -> str:
+    """A Markdown table cell: one line, pipes and backslashes escaped, no raw HTML."""
+    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
     return " ".join(text.split())  # newlines and runs of blanks become one space
 
 
@@ -108,7 +118,7 @@ def render_csv(listing: Listing) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(listing.columns)
     for row in listing.rows:
-        writer.writerow([neutralise(cell(row.get(c))) for c in listing.columns])
+        writer.writerow([neutralise(listing.text(row, c)) for c in listing.columns])
     return buf.getvalue()
 
 
@@ -116,6 +126,8 @@ def render_json(listing: Listing) -> str:
     doc: dict[str, Any] = {"version": FORMAT_VERSION, listing.key: listing.rows}
     doc.update(listing.extra)
     try:
+        import json  # here, not at the top: most runs never write JSON (cold start)
+
         return json.dumps(_finite(doc), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     except ValueError as exc:  # pragma: no cover - _finite removes every NaN
         raise PeermatchError(f"cannot write JSON: {exc}") from None
@@ -139,7 +151,9 @@ def render_markdown(listing: Listing) -> str:
         + "|",
     ]
     for row in listing.rows:
-        lines.append("| " + " | ".join(_md_cell(row.get(c)) for c in listing.columns) + " |")
+        lines.append(
+            "| " + " | ".join(_md_cell(listing.text(row, c)) for c in listing.columns) + " |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -156,7 +170,7 @@ def render_plain(listing: Listing) -> str:
     indent = "  " if listing.group_by else ""
     header = [c.replace("_", " ") for c in columns]
     groups = [
-        (title, [[" ".join(cell(r.get(c)).split()) for c in columns] for r in rows])
+        (title, [[" ".join(listing.text(r, c).split()) for c in columns] for r in rows])
         for title, rows in listing.table_groups()
     ]
     grid = [header] + [row for _, rows in groups for row in rows]
@@ -192,7 +206,14 @@ def render_rich(listing: Listing, stream: IO[str]) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    console = Console(file=stream, no_color=bool(os.environ.get("NO_COLOR")), highlight=False)
+    # markup and emoji off: a name such as "[/bold]" or ":x:" is shown as written
+    console = Console(
+        file=stream,
+        no_color=bool(os.environ.get("NO_COLOR")),
+        highlight=False,
+        markup=False,
+        emoji=False,
+    )
     columns = listing.table_columns()
     table = Table(title=listing.title or None, header_style="bold", title_justify="left")
     for c in columns:
@@ -206,7 +227,7 @@ def render_rich(listing: Listing, stream: IO[str]) -> None:
             table.add_section()
             table.add_row(Text(title, style="bold"), *[""] * (len(columns) - 1))
         for r in rows:
-            table.add_row(*[cell(r.get(c)) for c in columns])
+            table.add_row(*[listing.text(r, c) for c in columns])
     console.print(table)
     if not listing.rows:
         console.print("(none)")

@@ -28,15 +28,26 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from peermatch import progress
 from peermatch.catalogue import closest, did_you_mean
 from peermatch.errors import PeermatchError, UsageError
 from peermatch.loading import Dataset, Profile
 from peermatch.output import Listing
-from peermatch.scoring import Ranking, candidate_teachers, rank_all, score_pair, to_match
+from peermatch.scoring import (
+    Breakdown,
+    Method,
+    Ranking,
+    candidate_teachers,
+    rank_all,
+    score_pair,
+    to_match,
+    uses_fast_path,
+)
 from peermatch.weights import DEFAULT_WEIGHTS, Weights
 
 if TYPE_CHECKING:
-    from peermatch.solver import BoolArray, FloatArray, IntArray, Rings
+    from peermatch.fastscore import Cohort
+    from peermatch.solver import BoolArray, FloatArray, IntArray, LPMatching, Rings
 
 #: Teaching links per system when neither the profile nor ``--teach`` says.
 DEFAULT_TEACH = 3
@@ -48,6 +59,10 @@ TIE = 1e-5
 MAX_RINGS = 2_000_000
 #: Seconds the solver may take before it reports what it has.
 TIME_LIMIT = 60.0
+#: On the vectorised path, the plan starts from each learner's best PRUNE teachers and
+#: each teacher's best PRUNE learners (more with large capacities); column generation
+#: then adds any other link that could improve it.
+PRUNE = 10
 
 
 # --------------------------------------------------------------------------- results
@@ -206,6 +221,39 @@ class Candidates:
         return cls(tuple(ids), t, lr, s, rank)
 
     @classmethod
+    def from_links(
+        cls, ids: Sequence[str], teacher: Any, learner: Any, score: Any, rank: Any
+    ) -> Candidates:
+        """Links with their exact places in their learners' rankings, in canonical order."""
+        import numpy as np
+
+        t = np.asarray(teacher, dtype=np.int64)
+        lr = np.asarray(learner, dtype=np.int64)
+        rk = np.asarray(rank, dtype=np.int64)
+        order = np.lexsort((rk, lr))
+        s = np.asarray(score, dtype=np.float64)[order]
+        return cls(tuple(ids), t[order], lr[order], s, rk[order])
+
+    def extend(self, teacher: Any, learner: Any, score: Any, rank: Any) -> Candidates:
+        """These links and the new ones (not already here), in canonical order."""
+        import numpy as np
+
+        return Candidates.from_links(
+            self.ids,
+            np.concatenate([self.teacher, teacher]),
+            np.concatenate([self.learner, learner]),
+            np.concatenate([self.score, score]),
+            np.concatenate([self.rank, rank]),
+        )
+
+    def keys(self) -> IntArray:
+        """``teacher * n + learner`` of each link, sorted (as fastscore's ``skip`` wants)."""
+        import numpy as np
+
+        out: IntArray = np.sort(self.teacher * len(self.ids) + self.learner)
+        return out
+
+    @classmethod
     def from_ranking(cls, data: Dataset, ranking: Ranking) -> Candidates:
         import numpy as np
 
@@ -254,12 +302,16 @@ def plan(
     time_limit: float = TIME_LIMIT,
     max_rings: int = MAX_RINGS,
     candidates: Candidates | None = None,
+    method: Method = "auto",
 ) -> Plan:
     """The cohort programme (see the module docstring).
 
-    ``pins`` are ``(teacher, learner)`` ids forced into the plan. ``candidates`` may be
-    given (e.g. from a faster scorer); by default they come from
-    :func:`~peermatch.scoring.rank_all` with the same ``weights`` and ``new_only``.
+    ``pins`` are ``(teacher, learner)`` ids forced into the plan. The candidate links are
+    every pair ``suggest`` ranks (same ``weights``, same ``new_only``). ``method`` is
+    :func:`~peermatch.scoring.rank_all`'s: from :data:`~peermatch.scoring.FAST_FROM`
+    profiles the vectorised scorer proposes each learner's and each teacher's best links,
+    and column generation adds any other link that could improve the plan, so the result
+    is the same exact optimum. ``candidates`` may be given instead (no links are added).
     """
     import numpy as np
 
@@ -270,10 +322,6 @@ def plan(
             raise UsageError(f"{name} must be 0 or more, not {value}")
     if time_limit <= 0:
         raise UsageError("--time-limit must be more than 0 seconds")
-    if candidates is None:
-        candidates = Candidates.from_ranking(data, rank_all(data, weights, new_only=new_only))
-    ids = candidates.ids
-    n = len(ids)
     default_teach = DEFAULT_TEACH if teach is None else teach
     default_learn = DEFAULT_LEARN if learn is None else learn
     teach_cap = np.array(
@@ -284,14 +332,37 @@ def plan(
         [p.learn_capacity if p.learn_capacity is not None else default_learn for p in data.systems],
         dtype=np.int64,
     )
-    ctx = _Context(data, weights, candidates, teach_cap, learn_cap, new_only, n)
+    cohort = None
+    if candidates is None:
+        if uses_fast_path(data, method):
+            from peermatch.fastscore import Cohort
+
+            cohort = Cohort(data, weights)
+            if ring_size is None:
+                k_learn = max(PRUNE, 3 * int(learn_cap.max(initial=0)))
+                k_teach = max(PRUNE, 3 * int(teach_cap.max(initial=0)))
+            else:
+                k_learn = k_teach = 0  # rings use every link; see max_rings
+            with progress.step("choosing candidate links"):
+                links = cohort.links(per_learner=k_learn, per_teacher=k_teach, new_only=new_only)
+                ranks = cohort.ranks_of(links.teacher, links.learner, new_only)
+            ids = tuple(p.id for p in data.systems)
+            candidates = Candidates.from_links(
+                ids, links.teacher, links.learner, links.score, ranks
+            )
+        else:
+            ranking = rank_all(data, weights, new_only=new_only, method="reference")
+            candidates = Candidates.from_ranking(data, ranking)
+    ids = candidates.ids
+    n = len(ids)
+    ctx = _Context(data, weights, candidates, teach_cap, learn_cap, new_only, n, cohort)
     pinned = ctx.pin_links(list(dict.fromkeys(pins)), ring_size)
     settings: dict[str, Any] = {
         "teach": default_teach,
         "learn": default_learn,
         "new_only": new_only,
         "ring_size": ring_size,
-        "pins": [f"{ids[candidates.teacher[i]]}:{ids[candidates.learner[i]]}" for i in pinned],
+        "pins": [f"{t}:{lr}" for t, lr in dict.fromkeys(pins)],
     }
     if ring_size is None:
         result = _plan_links(ctx, pinned, time_limit)
@@ -310,6 +381,7 @@ class _Context:
     learn_cap: IntArray
     new_only: bool
     n: int
+    cohort: Cohort | None = None  # the vectorised scorer, when the candidates are pruned
 
     # -- pins
 
@@ -317,9 +389,10 @@ class _Context:
         """The candidate link index of each pin, after checking it can be in a plan."""
         import numpy as np
 
-        ids, cand = self.cand.ids, self.cand
+        ids = self.cand.ids
         index = {sid: i for i, sid in enumerate(ids)}
-        out: list[int] = []
+        pairs: list[tuple[int, int]] = []
+        scores: dict[tuple[int, int], float] = {}
         for teacher, learner in pins:
             for sid in (teacher, learner):
                 if sid not in index:
@@ -330,18 +403,27 @@ class _Context:
                     )
             if teacher == learner:
                 raise UsageError(f"--pin {teacher}:{learner}: a system cannot teach itself")
-            hit = np.flatnonzero(
-                (cand.teacher == index[teacher]) & (cand.learner == index[learner])
-            )
-            if len(hit) == 0:
-                raise PeermatchError(
-                    f"--pin {teacher}:{learner}: {self._why_no_link(teacher, learner)}"
-                )
-            out.append(int(hit[0]))
+            b = score_pair(self.data, teacher, learner, self.weights)
+            if b.excluded or b.score <= 0 or (self.new_only and b.partner):
+                raise PeermatchError(f"--pin {teacher}:{learner}: {self._why_no_link(b)}")
+            pairs.append((index[teacher], index[learner]))
+            scores[pairs[-1]] = b.score
+        missing = [pr for pr in pairs if self.find(*pr) is None]
+        if missing and self.cohort is not None:  # pruned away: add them
+            t = np.array([pr[0] for pr in missing], dtype=np.int64)
+            lr = np.array([pr[1] for pr in missing], dtype=np.int64)
+            score = np.array([scores[pr] for pr in missing])
+            self.cand = self.cand.extend(t, lr, score, self.cohort.ranks_of(t, lr, self.new_only))
+        out = []
+        for pr in pairs:
+            found = self.find(*pr)
+            if found is None:  # pragma: no cover - candidates given without this pair
+                raise PeermatchError(f"--pin {ids[pr[0]]}:{ids[pr[1]]}: not a candidate link")
+            out.append(found)
         pinned = np.array(out, dtype=np.int64)
         for role, ends, cap in (
-            ("teaching", cand.teacher[pinned], self.teach_cap),
-            ("learning", cand.learner[pinned], self.learn_cap),
+            ("teaching", self.cand.teacher[pinned], self.teach_cap),
+            ("learning", self.cand.learner[pinned], self.learn_cap),
         ):
             counts = np.bincount(ends, minlength=self.n)
             limit = np.minimum(cap, 1) if ring_size else cap
@@ -355,8 +437,28 @@ class _Context:
                 )
         return out
 
-    def _why_no_link(self, teacher: str, learner: str) -> str:
-        b = score_pair(self.data, teacher, learner, self.weights)
+    def find(self, teacher: int, learner: int) -> int | None:
+        """The index of the candidate link ``teacher -> learner``, if it is one."""
+        import numpy as np
+
+        hit = np.flatnonzero((self.cand.teacher == teacher) & (self.cand.learner == learner))
+        return int(hit[0]) if len(hit) else None
+
+    def others(self, i: int, learning: bool) -> list[int]:
+        """Every system ``i`` could learn from (or teach), over all links, not just candidates."""
+        import numpy as np
+
+        if self.cohort is None:
+            mine = self.cand.learner == i if learning else self.cand.teacher == i
+            ends = self.cand.teacher[mine] if learning else self.cand.learner[mine]
+            return sorted(set(ends.tolist()))
+        if learning:
+            (ranked,) = self.cohort.ranked(np.array([i]), new_only=self.new_only)
+            return sorted(ranked.teachers)
+        return sorted(lr for lr, _ in self.cohort.teaching(i, new_only=self.new_only))
+
+    def _why_no_link(self, b: Breakdown) -> str:
+        teacher, learner = b.teacher, b.learner
         if b.excluded:
             return "these two must not be paired (one lists the other under 'exclude')"
         if b.score <= 0:
@@ -364,9 +466,7 @@ class _Context:
                 f"{teacher} has no strength on any of {learner}'s challenges or a related "
                 "topic, so the pair scores 0"
             )
-        if b.partner and self.new_only:
-            return "they are existing partners, which --new-only leaves out"
-        return "this pair is not among the candidate links"  # pragma: no cover
+        return "they are existing partners, which --new-only leaves out"
 
     # -- rows
 
@@ -428,13 +528,12 @@ class _Context:
             )
         if not learning and not p.strengths:
             return LeftOut(sid, role, "no-strengths", "it lists no strengths, so it teaches no one")
-        mine = self.cand.learner == i if learning else self.cand.teacher == i
-        others = self.cand.teacher[mine] if learning else self.cand.learner[mine]
-        if len(others) == 0:
+        others = self.others(i, learning)
+        if not others:
             return self._no_candidates(p, role)
-        names = [ids[j] for j in sorted(set(others.tolist()))]
+        names = [ids[j] for j in others]
         caps = self.teach_cap if learning else self.learn_cap
-        listed = ", ".join(f"{ids[j]} ({int(caps[j])})" for j in sorted(set(others.tolist()))[:6])
+        listed = ", ".join(f"{ids[j]} ({int(caps[j])})" for j in others[:6])
         more = f" and {len(names) - 6} more" if len(names) > 6 else ""
         pin_note = ""
         if pinned:
@@ -500,25 +599,31 @@ def _plan_links(ctx: _Context, pinned: list[int], time_limit: float) -> Plan:
 
     from peermatch.solver import solve_bmatching
 
-    cand = ctx.cand
     n = ctx.n
-    has_out = np.bincount(cand.teacher, minlength=n) > 0
-    has_in = np.bincount(cand.learner, minlength=n) > 0
-    pin_mask = np.zeros(len(cand), dtype=bool)
+    notes: list[str] = []
+    if ctx.cohort is not None:
+        chosen, bound, optimal = _column_generation(ctx, pinned, time_limit, notes)
+    else:
+        cand = ctx.cand
+        has_out = np.bincount(cand.teacher, minlength=n) > 0
+        has_in = np.bincount(cand.learner, minlength=n) > 0
+        pin_mask = np.zeros(len(cand), dtype=bool)
+        pin_mask[pinned] = True
+        sol = solve_bmatching(
+            n,
+            cand.teacher,
+            cand.learner,
+            cand.weight(),
+            teach_cap=ctx.teach_cap,
+            learn_cap=ctx.learn_cap,
+            teach_lower=has_out & (ctx.teach_cap > 0),
+            learn_lower=has_in & (ctx.learn_cap > 0),
+            pinned=pin_mask,
+            time_limit=time_limit,
+        )
+        chosen, bound, optimal = sol.chosen, sol.bound, sol.optimal
+    pin_mask = np.zeros(len(ctx.cand), dtype=bool)
     pin_mask[pinned] = True
-    sol = solve_bmatching(
-        n,
-        cand.teacher,
-        cand.learner,
-        cand.weight(),
-        teach_cap=ctx.teach_cap,
-        learn_cap=ctx.learn_cap,
-        teach_lower=has_out & (ctx.teach_cap > 0),
-        learn_lower=has_in & (ctx.learn_cap > 0),
-        pinned=pin_mask,
-        time_limit=time_limit,
-    )
-    chosen = sol.chosen
     _check(ctx, chosen, pin_mask)
     teaches, learns, loads = ctx.loads(chosen)
     left_out = []
@@ -530,8 +635,100 @@ def _plan_links(ctx: _Context, pinned: list[int], time_limit: float) -> Plan:
     links = [ctx.link(int(li), bool(pin_mask[li])) for li in np.flatnonzero(chosen)]
     links.sort(key=lambda k: (k.learner, -k.score, not k.two_way, k.teacher))
     total = math.fsum(k.score for k in links)
-    notes = [] if sol.optimal else [_not_proven(time_limit)]
-    return Plan(links, total, _bound(sol.bound, total), sol.optimal, left_out, loads, notes=notes)
+    if not optimal:
+        notes.append(_not_proven(time_limit))
+    return Plan(links, total, _bound(bound, total), optimal, left_out, loads, notes=notes)
+
+
+def _column_generation(
+    ctx: _Context, pinned: list[int], time_limit: float, notes: list[str]
+) -> tuple[BoolArray, float, bool]:
+    """The b-matching over every link, solving only over the candidates that matter.
+
+    Solve the LP over the candidate links; price every other link with its duals
+    (:meth:`~peermatch.fastscore.Cohort.violations`); add those that could improve it;
+    repeat until none can. Then the LP optimum over the candidates is the optimum over
+    every link, and (the matrix being totally unimodular) it is integral. Returns the
+    chosen links (over ``ctx.cand``, which grows), the bound, and whether it is proven.
+    """
+    import time
+
+    import numpy as np
+
+    from peermatch.solver import lp_bmatching
+
+    assert ctx.cohort is not None
+    cohort, n = ctx.cohort, ctx.n
+    end = time.monotonic() + time_limit
+    pin_pairs = [(int(ctx.cand.teacher[li]), int(ctx.cand.learner[li])) for li in pinned]
+    big_m = 1.0 + (100.0 + TIE) * float(min(ctx.teach_cap.sum(), ctx.learn_cap.sum()))
+    per_learner = max(PRUNE, 3 * int(ctx.learn_cap.max(initial=0)))
+    lp: LPMatching | None = None
+    rounds = 0
+    while True:
+        cand = ctx.cand
+        has_out = np.bincount(cand.teacher, minlength=n) > 0
+        has_in = np.bincount(cand.learner, minlength=n) > 0
+        pin_mask = np.zeros(len(cand), dtype=bool)
+        for t, lr in pin_pairs:
+            pin_mask[ctx.find(t, lr)] = True
+        with progress.step("solving the plan"):
+            lp = lp_bmatching(
+                n,
+                cand.teacher,
+                cand.learner,
+                cand.weight(),
+                teach_cap=ctx.teach_cap,
+                learn_cap=ctx.learn_cap,
+                teach_lower=has_out & (ctx.teach_cap > 0),
+                learn_lower=has_in & (ctx.learn_cap > 0),
+                pinned=pin_mask,
+                big_m=big_m,
+                time_limit=max(end - time.monotonic(), 0.1),
+            )
+        rounds += 1
+        with progress.step("pricing the links left out"):
+            more = cohort.violations(
+                lp.teacher_price,
+                lp.learner_price,
+                per_learner=per_learner,
+                slack=TIE,
+                new_only=ctx.new_only,
+                skip=cand.keys(),
+            )
+        if len(more) == 0:
+            excess = 0.0
+            break
+        if time.monotonic() >= end:
+            excess = cohort.excess(
+                lp.teacher_price,
+                lp.learner_price,
+                slack=TIE,
+                new_only=ctx.new_only,
+                skip=cand.keys(),
+            )
+            notes.append(
+                f"column generation stopped at the time limit after {rounds} round(s); "
+                "the bound counts what the links left out could add"
+            )
+            break
+        ranks = cohort.ranks_of(more.teacher, more.learner, ctx.new_only)
+        ctx.cand = cand.extend(more.teacher, more.learner, more.score, ranks)
+    unmet = _unmet(ctx, lp.chosen)
+    bound = lp.bound + excess + big_m * unmet
+    return lp.chosen, bound, excess == 0.0
+
+
+def _unmet(ctx: _Context, chosen: BoolArray) -> int:
+    """Lower bounds unmet: systems with a candidate link in a role but none chosen in it."""
+    import numpy as np
+
+    cand, n = ctx.cand, ctx.n
+    has_out = (np.bincount(cand.teacher, minlength=n) > 0) & (ctx.teach_cap > 0)
+    has_in = (np.bincount(cand.learner, minlength=n) > 0) & (ctx.learn_cap > 0)
+    teaches = np.bincount(cand.teacher[chosen], minlength=n)
+    learns = np.bincount(cand.learner[chosen], minlength=n)
+    return int((has_out & (teaches == 0)).sum() + (has_in & (learns == 0)).sum())
 
 
 def _check(ctx: _Context, chosen: BoolArray, pin_mask: BoolArray) -> None:

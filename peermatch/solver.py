@@ -189,6 +189,101 @@ def solve_bmatching(
     return Solution(x2[:m] > 0.5, -dual, optimal and optimal1, unmet)
 
 
+@dataclass(frozen=True)
+class LPMatching:
+    """One LP solve of the b-matching over a set of links, with its dual prices.
+
+    ``teacher_price[i] + learner_price[j]`` is what a link ``i -> j`` must be worth to
+    improve the plan; ``bound`` is the dual bound over these links (add what the links
+    left out could gain, priced the same way, for a bound over every link).
+    """
+
+    chosen: BoolArray
+    unmet: int
+    teacher_price: FloatArray
+    learner_price: FloatArray
+    bound: float  # of sum(weight * x) - big_m * unmet, over the links given
+
+
+def lp_bmatching(
+    n: int,
+    teacher: IntArray,
+    learner: IntArray,
+    weight: FloatArray,
+    *,
+    teach_cap: IntArray,
+    learn_cap: IntArray,
+    teach_lower: BoolArray,
+    learn_lower: BoolArray,
+    pinned: BoolArray,
+    big_m: float,
+    time_limit: float = 60.0,
+) -> LPMatching:
+    """The b-matching as one linear programme, lexicographic by a big weight.
+
+    Maximise ``sum(weight * x) - big_m * (unmet lower bounds)``: with ``big_m`` above any
+    plan's total weight, this meets as many lower bounds as possible, then maximises the
+    total, like :func:`solve_bmatching`. The matrix (the bipartite incidence matrix, its
+    rows repeated for the lower bounds, and unit columns for the slacks) is totally
+    unimodular, so the simplex method's vertex is integral; it is checked.
+    """
+    import numpy as np
+    import scipy.sparse as sp
+    from scipy.optimize import linprog
+
+    m = len(weight)
+    clock = _Clock(time_limit)
+    cols = np.arange(m)
+    ones = np.ones(m)
+    t_inc = sp.csr_array((ones, (teacher, cols)), shape=(n, m))
+    l_inc = sp.csr_array((ones, (learner, cols)), shape=(n, m))
+    need_t = np.flatnonzero(teach_lower)
+    need_l = np.flatnonzero(learn_lower)
+    k = len(need_t) + len(need_l)
+    slack = -sp.identity(k, format="csr")
+    upper = sp.hstack([sp.vstack([t_inc, l_inc]), sp.csr_array((2 * n, k))], format="csr")
+    lower = sp.hstack([-sp.vstack([t_inc[need_t], l_inc[need_l]]), slack], format="csr")
+    a_ub = sp.vstack([upper, lower], format="csr")
+    b_ub = np.concatenate([teach_cap, learn_cap, -np.ones(k)]).astype(float)
+    c = np.concatenate([-weight, np.full(k, big_m)])
+    bounds = np.stack([np.concatenate([pinned.astype(float), np.zeros(k)]), np.ones(m + k)], 1)
+    res = linprog(
+        c,
+        A_ub=a_ub,
+        b_ub=b_ub,
+        bounds=bounds,
+        method="highs-ds",
+        options={"time_limit": clock.left()},
+    )
+    if res.status == 1 or res.x is None:
+        raise _limit_error(time_limit)
+    if res.status != 0:  # pragma: no cover - with slacks the LP is always feasible
+        raise PeermatchError(f"the plan's linear programme failed: {res.message}")
+    x = np.asarray(res.x)
+    if np.any(np.abs(x - np.round(x)) > INTEGRAL_TOL):  # pragma: no cover - TU
+        raise PeermatchError("the solver returned a fractional plan; please report this")
+    y = -np.asarray(res.ineqlin.marginals)  # >= 0: the max problem's dual values
+    a_t, a_l = y[:n], y[n : 2 * n]
+    b_t = np.zeros(n)
+    b_l = np.zeros(n)
+    b_t[need_t] = y[2 * n : 2 * n + len(need_t)]
+    b_l[need_l] = y[2 * n + len(need_t) :]
+    tp = a_t - b_t
+    lp = a_l - b_l
+    gain = weight - tp[teacher] - lp[learner]
+    bound = float(
+        a_t @ teach_cap
+        + a_l @ learn_cap
+        - b_t.sum()
+        - b_l.sum()
+        + np.maximum(y[2 * n :] - big_m, 0.0).sum()
+        + np.where(pinned, gain, np.maximum(gain, 0.0)).sum()
+    )
+    chosen = x[:m] > 0.5
+    unmet = round(float(x[m:].sum()))
+    return LPMatching(chosen, unmet, tp, lp, bound)
+
+
 # --------------------------------------------------------------------------- rings
 
 

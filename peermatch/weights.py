@@ -29,7 +29,9 @@ Fraction = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 
 
 class _Part(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    # defer_build: the validators are built when a weights file is first read, not at import
+    # (a run with the default weights never needs them); see DEFAULT_WEIGHTS below
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
 
 
 class PriorityWeights(_Part):
@@ -74,11 +76,11 @@ class ContextWeights(_Part):
 class Weights(_Part):
     """The scoring weights. See the README's "How a match is scored"."""
 
-    priority: PriorityWeights = PriorityWeights()
-    level_shortfall: LevelShortfall = LevelShortfall()
+    priority: PriorityWeights = Field(default_factory=PriorityWeights.model_construct)
+    level_shortfall: LevelShortfall = Field(default_factory=LevelShortfall.model_construct)
     related_factor: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)] = 0.5
     context_weight: Annotated[float, Field(ge=0, lt=1, allow_inf_nan=False)] = 0.1
-    context: ContextWeights = ContextWeights()
+    context: ContextWeights = Field(default_factory=ContextWeights.model_construct)
     partner_factor: Fraction = 1.0
 
     @model_validator(mode="after")
@@ -91,7 +93,9 @@ class Weights(_Part):
         return self
 
 
-DEFAULT_WEIGHTS = Weights()
+#: The defaults, constructed without validation (they are valid: a test checks that they
+#: equal ``Weights()``), so that importing this module builds no pydantic validator.
+DEFAULT_WEIGHTS = Weights.model_construct()
 
 
 def load_weights(path: str | Path) -> Weights:
@@ -100,7 +104,7 @@ def load_weights(path: str | Path) -> Weights:
     from peermatch.yamlio import parse_yaml, read_text
 
     display = str(path)
-    text = read_text(Path(path), display)
+    text = read_text(Path(path), display, hint="check the path given to --weights")
     raw, positions = parse_yaml(text, display)
     if raw is None:
         return DEFAULT_WEIGHTS
@@ -127,6 +131,6 @@ def load_weights(path: str | Path) -> Weights:
             where = ".".join(str(p) for p in loc)
             msg = err["msg"].removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":
-                msg = "unknown weight; see 'peermatch --help' or the README for the keys"
+                msg = "unknown weight; see the README's 'How a match is scored' for the keys"
             findings.append(Finding(display, line, col, where, "invalid-weight", msg))
         raise DataError(findings) from None

@@ -1,12 +1,16 @@
-"""The core commands: suggest, explain, systems, challenges, validate."""
+"""The core commands: suggest, explain, systems, challenges, validate.
+
+The library is imported inside each command, not at the top: ``peermatch --help`` and
+``--version`` then never build pydantic's models or import the scoring code.
+"""
 
 from __future__ import annotations
 
+import time
 from typing import Annotated
 
 import typer
 
-from peermatch import listings
 from peermatch.cli.app import (
     ChallengesOpt,
     DataOpt,
@@ -15,16 +19,13 @@ from peermatch.cli.app import (
     OutputOpt,
     SystemsOpt,
     WeightsOpt,
+    annotate,
     app,
     emit,
     err,
+    info,
+    quiet,
 )
-from peermatch.cli.common import load_data, resolve_system, weights_from
-from peermatch.findings import Severity
-from peermatch.loading import data_paths
-from peermatch.loading import validate as validate_data
-from peermatch.scoring import explain as explain_pair
-from peermatch.scoring import suggest as suggest_matches
 
 
 @app.command()
@@ -57,6 +58,10 @@ def suggest(
 
     Example: peermatch suggest --for "West Yorkshire" --top 5 --format csv
     """
+    from peermatch import listings
+    from peermatch.cli.common import load_data, resolve_system, weights_from
+    from peermatch.scoring import suggest as suggest_matches
+
     dataset = load_data(data, systems, challenges)
     who = resolve_system(dataset, system) if system else None
     matches = suggest_matches(
@@ -85,6 +90,10 @@ def explain(
 
     Example: peermatch explain nenc dorset
     """
+    from peermatch import listings
+    from peermatch.cli.common import load_data, resolve_system, weights_from
+    from peermatch.scoring import explain as explain_pair
+
     dataset = load_data(data, systems, challenges)
     t, lr = resolve_system(dataset, teacher), resolve_system(dataset, learner)
     if t == lr:
@@ -110,6 +119,9 @@ def list_systems(
 
     Example: peermatch systems --format csv --output systems.csv
     """
+    from peermatch import listings
+    from peermatch.cli.common import load_data
+
     emit(listings.systems_listing(load_data(data, systems, challenges)), fmt, output)
 
 
@@ -125,6 +137,9 @@ def list_challenges(
 
     Example: peermatch challenges --format markdown
     """
+    from peermatch import listings
+    from peermatch.cli.common import load_data
+
     emit(listings.challenges_listing(load_data(data, systems, challenges)), fmt, output)
 
 
@@ -143,22 +158,35 @@ def validate(
 
     Example: peermatch validate --strict --data profiles/
     """
+    from peermatch import listings
+    from peermatch.findings import Severity
+    from peermatch.loading import data_paths
+    from peermatch.loading import validate as validate_data
+
+    started = time.perf_counter()
     findings = validate_data(data, systems=systems, challenges=challenges)
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     warnings = len(findings) - errors
     failed = errors > 0 or (strict and warnings > 0)
+    sys_path, cat_path = data_paths(data, systems, challenges)
+    info(f"checked {sys_path} and {cat_path} in {time.perf_counter() - started:.2f} s")
+    annotate(findings)
     if fmt is Format.table:
-        sys_path, cat_path = data_paths(data, systems, challenges)
-        lines = [str(f) for f in findings]
+        # -q leaves out what does not fail the run: warnings without --strict, the OK line
+        shown = [f for f in findings if strict or not quiet() or f.severity is Severity.ERROR]
+        lines = [str(f) for f in shown]
         if not findings:
-            lines.append(f"OK: {sys_path} and {cat_path} are valid")
-        else:
+            if not quiet():
+                shipped = data is None and systems is None and challenges is None
+                where = "the shipped data" if shipped else f"{sys_path} and {cat_path}"
+                lines.append(f"OK: {where}: no problems found")
+        elif failed or not quiet():
             verdict = "FAILED" if failed else "OK"
             lines.append(
                 f"{verdict}: {errors} error(s), {warnings} warning(s)"
                 + ("" if strict or not warnings else "; --strict fails on warnings")
             )
-        text = "\n".join(lines) + "\n"
+        text = "".join(line + "\n" for line in lines)
         if output is not None:
             from peermatch.output import write_atomic
 
@@ -168,6 +196,7 @@ def validate(
     else:
         listing = listings.findings_listing(findings)
         listing.extra["valid"] = not failed
+        listing.extra["strict"] = strict
         emit(listing, fmt, output)
     if failed:
         if fmt is not Format.table and output is None:

@@ -1,4 +1,8 @@
-"""The programme commands: plan, groups, gaps."""
+"""The programme commands: plan, groups, gaps.
+
+The library is imported inside each command (see :mod:`peermatch.cli.core`), so the
+defaults shown in the help are written out here; a test holds them to the library's.
+"""
 
 from __future__ import annotations
 
@@ -17,11 +21,9 @@ from peermatch.cli.app import (
     app,
     emit,
     err,
+    note,
 )
-from peermatch.cli.common import load_data, resolve_system, weights_from
 from peermatch.errors import UsageError
-from peermatch.groups import DEFAULT_PER_SYSTEM, DEFAULT_SIZE
-from peermatch.planning import DEFAULT_LEARN, DEFAULT_TEACH, TIME_LIMIT
 
 TimeLimitOpt = Annotated[
     float,
@@ -33,7 +35,8 @@ TimeLimitOpt = Annotated[
 ]
 
 
-def _pin(text: str) -> tuple[str, str]:
+def parse_pin(text: str) -> tuple[str, str]:
+    """``TEACHER:LEARNER`` -> (teacher, learner), as written (ids or names)."""
     teacher, sep, learner = text.partition(":")
     if not sep or not teacher.strip() or not learner.strip():
         raise UsageError(f"--pin '{text}': write TEACHER:LEARNER, e.g. --pin nenc:dorset")
@@ -48,7 +51,7 @@ def plan(
             "--ring-size",
             min=2,
             max=3,
-            help="Make rings of 2..N systems (2 or 3), each teaching the next.",
+            help="Make rings of 2..N systems (N = 2 or 3), each teaching the next.",
             show_default=False,
         ),
     ] = None,
@@ -57,8 +60,8 @@ def plan(
         typer.Option(
             "--teach",
             min=0,
-            help=f"Teaching links per system whose profile sets no capacity [default: "
-            f"{DEFAULT_TEACH}]. A profile's own capacity.teach wins.",
+            help="Most teaching links for a system whose profile sets no capacity.teach "
+            "[default: 3].",
             show_default=False,
         ),
     ] = None,
@@ -67,8 +70,8 @@ def plan(
         typer.Option(
             "--learn",
             min=0,
-            help=f"Learning links per system whose profile sets no capacity [default: "
-            f"{DEFAULT_LEARN}]. A profile's own capacity.learn wins.",
+            help="Most learning links for a system whose profile sets no capacity.learn "
+            "[default: 2].",
             show_default=False,
         ),
     ] = None,
@@ -88,7 +91,7 @@ def plan(
         bool,
         typer.Option("--strict", help="Exit 1 if any system is left out of the plan."),
     ] = False,
-    time_limit: TimeLimitOpt = TIME_LIMIT,
+    time_limit: TimeLimitOpt = 60.0,
     weights: WeightsOpt = None,
     data: DataOpt = None,
     systems: SystemsOpt = None,
@@ -98,18 +101,19 @@ def plan(
 ) -> None:
     """A programme for the whole cohort: every system teaches and learns, best total score.
 
-    Exact (an integer programme solved by HiGHS). Systems that cannot be placed are listed
-    with the reason; the rest are planned optimally.
+    Exact: an integer programme solved by HiGHS. Systems that cannot be placed are listed
+    with the reason, and everyone else is planned optimally.
 
     Example: peermatch plan --ring-size 3 --format csv --output rings.csv
     """
+    from peermatch.cli.common import load_data, resolve_system, weights_from
     from peermatch.planning import plan as make_plan
     from peermatch.planning import plan_listing
 
     dataset = load_data(data, systems, challenges)
     pins = []
     for text in pin or []:
-        teacher, learner = _pin(text)
+        teacher, learner = parse_pin(text)
         pins.append((resolve_system(dataset, teacher), resolve_system(dataset, learner)))
     result = make_plan(
         dataset,
@@ -122,26 +126,24 @@ def plan(
         time_limit=time_limit,
     )
     emit(plan_listing(result, dataset), fmt, output)
-    if fmt is not Format.table or output is not None:
-        for note in result.notes:
-            err(f"note: {note}")
+    if fmt is not Format.table or output is not None:  # the table's footer says it already
+        for text in result.notes:
+            note(f"note: {text}")
         for x in result.left_out:
-            err(f"left out: {x.system} ({x.role}): {x.reason}")
+            note(f"left out: {x.system} ({x.role}): {x.reason}")
     if strict and result.left_out:
-        systems_out = len({x.system for x in result.left_out})
-        err(f"{systems_out} system(s) left out of the plan (--strict)")
+        left = len({x.system for x in result.left_out})
+        err(f"{left} system(s) left out of the plan (--strict)")
         raise typer.Exit(1)
 
 
 @app.command()
 def groups(
-    size: Annotated[
-        int, typer.Option("--size", min=3, help="Most members in a group.")
-    ] = DEFAULT_SIZE,
+    size: Annotated[int, typer.Option("--size", min=3, help="Most members in a group.")] = 10,
     per_system: Annotated[
         int, typer.Option("--per-system", min=1, help="Most groups a system joins.")
-    ] = DEFAULT_PER_SYSTEM,
-    time_limit: TimeLimitOpt = TIME_LIMIT,
+    ] = 2,
+    time_limit: TimeLimitOpt = 60.0,
     weights: WeightsOpt = None,
     data: DataOpt = None,
     systems: SystemsOpt = None,
@@ -149,25 +151,28 @@ def groups(
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
 ) -> None:
-    """Communities of practice: a group for each challenge that two or more systems share.
+    """Communities of practice: groups for each challenge that two or more systems share.
 
-    Each group has the systems that need the topic and the best that teach it, at least
-    one teacher, at most --size members; no system is in more than --per-system groups.
+    Each group has systems that need the topic and the best that teach it: at least one
+    teacher and two learners, at most --size members; no system is in more than
+    --per-system groups.
 
     Example: peermatch groups --size 8 --format markdown
     """
+    from peermatch.cli.common import load_data, weights_from
     from peermatch.groups import groups as make_groups
     from peermatch.groups import groups_listing
 
-    dataset = load_data(data, systems, challenges)
     result = make_groups(
-        dataset,
+        load_data(data, systems, challenges),
         size=size,
         per_system=per_system,
         weights=weights_from(weights),
         time_limit=time_limit,
     )
     emit(groups_listing(result), fmt, output)
+    if not result.optimal:
+        note("note: the solver's time limit stopped it; these groups are not proven best")
 
 
 @app.command()
@@ -185,6 +190,7 @@ def gaps(
 
     Example: peermatch gaps --fail --format json
     """
+    from peermatch.cli.common import load_data
     from peermatch.gaps import gaps as find_gaps
     from peermatch.gaps import gaps_listing
 
