@@ -60,9 +60,18 @@ MAX_RINGS = 2_000_000
 #: Seconds the solver may take before it reports what it has.
 TIME_LIMIT = 60.0
 #: On the vectorised path, the plan starts from each learner's best PRUNE teachers and
-#: each teacher's best PRUNE learners (more with large capacities); column generation
-#: then adds any other link that could improve it.
-PRUNE = 10
+#: each teacher's best PRUNE learners (or PRUNE_PER_PLACE per place of the largest
+#: capacity, if more); column generation then adds any other link that could improve it,
+#: at most PRICE_PER_LEARNER per learner and round.
+PRUNE = 6
+PRUNE_PER_PLACE = 2
+PRICE_PER_LEARNER = 30
+#: A left-out link must beat its dual prices by more than this to join (the LP's own
+#: tolerance is 1e-7 on reduced costs; the smallest nudge is far above it).
+GAIN_TOL = 1e-9
+#: Column generation also adds links within this many points of improving the plan
+#: (doubling each round), so that it needs few rounds.
+MARGIN = 2.0
 
 
 # --------------------------------------------------------------------------- results
@@ -279,6 +288,11 @@ class Candidates:
         out: FloatArray = self.score + TIE / (1.0 + self.rank)
         return out
 
+    def subset(self, keep: BoolArray) -> Candidates:
+        return Candidates(
+            self.ids, self.teacher[keep], self.learner[keep], self.score[keep], self.rank[keep]
+        )
+
     def top(self, k: int) -> Candidates:
         """Only each learner's ``k`` best teachers."""
         keep = self.rank < k
@@ -339,8 +353,8 @@ def plan(
 
             cohort = Cohort(data, weights)
             if ring_size is None:
-                k_learn = max(PRUNE, 3 * int(learn_cap.max(initial=0)))
-                k_teach = max(PRUNE, 3 * int(teach_cap.max(initial=0)))
+                k_learn = max(PRUNE, PRUNE_PER_PLACE * int(learn_cap.max(initial=0)))
+                k_teach = max(PRUNE, PRUNE_PER_PLACE * int(teach_cap.max(initial=0)))
             else:
                 k_learn = k_teach = 0  # rings use every link; see max_rings
             with progress.step("choosing candidate links"):
@@ -602,7 +616,9 @@ def _plan_links(ctx: _Context, pinned: list[int], time_limit: float) -> Plan:
     n = ctx.n
     notes: list[str] = []
     if ctx.cohort is not None:
+        pairs = [(int(ctx.cand.teacher[li]), int(ctx.cand.learner[li])) for li in pinned]
         chosen, bound, optimal = _column_generation(ctx, pinned, time_limit, notes)
+        pinned = [int(li) for t, lr in pairs if (li := ctx.find(t, lr)) is not None]
     else:
         cand = ctx.cand
         has_out = np.bincount(cand.teacher, minlength=n) > 0
@@ -643,13 +659,15 @@ def _plan_links(ctx: _Context, pinned: list[int], time_limit: float) -> Plan:
 def _column_generation(
     ctx: _Context, pinned: list[int], time_limit: float, notes: list[str]
 ) -> tuple[BoolArray, float, bool]:
-    """The b-matching over every link, solving only over the candidates that matter.
+    """The b-matching over every link, solving only over the links that matter.
 
-    Solve the LP over the candidate links; price every other link with its duals
-    (:meth:`~peermatch.fastscore.Cohort.violations`); add those that could improve it;
-    repeat until none can. Then the LP optimum over the candidates is the optimum over
-    every link, and (the matrix being totally unimodular) it is integral. Returns the
-    chosen links (over ``ctx.cand``, which grows), the bound, and whether it is proven.
+    Solve the LP over a working set of links; price every other link with its duals
+    (:meth:`~peermatch.fastscore.Cohort.violations`); add those that could improve it
+    (and near misses, so that few rounds are needed); drop links far from useful; repeat
+    until no link left out could improve it. Then the LP optimum over the working set is
+    the optimum over every link and, the matrix being totally unimodular, integral.
+    Returns the chosen links (over ``ctx.cand``, the final working set), the bound, and
+    whether it is proven.
     """
     import time
 
@@ -660,28 +678,37 @@ def _column_generation(
     assert ctx.cohort is not None
     cohort, n = ctx.cohort, ctx.n
     end = time.monotonic() + time_limit
-    pin_pairs = [(int(ctx.cand.teacher[li]), int(ctx.cand.learner[li])) for li in pinned]
+    pin_pairs = {(int(ctx.cand.teacher[li]), int(ctx.cand.learner[li])) for li in pinned}
     big_m = 1.0 + (100.0 + TIE) * float(min(ctx.teach_cap.sum(), ctx.learn_cap.sum()))
-    per_learner = max(PRUNE, 3 * int(ctx.learn_cap.max(initial=0)))
+    per_learner = max(PRICE_PER_LEARNER, PRUNE_PER_PLACE * int(ctx.learn_cap.max(initial=0)))
+    # who can teach or learn at all: the first candidates have each one's best links
+    teach_lower = (np.bincount(ctx.cand.teacher, minlength=n) > 0) & (ctx.teach_cap > 0)
+    learn_lower = (np.bincount(ctx.cand.learner, minlength=n) > 0) & (ctx.learn_cap > 0)
     lp: LPMatching | None = None
     rounds = 0
+    margin = MARGIN
     while True:
         cand = ctx.cand
-        has_out = np.bincount(cand.teacher, minlength=n) > 0
-        has_in = np.bincount(cand.learner, minlength=n) > 0
-        pin_mask = np.zeros(len(cand), dtype=bool)
-        for t, lr in pin_pairs:
-            pin_mask[ctx.find(t, lr)] = True
+        pin_mask = np.array(
+            [
+                (int(t), int(lr)) in pin_pairs
+                for t, lr in zip(cand.teacher, cand.learner, strict=True)
+            ]
+            if pin_pairs
+            else np.zeros(len(cand), dtype=bool),
+            dtype=bool,
+        )
+        weight = cand.weight()
         with progress.step("solving the plan"):
             lp = lp_bmatching(
                 n,
                 cand.teacher,
                 cand.learner,
-                cand.weight(),
+                weight,
                 teach_cap=ctx.teach_cap,
                 learn_cap=ctx.learn_cap,
-                teach_lower=has_out & (ctx.teach_cap > 0),
-                learn_lower=has_in & (ctx.learn_cap > 0),
+                teach_lower=teach_lower,
+                learn_lower=learn_lower,
                 pinned=pin_mask,
                 big_m=big_m,
                 time_limit=max(end - time.monotonic(), 0.1),
@@ -692,11 +719,19 @@ def _column_generation(
                 lp.teacher_price,
                 lp.learner_price,
                 per_learner=per_learner,
-                slack=TIE,
+                slack=TIE + margin,
                 new_only=ctx.new_only,
                 skip=cand.keys(),
             )
-        if len(more) == 0:
+            # the pricing assumed the largest nudge (TIE) for every link; use each one's own
+            ranks = cohort.ranks_of(more.teacher, more.learner, ctx.new_only)
+            gain = (
+                more.score
+                + TIE / (1.0 + ranks)
+                - lp.teacher_price[more.teacher]
+                - lp.learner_price[more.learner]
+            )
+        if not np.any(gain > GAIN_TOL):
             excess = 0.0
             break
         if time.monotonic() >= end:
@@ -712,23 +747,26 @@ def _column_generation(
                 "the bound counts what the links left out could add"
             )
             break
-        ranks = cohort.ranks_of(more.teacher, more.learner, ctx.new_only)
-        ctx.cand = cand.extend(more.teacher, more.learner, more.score, ranks)
-    unmet = _unmet(ctx, lp.chosen)
+        # add the improving links and the near misses
+        # (prices move when links join: those within ``margin`` are the likeliest next)
+        fresh = gain > -margin
+        ctx.cand = cand.extend(
+            more.teacher[fresh], more.learner[fresh], more.score[fresh], ranks[fresh]
+        )
+        margin *= 2
+    unmet = _unmet_of(ctx, lp.chosen, teach_lower, learn_lower)
     bound = lp.bound + excess + big_m * unmet
     return lp.chosen, bound, excess == 0.0
 
 
-def _unmet(ctx: _Context, chosen: BoolArray) -> int:
-    """Lower bounds unmet: systems with a candidate link in a role but none chosen in it."""
+def _unmet_of(
+    ctx: _Context, chosen: BoolArray, teach_lower: BoolArray, learn_lower: BoolArray
+) -> int:
     import numpy as np
 
-    cand, n = ctx.cand, ctx.n
-    has_out = (np.bincount(cand.teacher, minlength=n) > 0) & (ctx.teach_cap > 0)
-    has_in = (np.bincount(cand.learner, minlength=n) > 0) & (ctx.learn_cap > 0)
-    teaches = np.bincount(cand.teacher[chosen], minlength=n)
-    learns = np.bincount(cand.learner[chosen], minlength=n)
-    return int((has_out & (teaches == 0)).sum() + (has_in & (learns == 0)).sum())
+    teaches = np.bincount(ctx.cand.teacher[chosen], minlength=ctx.n)
+    learns = np.bincount(ctx.cand.learner[chosen], minlength=ctx.n)
+    return int((teach_lower & (teaches == 0)).sum() + (learn_lower & (learns == 0)).sum())
 
 
 def _check(ctx: _Context, chosen: BoolArray, pin_mask: BoolArray) -> None:

@@ -233,6 +233,9 @@ def lp_bmatching(
 
     m = len(weight)
     clock = _Clock(time_limit)
+    if m == 0:  # nothing to choose (and no lower bound can be met)
+        unmet = int(teach_lower.sum() + learn_lower.sum())
+        return LPMatching(np.zeros(0, dtype=bool), unmet, np.zeros(n), np.zeros(n), -big_m * unmet)
     cols = np.arange(m)
     ones = np.ones(m)
     t_inc = sp.csr_array((ones, (teacher, cols)), shape=(n, m))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import peermatch
+from peermatch import planning
 from peermatch.errors import PeermatchError, UsageError
 from peermatch.output import render_json
 from peermatch.planning import (
@@ -106,17 +109,25 @@ def check_constraints(data: peermatch.Dataset, result: peermatch.Plan, **kw: obj
 # --------------------------------------------------------------------------- exactness
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     cohorts(),
     st.one_of(st.none(), st.integers(0, 2)),
     st.one_of(st.none(), st.integers(0, 2)),
     st.booleans(),
     st.randoms(use_true_random=False),
+    st.sampled_from(["reference", "fast"]),
 )
 def test_plan_is_exact_and_keeps_every_constraint(
-    specs: list[Spec], teach: int | None, learn: int | None, new_only: bool, rnd: random.Random
+    specs: list[Spec],
+    teach: int | None,
+    learn: int | None,
+    new_only: bool,
+    rnd: random.Random,
+    method: str,
 ) -> None:
+    """Both ways to plan (the MILP over every link; LP column generation over pruned
+    candidates with the vectorised scorer) are exact, against brute force."""
     data = dataset(specs)
     cand = Candidates.from_ranking(data, rank_all(data, new_only=new_only))
     teach_cap, learn_cap = caps(data, teach, learn)
@@ -127,7 +138,8 @@ def test_plan_is_exact_and_keeps_every_constraint(
         t, lr = int(cand.teacher[li]), int(cand.learner[li])
         if teach_cap[t] > 0 and learn_cap[lr] > 0:
             pins = [(cand.ids[t], cand.ids[lr])]
-    result = plan(data, teach=teach, learn=learn, new_only=new_only, pins=pins)
+    with few_candidates():
+        result = plan(data, teach=teach, learn=learn, new_only=new_only, pins=pins, method=method)  # type: ignore[arg-type]
     check_constraints(data, result, teach=teach, learn=learn, new_only=new_only, pins=pins)
     # the optimum by brute force: fewest unmet lower bounds, then the greatest total
     n = len(data.systems)
@@ -210,6 +222,38 @@ def test_rings_are_rings_and_exact(specs: list[Spec], size: int) -> None:
     assert best is not None
     assert len(in_ring) == best[0]
     assert result.total == pytest.approx(best[1], abs=TIE * max(1, len(result.links)) + 1e-9)
+
+
+@contextmanager
+def few_candidates() -> Iterator[None]:
+    """Prune hard on the vectorised path (one teacher per learner, one learner per teacher,
+    no near misses), so that column generation has to find the rest."""
+    names = ("PRUNE", "PRUNE_PER_PLACE", "PRICE_PER_LEARNER", "MARGIN")
+    saved = {k: getattr(planning, k) for k in names}
+    for k, v in zip(names, (1, 0, 1, 0.0), strict=True):
+        setattr(planning, k, v)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            setattr(planning, k, v)
+
+
+def test_both_ways_agree_on_a_generated_cohort(tmp_path: Path) -> None:
+    """The reference MILP and the vectorised column generation give the same plan."""
+    from benchmarks.generate import generate
+
+    folder = tmp_path / "c"
+    generate(folder, 150, 40, 3)
+    data = peermatch.load(folder)
+    ref = peermatch.plan(data, method="reference")
+    fast = peermatch.plan(data, method="fast")
+    assert ref.links == fast.links
+    assert ref.left_out == fast.left_out
+    assert ref.total == fast.total and ref.optimal and fast.optimal
+    with few_candidates():
+        pruned = peermatch.plan(data, method="fast")
+    assert pruned.links == ref.links
 
 
 # --------------------------------------------------------------------------- the fixture cohort
