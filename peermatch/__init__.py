@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from peermatch.communities import Group, Groups, groups
+    from peermatch.coverage import Gap, gaps
     from peermatch.errors import DataError, PeermatchError, UsageError
     from peermatch.findings import Finding
-    from peermatch.gaps import Gap, gaps
-    from peermatch.groups import Group, Groups, groups
     from peermatch.loading import Dataset, load, validate
     from peermatch.planning import LeftOut, Plan, PlanLink, plan
     from peermatch.scoring import Breakdown, Match, explain, score_pair, suggest
@@ -36,9 +36,9 @@ _WHERE = {
     "DataError": "peermatch.errors",
     "Dataset": "peermatch.loading",
     "Finding": "peermatch.findings",
-    "Gap": "peermatch.gaps",
-    "Group": "peermatch.groups",
-    "Groups": "peermatch.groups",
+    "Gap": "peermatch.coverage",
+    "Group": "peermatch.communities",
+    "Groups": "peermatch.communities",
     "LeftOut": "peermatch.planning",
     "Match": "peermatch.scoring",
     "PeermatchError": "peermatch.errors",
@@ -47,8 +47,8 @@ _WHERE = {
     "UsageError": "peermatch.errors",
     "Weights": "peermatch.weights",
     "explain": "peermatch.scoring",
-    "gaps": "peermatch.gaps",
-    "groups": "peermatch.groups",
+    "gaps": "peermatch.coverage",
+    "groups": "peermatch.communities",
     "load": "peermatch.loading",
     "load_weights": "peermatch.weights",
     "plan": "peermatch.planning",

@@ -160,8 +160,8 @@ def groups(
     Example: peermatch groups --size 8 --format markdown
     """
     from peermatch.cli.common import load_data, weights_from
-    from peermatch.groups import groups as make_groups
-    from peermatch.groups import groups_listing
+    from peermatch.communities import groups as make_groups
+    from peermatch.communities import groups_listing
 
     result = make_groups(
         load_data(data, systems, challenges),
@@ -191,8 +191,8 @@ def gaps(
     Example: peermatch gaps --fail --format json
     """
     from peermatch.cli.common import load_data
-    from peermatch.gaps import gaps as find_gaps
-    from peermatch.gaps import gaps_listing
+    from peermatch.coverage import gaps as find_gaps
+    from peermatch.coverage import gaps_listing
 
     found = find_gaps(load_data(data, systems, challenges))
     emit(gaps_listing(found), fmt, output)
