@@ -22,7 +22,6 @@ from typing import Any
 
 from peermatch.loading import PRIORITY_NAMES, Dataset
 from peermatch.output import Listing
-from peermatch.scoring import candidate_teachers
 
 KINDS = ("untaught-challenge", "unneeded-system", "untaught-system")
 
@@ -85,15 +84,25 @@ def gaps(data: Dataset) -> list[Gap]:
                 detail,
             )
         )
-    can_learn_from = candidate_teachers(data)
-    can_teach: dict[str, set[str]] = {p.id: set() for p in data.systems}
-    for learner, ts in can_learn_from.items():
-        for t in ts:
-            can_teach[t].add(learner)
+    # who can teach or learn at all, from topic counts (a system never teaches itself)
+    related = {t: topics[t].related for t in topics}
+    need_count: dict[str, int] = {}
+    for p in data.systems:
+        for t in p.needs:
+            need_count[t] = need_count.get(t, 0) + 1
+
+    def others(count: dict[str, int], topic: str, mine: bool) -> int:
+        return count.get(topic, 0) - (1 if mine else 0)
+
+    teach_count = {t: len(ids) for t, ids in teachers.items()}
     for p in data.systems:
         if not p.strengths:
             out.append(Gap("unneeded-system", p.id, p.name, detail="it lists no strengths"))
-        elif not can_teach[p.id]:
+        elif not any(
+            others(need_count, t, t in p.needs) > 0
+            or any(others(need_count, r, r in p.needs) > 0 for r in related[t])
+            for t in p.strengths
+        ):
             out.append(
                 Gap(
                     "unneeded-system",
@@ -107,7 +116,11 @@ def gaps(data: Dataset) -> list[Gap]:
     for p in data.systems:
         if not p.needs:
             out.append(Gap("untaught-system", p.id, p.name, detail="it lists no challenges"))
-        elif not can_learn_from[p.id]:
+        elif not any(
+            others(teach_count, t, t in p.strengths) > 0
+            or any(others(teach_count, r, r in p.strengths) > 0 for r in related[t])
+            for t in p.needs
+        ):
             out.append(
                 Gap(
                     "untaught-system",

@@ -37,7 +37,6 @@ from peermatch.scoring import (
     Breakdown,
     Method,
     Ranking,
-    candidate_teachers,
     rank_all,
     score_pair,
     to_match,
@@ -569,14 +568,29 @@ class _Context:
             )
         return LeftOut(sid, role, "conflict", text)
 
+    def _by_topic(self, what: str) -> dict[str, list[str]]:
+        """Topic -> the systems listing it under ``what`` (strengths or needs), cached."""
+        cache: dict[str, dict[str, list[str]]] = self.__dict__.setdefault("_topic_index", {})
+        if what not in cache:
+            index: dict[str, list[str]] = {}
+            for q in self.data.systems:
+                for t in getattr(q, what):
+                    index.setdefault(t, []).append(q.id)
+            cache[what] = index
+        return cache[what]
+
     def _no_candidates(self, p: Profile, role: str) -> LeftOut:
         """No candidate link at all in this role: nobody's topics fit, or exclusions."""
         learning = role == "learn"
-        teachers = candidate_teachers(self.data)
-        if learning:
-            possible = sorted(teachers[p.id])
-        else:
-            possible = sorted(lr for lr, ts in teachers.items() if p.id in ts)
+        topics = self.data.catalogue.topics
+        by_topic = self._by_topic("strengths" if learning else "needs")
+        mine = p.needs if learning else p.strengths
+        found: set[str] = set()
+        for t in mine:
+            for near in (t, *topics[t].related):
+                found.update(by_topic.get(near, ()))
+        found.discard(p.id)
+        possible = sorted(found)
         if not possible:
             if learning:
                 text = (

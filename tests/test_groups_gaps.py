@@ -219,3 +219,19 @@ def test_library_functions_are_not_shadowed_by_modules() -> None:
     for name in ("plan", "groups", "gaps"):
         assert not isinstance(getattr(peermatch, name), types.ModuleType), name
         assert callable(getattr(peermatch, name))
+
+
+@settings(max_examples=60, deadline=None)
+@given(cohorts())
+def test_system_gaps_agree_with_the_scorer(specs: list[Spec]) -> None:
+    """A system nobody can teach (or nobody needs) is one the scorer finds no pair for."""
+    from peermatch.scoring import candidate_teachers
+
+    data = dataset(specs)
+    found = {(g.kind, g.id) for g in peermatch.gaps(data)}
+    teachers = candidate_teachers(data)
+    for p in data.systems:
+        can_learn = bool(teachers[p.id])
+        can_teach = any(p.id in ts for ts in teachers.values())
+        assert (("untaught-system", p.id) in found) == (not can_learn)
+        assert (("unneeded-system", p.id) in found) == (not can_teach)
