@@ -546,7 +546,8 @@ class _Context:
             return self._no_candidates(p, role)
         names = [ids[j] for j in others]
         caps = self.teach_cap if learning else self.learn_cap
-        listed = ", ".join(f"{ids[j]} ({int(caps[j])})" for j in others[:6])
+        verb = "teaches" if learning else "learns"
+        listed = ", ".join(f"{ids[j]} ({verb} at most {int(caps[j])})" for j in others[:6])
         more = f" and {len(names) - 6} more" if len(names) > 6 else ""
         pin_note = ""
         if pinned:
@@ -556,15 +557,15 @@ class _Context:
                 pin_note = f"; pinned links take places of {', '.join(sorted(pinned_users))}"
         if learning:
             text = (
-                f"capacity conflict: it can learn only from {listed}{more} (teach capacity in "
-                "brackets), and giving it one of their places would leave another system out"
-                f"{pin_note}; raise one's capacity.teach (or --teach)"
+                f"capacity conflict: it can learn only from {listed}{more}, and any plan in which "
+                f"it learns leaves at least as many others out{pin_note}; raise one's "
+                "capacity.teach (or --teach)"
             )
         else:
             text = (
-                f"capacity conflict: it can teach only {listed}{more} (learn capacity in "
-                "brackets), and taking one of their places would leave another system out"
-                f"{pin_note}; raise one's capacity.learn (or --learn)"
+                f"capacity conflict: it can teach only {listed}{more}, and any plan in which "
+                f"it teaches leaves at least as many others out{pin_note}; raise one's "
+                "capacity.learn (or --learn)"
             )
         return LeftOut(sid, role, "conflict", text)
 
@@ -1028,7 +1029,10 @@ def plan_summary(result: Plan) -> str:
     rings = result.rings is not None
     if result.optimal and result.bound is not None:
         of = " of rings" if rings else ""
-        lines = [f"optimal: no plan{of} scores higher (bound {result.bound:.1f})"]
+        few = (" that puts as many in rings" if rings else " that leaves as few out") * bool(
+            result.left_out
+        )
+        lines = [f"optimal: no plan{of}{few} scores higher (bound {result.bound:.1f})"]
     elif result.bound is not None and math.isfinite(result.bound):
         lines = [f"not proven optimal: a plan could score up to {result.bound:.1f}"]
     else:

@@ -392,7 +392,10 @@ def test_capacity_conflict() -> None:
     assert len(learners) == 1  # one of the two learns; the other cannot
     code, text = out[learners[0]]
     assert code == "conflict"
-    assert text.startswith("capacity conflict: it can learn only from ash (1)")
+    assert text.startswith(
+        "capacity conflict: it can learn only from ash (teaches at most 1), and any plan in "
+        "which it learns leaves at least as many others out"
+    )
     assert "raise one's capacity.teach (or --teach)" in text
 
 
