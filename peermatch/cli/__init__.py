@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from peermatch.cli import (
     core,  # noqa: F401  (registers commands)
+    planning,  # noqa: F401  (registers commands)
     schema,  # noqa: F401
 )
 from peermatch.cli.app import app, main
