@@ -345,7 +345,12 @@ def plan(
                 k_learn = k_teach = 0  # rings use every link; see max_rings
             with progress.step("choosing candidate links"):
                 links = cohort.links(per_learner=k_learn, per_teacher=k_teach, new_only=new_only)
-                ranks = cohort.ranks_of(links.teacher, links.learner, new_only)
+                assert links.rank is not None
+                ranks = links.rank.copy()
+                unknown = ranks < 0  # each learner's best are ranked; the others, here
+                ranks[unknown] = cohort.ranks_of(
+                    links.teacher[unknown], links.learner[unknown], new_only
+                )
             ids = tuple(p.id for p in data.systems)
             candidates = Candidates.from_links(
                 ids, links.teacher, links.learner, links.score, ranks
@@ -688,7 +693,7 @@ def _column_generation(
             )
         rounds += 1
         with progress.step("pricing the links left out"):
-            more = cohort.violations(
+            pricing = cohort.price(
                 lp.teacher_price,
                 lp.learner_price,
                 per_learner=per_learner,
@@ -696,17 +701,12 @@ def _column_generation(
                 new_only=ctx.new_only,
                 skip=cand.keys(),
             )
+        more = pricing.links
         if len(more) == 0:
             excess = 0.0
             break
         if time.monotonic() >= end:
-            excess = cohort.excess(
-                lp.teacher_price,
-                lp.learner_price,
-                slack=TIE,
-                new_only=ctx.new_only,
-                skip=cand.keys(),
-            )
+            excess = pricing.excess
             notes.append(
                 f"column generation stopped at the time limit after {rounds} round(s); "
                 "the bound counts what the links left out could add"
