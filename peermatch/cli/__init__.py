@@ -5,7 +5,10 @@ Each module here registers its commands on :data:`app` when imported.
 
 from __future__ import annotations
 
-from peermatch.cli import core  # noqa: F401  (registers commands)
+from peermatch.cli import (
+    core,  # noqa: F401  (registers commands)
+    importing,  # noqa: F401
+)
 from peermatch.cli.app import app, main
 
 __all__ = ["app", "main"]
