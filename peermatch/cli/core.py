@@ -115,6 +115,12 @@ def list_systems(
 
 @app.command("challenges")
 def list_challenges(
+    heatmap: Annotated[
+        bool,
+        typer.Option(
+            "--heatmap", help="Supply and demand per topic as a grid (coloured on a terminal)."
+        ),
+    ] = False,
     data: DataOpt = None,
     systems: SystemsOpt = None,
     challenges: ChallengesOpt = None,
@@ -123,9 +129,15 @@ def list_challenges(
 ) -> None:
     """List the topic catalogue, with how many systems teach and need each topic.
 
-    Example: peermatch challenges --format markdown
+    Example: peermatch challenges --heatmap
     """
-    emit(listings.challenges_listing(load_data(data, systems, challenges)), fmt, output)
+    dataset = load_data(data, systems, challenges)
+    if heatmap:
+        from peermatch import heatmap as grid
+
+        grid.emit_heatmap(grid.supply_demand(dataset), fmt, output)
+        return
+    emit(listings.challenges_listing(dataset), fmt, output)
 
 
 @app.command()
