@@ -151,9 +151,22 @@ def explain_listing(b: Breakdown, data: Dataset) -> Listing:
         columns=EXPLAIN_COLUMNS,
         extra={"match": match, "context": context},
         title=f"{data.system(b.teacher).name} -> {data.system(b.learner).name}",
-        footer=explain_summary(b),
-        table_hidden=("source",),
+        footer=explain_summary(b) + evidence_notes(b),
+        table_hidden=("evidence", "source"),
+        float_formats={"points": "g", "credit": "g"},
     )
+
+
+def evidence_notes(b: Breakdown) -> str:
+    """The teacher's evidence behind each contributing topic, for the text table."""
+    lines = []
+    for c in sorted(b.contributing, key=lambda c: (-c.credit, c.need)):
+        assert c.level is not None
+        via = f" (through related topic {c.via})" if c.related else ""
+        lines.append(f"- {c.need}{via}, {LEVEL_NAMES[c.level]}: {c.evidence}")
+        if c.source:
+            lines.append(f"  source: {c.source}")
+    return "\n\nevidence:\n" + "\n".join(lines) if lines else ""
 
 
 def explain_summary(b: Breakdown) -> str:

@@ -148,14 +148,20 @@ def _load(
     findings: list[Finding] = []
     cat_doc = _read(challenges_path, models.ChallengesFile, "challenges", findings)
     sys_doc = _read(systems_path, models.SystemsFile, "systems", findings)
+    return _assemble(cat_doc, sys_doc, findings), findings
+
+
+def _assemble(
+    cat_doc: _Doc | None, sys_doc: _Doc | None, findings: list[Finding]
+) -> Dataset | None:
+    """Cross-file checks, once both files have the right shape (else they'd mislead)."""
     if cat_doc is None or sys_doc is None:
-        # Shape errors in one file make cross-file checks unreliable; report what we have.
-        return None, findings
+        return None
     checker = _Checker(cat_doc, sys_doc)
     dataset = checker.run()
     findings.extend(checker.findings)
     dataset.warnings = [f for f in checker.findings if f.severity is Severity.WARNING]
-    return dataset, findings
+    return dataset
 
 
 # --------------------------------------------------------------------------- reading one file
@@ -191,6 +197,18 @@ def _read(path: Path, model: type[BaseModel], key: str, findings: list[Finding])
     except DataError as exc:
         findings.extend(exc.findings)
         return None
+    return _check_shape(raw, positions, display, model, key, findings)
+
+
+def _check_shape(
+    raw: Any,
+    positions: Positions,
+    display: str,
+    model: type[BaseModel],
+    key: str,
+    findings: list[Finding],
+) -> _Doc | None:
+    """Validate one parsed document against its model; add findings; the doc if it passed."""
     if raw is None:
         findings.append(
             Finding(
@@ -230,10 +248,30 @@ def _read(path: Path, model: type[BaseModel], key: str, findings: list[Finding])
     try:
         validated = model.model_validate(raw)
     except ValidationError as exc:
-        doc = _Doc(display, None, positions)
-        findings.extend(_translate(doc, exc, raw))
+        findings.extend(_translate(_Doc(display, None, positions), exc, raw))
         return None
     return _Doc(display, validated, positions)
+
+
+def from_documents(
+    systems: Any,
+    challenges: Any,
+    *,
+    systems_name: str = "<systems>",
+    challenges_name: str = "<challenges>",
+) -> Dataset:
+    """Build a :class:`Dataset` from already-parsed documents (``{"systems": [...]}`` and
+    ``{"challenges": [...]}``), with exactly the checks :func:`load` makes."""
+    findings: list[Finding] = []
+    cat_doc = _check_shape(
+        challenges, {}, challenges_name, models.ChallengesFile, "challenges", findings
+    )
+    sys_doc = _check_shape(systems, {}, systems_name, models.SystemsFile, "systems", findings)
+    dataset = _assemble(cat_doc, sys_doc, findings)
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    if errors or dataset is None:
+        raise DataError(errors)
+    return dataset
 
 
 _FIELD_HINTS = {

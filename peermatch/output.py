@@ -44,6 +44,16 @@ class Listing:
     footer: str = ""
     #: columns hidden from the terminal table (still in CSV/JSON/Markdown)
     table_hidden: Sequence[str] = ()
+    #: format specs for float columns in text formats (default one decimal, ".1f")
+    float_formats: dict[str, str] = field(default_factory=dict)
+
+    def text(self, row: dict[str, Any], column: str) -> str:
+        """The cell text of ``row[column]`` for the text formats (table, CSV, Markdown)."""
+        value = row.get(column)
+        spec = self.float_formats.get(column)
+        if spec and isinstance(value, float):
+            return format(value, spec)
+        return cell(value)
 
 
 # --------------------------------------------------------------------------- cell text
@@ -71,8 +81,7 @@ def cell(value: Any) -> str:
     return str(value)
 
 
-def _md_cell(value: Any) -> str:
-    text = cell(value)
+def _md_cell(text: str) -> str:
     text = text.replace("\\", "\\\\").replace("|", "\\|")
     return " ".join(text.split())  # newlines and runs of blanks become one space
 
@@ -85,7 +94,7 @@ def render_csv(listing: Listing) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(listing.columns)
     for row in listing.rows:
-        writer.writerow([neutralise(cell(row.get(c))) for c in listing.columns])
+        writer.writerow([neutralise(listing.text(row, c)) for c in listing.columns])
     return buf.getvalue()
 
 
@@ -116,7 +125,9 @@ def render_markdown(listing: Listing) -> str:
         + "|",
     ]
     for row in listing.rows:
-        lines.append("| " + " | ".join(_md_cell(row.get(c)) for c in listing.columns) + " |")
+        lines.append(
+            "| " + " | ".join(_md_cell(listing.text(row, c)) for c in listing.columns) + " |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -131,7 +142,7 @@ def render_plain(listing: Listing) -> str:
     """A fixed-width text table for pipes and files: no colour, no box drawing."""
     columns = [c for c in listing.columns if c not in listing.table_hidden]
     grid = [[c.replace("_", " ") for c in columns]]
-    grid += [[" ".join(cell(r.get(c)).split()) for c in columns] for r in listing.rows]
+    grid += [[" ".join(listing.text(r, c).split()) for c in columns] for r in listing.rows]
     widths = [max(len(row[i]) for row in grid) for i in range(len(columns))]
     numeric = [_numeric(listing, c) for c in columns]
     out = []
@@ -166,7 +177,7 @@ def render_rich(listing: Listing, stream: IO[str]) -> None:
             overflow="fold",
         )
     for r in listing.rows:
-        table.add_row(*[cell(r.get(c)) for c in columns])
+        table.add_row(*[listing.text(r, c) for c in columns])
     console.print(table)
     if not listing.rows:
         console.print("(none)")

@@ -325,7 +325,9 @@ def suggest(
 
 def to_match(b: Breakdown, rank: int, data: Dataset) -> Match:
     direct = [c for c in b.topics if c.credit > 0 and not c.related]
-    related = [c for c in b.topics if c.credit > 0 and c.related]
+    related = sorted(
+        (c for c in b.topics if c.credit > 0 and c.related), key=lambda c: (-c.credit, c.need)
+    )
     order = sorted(direct, key=lambda c: (-c.credit, c.need))
     return Match(
         rank=rank,

@@ -127,6 +127,6 @@ def load_weights(path: str | Path) -> Weights:
             where = ".".join(str(p) for p in loc)
             msg = err["msg"].removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":
-                msg = "unknown weight; see 'peermatch --help' or the README for the keys"
+                msg = "unknown weight; see the README's 'How a match is scored' for the keys"
             findings.append(Finding(display, line, col, where, "invalid-weight", msg))
         raise DataError(findings) from None

@@ -84,7 +84,9 @@ def read_text(path: Path, display: str) -> str:
         limit = max_bytes()
         if size > limit:
             raise _fail(
-                display, 0, 0,
+                display,
+                0,
+                0,
                 f"the file is {size:,} bytes, above the limit of {limit:,}; "
                 "raise it with the environment variable PEERMATCH_MAX_BYTES",
             )

@@ -20,10 +20,25 @@ def pure(text: str):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(
     ("text", "value"),
     [
-        ("NO", "NO"), ("on", "on"), ("yes", "yes"), ("2024-01-02", "2024-01-02"),
-        ("~", None), ("null", None), ("", None), ("true", True), ("False", False),
-        ("12", 12), ("-3", -3), ("0o17", 15), ("0x1F", 31), ("1.5", 1.5), ("1e3", 1000.0),
-        ("012", 12), ("1_000", "1_000"), ("3:30", "3:30"), ("0b101", "0b101"),
+        ("NO", "NO"),
+        ("on", "on"),
+        ("yes", "yes"),
+        ("2024-01-02", "2024-01-02"),
+        ("~", None),
+        ("null", None),
+        ("", None),
+        ("true", True),
+        ("False", False),
+        ("12", 12),
+        ("-3", -3),
+        ("0o17", 15),
+        ("0x1F", 31),
+        ("1.5", 1.5),
+        ("1e3", 1000.0),
+        ("012", 12),
+        ("1_000", "1_000"),
+        ("3:30", "3:30"),
+        ("0b101", "0b101"),
     ],
 )
 def test_yaml_12_core_schema(text: str, value: object) -> None:
@@ -56,19 +71,35 @@ def test_bom_is_allowed_by_read_text(tmp_path) -> None:  # type: ignore[no-untyp
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("a: 1\na: 2\n", "f.yaml:2:1: duplicate key 'a' (first at line 1); each key may appear "
-                         "once in a mapping"),
-        ("a: &x [1]\nb: *x\n", "f.yaml:1:4: anchors (&name) are not allowed; write each value "
-                               "out in full"),
-        ("a: !!python/object:os.system x\n", "f.yaml:1:4: YAML tags such as "
-         "'!!python/object:os.system' are not allowed; remove the tag"),
+        (
+            "a: 1\na: 2\n",
+            "f.yaml:2:1: duplicate key 'a' (first at line 1); each key may appear "
+            "once in a mapping",
+        ),
+        (
+            "a: &x [1]\nb: *x\n",
+            "f.yaml:1:4: anchors (&name) are not allowed; write each value out in full",
+        ),
+        (
+            "a: !!python/object:os.system x\n",
+            "f.yaml:1:4: YAML tags such as "
+            "'!!python/object:os.system' are not allowed; remove the tag",
+        ),
         ("1: a\n", "f.yaml:1:1: keys must be text, not a number; quote the key"),
-        ("a:\n\t- b\n", "f.yaml:2:1: invalid YAML: a tab character where indentation is "
-                        "expected; indent with spaces"),
-        ("a: 1\n---\nb: 2\n", "f.yaml:2:1: more than one YAML document (---) in this file; "
-                              "keep one document per file"),
-        ("[" * 100 + "]" * 100, "f.yaml:1:65: nesting deeper than 64 levels; the data format "
-                                "is much flatter"),
+        (
+            "a:\n\t- b\n",
+            "f.yaml:2:1: invalid YAML: a tab character where indentation is "
+            "expected; indent with spaces",
+        ),
+        (
+            "a: 1\n---\nb: 2\n",
+            "f.yaml:2:1: more than one YAML document (---) in this file; "
+            "keep one document per file",
+        ),
+        (
+            "[" * 100 + "]" * 100,
+            "f.yaml:1:65: nesting deeper than 64 levels; the data format is much flatter",
+        ),
         ("? [a]\n: b\n", "f.yaml:1:3: keys must be text, not a list or mapping"),
     ],
 )

@@ -164,5 +164,5 @@ __all__ = [
 
 
 def main() -> None:
-    """The ``peermatch`` console script."""
-    app()
+    """The ``peermatch`` console script (also ``python -m peermatch``)."""
+    app(prog_name="peermatch")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from peermatch.catalogue import closest, did_you_mean, normalise
@@ -49,7 +50,9 @@ def resolve_system(data: Dataset, text: str) -> str:
         best[sid] = max(best.get(sid, 0.0), score)
     ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
     if ranked and ranked[0][1] >= 90 and (len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= 5):
-        return ranked[0][0]
+        sid = ranked[0][0]
+        sys.stderr.write(f"note: taking '{text}' to mean {sid} ({data.by_id[sid].name})\n")
+        return sid
     near = [sid for sid, _ in ranked[:3]] or closest(text, choices)
     hint = did_you_mean(near) or "; see 'peermatch systems' for the ids"
     raise PeermatchError(f"unknown system '{text}'{hint}")
