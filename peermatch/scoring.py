@@ -22,9 +22,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from peermatch.loading import LEVEL_NAMES, PRIORITY_NAMES, Dataset, Profile
 from peermatch.weights import DEFAULT_WEIGHTS, Weights
+
+if TYPE_CHECKING:
+    from peermatch.history import Adjustments
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,10 @@ class Breakdown:
     score: float
     two_way: bool
     excluded: bool
+    #: with ``--history``: the lift for a teacher whose past links on one of the learner's
+    #: needs were rated well (1 = none), and whether the pair repeats a recent link
+    history_factor: float = 1.0
+    repeat: bool = False
 
     @property
     def contributing(self) -> tuple[TopicCredit, ...]:
@@ -213,9 +221,18 @@ def can_teach(teacher: Profile, learner: Profile, data: Dataset) -> bool:
 
 
 def score_pair(
-    data: Dataset, teacher: str, learner: str, weights: Weights = DEFAULT_WEIGHTS
+    data: Dataset,
+    teacher: str,
+    learner: str,
+    weights: Weights = DEFAULT_WEIGHTS,
+    history: Adjustments | None = None,
 ) -> Breakdown:
-    """The full breakdown of the pair ``teacher -> learner`` (the reference definition)."""
+    """The full breakdown of the pair ``teacher -> learner`` (the reference definition).
+
+    With ``history`` (:func:`peermatch.history.adjustments`), the score is multiplied by the
+    pair's history factor and capped at 100, and a pair that repeats a recent link is
+    marked ``repeat``.
+    """
     t, lr = data.system(teacher), data.system(learner)
     credits = topic_credits(t, lr, data, weights)
     points = sum(c.points for c in credits)
@@ -225,6 +242,9 @@ def score_pair(
     partner = lr.id in t.partners or t.id in lr.partners
     pf = weights.partner_factor if partner else 1.0
     score = 100.0 * base * context.factor * pf if base > 0 else 0.0
+    hf = history.factor(t.id, lr.id) if history is not None else 1.0
+    if hf != 1.0 and score > 0:
+        score = min(100.0, score * hf)
     return Breakdown(
         teacher=t.id,
         learner=lr.id,
@@ -238,6 +258,8 @@ def score_pair(
         score=score,
         two_way=base > 0 and can_teach(lr, t, data),
         excluded=lr.id in t.exclude or t.id in lr.exclude,
+        history_factor=hf,
+        repeat=history is not None and history.is_excluded(t.id, lr.id),
     )
 
 
@@ -271,16 +293,23 @@ def candidate_teachers(data: Dataset) -> dict[str, set[str]]:
 
 
 def rank_all(
-    data: Dataset, weights: Weights = DEFAULT_WEIGHTS, *, new_only: bool = False
+    data: Dataset,
+    weights: Weights = DEFAULT_WEIGHTS,
+    *,
+    new_only: bool = False,
+    history: Adjustments | None = None,
 ) -> Ranking:
-    """Score every pair that can score above zero; rank each learner's teachers."""
+    """Score every pair that can score above zero; rank each learner's teachers.
+
+    With ``history``, repeats of recent links are left out and lifted pairs scored up.
+    """
     ranking = Ranking()
     candidates = candidate_teachers(data)
     for learner in data.systems:
         rows = []
         for teacher in sorted(candidates[learner.id]):
-            b = score_pair(data, teacher, learner.id, weights)
-            if b.score <= 0 or b.excluded or (new_only and b.partner):
+            b = score_pair(data, teacher, learner.id, weights, history)
+            if b.score <= 0 or b.excluded or b.repeat or (new_only and b.partner):
                 continue
             rows.append(b)
         rows.sort(key=order_key)
@@ -301,6 +330,7 @@ def suggest(
     min_score: float = 0.0,
     new_only: bool = False,
     weights: Weights = DEFAULT_WEIGHTS,
+    history: Adjustments | None = None,
 ) -> list[Match]:
     """Ranked matches: for each learner (by id) its best ``top`` teachers (0 = all).
 
@@ -308,7 +338,7 @@ def suggest(
     where it is the teacher (the learners it helps most, best first); ``rank`` is always the
     teacher's place in that learner's list.
     """
-    ranking = rank_all(data, weights, new_only=new_only)
+    ranking = rank_all(data, weights, new_only=new_only, history=history)
     rows: list[Match] = []
     for learner in sorted(ranking.by_learner):
         kept = [b for b in ranking.by_learner[learner] if b.score >= min_score]
@@ -358,11 +388,17 @@ def reason(b: Breakdown, direct: Sequence[TopicCredit], related: Iterable[TopicC
         parts.append("two-way")
     if b.partner:
         parts.append("existing partner")
+    if b.history_factor > 1:
+        parts.append("past links rated well")
     return "; ".join(parts)
 
 
 def explain(
-    data: Dataset, teacher: str, learner: str, weights: Weights = DEFAULT_WEIGHTS
+    data: Dataset,
+    teacher: str,
+    learner: str,
+    weights: Weights = DEFAULT_WEIGHTS,
+    history: Adjustments | None = None,
 ) -> Breakdown:
     """The full breakdown of one match (same as :func:`score_pair`)."""
-    return score_pair(data, teacher, learner, weights)
+    return score_pair(data, teacher, learner, weights, history)

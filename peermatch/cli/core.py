@@ -20,7 +20,9 @@ from peermatch.cli.app import (
     err,
 )
 from peermatch.cli.common import load_data, resolve_system, weights_from
+from peermatch.cli.followup import HistoryOpt, WindowOpt, YearOpt, adjustments_from
 from peermatch.findings import Severity
+from peermatch.history import DEFAULT_WINDOW
 from peermatch.loading import data_paths
 from peermatch.loading import validate as validate_data
 from peermatch.scoring import explain as explain_pair
@@ -46,6 +48,9 @@ def suggest(
     new_only: Annotated[
         bool, typer.Option("--new-only", help="Leave out existing partners.")
     ] = False,
+    history: HistoryOpt = None,
+    window: WindowOpt = DEFAULT_WINDOW,
+    year: YearOpt = None,
     weights: WeightsOpt = None,
     data: DataOpt = None,
     systems: SystemsOpt = None,
@@ -59,13 +64,15 @@ def suggest(
     """
     dataset = load_data(data, systems, challenges)
     who = resolve_system(dataset, system) if system else None
+    w = weights_from(weights)
     matches = suggest_matches(
         dataset,
         top=top,
         system=who,
         min_score=min_score,
         new_only=new_only,
-        weights=weights_from(weights),
+        weights=w,
+        history=adjustments_from(history, dataset, w, window, year, note=True),
     )
     emit(listings.matches_listing(matches), fmt, output)
 
@@ -74,6 +81,9 @@ def suggest(
 def explain(
     teacher: Annotated[str, typer.Argument(help="The teaching system (id or name).")],
     learner: Annotated[str, typer.Argument(help="The learning system (id or name).")],
+    history: HistoryOpt = None,
+    window: WindowOpt = DEFAULT_WINDOW,
+    year: YearOpt = None,
     weights: WeightsOpt = None,
     data: DataOpt = None,
     systems: SystemsOpt = None,
@@ -91,8 +101,10 @@ def explain(
         raise typer.BadParameter(
             "a system cannot teach itself; name two different systems", param_hint="LEARNER"
         )
+    w = weights_from(weights)
+    adj = adjustments_from(history, dataset, w, window, year)
     emit(
-        listings.explain_listing(explain_pair(dataset, t, lr, weights_from(weights)), dataset),
+        listings.explain_listing(explain_pair(dataset, t, lr, w, adj), dataset, adj, w),
         fmt,
         output,
     )
@@ -145,6 +157,7 @@ def validate(
     strict: Annotated[
         bool, typer.Option("--strict", help="Fail (exit 1) on warnings too.")
     ] = False,
+    history: HistoryOpt = None,
     data: DataOpt = None,
     systems: SystemsOpt = None,
     challenges: ChallengesOpt = None,
@@ -156,6 +169,10 @@ def validate(
     Example: peermatch validate --strict --data profiles/
     """
     findings = validate_data(data, systems=systems, challenges=challenges)
+    if history is not None and not any(f.severity is Severity.ERROR for f in findings):
+        from peermatch.history import validate_history
+
+        findings += validate_history(history, load_data(data, systems, challenges))
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     warnings = len(findings) - errors
     failed = errors > 0 or (strict and warnings > 0)
@@ -163,7 +180,8 @@ def validate(
         sys_path, cat_path = data_paths(data, systems, challenges)
         lines = [str(f) for f in findings]
         if not findings:
-            lines.append(f"OK: {sys_path} and {cat_path} are valid")
+            files = [str(sys_path), str(cat_path), *([str(history)] if history else [])]
+            lines.append(f"OK: {', '.join(files[:-1])} and {files[-1]} are valid")
         else:
             verdict = "FAILED" if failed else "OK"
             lines.append(
