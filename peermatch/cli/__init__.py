@@ -8,6 +8,7 @@ from __future__ import annotations
 from peermatch.cli import (
     core,  # noqa: F401  (registers commands)
     importing,  # noqa: F401
+    report,  # noqa: F401
 )
 from peermatch.cli.app import app, main
 
