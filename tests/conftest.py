@@ -25,7 +25,10 @@ def small() -> Path:
 
 def invoke(*args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
     """Run the CLI in-process through typer's CliRunner (stdout and stderr kept apart)."""
-    runner = CliRunner()
+    try:  # click < 8.2 mixes stderr into stdout unless told not to
+        runner = CliRunner(mix_stderr=False)  # type: ignore[call-arg]
+    except TypeError:
+        runner = CliRunner()
     return runner.invoke(app, list(args), catch_exceptions=False, env=env)
 
 

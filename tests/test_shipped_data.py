@@ -2,7 +2,9 @@
 
 The profiles are built from Ham C, *Learning from the experience of systems*, NHS
 Confederation and the Health Foundation, 2023. These tests read the YAML with
-``yaml.safe_load`` and plain Python only, so they hold whatever the library does.
+``yaml.safe_load`` and plain Python only, so they hold whatever the library does; the one
+exception, ``test_report_pairings_rank_near_the_top``, asks the library's own ranking
+whether the learning the report describes comes out of ``peermatch suggest``.
 """
 
 from __future__ import annotations
@@ -348,3 +350,85 @@ def test_docs_section_matches_the_data(
         cells = rows.get(area)
         assert cells is not None, f"area {area} missing from {README.name}"
         assert cells[1] == str(count), area
+
+
+# the report's own pairings come out near the top ---------------------------------------
+
+# (learner, teacher, where the report shows the learner learning from the teacher). Line
+# numbers are those of shared/seed/learning-from-the-experience-of-systems.txt.
+REPORT_PAIRINGS = [
+    (
+        "gloucestershire",
+        "canterbury",
+        "line 740 and the External help row (line 304): Canterbury's experience informed the"
+        " early stages of Gloucestershire's work",
+    ),
+    (
+        "gloucestershire",
+        "lga-sector-led-improvement",
+        "lines 1024-1046 and 1162: a Leading Integration Peer Support review (March 2022)"
+        " reshaped Gloucestershire's clinical and care professional leadership",
+    ),
+    (
+        "wakefield",
+        "canterbury",
+        "line 498: alliance contracts and 'one system, one budget' learned from Canterbury",
+    ),
+    (
+        "west-yorkshire",
+        "canterbury",
+        "External help row (line 304): West Yorkshire has drawn on learning from Canterbury",
+    ),
+    (
+        "west-yorkshire",
+        "lga-sector-led-improvement",
+        "line 468: West Yorkshire adapts local government's sector-led improvement to how it"
+        " oversees and assures partners",
+    ),
+    (
+        "nenc",
+        "jonkoping",
+        "External help row (line 304): NENC has involved leaders from Jönköping",
+    ),
+]
+
+# Learning the report shows as finished: the learner adopted what it learned and now teaches
+# it at least as well, so neither side still needs it from the other and no ranking is
+# asserted. Both list the topic as a strength and each other as partners.
+FINISHED_LEARNING = [
+    (
+        "cambridgeshire-peterborough",
+        "bob",
+        "ambulance-conveyance",
+        "lines 322 and 822: call before you convey drew on experience in Oxford; it has since"
+        " supported 4,241 people",
+    ),
+]
+
+
+def test_report_pairings_rank_near_the_top() -> None:
+    import peermatch
+
+    data = peermatch.load()
+    ranked: dict[str, list[str]] = {}
+    for match in peermatch.suggest(data, top=0):
+        ranked.setdefault(match.learner, []).append(match.teacher)
+    low = [
+        f"{learner} <- {teacher}: rank "
+        + (
+            str(ranked[learner].index(teacher) + 1)
+            if teacher in ranked.get(learner, [])
+            else "none"
+        )
+        + f" ({reason})"
+        for learner, teacher, reason in REPORT_PAIRINGS
+        if teacher not in ranked.get(learner, [])[:3]
+    ]
+    assert not low, "report pairings outside the learner's top 3:\n" + "\n".join(low)
+
+    by_id = {system.id: system for system in data.systems}
+    for learner, teacher, topic, reason in FINISHED_LEARNING:
+        was, now = by_id[teacher], by_id[learner]
+        assert teacher in now.partners and learner in was.partners, reason
+        assert topic in was.strengths and topic in now.strengths, reason
+        assert now.strengths[topic].level >= was.strengths[topic].level, reason

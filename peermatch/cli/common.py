@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from peermatch.catalogue import closest, did_you_mean, normalise
+from peermatch.cli.app import err
 from peermatch.errors import PeermatchError
 from peermatch.loading import Dataset, load
 from peermatch.weights import DEFAULT_WEIGHTS, Weights, load_weights
@@ -51,7 +51,7 @@ def resolve_system(data: Dataset, text: str) -> str:
     ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
     if ranked and ranked[0][1] >= 90 and (len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= 5):
         sid = ranked[0][0]
-        sys.stderr.write(f"note: taking '{text}' to mean {sid} ({data.by_id[sid].name})\n")
+        err(f"note: taking '{text}' to mean {sid} ({data.by_id[sid].name})")
         return sid
     near = [sid for sid, _ in ranked[:3]] or closest(text, choices)
     hint = did_you_mean(near) or "; see 'peermatch systems' for the ids"

@@ -180,8 +180,11 @@ def validate(
         sys_path, cat_path = data_paths(data, systems, challenges)
         lines = [str(f) for f in findings]
         if not findings:
-            files = [str(sys_path), str(cat_path), *([str(history)] if history else [])]
-            lines.append(f"OK: {', '.join(files[:-1])} and {files[-1]} are valid")
+            shipped = data is None and systems is None and challenges is None
+            where = "the shipped data" if shipped else f"{sys_path} and {cat_path}"
+            if history is not None:
+                where += f" and {history}"
+            lines.append(f"OK: {where}: no problems found")
         else:
             verdict = "FAILED" if failed else "OK"
             lines.append(
