@@ -16,7 +16,7 @@ column              required  what goes in it
                               national-body, international (or e.g. "Integrated care
                               system", "NHS trust", "Local authority")
 ``country``         no        e.g. England
-``population``      no        a whole number; ``1,200,000`` is fine
+``population``      no        a whole number; ``1,200,000``, ``310k`` and ``1.2m`` are fine
 ``tags``            no        context tags, ``;`` or ``,`` between them
 ``capacity_teach``  no        most links as a teacher in a plan
 ``capacity_learn``  no        most links as a learner in a plan
@@ -104,6 +104,8 @@ KIND_SYNONYMS = {
     "national": "national-body",
 }
 _SLUG = re.compile(SLUG_PATTERN)
+_SCALED = re.compile(r"^([0-9]+(?:\.[0-9]+)?)(k|thousand|m|million)$")
+_SCALE = {"k": 1_000, "thousand": 1_000, "m": 1_000_000, "million": 1_000_000}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -510,6 +512,9 @@ class _Reader:
             return None
         digits = re.sub(r"[,_\s\u00a0\u202f]", "", text)
         digits = re.sub(r"\.0+$", "", digits)
+        scaled = _SCALED.match(digits.casefold())
+        if scaled and column == "population" and "," not in text:  # "1,5m" is ambiguous
+            digits = str(round(float(scaled.group(1)) * _SCALE[scaled.group(2)]))
         if not digits.isdigit() or not digits.isascii():
             self.error(
                 number,

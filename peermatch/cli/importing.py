@@ -89,6 +89,8 @@ def import_responses(
             "import again (nothing was written)"
         )
         raise typer.Exit(1)
+    if result.ignored_columns:
+        err(f"{responses}: ignored column(s): {', '.join(result.ignored_columns)}")
     for reading in result.readings:
         rows = ", ".join(str(r) for r in reading.rows)
         how = "as you chose" if reading.how == "chosen" else f"match {reading.score:.0f}"
