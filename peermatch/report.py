@@ -152,7 +152,7 @@ def read_plan_json(path: str | Path, data: Dataset) -> Programme:
 
 
 def _plan_summary(doc: dict[str, Any]) -> str:
-    parts = [f"{len(doc['links'])} links"]
+    parts = []
     if isinstance(doc.get("total"), (int, float)):
         parts.append(f"total score {doc['total']:.1f}")
     if doc.get("optimal") is True:
@@ -290,13 +290,15 @@ def _r(value: float) -> str:
 
 
 def force_layout(
-    order: Sequence[str], pairs: Iterable[Pair], iterations: int = 400
+    order: Sequence[str], pairs: Iterable[Pair], iterations: int | None = None
 ) -> dict[str, tuple[float, float]]:
     """Fruchterman-Reingold positions in the unit square, starting from a circle in
     ``order``. No randomness: the same input gives the same positions."""
     import numpy as np
 
     n = len(order)
+    if iterations is None:
+        iterations = 400 if n <= 100 else 150
     if n == 0:
         return {}
     if n == 1:
@@ -333,8 +335,9 @@ def force_layout(
     return {sid: (float(xy[i, 0]), float(xy[i, 1])) for i, sid in enumerate(order)}
 
 
-#: Components bigger than this use a circle, which scales without cost.
-FORCE_LIMIT = 600
+#: Components bigger than this use a circle, which scales without cost (the force layout
+#: takes about a second at this size).
+FORCE_LIMIT = 300
 #: Components up to this size are drawn as a regular polygon in their order (a ring
 #: reads as a ring).
 POLYGON_LIMIT = 5
