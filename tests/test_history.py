@@ -341,3 +341,9 @@ def test_history_keeps_scores_monotone_in_priority(case, draw) -> None:  # type:
                 score_pair(after, t.id, learner["id"], history=adj_after).score
                 >= score_pair(data, t.id, learner["id"], history=adj).score
             )
+
+
+def test_cli_default_window_matches_the_library() -> None:
+    from peermatch.cli import followup
+
+    assert followup.DEFAULT_WINDOW == history.DEFAULT_WINDOW

@@ -20,9 +20,14 @@ from peermatch.cli.app import (
     err,
 )
 from peermatch.cli.common import load_data, resolve_system, weights_from
-from peermatch.cli.followup import HistoryOpt, WindowOpt, YearOpt, adjustments_from
+from peermatch.cli.followup import (
+    DEFAULT_WINDOW,
+    HistoryOpt,
+    WindowOpt,
+    YearOpt,
+    adjustments_from,
+)
 from peermatch.findings import Severity
-from peermatch.history import DEFAULT_WINDOW
 from peermatch.loading import data_paths
 from peermatch.loading import validate as validate_data
 from peermatch.scoring import explain as explain_pair

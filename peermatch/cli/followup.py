@@ -1,4 +1,8 @@
-"""The ``--history`` options that ``suggest``, ``explain`` and ``plan`` share."""
+"""The ``--history`` options that ``suggest``, ``explain``, ``plan`` and ``report`` share.
+
+Light to import (the library is imported inside :func:`adjustments_from`), so that
+``peermatch --help`` stays fast.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from peermatch.cli.app import err
-from peermatch.loading import Dataset
-from peermatch.weights import Weights
 
 if TYPE_CHECKING:
     from peermatch.history import Adjustments
+    from peermatch.loading import Dataset
+    from peermatch.weights import Weights
+
+#: The default of --window; equal to :data:`peermatch.history.DEFAULT_WINDOW` (tested).
+DEFAULT_WINDOW = 2
 
 HistoryOpt = Annotated[
     Path | None,

@@ -4,22 +4,21 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from peermatch import importing
 from peermatch.cli.app import ChallengesOpt, DataOpt, OutputOpt, SystemsOpt, app, err
-from peermatch.cli.common import load_data
-from peermatch.loading import load_catalogue
-from peermatch.output import Format, emit
+
+if TYPE_CHECKING:
+    from peermatch.importing import Question
 
 
 def stdin_is_terminal() -> bool:
     return sys.stdin.isatty()
 
 
-def ask(question: importing.Question) -> str | None:
+def ask(question: Question) -> str | None:
     """Ask on the terminal which topic a weakly matching free-text answer means."""
     err(
         f"row {question.row}, {question.column}: '{question.text}' "
@@ -71,6 +70,9 @@ def import_responses(
 
     Example: peermatch import responses.csv --to programme/
     """
+    from peermatch import importing
+    from peermatch.loading import load_catalogue
+
     records = importing.read_csv(responses)
     catalogue_path = importing.choose_catalogue(to, challenges)
     catalogue = load_catalogue(catalogue_path)
@@ -121,5 +123,9 @@ def export_csv(
 
     Example: peermatch export-csv --output responses.csv
     """
+    from peermatch import importing
+    from peermatch.cli.common import load_data
+    from peermatch.output import Format, emit
+
     dataset = None if template else load_data(data, systems, challenges)
     emit(importing.export_listing(dataset, template=template), Format.csv, output)

@@ -9,9 +9,7 @@ from typing import Annotated
 import typer
 
 from peermatch.cli.app import ChallengesOpt, DataOpt, OutputOpt, SystemsOpt, WeightsOpt, app
-from peermatch.cli.common import load_data, weights_from
-from peermatch.cli.followup import HistoryOpt, WindowOpt, YearOpt, adjustments_from
-from peermatch.history import DEFAULT_WINDOW
+from peermatch.cli.followup import DEFAULT_WINDOW, HistoryOpt, WindowOpt, YearOpt
 
 
 class ReportFormat(StrEnum):
@@ -60,6 +58,8 @@ def report(
     Example: peermatch report --plan plan.json --output report.html
     """
     from peermatch import report as rp
+    from peermatch.cli.common import load_data, weights_from
+    from peermatch.cli.followup import adjustments_from
     from peermatch.output import write_atomic
 
     dataset = load_data(data, systems, challenges)
