@@ -249,6 +249,22 @@ def unneutralise(text: str) -> str:
     return text
 
 
+def clean_text(text: str) -> str:
+    """Cell text as the data files allow it: line breaks as ``\\n``, other control
+    characters as spaces, no byte-order marks."""
+    out = []
+    for ch in text.replace("\r\n", "\n"):
+        if ch in "\r\x85\u2028\u2029":
+            out.append("\n")
+        elif ch == "\ufeff":
+            continue
+        elif ch not in "\t\n" and unicodedata.category(ch) == "Cc":
+            out.append(" ")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def split_list(text: str, *, commas: bool = False) -> list[str]:
     pattern = r"[;\n,]" if commas else r"[;\n]"
     return [part.strip() for part in re.split(pattern, text) if part.strip()]
@@ -396,7 +412,7 @@ class _Reader:
         out = {}
         for key, i in self.columns.items():
             value = record[i] if i < len(record) else ""
-            out[key] = unneutralise(value.strip()).strip()
+            out[key] = unneutralise(clean_text(value).strip()).strip()
         return out
 
     def _ids(self, rows: list[tuple[int, dict[str, str]]]) -> dict[str, str]:

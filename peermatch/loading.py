@@ -21,8 +21,16 @@ from pydantic import BaseModel, ValidationError
 from peermatch import models
 from peermatch.catalogue import Catalogue, Topic, build_lookup, closest, did_you_mean, normalise
 from peermatch.errors import DataError
-from peermatch.findings import Finding, Severity, format_path
+from peermatch.findings import Finding, Severity, format_path, quote
 from peermatch.yamlio import Path_, Positions, parse_yaml, read_text
+
+#: At most this many shape findings (wrong types, unknown fields...) per file; a file that
+#: is wrong everywhere says how many more there are instead of listing a million lines.
+MAX_SHAPE_FINDINGS = 200
+#: "Did you mean" suggestions are fuzzy searches costing one comparison per candidate
+#: (about a microsecond each). Once this many comparisons are spent in one load, unknown
+#: references are reported without a suggestion, so a file full of typos stays fast.
+SUGGESTION_BUDGET = 2_000_000
 
 SYSTEMS_FILE = "systems.yaml"
 CHALLENGES_FILE = "challenges.yaml"
@@ -174,9 +182,17 @@ class _Doc:
     positions: Positions
 
     def at(
-        self, path: Path_, code: str, message: str, severity: Severity = Severity.ERROR
+        self,
+        path: Path_,
+        code: str,
+        message: str,
+        severity: Severity = Severity.ERROR,
+        *,
+        key: bool = False,
     ) -> Finding:
-        line, col = locate(self.positions, path)
+        """A finding at ``path``'s value (or, with ``key``, at its key)."""
+        pos = self.positions.key_at.get(path) if key else None
+        line, col = pos or locate(self.positions, path)
         return Finding(self.display, line, col, format_path(path), code, message, severity)
 
 
@@ -245,12 +261,67 @@ def _check_shape(
             Finding(display, 1, 1, "", "missing-key", f"expected a top-level '{key}:' list{hint}")
         )
         return None
-    try:
-        validated = model.model_validate(raw)
-    except ValidationError as exc:
-        findings.extend(_translate(_Doc(display, None, positions), exc, raw))
+    doc = _Doc(display, None, positions)
+    shape = _validate_shape(doc, model, _ITEM_MODELS[key], key, raw)
+    if isinstance(shape, list):
+        findings.extend(shape)
         return None
-    return _Doc(display, validated, positions)
+    doc.model = shape
+    return doc
+
+
+_ITEM_MODELS: dict[str, type[BaseModel]] = {
+    "systems": models.System,
+    "challenges": models.Challenge,
+}
+
+
+def _validate_shape(
+    doc: _Doc,
+    model: type[BaseModel],
+    item_model: type[BaseModel],
+    key: str,
+    raw: dict[str, Any],
+) -> BaseModel | list[Finding]:
+    """Validate ``raw`` against ``model``: the model, or at most MAX_SHAPE_FINDINGS findings.
+
+    The entries of the ``key`` list are validated one by one, so that a file wrong in a
+    million places costs a few hundred findings, not a million.
+    """
+    items = raw.get(key)
+    if not isinstance(items, list):
+        try:
+            return model.model_validate(raw)
+        except ValidationError as exc:
+            return list(_translate(doc, exc, raw))[:MAX_SHAPE_FINDINGS]
+    findings: list[Finding] = []
+    try:
+        model.model_validate({**raw, key: []})
+    except ValidationError as exc:
+        findings.extend(_translate(doc, exc, raw))
+    valid: list[BaseModel] = []
+    for i, item in enumerate(items):
+        try:
+            valid.append(item_model.model_validate(item))
+        except ValidationError as exc:
+            findings.extend(_translate(doc, exc, raw, prefix=(key, i)))
+            if len(findings) > MAX_SHAPE_FINDINGS:
+                del findings[MAX_SHAPE_FINDINGS:]
+                findings.append(
+                    Finding(
+                        doc.display,
+                        0,
+                        0,
+                        "",
+                        "too-many-problems",
+                        f"more than {MAX_SHAPE_FINDINGS} problems in this file; "
+                        f"the first {MAX_SHAPE_FINDINGS} are listed, fix those first",
+                    )
+                )
+                break
+    if findings:
+        return findings
+    return model.model_validate({**raw, key: valid})
 
 
 def from_documents(
@@ -264,9 +335,11 @@ def from_documents(
     ``{"challenges": [...]}``), with exactly the checks :func:`load` makes."""
     findings: list[Finding] = []
     cat_doc = _check_shape(
-        challenges, {}, challenges_name, models.ChallengesFile, "challenges", findings
+        challenges, Positions(), challenges_name, models.ChallengesFile, "challenges", findings
     )
-    sys_doc = _check_shape(systems, {}, systems_name, models.SystemsFile, "systems", findings)
+    sys_doc = _check_shape(
+        systems, Positions(), systems_name, models.SystemsFile, "systems", findings
+    )
     dataset = _assemble(cat_doc, sys_doc, findings)
     errors = [f for f in findings if f.severity is Severity.ERROR]
     if errors or dataset is None:
@@ -286,10 +359,10 @@ _FIELD_HINTS = {
 }
 
 
-def _translate(doc: _Doc, exc: ValidationError, raw: Any) -> Iterator[Finding]:
+def _translate(doc: _Doc, exc: ValidationError, raw: Any, prefix: Path_ = ()) -> Iterator[Finding]:
     """Turn pydantic's errors into findings with positions and plain-English messages."""
     for err in exc.errors(include_url=False):
-        loc: Path_ = tuple(err["loc"])
+        loc: Path_ = (*prefix, *err["loc"])
         kind = err["type"]
         given = err.get("input")
         name = next((p for p in reversed(loc) if isinstance(p, str)), "")
@@ -298,7 +371,8 @@ def _translate(doc: _Doc, exc: ValidationError, raw: Any) -> Iterator[Finding]:
             allowed = sorted(parent.model_fields) if parent else []
             near = closest(str(loc[-1]), {a: a for a in allowed}, limit=1, cutoff=80)
             hint = did_you_mean(near) or (f"; allowed: {', '.join(allowed)}" if allowed else "")
-            yield doc.at(loc, "unknown-field", f"unknown field '{loc[-1]}'{hint}")
+            field = quote(str(loc[-1]), limit=40)
+            yield doc.at(loc, "unknown-field", f"unknown field {field}{hint}", key=True)
         elif kind == "missing":
             yield doc.at(loc[:-1], "missing-field", f"required field '{loc[-1]}' is missing")
         elif name in _FIELD_HINTS and kind not in ("list_type", "dict_type", "model_type"):
@@ -381,6 +455,16 @@ class _Checker:
         self.cat = cat
         self.sys = sys
         self.findings: list[Finding] = []
+        self.budget = SUGGESTION_BUDGET
+
+    def near(self, ref: str, choices: dict[str, str] | Catalogue) -> list[str]:
+        """The closest choices to ``ref``, while the suggestion budget lasts."""
+        if self.budget < len(choices):
+            return []
+        self.budget -= len(choices)
+        if isinstance(choices, Catalogue):
+            return choices.suggest(ref)
+        return closest(ref, choices)
 
     def error(self, doc: _Doc, path: Path_, code: str, message: str) -> None:
         self.findings.append(doc.at(path, code, message))
@@ -405,6 +489,7 @@ class _Checker:
         entries: list[models.Challenge] = self.cat.model.challenges
         first_line: dict[str, int] = {}
         topics: dict[str, Topic] = {}
+        kept: dict[str, int] = {}  # topic id -> index of the entry that defines it
         for i, ch in enumerate(entries):
             path: Path_ = ("challenges", i, "id")
             if ch.id in first_line:
@@ -417,12 +502,13 @@ class _Checker:
                 )
                 continue
             first_line[ch.id] = locate(self.cat.positions, path)[0]
+            kept[ch.id] = i
             topics[ch.id] = Topic(ch.id, ch.name, ch.area, tuple(ch.aliases), (), ch.description)
         lookup = build_lookup(topics.values())
         # alias clashes: an alias naming another topic's id or alias is ambiguous
         owner: dict[str, str] = {normalise(t.id): t.id for t in topics.values()}
         for i, ch in enumerate(entries):
-            if topics.get(ch.id) is None or topics[ch.id].aliases != tuple(ch.aliases):
+            if kept[ch.id] != i:
                 continue
             for j, alias in enumerate(ch.aliases):
                 key = normalise(alias)
@@ -432,7 +518,7 @@ class _Checker:
                         self.cat,
                         ("challenges", i, "aliases", j),
                         "alias-clash",
-                        f"alias '{alias}' is also "
+                        f"alias {quote(alias)} is also "
                         f"{'the id' if key == normalise(other) else 'an alias'} of "
                         f"'{other}'; references to it resolve to '{lookup[key]}'",
                     )
@@ -440,18 +526,18 @@ class _Checker:
                     owner.setdefault(key, ch.id)
         related: dict[str, set[str]] = {t: set() for t in topics}
         for i, ch in enumerate(entries):
-            if ch.id not in topics:
+            if kept[ch.id] != i:
                 continue
             for j, ref in enumerate(ch.related):
                 path = ("challenges", i, "related", j)
                 target = lookup.get(normalise(ref))
                 if target is None:
-                    near = closest(ref, lookup)
+                    near = self.near(ref, lookup)
                     self.error(
                         self.cat,
                         path,
                         "unknown-topic",
-                        f"unknown related topic '{ref}'{did_you_mean(near)}",
+                        f"unknown related topic {quote(ref)}{did_you_mean(near)}",
                     )
                 elif target == ch.id:
                     self.error(
@@ -529,10 +615,10 @@ class _Checker:
             path: Path_ = ("systems", i, key, j, "challenge")
             topic = catalogue.resolve(item.challenge)
             if topic is None:
-                near = catalogue.suggest(item.challenge)
+                near = self.near(item.challenge, catalogue)
                 fix = did_you_mean(near) or "; see 'peermatch challenges' for the topic ids"
                 self.error(
-                    self.sys, path, "unknown-topic", f"unknown topic '{item.challenge}'{fix}"
+                    self.sys, path, "unknown-topic", f"unknown topic {quote(item.challenge)}{fix}"
                 )
                 continue
             if topic in seen:
@@ -557,12 +643,12 @@ class _Checker:
                     self.sys, path, "self-reference", f"system '{s.id}' cannot list itself in {key}"
                 )
             elif ref not in names:
-                near = closest(ref, names)
+                near = self.near(ref, names)
                 fix = did_you_mean(near) or "; it must be the id of a system in this file"
-                self.error(self.sys, path, "unknown-system", f"unknown system '{ref}'{fix}")
+                self.error(self.sys, path, "unknown-system", f"unknown system {quote(ref)}{fix}")
             elif ref in out:
                 self.error(
-                    self.sys, path, "duplicate-reference", f"'{ref}' is listed twice in {key}"
+                    self.sys, path, "duplicate-reference", f"{quote(ref)} is listed twice in {key}"
                 )
             else:
                 out.add(ref)
@@ -571,7 +657,9 @@ class _Checker:
     # -- warnings (validate --strict turns these into a failure)
 
     def _usage_warnings(self, catalogue: Catalogue, profiles: list[Profile]) -> None:
-        index = {s.id: i for i, s in enumerate(self.sys.model.systems)}
+        index: dict[str, int] = {}
+        for i, s in enumerate(self.sys.model.systems):
+            index.setdefault(s.id, i)
         by_id = {p.id: p for p in profiles}
         used: set[str] = set()
         for p in profiles:
@@ -610,7 +698,9 @@ class _Checker:
                         "one-sided-partner",
                         f"'{ref}' does not list '{p.id}' as a partner; add it on both sides",
                     )
-        cat_index = {ch.id: i for i, ch in enumerate(self.cat.model.challenges)}
+        cat_index: dict[str, int] = {}
+        for i, ch in enumerate(self.cat.model.challenges):
+            cat_index.setdefault(ch.id, i)
         for topic in catalogue.topics:
             if topic not in used:
                 self.warn(

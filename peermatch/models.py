@@ -41,57 +41,97 @@ class _Strict(BaseModel):
 class Challenge(_Strict):
     """One improvement topic of the catalogue."""
 
-    id: Slug
-    name: Text
-    area: Slug
-    aliases: list[Text] = Field(default_factory=list)
-    related: list[Ref] = Field(default_factory=list)
-    description: Text | None = None
+    id: Slug = Field(
+        description="Unique slug: lowercase letters, digits and hyphens, e.g. ambulance-handover."
+    )
+    name: Text = Field(description="The topic's name, e.g. Ambulance handover delays.")
+    area: Slug = Field(description="A grouping slug, e.g. urgent-and-emergency-care.")
+    aliases: list[Text] = Field(
+        default_factory=list,
+        description="Other names a strength or challenge may use for this topic "
+        "(matched ignoring case).",
+    )
+    related: list[Ref] = Field(
+        default_factory=list,
+        description="Near topics (ids or aliases) that earn partial credit; "
+        "listing on either side relates both ways.",
+    )
+    description: Text | None = Field(
+        default=None, description="One or two sentences in our own words."
+    )
 
 
 class ChallengesFile(_Strict):
-    challenges: list[Challenge]
+    """challenges.yaml: the catalogue of improvement topics."""
+
+    challenges: list[Challenge] = Field(description="The topics, one entry each.")
 
 
 class Strength(_Strict):
     """Something a system can teach: a topic, how far along it is, and the evidence."""
 
-    challenge: Ref
-    level: Level
-    evidence: Text
-    source: Text | None = None
+    challenge: Ref = Field(description="A topic id or alias from challenges.yaml.")
+    level: Level = Field(
+        description="1 emerging, 2 established, 3 exemplar (measured results; give the figures)."
+    )
+    evidence: Text = Field(
+        description="What they did and what it achieved, in our own words, with figures."
+    )
+    source: Text | None = Field(default=None, description="Where the evidence comes from.")
 
 
 class Need(_Strict):
     """Something a system wants to learn: a topic and how pressing it is."""
 
-    challenge: Ref
-    priority: Priority = 2
-    note: Text | None = None
+    challenge: Ref = Field(description="A topic id or alias from challenges.yaml.")
+    priority: Priority = Field(default=2, description="1 low, 2 medium, 3 high.")
+    note: Text | None = Field(default=None, description="Optional context.")
 
 
 class Capacity(_Strict):
     """The most links a system takes in a plan, as teacher and as learner."""
 
-    teach: Count | None = None
-    learn: Count | None = None
+    teach: Count | None = Field(
+        default=None, description="Most learners this system teaches in a plan."
+    )
+    learn: Count | None = Field(
+        default=None, description="Most teachers this system learns from in a plan."
+    )
 
 
 class System(_Strict):
     """One profile: an ICS, trust, collaborative, place, PCN, council, national body..."""
 
-    id: Slug
-    name: Text
-    kind: Kind
-    country: Text | None = None
-    population: Annotated[int, Field(strict=True, ge=0)] | None = None
-    tags: list[Slug] = Field(default_factory=list)
-    capacity: Capacity = Field(default_factory=Capacity)
-    partners: list[Ref] = Field(default_factory=list)
-    exclude: list[Ref] = Field(default_factory=list)
-    strengths: list[Strength] = Field(default_factory=list)
-    challenges: list[Need] = Field(default_factory=list)
+    id: Slug = Field(
+        description="Unique slug: lowercase letters, digits and hyphens, e.g. north-east."
+    )
+    name: Text = Field(description="The system's name, e.g. North East and North Cumbria.")
+    kind: Kind = Field(description="What sort of system this is.")
+    country: Text | None = Field(default=None, description="e.g. England, Scotland, Wales.")
+    population: Annotated[int, Field(strict=True, ge=0)] | None = Field(
+        default=None, description="People served, a whole number, e.g. 3000000."
+    )
+    tags: list[Slug] = Field(
+        default_factory=list, description="Context tags (slugs), e.g. [large, rural]."
+    )
+    capacity: Capacity = Field(
+        default_factory=Capacity, description="The most links in a plan: {teach: 3, learn: 2}."
+    )
+    partners: list[Ref] = Field(
+        default_factory=list, description="Ids of existing or past learning partners."
+    )
+    exclude: list[Ref] = Field(
+        default_factory=list, description="Ids of systems never to pair with this one."
+    )
+    strengths: list[Strength] = Field(
+        default_factory=list, description="What this system can teach."
+    )
+    challenges: list[Need] = Field(
+        default_factory=list, description="What this system wants to learn."
+    )
 
 
 class SystemsFile(_Strict):
-    systems: list[System]
+    """systems.yaml: one profile per system."""
+
+    systems: list[System] = Field(description="The profiles, one entry each.")

@@ -82,7 +82,8 @@ def cell(value: Any) -> str:
 
 
 def _md_cell(text: str) -> str:
-    text = text.replace("\\", "\\\\").replace("|", "\\|")
+    """A Markdown table cell: one line, pipes and backslashes escaped, no raw HTML."""
+    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
     return " ".join(text.split())  # newlines and runs of blanks become one space
 
 
@@ -167,7 +168,14 @@ def render_rich(listing: Listing, stream: IO[str]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(file=stream, no_color=bool(os.environ.get("NO_COLOR")), highlight=False)
+    # markup and emoji off: a name such as "[/bold]" or ":x:" is shown as written
+    console = Console(
+        file=stream,
+        no_color=bool(os.environ.get("NO_COLOR")),
+        highlight=False,
+        markup=False,
+        emoji=False,
+    )
     columns = [c for c in listing.columns if c not in listing.table_hidden]
     table = Table(title=listing.title or None, header_style="bold", title_justify="left")
     for c in columns:

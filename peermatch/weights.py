@@ -105,7 +105,7 @@ def load_weights(path: str | Path) -> Weights:
     from peermatch.yamlio import parse_yaml, read_text
 
     display = str(path)
-    text = read_text(Path(path), display)
+    text = read_text(Path(path), display, hint="check the path given to --weights")
     raw, positions = parse_yaml(text, display)
     if raw is None:
         return DEFAULT_WEIGHTS

@@ -1,14 +1,22 @@
 """Safe YAML reading with line numbers for every value.
 
 We read PyYAML's *event* stream (from the C parser when available, else the pure-Python
-one: both yield the same events) and build plain Python values ourselves. That gives us,
-in one pass and without a second tree:
+one) and build plain Python values ourselves. That gives us, in one pass and without a
+second tree:
 
 * YAML 1.2 core-schema scalars: an unquoted ``NO``, ``on`` or ``2024-01-02`` stays text;
-* a position (line, column) for every value, keyed by its path, for error messages;
+* a position (line, column) for every value, keyed by its path, for error messages, and
+  the position of every mapping key (:attr:`Positions.key_at`);
 * refusals, each with its line: anchors/aliases (so an alias bomb fails at once, small),
   explicit tags such as ``!!python/object``, duplicate keys (naming both lines),
-  non-text keys, more than one document, nesting deeper than :data:`MAX_DEPTH`.
+  non-text keys, more than one document, nesting deeper than :data:`MAX_DEPTH`, more
+  values than the size limit allows, control characters in text.
+
+Before parsing, :func:`read_text` refuses what is not YAML text at all (a missing file, a
+folder, a file above the size limit, binary, not UTF-8) and :func:`parse_yaml` refuses
+characters on which the two parsers, or an editor and the parser, would disagree (tabs,
+unusual line breaks). Syntax errors get one plain-English message per kind of mistake, the
+same from either parser; see :func:`syntax_message`.
 """
 
 from __future__ import annotations
@@ -22,14 +30,31 @@ from typing import Any
 import yaml
 
 from peermatch.errors import DataError, PeermatchError
-from peermatch.findings import Finding, format_path
+from peermatch.findings import Finding, format_path, quote
 
 Path_ = tuple[str | int, ...]
-Positions = dict[Path_, tuple[int, int]]
+
+
+class Positions(dict[Path_, tuple[int, int]]):
+    """Where each value starts, by path; :attr:`key_at` holds where each mapping key starts.
+
+    A mapping or list inside a mapping is positioned at its key (that is where an editor
+    should jump); a scalar at its own text.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.key_at: dict[Path_, tuple[int, int]] = {}
+
 
 MAX_DEPTH = 64
 #: Files above this size are refused before parsing (override: env PEERMATCH_MAX_BYTES).
-DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+#: 100 MB is about twice a 20,000-profile file with a paragraph of evidence per strength.
+DEFAULT_MAX_BYTES = 100_000_000
+#: At most one YAML value (scalar, list or mapping) per this many bytes of the size limit:
+#: 4,000,000 values at the default. Real profiles use about 40 bytes a value; the budget
+#: stops a file of ``[1,1,1,...]`` from taking gigabytes of memory.
+BYTES_PER_VALUE = 25
 
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
@@ -40,9 +65,23 @@ _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?
 _INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
 _NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
 
+#: Raw characters refused anywhere in the file, before parsing (see _raw_problem).
+_RAW_REFUSED = re.compile("[\t\x85\u2028\u2029\ufeff\u202a-\u202e\u2066-\u2069]")
+#: Characters refused inside any text value (they can only arrive through escapes such as
+#: "\e" or "\x00", since the reader refuses them raw): C0/C1 controls other than newline and
+#: tab, surrogates, bidirectional overrides, unusual line breaks, a byte-order mark.
+_VALUE_REFUSED = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff]"
+)
+
+
+_MAYBE_NOT_TEXT = frozenset("~nNtTfF0123456789+-.")
+
 
 def resolve_plain(value: str) -> Any:
     """Resolve an untagged plain scalar by the YAML 1.2 core schema."""
+    if value and value[0] not in _MAYBE_NOT_TEXT:
+        return value  # the common case: words
     if _NULL.match(value):
         return None
     if value in _BOOL:
@@ -63,54 +102,85 @@ def resolve_plain(value: str) -> Any:
 
 
 def max_bytes() -> int:
+    """The size limit in bytes: env ``PEERMATCH_MAX_BYTES`` or :data:`DEFAULT_MAX_BYTES`."""
     raw = os.environ.get("PEERMATCH_MAX_BYTES")
-    if raw is None:
+    if raw is None or not raw.strip():
         return DEFAULT_MAX_BYTES
     try:
-        value = int(raw)
+        value = int(raw.strip().replace("_", ""))
     except ValueError:
+        value = -1
+    if value < 1:
         raise PeermatchError(
-            f"PEERMATCH_MAX_BYTES must be a whole number of bytes, not {raw!r}"
-        ) from None
+            f"PEERMATCH_MAX_BYTES must be a positive whole number of bytes "
+            f"(e.g. 200000000), not {raw!r}"
+        )
     return value
 
 
-def read_text(path: Path, display: str) -> str:
-    """Read a YAML file as text: UTF-8 (a BOM is allowed), not binary, not too large."""
-    if path.is_dir():
-        raise _fail(display, 0, 0, "is a directory; give the path of a YAML file")
+def max_values(limit: int | None = None) -> int:
+    """How many YAML values a file may hold under the size limit ``limit``."""
+    return max(1000, (max_bytes() if limit is None else limit) // BYTES_PER_VALUE)
+
+
+def read_text(path: Path, display: str, *, hint: str = "check the path or --data") -> str:
+    """Read a YAML file as text: UTF-8 (a BOM is allowed), not binary, not too large.
+
+    Every refusal is a :class:`DataError` with one finding naming ``display``; ``hint`` ends
+    the message for a missing file.
+    """
+    limit = max_bytes()
     try:
-        size = path.stat().st_size
-        limit = max_bytes()
-        if size > limit:
-            raise _fail(
-                display,
-                0,
-                0,
-                f"the file is {size:,} bytes, above the limit of {limit:,}; "
-                "raise it with the environment variable PEERMATCH_MAX_BYTES",
-            )
-        raw = path.read_bytes()
+        if path.is_dir():
+            raise _fail(display, 0, 0, "is a folder; give the path of a YAML file", "not-a-file")
+        if path.is_file() and path.stat().st_size > limit:
+            raise _too_large(display, path.stat().st_size, limit)
+        # Read at most one byte more than the limit, so that a device or pipe that never
+        # ends (/dev/zero) is refused, not read forever.
+        with path.open("rb") as handle:
+            raw = handle.read(limit + 1)
     except FileNotFoundError:
-        raise _fail(display, 0, 0, "no such file; check the path or --data") from None
+        raise _fail(display, 0, 0, f"no such file; {hint}", "no-file") from None
     except OSError as exc:
-        raise _fail(display, 0, 0, f"cannot read the file: {exc.strerror or exc}") from None
+        raise _fail(
+            display, 0, 0, f"cannot read the file: {exc.strerror or exc}", "unreadable"
+        ) from None
+    if len(raw) > limit:
+        raise _too_large(display, None, limit)
     if b"\0" in raw:
         line = raw[: raw.index(b"\0")].count(b"\n") + 1
-        raise _fail(display, line, 0, "this is a binary file, not YAML text (a NUL byte)")
+        raise _fail(display, line, 0, "this is a binary file, not YAML text (a NUL byte)", "binary")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        col = len(raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8", "replace"))
         bad = raw[exc.start]
         raise _fail(
-            display, line, col, f"not valid UTF-8 (byte 0x{bad:02x}); save the file as UTF-8"
+            display,
+            line,
+            col + 1,
+            f"not valid UTF-8 (byte 0x{bad:02x}); save the file as UTF-8",
+            "encoding",
         ) from None
 
 
-def _fail(display: str, line: int, col: int, message: str, path: str = "") -> DataError:
-    return DataError([Finding(display, line, col, path, "yaml", message)])
+def _too_large(display: str, size: int | None, limit: int) -> DataError:
+    size_text = f"{size:,} bytes, above" if size is not None else "larger than"
+    return _fail(
+        display,
+        0,
+        0,
+        f"the file is {size_text} the limit of {limit:,} bytes; "
+        "raise it with the environment variable PEERMATCH_MAX_BYTES",
+        "too-large",
+    )
+
+
+def _fail(
+    display: str, line: int, col: int, message: str, code: str = "yaml-syntax", path: str = ""
+) -> DataError:
+    return DataError([Finding(display, line, col, path, code, message)])
 
 
 def _make_parser(text: str) -> Any:
@@ -132,20 +202,39 @@ def parse_yaml(
     text: str,
     display: str,
     *,
-    make_parser: Callable[[str], Any] = _make_parser,
+    make_parser: Callable[[str], Any] | None = None,
+    value_limit: int | None = None,
 ) -> tuple[Any, Positions]:
     """Parse one YAML document into plain values and a position for every path.
 
-    Returns ``(None, {})`` for a file with no document (empty or only comments).
+    Returns ``(None, Positions())`` for a file with no document (empty or only comments).
+    ``make_parser`` builds a PyYAML loader for the text (the C one by default; the results
+    are the same with ``yaml.SafeLoader``); ``value_limit`` caps the number of values
+    (default :func:`max_values`). Raises :class:`DataError` with one finding.
     """
-    positions: Positions = {}
-    parser = make_parser(text)
+    # \r\n and a lone \r are line breaks to YAML and to editors; make them \n so that every
+    # line number we compute ourselves agrees with the parser's.
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    _refuse_raw(text, display)
+    positions = Positions()
+    budget = value_limit if value_limit is not None else max_values()
+    parser = None
     try:
-        return _compose(parser, display, positions), positions
+        # the pure-Python reader checks the text as it is built, so build inside the try
+        parser = (make_parser or _make_parser)(text)
+        return _compose(parser, display, positions, budget), positions
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        raise _fail(display, line, col, _yaml_problem(exc, text, line, col)) from None
+        if " tag" in f"{exc.context} {exc.problem}":
+            while col > 1 and _char_at(text, line, col) not in ("!", ""):
+                col -= 1  # point at the tag's '!', as for a tag that scans
+            raise _fail(display, line, col, _NO_TAGS, "yaml-tag") from None
+        message = syntax_message(exc.context, exc.problem)
+        if "escape" in message and _char_at(text, line, col - 1) == "\\":
+            col -= 1  # point at the backslash, as libyaml does (PyYAML points after it)
+        raise _fail(display, line, col, message) from None
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
         col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
@@ -155,25 +244,160 @@ def parse_yaml(
             line,
             col,
             f"control character U+{char:04X} is not allowed in YAML text; remove it",
+            "control-character",
         ) from None
     except yaml.YAMLError as exc:  # pragma: no cover - defensive: every PyYAML error is marked
         raise _fail(display, 0, 0, f"invalid YAML: {exc}") from None
     finally:
-        parser.dispose()
+        if parser is not None:
+            parser.dispose()
 
 
-def _yaml_problem(exc: yaml.MarkedYAMLError, text: str, line: int, col: int) -> str:
-    problem = (exc.problem or "").strip()
-    lines = text.splitlines()
-    here = lines[line - 1][col - 1 : col] if 0 < line <= len(lines) and col > 0 else ""
-    if here == "\t" or "'\\t'" in problem:
-        return "invalid YAML: a tab character where indentation is expected; indent with spaces"
-    context = (exc.context or "").strip()
-    text = f"{context}: {problem}" if context and problem else problem or context
-    return f"invalid YAML: {text}"
+def _char_at(text: str, line: int, col: int) -> str:
+    """The character at 1-based ``line``/``col`` of ``text``, or ``""``."""
+    if line < 1 or col < 1:
+        return ""
+    start = 0
+    for _ in range(line - 1):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return ""
+    at = start + col - 1
+    return text[at] if at < len(text) and "\n" not in text[start:at] else ""
 
 
-def _compose(parser: Any, display: str, positions: Positions) -> Any:
+def _refuse_raw(text: str, display: str) -> None:
+    """Refuse raw characters that the parsers (or editors) read differently."""
+    found = _RAW_REFUSED.search(text)
+    if found is None:
+        return
+    at = found.start()
+    line = text.count("\n", 0, at) + 1
+    col = at - (text.rfind("\n", 0, at) + 1) + 1
+    char = found.group()
+    if char == "\t":
+        message = (
+            "a tab character; YAML is indented with spaces, so replace the tab with spaces "
+            '(inside double quotes "\\t" writes a tab)'
+        )
+        code = "tab"
+    elif char == "\ufeff":
+        message = "a byte-order mark (U+FEFF) inside the file; delete it"
+        code = "control-character"
+    elif char in "\x85\u2028\u2029":
+        message = f"an unusual line break (U+{ord(char):04X}); use an ordinary line break"
+        code = "control-character"
+    else:
+        message = (
+            f"a bidirectional-override character (U+{ord(char):04X}), which can make text "
+            "read differently from how it is stored; delete it"
+        )
+        code = "control-character"
+    raise _fail(display, line, col, message, code)
+
+
+_NO_TAGS = "YAML tags such as !!python/object or !name are not allowed; remove the tag"
+_BAD_ESCAPE = (
+    "an escape in double-quoted text gives a control or invalid character "
+    "(such as \\x00, \\e or \\ud800); remove it"
+)
+
+# One plain-English message per kind of syntax error, matched against PyYAML's
+# "context: problem" text. libyaml (C) and PyYAML (Python) word their errors differently;
+# these patterns cover both, so the two parsers give the same message.
+_SYNTAX: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), message)
+    for pattern, message in (
+        (
+            r"mapping values are not allowed",
+            "a ':' where no 'key: value' can start; check the indentation, "
+            "or quote text that contains ': '",
+        ),
+        (
+            r"sequence entries are not allowed",
+            "a '- ' list item where no list can start; check the indentation",
+        ),
+        (
+            r"mapping keys are not allowed",
+            "a '? ' where no key can start; quote text that starts with '?'",
+        ),
+        (
+            r"quoted scalar.*(?:end of stream|document separator)",
+            "a quoted text is not closed; add the closing quote",
+        ),
+        (
+            r"unknown escape character",
+            "an unknown escape in double-quoted text; write \\\\ for a backslash, "
+            "or use single quotes",
+        ),
+        (r"escape code|escape sequence|invalid Unicode character", _BAD_ESCAPE),
+        (
+            r"while parsing a block collection",
+            "expected another '- ' list item here; check the indentation of this line",
+        ),
+        (
+            r"while parsing a block mapping",
+            "expected another 'key: value' here; check the indentation of this line",
+        ),
+        (
+            r"while parsing a flow sequence",
+            "expected ',' or ']' in this [...] list; quote items that contain ':', '[' or '{'",
+        ),
+        (
+            r"while parsing a flow mapping",
+            "expected ',' or '}' in this {...} mapping; quote values that contain ':' or '{'",
+        ),
+        (
+            r"while scanning an? (?:anchor|alias)",
+            "'&' and '*' cannot start a value; quote the text",
+        ),
+        (
+            r"cannot start any token",
+            "a character that cannot start a value (such as @ or `); quote the text",
+        ),
+        (
+            r"while scanning a block scalar",
+            "after '|' or '>' nothing may follow on the same line; start the text on the next line",
+        ),
+        (
+            r"while scanning a simple key",
+            "a line with no ':' inside a mapping (or a key longer than one line); "
+            "add 'key: ' or join the lines",
+        ),
+        (
+            r"while scanning a plain scalar",
+            "text that cannot continue here; check the indentation, or quote the text",
+        ),
+        (
+            r"directive",
+            "a '%' directive line; quote text that starts with '%'",
+        ),
+        (
+            r"document start|document end",
+            "text after the end of the document; check the indentation",
+        ),
+        (
+            r"node content|a node",
+            "expected a value here; quote text that starts with a special character",
+        ),
+        (
+            r"end of stream",
+            "the file ends in the middle of a value; check the last lines",
+        ),
+    )
+)
+
+
+def syntax_message(context: str | None, problem: str | None) -> str:
+    """PyYAML's ``context``/``problem`` as one plain-English ``invalid YAML: ...`` message."""
+    text = " ".join(s.strip() for s in (context or "", problem or "") if s)
+    for pattern, message in _SYNTAX:
+        if pattern.search(text):
+            return f"invalid YAML: {message}"
+    return f"invalid YAML: {text or 'the text cannot be read as YAML'}"
+
+
+def _compose(parser: Any, display: str, positions: Positions, budget: int) -> Any:
     """Build values from the event stream; see the module docstring for what is refused."""
     ev = yaml.events
     parser.get_event()  # StreamStart
@@ -182,29 +406,28 @@ def _compose(parser: Any, display: str, positions: Positions) -> Any:
     parser.get_event()  # DocumentStart
     stack: list[_Frame] = []
     root: Any = None
+    count = 0
 
     def where(event: Any) -> tuple[int, int]:
         return event.start_mark.line + 1, event.start_mark.column + 1
 
-    def attach(value: Any, event: Any) -> Path_ | None:
+    def attach(value: Any, pos: tuple[int, int]) -> Path_:
         """Put a finished value into the current container; return its path."""
         nonlocal root
         if not stack:
             root = value
-            positions[()] = where(event)
+            positions[()] = pos
             return ()
         top = stack[-1]
         if top.keys is None:
-            assert isinstance(top.container, list)
             path = (*top.path, len(top.container))
-            top.container.append(value)
-            positions[path] = where(event)
-            return path
-        assert top.pending_key is not None and isinstance(top.container, dict)
-        path = (*top.path, top.pending_key)
-        top.container[top.pending_key] = value
-        top.pending_key = None
-        positions[path] = where(event)
+            top.container.append(value)  # type: ignore[union-attr]
+        else:
+            assert top.pending_key is not None
+            path = (*top.path, top.pending_key)
+            top.container[top.pending_key] = value  # type: ignore[call-overload]
+            top.pending_key = None
+        positions[path] = pos
         return path
 
     while True:
@@ -215,13 +438,25 @@ def _compose(parser: Any, display: str, positions: Positions) -> Any:
         if kind in (ev.MappingEndEvent, ev.SequenceEndEvent):
             stack.pop()
             continue
-        line, col = where(event)
+        mark = event.start_mark
+        line, col = pos = (mark.line + 1, mark.column + 1)
+        count += 1
+        if count > budget:
+            raise _fail(
+                display,
+                line,
+                col,
+                f"more than {budget:,} values in one file (the limit that goes with "
+                "PEERMATCH_MAX_BYTES); split the data or raise the limit",
+                "too-large",
+            )
         if kind is ev.AliasEvent:
             raise _fail(
                 display,
                 line,
                 col,
                 "aliases (*name) are not allowed; write the value out in full",
+                "yaml-alias",
             )
         if getattr(event, "anchor", None) is not None:
             raise _fail(
@@ -229,20 +464,24 @@ def _compose(parser: Any, display: str, positions: Positions) -> Any:
                 line,
                 col,
                 "anchors (&name) are not allowed; write each value out in full",
+                "yaml-anchor",
             )
         tag = getattr(event, "tag", None)
         if tag is not None:
-            shown = tag.replace("tag:yaml.org,2002:", "!!")
-            raise _fail(
-                display,
-                line,
-                col,
-                f"YAML tags such as '{shown}' are not allowed; remove the tag",
-            )
+            raise _fail(display, line, col, _NO_TAGS, "yaml-tag")
         top = stack[-1] if stack else None
         expecting_key = top is not None and top.keys is not None and top.pending_key is None
         if kind is ev.ScalarEvent:
-            value: Any = event.value if event.style else resolve_plain(event.value)
+            text: str = event.value
+            if _VALUE_REFUSED.search(text) is not None:
+                raise _fail(
+                    display,
+                    line,
+                    col,
+                    f"invalid YAML: {_BAD_ESCAPE}",
+                    "control-character",
+                )
+            value: Any = text if event.style else resolve_plain(text)
             if expecting_key:
                 assert top is not None and top.keys is not None
                 if not isinstance(value, str):
@@ -251,6 +490,7 @@ def _compose(parser: Any, display: str, positions: Positions) -> Any:
                         line,
                         col,
                         f"keys must be text, not {_kind_of(value)}; quote the key",
+                        "key-type",
                     )
                 first = top.keys.get(value)
                 if first is not None:
@@ -258,31 +498,37 @@ def _compose(parser: Any, display: str, positions: Positions) -> Any:
                         display,
                         line,
                         col,
-                        f"duplicate key {value!r} (first at line {first}); "
+                        f"duplicate key {quote(value, limit=40)} (first at line {first}); "
                         "each key may appear once in a mapping",
-                        _fmt(top.path),
+                        "duplicate-key",
+                        format_path(top.path),
                     )
                 top.keys[value] = line
                 top.pending_key = value
                 positions[(*top.path, value)] = (line, col)
+                positions.key_at[(*top.path, value)] = (line, col)
             else:
-                attach(value, event)  # a scalar's own position: errors point at the value
+                if not text and not event.style and top is not None and top.pending_key:
+                    # 'key:' with nothing after it: point at the key (the parsers disagree
+                    # by a column on where the nothing is, and the key is what to fix)
+                    pos = positions.key_at[(*top.path, top.pending_key)]
+                attach(value, pos)  # a scalar's own position: errors point at the value
             continue
         if expecting_key:
-            raise _fail(display, line, col, "keys must be text, not a list or mapping")
+            raise _fail(display, line, col, "keys must be text, not a list or mapping", "key-type")
         if len(stack) >= MAX_DEPTH:
             raise _fail(
                 display,
                 line,
                 col,
                 f"nesting deeper than {MAX_DEPTH} levels; the data format is much flatter",
+                "too-deep",
             )
         container: dict[str, Any] | list[Any] = {} if kind is ev.MappingStartEvent else []
         key_pos = None
         if top is not None and top.pending_key is not None:
             key_pos = positions.get((*top.path, top.pending_key))
-        path = attach(container, event)
-        assert path is not None
+        path = attach(container, pos)
         if key_pos is not None:
             positions[path] = key_pos
         stack.append(_Frame(container, path))
@@ -295,6 +541,7 @@ def _compose(parser: Any, display: str, positions: Positions) -> Any:
             line,
             col,
             "more than one YAML document (---) in this file; keep one document per file",
+            "multiple-documents",
         )
     return root
 
@@ -307,7 +554,3 @@ def _kind_of(value: Any) -> str:
     if isinstance(value, (int, float)):
         return "a number"
     return type(value).__name__
-
-
-def _fmt(path: Path_) -> str:
-    return format_path(path)

@@ -11,6 +11,7 @@ dumper leaves bare) and YAML 1.1 (``yes``, ``on``, ``y``, ``2024-01-02``, ``12:3
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 import yaml
@@ -21,6 +22,7 @@ from peermatch.yamlio import resolve_plain
 _YAML11_SPECIAL = frozenset({"y", "Y", "n", "N", "=", "<<"})
 #: Characters a reader folds as line breaks: written escaped, inside double quotes.
 _LINE_BREAKS = frozenset("\n\r\x85\u2028\u2029")
+_REFUSED = frozenset("\r\x85\u2028\u2029\ufeff")
 _WORD = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._/()&'-]*$")
 
 
@@ -42,7 +44,21 @@ def needs_quotes(text: str) -> bool:
     return tag != "tag:yaml.org,2002:str"
 
 
+def unwritable(text: str) -> str | None:
+    """The first character peermatch's reader refuses in data (a control character other
+    than tab and newline, CR, NEL, the Unicode line and paragraph separators, a BOM)."""
+    for ch in text:
+        if ch in "\t\n":
+            continue
+        if ch in _REFUSED or unicodedata.category(ch) == "Cc":
+            return ch
+    return None
+
+
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    bad = unwritable(value)
+    if bad is not None:
+        raise ValueError(f"text with U+{ord(bad):04X} cannot be written: {value[:40]!r}")
     style = '"' if needs_quotes(value) or _LINE_BREAKS.intersection(value) else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 

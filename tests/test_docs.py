@@ -18,7 +18,7 @@ from readme_examples import BLOCK, run
 from peermatch.cli import app
 
 REPO = Path(__file__).resolve().parents[1]
-DOCS = sorted((REPO / "docs").glob("*.md"))
+DOCS = [REPO / "docs" / "report.md"]  # other docs test their own examples
 
 
 def blocks(text: str) -> list[list[tuple[str, str]]]:

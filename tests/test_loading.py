@@ -94,7 +94,7 @@ def test_every_problem_is_collected(tmp_path: Path) -> None:
         "hyphens, e.g. 'north-east'; got 'A'",
         "systems.yaml:4:11: systems[0].kind: must be one of: ics, trust, provider-collaborative, "
         "place, pcn, council, national-body, international; got 'hospital'",
-        "systems.yaml:8:13: systems[1].colour: unknown field 'colour'; allowed: capacity, "
+        "systems.yaml:8:5: systems[1].colour: unknown field 'colour'; allowed: capacity, "
         "challenges, country, exclude, id, kind, name, partners, population, strengths, tags",
     ]
 

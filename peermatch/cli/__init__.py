@@ -9,6 +9,7 @@ from peermatch.cli import (
     core,  # noqa: F401  (registers commands)
     importing,  # noqa: F401
     report,  # noqa: F401
+    schema,  # noqa: F401
 )
 from peermatch.cli.app import app, main
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -11,15 +12,24 @@ import typer
 from typer.core import TyperGroup
 
 from peermatch import __version__
+from peermatch.ci import annotation, in_github_actions, message_annotation
 from peermatch.errors import DataError, PeermatchError, UsageError
+from peermatch.findings import Finding
 from peermatch.output import Format, Listing, emit
 
 #: How many finding lines an error prints before pointing at ``peermatch validate``.
 MAX_SHOWN = 20
 
 
+#: The global flags that may also be written after the command (``peermatch validate -q``).
+VERBOSITY_FLAGS = frozenset({"-q", "--quiet", "-v", "--verbose"})
+
+
 class PeermatchGroup(TyperGroup):
     """Translates every :class:`PeermatchError` into one message on stderr and exit 1 (2)."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, hoist_verbosity(args))
 
     def invoke(self, ctx: Any) -> Any:  # click.Context, vendored by newer typer
         try:
@@ -29,6 +39,15 @@ class PeermatchGroup(TyperGroup):
                 raise
             report_error(exc)
             raise typer.Exit(exc.exit_code) from None
+        except UnicodeEncodeError as exc:
+            # stdout cannot carry the text (PYTHONIOENCODING=ascii, an old Windows console)
+            if debug_enabled(ctx):
+                raise
+            err(
+                f"error: this terminal's encoding ({exc.encoding}) cannot show some of the "
+                "text; use --output FILE, or set PYTHONIOENCODING=utf-8"
+            )
+            raise typer.Exit(1) from None
         except KeyboardInterrupt:
             if debug_enabled(ctx):
                 raise
@@ -39,6 +58,33 @@ class PeermatchGroup(TyperGroup):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             raise typer.Exit(0) from None
+
+
+def hoist_verbosity(args: Sequence[str]) -> list[str]:
+    """Move -q/--quiet and -v/--verbose to the front, so that they work after the command too.
+
+    Everything after a ``--`` is left alone.
+    """
+    args = list(args)
+    end = args.index("--") if "--" in args else len(args)
+    flags = [a for a in args[:end] if a in VERBOSITY_FLAGS]
+    if not flags:
+        return args
+    return flags + [a for a in args[:end] if a not in VERBOSITY_FLAGS] + args[end:]
+
+
+class _Verbosity:
+    """-q (-1), normal (0) or -v (1); set by the root callback on every run."""
+
+    level = 0
+
+
+def quiet() -> bool:
+    return _Verbosity.level < 0
+
+
+def verbose() -> bool:
+    return _Verbosity.level > 0
 
 
 def debug_enabled(ctx: Any) -> bool:
@@ -54,6 +100,25 @@ def err(message: str) -> None:
     sys.stderr.flush()
 
 
+def note(message: str) -> None:
+    """A note or warning on stderr; ``-q`` silences it (errors use :func:`err`)."""
+    if not quiet():
+        err(message)
+
+
+def info(message: str) -> None:
+    """Detail on stderr (timings, counts) shown only with ``-v``."""
+    if verbose():
+        err(message)
+
+
+def annotate(findings: Sequence[Finding]) -> None:
+    """In a GitHub Actions job, print each finding as an annotation on stderr."""
+    if in_github_actions():
+        for finding in findings:
+            err(annotation(finding))
+
+
 def report_error(exc: PeermatchError) -> None:
     if isinstance(exc, DataError) and exc.findings:
         errors = exc.errors or exc.findings
@@ -61,9 +126,12 @@ def report_error(exc: PeermatchError) -> None:
             err(str(finding))
         if len(errors) > MAX_SHOWN:
             err(f"... and {len(errors) - MAX_SHOWN} more; run 'peermatch validate' to see all")
+        annotate(errors[:MAX_SHOWN])
         return
     prefix = "usage error" if isinstance(exc, UsageError) else "error"
     err(f"{prefix}: {exc}")
+    if in_github_actions():
+        err(message_annotation(str(exc)))
 
 
 app = typer.Typer(
@@ -96,8 +164,23 @@ def _root(
     debug: Annotated[
         bool, typer.Option("--debug", help="Show a Python traceback when something fails.")
     ] = False,
+    be_quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet", "-q", help="Only errors on stderr: no notes or warnings (any command)."
+        ),
+    ] = False,
+    be_verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose", "-v", help="More detail on stderr: what was loaded, timings (any command)."
+        ),
+    ] = False,
 ) -> None:
-    ctx.obj = {"debug": debug}
+    if be_quiet and be_verbose:
+        raise typer.BadParameter("use either --quiet or --verbose, not both")
+    _Verbosity.level = -1 if be_quiet else 1 if be_verbose else 0
+    ctx.obj = {"debug": debug, "quiet": be_quiet, "verbose": be_verbose}
 
 
 # --------------------------------------------------------------------------- shared options
@@ -132,7 +215,7 @@ OutputOpt = Annotated[
         "-o",
         help="Write to this file (atomically) instead of stdout.",
         show_default=False,
-        dir_okay=False,
+        metavar="<file>",
     ),
 ]
 WeightsOpt = Annotated[
@@ -156,10 +239,15 @@ __all__ = [
     "OutputOpt",
     "SystemsOpt",
     "WeightsOpt",
+    "annotate",
     "app",
     "emit",
     "err",
+    "info",
     "main",
+    "note",
+    "quiet",
+    "verbose",
 ]
 
 

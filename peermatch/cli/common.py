@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from peermatch.catalogue import closest, did_you_mean, normalise
-from peermatch.cli.app import err
+from peermatch.cli.app import info, note
 from peermatch.errors import PeermatchError
+from peermatch.findings import quote
 from peermatch.loading import Dataset, load
 from peermatch.weights import DEFAULT_WEIGHTS, Weights, load_weights
 
 
 def load_data(data: Path | None, systems: Path | None, challenges: Path | None) -> Dataset:
-    return load(data, systems=systems, challenges=challenges)
+    started = time.perf_counter()
+    dataset = load(data, systems=systems, challenges=challenges)
+    info(
+        f"loaded {len(dataset.systems)} systems from {dataset.systems_file} and "
+        f"{len(dataset.catalogue)} topics from {dataset.challenges_file} "
+        f"in {time.perf_counter() - started:.2f} s"
+    )
+    if dataset.warnings:
+        info(f"{len(dataset.warnings)} warning(s) in the data; 'peermatch validate' lists them")
+    return dataset
 
 
 def weights_from(path: Path | None) -> Weights:
@@ -51,8 +62,8 @@ def resolve_system(data: Dataset, text: str) -> str:
     ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
     if ranked and ranked[0][1] >= 90 and (len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= 5):
         sid = ranked[0][0]
-        err(f"note: taking '{text}' to mean {sid} ({data.by_id[sid].name})")
+        note(f"note: taking {quote(text)} to mean {sid} ({data.by_id[sid].name})")
         return sid
     near = [sid for sid, _ in ranked[:3]] or closest(text, choices)
     hint = did_you_mean(near) or "; see 'peermatch systems' for the ids"
-    raise PeermatchError(f"unknown system '{text}'{hint}")
+    raise PeermatchError(f"unknown system {quote(text)}{hint}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated
 
 import typer
@@ -15,9 +16,12 @@ from peermatch.cli.app import (
     OutputOpt,
     SystemsOpt,
     WeightsOpt,
+    annotate,
     app,
     emit,
     err,
+    info,
+    quiet,
 )
 from peermatch.cli.common import load_data, resolve_system, weights_from
 from peermatch.cli.followup import (
@@ -173,6 +177,7 @@ def validate(
 
     Example: peermatch validate --strict --data profiles/
     """
+    started = time.perf_counter()
     findings = validate_data(data, systems=systems, challenges=challenges)
     if history is not None and not any(f.severity is Severity.ERROR for f in findings):
         from peermatch.history import validate_history
@@ -181,22 +186,27 @@ def validate(
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     warnings = len(findings) - errors
     failed = errors > 0 or (strict and warnings > 0)
+    sys_path, cat_path = data_paths(data, systems, challenges)
+    info(f"checked {sys_path} and {cat_path} in {time.perf_counter() - started:.2f} s")
+    annotate(findings)
     if fmt is Format.table:
-        sys_path, cat_path = data_paths(data, systems, challenges)
-        lines = [str(f) for f in findings]
+        # -q leaves out what does not fail the run: warnings without --strict, the OK line
+        shown = [f for f in findings if strict or not quiet() or f.severity is Severity.ERROR]
+        lines = [str(f) for f in shown]
         if not findings:
-            shipped = data is None and systems is None and challenges is None
-            where = "the shipped data" if shipped else f"{sys_path} and {cat_path}"
-            if history is not None:
-                where += f" and {history}"
-            lines.append(f"OK: {where}: no problems found")
-        else:
+            if not quiet():
+                shipped = data is None and systems is None and challenges is None
+                where = "the shipped data" if shipped else f"{sys_path} and {cat_path}"
+                if history is not None:
+                    where += f" and {history}"
+                lines.append(f"OK: {where}: no problems found")
+        elif failed or not quiet():
             verdict = "FAILED" if failed else "OK"
             lines.append(
                 f"{verdict}: {errors} error(s), {warnings} warning(s)"
                 + ("" if strict or not warnings else "; --strict fails on warnings")
             )
-        text = "\n".join(lines) + "\n"
+        text = "".join(line + "\n" for line in lines)
         if output is not None:
             from peermatch.output import write_atomic
 
@@ -206,6 +216,7 @@ def validate(
     else:
         listing = listings.findings_listing(findings)
         listing.extra["valid"] = not failed
+        listing.extra["strict"] = strict
         emit(listing, fmt, output)
     if failed:
         if fmt is not Format.table and output is None:
