@@ -225,10 +225,11 @@ def read_csv(path: str | Path) -> list[list[str]]:
             f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the spreadsheet as "
             "'CSV UTF-8 (comma delimited)'",
         ) from None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), strict=True))
+        return list(reader)
     except csv.Error as exc:
-        raise fail(0, f"not readable as CSV: {exc}") from None
+        raise fail(reader.line_num, f"not readable as CSV: {exc}") from None
 
 
 def header_key(text: str) -> str:
@@ -380,6 +381,11 @@ class _Reader:
             for number, record in enumerate(records[1:], start=2)
             if any(c.strip() for c in record)
         ]
+        if not rows:
+            self.findings.append(
+                Finding(self.display, 1, 0, "", "empty", "the file has a header but no rows")
+            )
+            return ImportResult(self.display, [], self.findings, ignored_columns=ignored)
         ids = self._ids(rows)
         systems = []
         for number, cells in rows:

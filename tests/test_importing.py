@@ -306,6 +306,17 @@ def test_bad_files(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert "the file has no header row" in result.stderr
+    header_only = write(tmp_path, "name,kind,strengths,challenges\n", "header.csv")
+    result = invoke(
+        "import", str(header_only), "--to", str(tmp_path / "o"), "--challenges", str(CATALOGUE)
+    )
+    assert result.exit_code == 1
+    assert f"{header_only}:1: the file has a header but no rows" in result.stderr
+    broken = write(
+        tmp_path, 'name,kind,strengths,challenges\nA,ics,camhs:1,discharge\n"B,ics\n', "b.csv"
+    )
+    result = invoke("import", str(broken), "--to", str(tmp_path / "o"))
+    assert result.stderr == f"{broken}:3: not readable as CSV: unexpected end of data\n"
 
 
 def test_control_characters_are_cleaned(tmp_path: Path) -> None:
