@@ -103,7 +103,11 @@ def import_responses(
     for finding in written.warnings:
         err(str(finding))
     if written.challenges is not None:
-        err(f"copied the catalogue {catalogue_path} to {written.challenges}")
+        from peermatch.loading import CHALLENGES_FILE, shipped_data_dir
+
+        shipped = catalogue_path == shipped_data_dir() / CHALLENGES_FILE
+        source = "the shipped catalogue" if shipped else f"the catalogue {catalogue_path}"
+        err(f"copied {source} to {written.challenges}")
     err(f"wrote {len(result.systems)} systems to {written.systems}")
 
 
