@@ -18,7 +18,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from peermatch import models
+from peermatch import models, progress
+from peermatch.bulk import paused_gc
 from peermatch.catalogue import Catalogue, Topic, build_lookup, closest, did_you_mean, normalise
 from peermatch.errors import DataError
 from peermatch.findings import Finding, Severity, format_path, quote
@@ -131,7 +132,8 @@ def load(
     challenges: str | Path | None = None,
 ) -> Dataset:
     """Load and check the data; raise :class:`DataError` listing every error."""
-    dataset, findings = _load(data, systems, challenges)
+    with paused_gc():
+        dataset, findings = _load(data, systems, challenges)
     errors = [f for f in findings if f.severity is Severity.ERROR]
     if errors or dataset is None:
         raise DataError(errors)
@@ -145,7 +147,8 @@ def validate(
     challenges: str | Path | None = None,
 ) -> list[Finding]:
     """Every error and warning in the data, in file order (errors and warnings mixed)."""
-    _, findings = _load(data, systems, challenges)
+    with paused_gc():
+        _, findings = _load(data, systems, challenges)
     return sorted(findings, key=lambda f: (f.file, f.line, f.column, f.code, f.message))
 
 
@@ -209,11 +212,13 @@ def _read(path: Path, model: type[BaseModel], key: str, findings: list[Finding])
     display = str(path)
     try:
         text = read_text(path, display)
-        raw, positions = parse_yaml(text, display)
+        with progress.step(f"reading {path.name}", len(text)) as advance:
+            raw, positions = parse_yaml(text, display, progress=advance)
     except DataError as exc:
         findings.extend(exc.findings)
         return None
-    return _check_shape(raw, positions, display, model, key, findings)
+    with progress.step(f"checking {path.name}"):
+        return _check_shape(raw, positions, display, model, key, findings)
 
 
 def _check_shape(
@@ -487,7 +492,7 @@ class _Checker:
 
     def _catalogue(self) -> Catalogue:
         entries: list[models.Challenge] = self.cat.model.challenges
-        first_line: dict[str, int] = {}
+        first_line: dict[str, Path_] = {}  # id -> where it was first defined
         topics: dict[str, Topic] = {}
         kept: dict[str, int] = {}  # topic id -> index of the entry that defines it
         for i, ch in enumerate(entries):
@@ -497,11 +502,12 @@ class _Checker:
                     self.cat,
                     path,
                     "duplicate-id",
-                    f"duplicate topic id '{ch.id}' (first at line {first_line[ch.id]}); "
+                    f"duplicate topic id '{ch.id}' (first at line "
+                    f"{locate(self.cat.positions, first_line[ch.id])[0]}); "
                     "ids must be unique",
                 )
                 continue
-            first_line[ch.id] = locate(self.cat.positions, path)[0]
+            first_line[ch.id] = path  # its line is looked up only if needed (lazy positions)
             kept[ch.id] = i
             topics[ch.id] = Topic(ch.id, ch.name, ch.area, tuple(ch.aliases), (), ch.description)
         lookup = build_lookup(topics.values())
@@ -564,7 +570,7 @@ class _Checker:
 
     def _systems(self, catalogue: Catalogue) -> list[Profile]:
         entries: list[models.System] = self.sys.model.systems
-        first_line: dict[str, int] = {}
+        first_line: dict[str, Path_] = {}
         names: dict[str, str] = {}
         kept: list[tuple[int, models.System]] = []
         for i, s in enumerate(entries):
@@ -574,11 +580,12 @@ class _Checker:
                     self.sys,
                     path,
                     "duplicate-id",
-                    f"duplicate system id '{s.id}' (first at line {first_line[s.id]}); "
+                    f"duplicate system id '{s.id}' (first at line "
+                    f"{locate(self.sys.positions, first_line[s.id])[0]}); "
                     "ids must be unique",
                 )
                 continue
-            first_line[s.id] = locate(self.sys.positions, path)[0]
+            first_line[s.id] = path
             names[s.id] = s.id
             kept.append((i, s))
         profiles = []
@@ -609,7 +616,7 @@ class _Checker:
         return profiles
 
     def _entries(self, i: int, key: str, items: list[Any], catalogue: Catalogue) -> dict[str, Any]:
-        seen: dict[str, int] = {}
+        seen: dict[str, Path_] = {}
         out: dict[str, Any] = {}
         for j, item in enumerate(items):
             path: Path_ = ("systems", i, key, j, "challenge")
@@ -627,10 +634,10 @@ class _Checker:
                     path,
                     "duplicate-topic",
                     f"topic '{topic}' is listed twice in {key} (first at line "
-                    f"{seen[topic]}); merge the two entries",
+                    f"{locate(self.sys.positions, seen[topic])[0]}); merge the two entries",
                 )
                 continue
-            seen[topic] = locate(self.sys.positions, path)[0]
+            seen[topic] = path
             out[topic] = item
         return out
 

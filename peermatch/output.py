@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import math
 import os
 import sys
@@ -103,6 +102,8 @@ def render_json(listing: Listing) -> str:
     doc: dict[str, Any] = {"version": FORMAT_VERSION, listing.key: listing.rows}
     doc.update(listing.extra)
     try:
+        import json  # here, not at the top: most runs never write JSON (cold start)
+
         return json.dumps(_finite(doc), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     except ValueError as exc:  # pragma: no cover - _finite removes every NaN
         raise PeermatchError(f"cannot write JSON: {exc}") from None

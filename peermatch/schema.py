@@ -12,13 +12,11 @@ whole file (references resolve, ids are unique, no tabs or YAML tags) is for
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
-
-from peermatch import models
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 
@@ -31,10 +29,13 @@ class Which(StrEnum):
     both = "both"
 
 
-_MODELS: dict[str, type[BaseModel]] = {
-    "systems": models.SystemsFile,
-    "challenges": models.ChallengesFile,
-}
+def _model(name: str) -> type[BaseModel]:
+    """The file's model, imported here so that ``peermatch --help`` never builds pydantic's."""
+    from peermatch import models
+
+    return models.SystemsFile if name == "systems" else models.ChallengesFile
+
+
 _TITLES = {
     "systems": "peermatch systems.yaml",
     "challenges": "peermatch challenges.yaml",
@@ -49,10 +50,11 @@ def json_schema(which: Which | str = Which.both) -> dict[str, Any]:
         definitions: dict[str, Any] = {}
         choices = []
         for name in ("systems", "challenges"):
-            one = _draft07(_MODELS[name])
+            model = _model(name)
+            one = _draft07(model)
             definitions.update(one.pop("definitions", {}))
-            definitions[_MODELS[name].__name__] = one
-            choices.append({"$ref": f"#/definitions/{_MODELS[name].__name__}"})
+            definitions[model.__name__] = one
+            choices.append({"$ref": f"#/definitions/{model.__name__}"})
         doc: dict[str, Any] = {
             "$schema": DRAFT_07,
             "title": _TITLES["both"],
@@ -62,13 +64,15 @@ def json_schema(which: Which | str = Which.both) -> dict[str, Any]:
             "definitions": dict(sorted(definitions.items())),
         }
         return doc
-    doc = _draft07(_MODELS[which.value])
+    doc = _draft07(_model(which.value))
     head = {"$schema": DRAFT_07, "title": _TITLES[which.value], "description": doc["description"]}
     return {**head, **{k: v for k, v in doc.items() if k not in head}}
 
 
 def schema_text(which: Which | str = Which.both) -> str:
     """:func:`json_schema` as the exact text of the committed ``schemas/*.schema.json``."""
+    import json  # here: the CLI imports this module on every start
+
     return json.dumps(json_schema(which), indent=2, ensure_ascii=False) + "\n"
 
 

@@ -22,12 +22,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
+from peermatch import progress
+from peermatch.bulk import paused_gc
 from peermatch.loading import LEVEL_NAMES, PRIORITY_NAMES, Dataset, Profile
 from peermatch.weights import DEFAULT_WEIGHTS, Weights
 
 if TYPE_CHECKING:
+    from peermatch.fastscore import Cohort
     from peermatch.history import Adjustments
 
 
@@ -181,6 +184,19 @@ def topic_credits(
     return out
 
 
+def total(values: Iterable[float]) -> float:
+    """Sum from 0, left to right, in the given order.
+
+    Not ``sum()``: from Python 3.12 it compensates rounding, so with weights that are not
+    binary fractions its last bit would depend on the Python version. A plain left-to-right
+    sum is the same everywhere, and is what :mod:`peermatch.fastscore` reproduces.
+    """
+    out = 0.0
+    for v in values:
+        out += v
+    return out
+
+
 def context_of(teacher: Profile, learner: Profile, weights: Weights = DEFAULT_WEIGHTS) -> Context:
     """How alike two systems are (0..1 per part), and the factor that applies to the score."""
     kind = 1.0 if teacher.kind == learner.kind else 0.0
@@ -235,8 +251,8 @@ def score_pair(
     """
     t, lr = data.system(teacher), data.system(learner)
     credits = topic_credits(t, lr, data, weights)
-    points = sum(c.points for c in credits)
-    earned = sum(c.credit for c in credits)
+    points = total(c.points for c in credits)
+    earned = total(c.credit for c in credits)
     base = earned / points if points > 0 and teacher != learner else 0.0
     context = context_of(t, lr, weights)
     partner = lr.id in t.partners or t.id in lr.partners
@@ -292,28 +308,129 @@ def candidate_teachers(data: Dataset) -> dict[str, set[str]]:
     return out
 
 
+#: From this many profiles on, :func:`rank_all` and :func:`suggest` score with
+#: :mod:`peermatch.fastscore` (numpy and scipy, vectorised). Below it the loop over pairs is
+#: quicker than importing numpy and scipy (about 0.3 s), which keeps a small cohort instant.
+FAST_FROM = 200
+
+Method = Literal["auto", "reference", "fast"]
+
+
+def uses_fast_path(data: Dataset, method: Method = "auto") -> bool:
+    """Whether ``method`` means the vectorised path for this cohort."""
+    if method == "auto":
+        return len(data.systems) >= FAST_FROM
+    return method == "fast"
+
+
 def rank_all(
     data: Dataset,
     weights: Weights = DEFAULT_WEIGHTS,
     *,
     new_only: bool = False,
+    top: int = 0,
+    min_score: float = 0.0,
+    learners: Sequence[str] | None = None,
+    method: Method = "auto",
     history: Adjustments | None = None,
 ) -> Ranking:
-    """Score every pair that can score above zero; rank each learner's teachers.
+    """Rank each learner's teachers: scores above 0 (and at least ``min_score``), best first.
 
-    With ``history``, repeats of recent links are left out and lifted pairs scored up.
+    Excluded pairs are left out, and existing partners with ``new_only``. ``top`` keeps each
+    learner's first ``top`` (0 = all); ``learners`` limits the learners (default: all, by id).
+    ``method`` picks the reference loop or :mod:`peermatch.fastscore`; both give the same
+    ranking (the tests hold them to it), and every row is a :func:`score_pair` breakdown.
+    With ``history`` (:func:`peermatch.history.adjustments`), repeats of recent links are
+    left out and lifted pairs scored up, on both paths.
     """
+    with paused_gc():
+        return _rank_all(data, weights, new_only, top, min_score, learners, method, history)
+
+
+def _rank_all(
+    data: Dataset,
+    weights: Weights,
+    new_only: bool,
+    top: int,
+    min_score: float,
+    learners: Sequence[str] | None,
+    method: Method,
+    history: Adjustments | None = None,
+) -> Ranking:
+    wanted = [p.id for p in data.systems] if learners is None else sorted(set(learners))
+    if uses_fast_path(data, method):
+        from peermatch.fastscore import Cohort
+
+        cohort = Cohort(data, weights)
+        return _ranking_fast(cohort, wanted, top, new_only, min_score, history)
     ranking = Ranking()
     candidates = candidate_teachers(data)
-    for learner in data.systems:
-        rows = []
-        for teacher in sorted(candidates[learner.id]):
-            b = score_pair(data, teacher, learner.id, weights, history)
-            if b.score <= 0 or b.excluded or b.repeat or (new_only and b.partner):
+    with progress.step("scoring", len(wanted)) as advance:
+        for learner in wanted:
+            rows = []
+            for teacher in sorted(candidates[learner]):
+                b = score_pair(data, teacher, learner, weights, history)
+                if not _kept(b, min_score, new_only):
+                    continue
+                rows.append(b)
+            rows.sort(key=order_key)
+            ranking.by_learner[learner] = rows[:top] if top > 0 else rows
+            advance(1)
+    return ranking
+
+
+def _kept(b: Breakdown, min_score: float, new_only: bool) -> bool:
+    """Whether a pair belongs in its learner's ranking."""
+    return not (
+        b.score <= 0 or b.score < min_score or b.excluded or b.repeat or (new_only and b.partner)
+    )
+
+
+def _ranking_fast(
+    cohort: Cohort,
+    learners: Sequence[str],
+    top: int,
+    new_only: bool,
+    min_score: float,
+    history: Adjustments | None = None,
+) -> Ranking:
+    """The fast path picks each learner's teachers; :func:`score_pair` explains each one.
+
+    With ``history`` the fast path ranks without it, a little deeper, and the few pairs the
+    history touches are then scored exactly: a lift only raises a pair and a repeat only
+    removes one, so a pair the history leaves alone that is in a learner's adjusted top
+    ``k`` is in its plain top ``k`` + (that learner's repeats); the lifted pairs are added
+    explicitly. The result is the reference ranking with the history, exactly.
+    """
+    import numpy as np
+
+    data, weights, ids = cohort.data, cohort.weights, cohort.ids
+    rows = np.array([cohort.index[sid] for sid in learners], dtype=np.intp)
+    ranking = Ranking()
+    lifted: dict[str, set[str]] = {}
+    deeper = top
+    if history is not None:
+        repeats: dict[str, int] = {}
+        for _, learner in history.excluded:
+            repeats[learner] = repeats.get(learner, 0) + 1
+        for teacher, learner in history.factors:
+            lifted.setdefault(learner, set()).add(teacher)
+        if top > 0:
+            deeper = top + max((repeats.get(sid, 0) for sid in learners), default=0)
+    with progress.step("scoring", len(rows)) as advance:
+        for ranked in cohort.ranked(
+            rows, top=deeper, new_only=new_only, min_score=min_score, progress=advance
+        ):
+            learner = ids[ranked.learner]
+            if history is None:
+                ranking.by_learner[learner] = [
+                    score_pair(data, ids[t], learner, weights) for t in ranked.teachers
+                ]
                 continue
-            rows.append(b)
-        rows.sort(key=order_key)
-        ranking.by_learner[learner.id] = rows
+            teachers = {ids[t] for t in ranked.teachers} | lifted.get(learner, set())
+            found = [score_pair(data, t, learner, weights, history) for t in sorted(teachers)]
+            kept = sorted((b for b in found if _kept(b, min_score, new_only)), key=order_key)
+            ranking.by_learner[learner] = kept[:top] if top > 0 else kept
     return ranking
 
 
@@ -330,6 +447,7 @@ def suggest(
     min_score: float = 0.0,
     new_only: bool = False,
     weights: Weights = DEFAULT_WEIGHTS,
+    method: Method = "auto",
     history: Adjustments | None = None,
 ) -> list[Match]:
     """Ranked matches: for each learner (by id) its best ``top`` teachers (0 = all).
@@ -338,19 +456,130 @@ def suggest(
     where it is the teacher (the learners it helps most, best first); ``rank`` is always the
     teacher's place in that learner's list.
     """
-    ranking = rank_all(data, weights, new_only=new_only, history=history)
+    with paused_gc():
+        return _suggest(data, top, system, min_score, new_only, weights, method, history)
+
+
+def _suggest(
+    data: Dataset,
+    top: int,
+    system: str | None,
+    min_score: float,
+    new_only: bool,
+    weights: Weights,
+    method: Method,
+    history: Adjustments | None = None,
+) -> list[Match]:
+    if system is None:
+        ranking = rank_all(
+            data,
+            weights,
+            new_only=new_only,
+            top=top,
+            min_score=min_score,
+            method=method,
+            history=history,
+        )
+        return [
+            to_match(b, rank, data)
+            for learner in sorted(ranking.by_learner)
+            for rank, b in enumerate(ranking.by_learner[learner], start=1)
+        ]
+    if uses_fast_path(data, method):
+        return _suggest_for_fast(data, system, top, min_score, new_only, weights, history)
+    ranking = rank_all(
+        data, weights, new_only=new_only, min_score=min_score, method=method, history=history
+    )
     rows: list[Match] = []
     for learner in sorted(ranking.by_learner):
-        kept = [b for b in ranking.by_learner[learner] if b.score >= min_score]
-        for rank, b in enumerate(kept, start=1):
-            rows.append(to_match(b, rank, data))
-    if system is None:
-        return [m for m in rows if top == 0 or m.rank <= top]
+        for rank, b in enumerate(ranking.by_learner[learner], start=1):
+            if learner == system or b.teacher == system:
+                rows.append(to_match(b, rank, data))
     as_learner = [m for m in rows if m.learner == system and (top == 0 or m.rank <= top)]
     as_teacher = sorted(
         (m for m in rows if m.teacher == system), key=lambda m: (-m.score, not m.two_way, m.learner)
     )
     return as_learner + (as_teacher if top == 0 else as_teacher[:top])
+
+
+def _suggest_for_fast(
+    data: Dataset,
+    system: str,
+    top: int,
+    min_score: float,
+    new_only: bool,
+    weights: Weights,
+    history: Adjustments | None = None,
+) -> list[Match]:
+    """``suggest --for`` on a large cohort: the same rows, without ranking every learner."""
+    from peermatch.fastscore import Cohort
+
+    cohort = Cohort(data, weights)
+    mine = _ranking_fast(cohort, [system], top, new_only, min_score, history).by_learner[system]
+    rows = [to_match(b, rank, data) for rank, b in enumerate(mine, start=1)]
+    if history is not None:
+        return rows + _teaching_with_history(cohort, system, top, min_score, new_only, history)
+    for learner, rank in cohort.teaching(
+        cohort.index[system], top=top, new_only=new_only, min_score=min_score
+    ):
+        b = score_pair(data, system, cohort.ids[learner], weights)
+        rows.append(to_match(b, rank, data))
+    return rows
+
+
+def _teaching_with_history(
+    cohort: Cohort,
+    system: str,
+    top: int,
+    min_score: float,
+    new_only: bool,
+    history: Adjustments,
+) -> list[Match]:
+    """The learners ``system`` helps most, with the history, and its place in each ranking.
+
+    Each place is exact: every pair the history leaves alone that ranks above ``system``
+    with the history also ranks above it without (a lift only raises ``system``), so it is
+    in the fast path's plain prefix up to ``system``; the pairs the history touches are
+    scored one by one.
+    """
+    import numpy as np
+
+    data, weights = cohort.data, cohort.weights
+    me = data.system(system)
+    topics = data.catalogue.topics
+    reach = set(me.strengths) | {r for t in me.strengths for r in topics[t].related}
+    learners = sorted({p.id for p in data.systems if p.id != system and reach & set(p.needs)})
+    found = [score_pair(data, system, lr, weights, history) for lr in learners]
+    kept = sorted(
+        (b for b in found if _kept(b, min_score, new_only)),
+        key=lambda b: (-b.score, not b.two_way, b.learner),
+    )
+    if top > 0:
+        kept = kept[:top]
+    touched: dict[str, set[str]] = {}
+    for teacher, learner in (*history.excluded, *history.factors):
+        touched.setdefault(learner, set()).add(teacher)
+    s = cohort.index[system]
+    rows = []
+    for b in kept:
+        li = cohort.index[b.learner]
+        before = int(cohort.ranks_of(np.array([s]), np.array([li]), new_only)[0])
+        prefix = next(
+            cohort.ranked(np.array([li], dtype=np.intp), top=before + 1, new_only=new_only)
+        )
+        mine = order_key(b)
+        ahead = 0
+        for t in prefix.teachers:
+            q = cohort.ids[t]
+            if q == system or q in touched.get(b.learner, ()):
+                continue
+            other = score_pair(data, q, b.learner, weights)
+            ahead += _kept(other, min_score, new_only) and order_key(other) < mine
+        for q in sorted(touched.get(b.learner, set()) - {system}):
+            other = score_pair(data, q, b.learner, weights, history)
+            ahead += _kept(other, min_score, new_only) and order_key(other) < mine
+        rows.append(to_match(b, ahead + 1, data))
+    return rows
 
 
 def to_match(b: Breakdown, rank: int, data: Dataset) -> Match:

@@ -30,7 +30,9 @@ Fraction = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 
 
 class _Part(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    # defer_build: the validators are built when a weights file is first read, not at import
+    # (a run with the default weights never needs them); see DEFAULT_WEIGHTS below
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
 
 
 class PriorityWeights(_Part):
@@ -75,11 +77,11 @@ class ContextWeights(_Part):
 class Weights(_Part):
     """The scoring weights. See the README's "How a match is scored"."""
 
-    priority: PriorityWeights = PriorityWeights()
-    level_shortfall: LevelShortfall = LevelShortfall()
+    priority: PriorityWeights = Field(default_factory=PriorityWeights.model_construct)
+    level_shortfall: LevelShortfall = Field(default_factory=LevelShortfall.model_construct)
     related_factor: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)] = 0.5
     context_weight: Annotated[float, Field(ge=0, lt=1, allow_inf_nan=False)] = 0.1
-    context: ContextWeights = ContextWeights()
+    context: ContextWeights = Field(default_factory=ContextWeights.model_construct)
     partner_factor: Fraction = 1.0
     #: With ``--history``: a pair whose teacher's past links on one of the learner's needs
     #: were rated 5 is multiplied by ``1 + history_lift`` (rated 4: half that); see
@@ -96,7 +98,9 @@ class Weights(_Part):
         return self
 
 
-DEFAULT_WEIGHTS = Weights()
+#: The defaults, constructed without validation (they are valid: a test checks that they
+#: equal ``Weights()``), so that importing this module builds no pydantic validator.
+DEFAULT_WEIGHTS = Weights.model_construct()
 
 
 def load_weights(path: str | Path) -> Weights:

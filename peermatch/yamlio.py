@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from array import array
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -35,16 +36,83 @@ from peermatch.findings import Finding, format_path, quote
 Path_ = tuple[str | int, ...]
 
 
-class Positions(dict[Path_, tuple[int, int]]):
+class Positions(Mapping[Path_, tuple[int, int]]):
     """Where each value starts, by path; :attr:`key_at` holds where each mapping key starts.
 
     A mapping or list inside a mapping is positioned at its key (that is where an editor
     should jump); a scalar at its own text.
+
+    Kept compact: while parsing, only one number per value and per key is recorded, in
+    document order (a 20,000-profile file has over a million values, and a dict of path
+    tuples would cost hundreds of megabytes). The path -> position tables are built from
+    the values the first time a position is asked for, which is when something is wrong;
+    a clean file never builds them.
     """
 
     def __init__(self) -> None:
-        super().__init__()
-        self.key_at: dict[Path_, tuple[int, int]] = {}
+        self._root: Any = None
+        self._marks: array[int] | None = None  # (line << 32 | column) in document order
+        self._table: dict[Path_, tuple[int, int]] | None = None
+        self._keys: dict[Path_, tuple[int, int]] | None = None
+
+    def _record(self, root: Any, marks: array[int]) -> None:
+        self._root, self._marks = root, marks
+        self._table = self._keys = None
+
+    def _tables(self) -> tuple[dict[Path_, tuple[int, int]], dict[Path_, tuple[int, int]]]:
+        if self._table is None or self._keys is None:
+            self._table, self._keys = _unpack(self._root, self._marks)
+            self._root = self._marks = None
+        return self._table, self._keys
+
+    @property
+    def key_at(self) -> dict[Path_, tuple[int, int]]:
+        return self._tables()[1]
+
+    def __getitem__(self, path: Path_) -> tuple[int, int]:
+        return self._tables()[0][path]
+
+    def __iter__(self) -> Iterator[Path_]:
+        return iter(self._tables()[0])
+
+    def __len__(self) -> int:
+        return len(self._tables()[0])
+
+
+def _unpack(
+    root: Any, marks: array[int] | None
+) -> tuple[dict[Path_, tuple[int, int]], dict[Path_, tuple[int, int]]]:
+    """The path tables from the values and their marks, both in document order.
+
+    The marks are, for the root and then for each value in document order: a list item's
+    position, or a mapping entry's key position followed by its value's position.
+    """
+    table: dict[Path_, tuple[int, int]] = {}
+    keys: dict[Path_, tuple[int, int]] = {}
+    if not marks:
+        return table, keys
+    following = iter(marks).__next__
+
+    def pos() -> tuple[int, int]:
+        mark = following()
+        return mark >> 32, mark & 0xFFFFFFFF
+
+    def walk(path: Path_, value: Any) -> None:  # depth is at most MAX_DEPTH
+        if isinstance(value, dict):
+            for k, v in value.items():
+                sub = (*path, k)
+                keys[sub] = pos()
+                table[sub] = pos()
+                walk(sub, v)
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                sub = (*path, i)
+                table[sub] = pos()
+                walk(sub, v)
+
+    table[()] = pos()
+    walk((), root)
+    return table, keys
 
 
 MAX_DEPTH = 64
@@ -189,12 +257,13 @@ def _make_parser(text: str) -> Any:
 
 
 class _Frame:
-    __slots__ = ("container", "keys", "path", "pending_key")
+    __slots__ = ("container", "key_mark", "keys", "path", "pending_key")
 
     def __init__(self, container: dict[str, Any] | list[Any], path: Path_) -> None:
         self.container = container
         self.path = path
         self.pending_key: str | None = None
+        self.key_mark = 0  # where the pending key is, as (line << 32 | column)
         self.keys: dict[str, int] | None = {} if isinstance(container, dict) else None
 
 
@@ -204,13 +273,15 @@ def parse_yaml(
     *,
     make_parser: Callable[[str], Any] | None = None,
     value_limit: int | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[Any, Positions]:
     """Parse one YAML document into plain values and a position for every path.
 
     Returns ``(None, Positions())`` for a file with no document (empty or only comments).
     ``make_parser`` builds a PyYAML loader for the text (the C one by default; the results
     are the same with ``yaml.SafeLoader``); ``value_limit`` caps the number of values
-    (default :func:`max_values`). Raises :class:`DataError` with one finding.
+    (default :func:`max_values`); ``progress`` is called with the characters parsed since
+    its last call, now and then. Raises :class:`DataError` with one finding.
     """
     # \r\n and a lone \r are line breaks to YAML and to editors; make them \n so that every
     # line number we compute ourselves agrees with the parser's.
@@ -223,7 +294,7 @@ def parse_yaml(
     try:
         # the pure-Python reader checks the text as it is built, so build inside the try
         parser = (make_parser or _make_parser)(text)
-        return _compose(parser, display, positions, budget), positions
+        return _compose(parser, display, positions, budget, progress), positions
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
@@ -305,86 +376,83 @@ _BAD_ESCAPE = (
 # One plain-English message per kind of syntax error, matched against PyYAML's
 # "context: problem" text. libyaml (C) and PyYAML (Python) word their errors differently;
 # these patterns cover both, so the two parsers give the same message.
-_SYNTAX: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), message)
-    for pattern, message in (
-        (
-            r"mapping values are not allowed",
-            "a ':' where no 'key: value' can start; check the indentation, "
-            "or quote text that contains ': '",
-        ),
-        (
-            r"sequence entries are not allowed",
-            "a '- ' list item where no list can start; check the indentation",
-        ),
-        (
-            r"mapping keys are not allowed",
-            "a '? ' where no key can start; quote text that starts with '?'",
-        ),
-        (
-            r"quoted scalar.*(?:end of stream|document separator)",
-            "a quoted text is not closed; add the closing quote",
-        ),
-        (
-            r"unknown escape character",
-            "an unknown escape in double-quoted text; write \\\\ for a backslash, "
-            "or use single quotes",
-        ),
-        (r"escape code|escape sequence|invalid Unicode character", _BAD_ESCAPE),
-        (
-            r"while parsing a block collection",
-            "expected another '- ' list item here; check the indentation of this line",
-        ),
-        (
-            r"while parsing a block mapping",
-            "expected another 'key: value' here; check the indentation of this line",
-        ),
-        (
-            r"while parsing a flow sequence",
-            "expected ',' or ']' in this [...] list; quote items that contain ':', '[' or '{'",
-        ),
-        (
-            r"while parsing a flow mapping",
-            "expected ',' or '}' in this {...} mapping; quote values that contain ':' or '{'",
-        ),
-        (
-            r"while scanning an? (?:anchor|alias)",
-            "'&' and '*' cannot start a value; quote the text",
-        ),
-        (
-            r"cannot start any token",
-            "a character that cannot start a value (such as @ or `); quote the text",
-        ),
-        (
-            r"while scanning a block scalar",
-            "after '|' or '>' nothing may follow on the same line; start the text on the next line",
-        ),
-        (
-            r"while scanning a simple key",
-            "a line with no ':' inside a mapping (or a key longer than one line); "
-            "add 'key: ' or join the lines",
-        ),
-        (
-            r"while scanning a plain scalar",
-            "text that cannot continue here; check the indentation, or quote the text",
-        ),
-        (
-            r"directive",
-            "a '%' directive line; quote text that starts with '%'",
-        ),
-        (
-            r"document start|document end",
-            "text after the end of the document; check the indentation",
-        ),
-        (
-            r"node content|a node",
-            "expected a value here; quote text that starts with a special character",
-        ),
-        (
-            r"end of stream",
-            "the file ends in the middle of a value; check the last lines",
-        ),
-    )
+# (patterns compiled on first use, by re's cache: only a file with a syntax error needs them)
+_SYNTAX: tuple[tuple[str, str], ...] = (
+    (
+        r"mapping values are not allowed",
+        "a ':' where no 'key: value' can start; check the indentation, "
+        "or quote text that contains ': '",
+    ),
+    (
+        r"sequence entries are not allowed",
+        "a '- ' list item where no list can start; check the indentation",
+    ),
+    (
+        r"mapping keys are not allowed",
+        "a '? ' where no key can start; quote text that starts with '?'",
+    ),
+    (
+        r"quoted scalar.*(?:end of stream|document separator)",
+        "a quoted text is not closed; add the closing quote",
+    ),
+    (
+        r"unknown escape character",
+        "an unknown escape in double-quoted text; write \\\\ for a backslash, or use single quotes",
+    ),
+    (r"escape code|escape sequence|invalid Unicode character", _BAD_ESCAPE),
+    (
+        r"while parsing a block collection",
+        "expected another '- ' list item here; check the indentation of this line",
+    ),
+    (
+        r"while parsing a block mapping",
+        "expected another 'key: value' here; check the indentation of this line",
+    ),
+    (
+        r"while parsing a flow sequence",
+        "expected ',' or ']' in this [...] list; quote items that contain ':', '[' or '{'",
+    ),
+    (
+        r"while parsing a flow mapping",
+        "expected ',' or '}' in this {...} mapping; quote values that contain ':' or '{'",
+    ),
+    (
+        r"while scanning an? (?:anchor|alias)",
+        "'&' and '*' cannot start a value; quote the text",
+    ),
+    (
+        r"cannot start any token",
+        "a character that cannot start a value (such as @ or `); quote the text",
+    ),
+    (
+        r"while scanning a block scalar",
+        "after '|' or '>' nothing may follow on the same line; start the text on the next line",
+    ),
+    (
+        r"while scanning a simple key",
+        "a line with no ':' inside a mapping (or a key longer than one line); "
+        "add 'key: ' or join the lines",
+    ),
+    (
+        r"while scanning a plain scalar",
+        "text that cannot continue here; check the indentation, or quote the text",
+    ),
+    (
+        r"directive",
+        "a '%' directive line; quote text that starts with '%'",
+    ),
+    (
+        r"document start|document end",
+        "text after the end of the document; check the indentation",
+    ),
+    (
+        r"node content|a node",
+        "expected a value here; quote text that starts with a special character",
+    ),
+    (
+        r"end of stream",
+        "the file ends in the middle of a value; check the last lines",
+    ),
 )
 
 
@@ -392,54 +460,51 @@ def syntax_message(context: str | None, problem: str | None) -> str:
     """PyYAML's ``context``/``problem`` as one plain-English ``invalid YAML: ...`` message."""
     text = " ".join(s.strip() for s in (context or "", problem or "") if s)
     for pattern, message in _SYNTAX:
-        if pattern.search(text):
+        if re.search(pattern, text):
             return f"invalid YAML: {message}"
     return f"invalid YAML: {text or 'the text cannot be read as YAML'}"
 
 
-def _compose(parser: Any, display: str, positions: Positions, budget: int) -> Any:
-    """Build values from the event stream; see the module docstring for what is refused."""
+def _compose(
+    parser: Any,
+    display: str,
+    positions: Positions,
+    budget: int,
+    progress: Callable[[int], None] | None = None,
+) -> Any:
+    """Build values from the event stream; see the module docstring for what is refused.
+
+    This loop runs once per value of the file (over a million for 20,000 profiles), so it
+    keeps to local names and records each position as one number (see :class:`Positions`).
+    """
     ev = yaml.events
+    scalar_event, mapping_start = ev.ScalarEvent, ev.MappingStartEvent
+    mapping_end, sequence_end = ev.MappingEndEvent, ev.SequenceEndEvent
+    alias_event, document_end = ev.AliasEvent, ev.DocumentEndEvent
     parser.get_event()  # StreamStart
     if parser.check_event(ev.StreamEndEvent):
         return None
     parser.get_event()  # DocumentStart
+    next_event = parser.get_event
+    refused = _VALUE_REFUSED.search
+    marks: array[int] = array("q")
+    record = marks.append
     stack: list[_Frame] = []
     root: Any = None
     count = 0
-
-    def where(event: Any) -> tuple[int, int]:
-        return event.start_mark.line + 1, event.start_mark.column + 1
-
-    def attach(value: Any, pos: tuple[int, int]) -> Path_:
-        """Put a finished value into the current container; return its path."""
-        nonlocal root
-        if not stack:
-            root = value
-            positions[()] = pos
-            return ()
-        top = stack[-1]
-        if top.keys is None:
-            path = (*top.path, len(top.container))
-            top.container.append(value)  # type: ignore[union-attr]
-        else:
-            assert top.pending_key is not None
-            path = (*top.path, top.pending_key)
-            top.container[top.pending_key] = value  # type: ignore[call-overload]
-            top.pending_key = None
-        positions[path] = pos
-        return path
+    reported = 0
 
     while True:
-        event = parser.get_event()
+        event = next_event()
         kind = type(event)
-        if kind is ev.DocumentEndEvent:
-            break
-        if kind in (ev.MappingEndEvent, ev.SequenceEndEvent):
+        if kind is mapping_end or kind is sequence_end:
             stack.pop()
             continue
+        if kind is document_end:
+            break
         mark = event.start_mark
-        line, col = pos = (mark.line + 1, mark.column + 1)
+        line = mark.line + 1
+        col = mark.column + 1
         count += 1
         if count > budget:
             raise _fail(
@@ -450,7 +515,10 @@ def _compose(parser: Any, display: str, positions: Positions, budget: int) -> An
                 "PEERMATCH_MAX_BYTES); split the data or raise the limit",
                 "too-large",
             )
-        if kind is ev.AliasEvent:
+        if progress is not None and not count & 0x3FFF:
+            progress(mark.index - reported)
+            reported = mark.index
+        if kind is alias_event:
             raise _fail(
                 display,
                 line,
@@ -466,14 +534,14 @@ def _compose(parser: Any, display: str, positions: Positions, budget: int) -> An
                 "anchors (&name) are not allowed; write each value out in full",
                 "yaml-anchor",
             )
-        tag = getattr(event, "tag", None)
-        if tag is not None:
+        if getattr(event, "tag", None) is not None:
             raise _fail(display, line, col, _NO_TAGS, "yaml-tag")
+        here = line << 32 | col
         top = stack[-1] if stack else None
-        expecting_key = top is not None and top.keys is not None and top.pending_key is None
-        if kind is ev.ScalarEvent:
+        in_mapping = top is not None and top.keys is not None
+        if kind is scalar_event:
             text: str = event.value
-            if _VALUE_REFUSED.search(text) is not None:
+            if refused(text) is not None:
                 raise _fail(
                     display,
                     line,
@@ -482,39 +550,47 @@ def _compose(parser: Any, display: str, positions: Positions, budget: int) -> An
                     "control-character",
                 )
             value: Any = text if event.style else resolve_plain(text)
-            if expecting_key:
-                assert top is not None and top.keys is not None
-                if not isinstance(value, str):
-                    raise _fail(
-                        display,
-                        line,
-                        col,
-                        f"keys must be text, not {_kind_of(value)}; quote the key",
-                        "key-type",
-                    )
-                first = top.keys.get(value)
-                if first is not None:
-                    raise _fail(
-                        display,
-                        line,
-                        col,
-                        f"duplicate key {quote(value, limit=40)} (first at line {first}); "
-                        "each key may appear once in a mapping",
-                        "duplicate-key",
-                        format_path(top.path),
-                    )
-                top.keys[value] = line
-                top.pending_key = value
-                positions[(*top.path, value)] = (line, col)
-                positions.key_at[(*top.path, value)] = (line, col)
-            else:
-                if not text and not event.style and top is not None and top.pending_key:
+            if top is None:
+                root = value
+            elif in_mapping:
+                assert top.keys is not None
+                key = top.pending_key
+                if key is None:  # this scalar is a key
+                    if not isinstance(value, str):
+                        raise _fail(
+                            display,
+                            line,
+                            col,
+                            f"keys must be text, not {_kind_of(value)}; quote the key",
+                            "key-type",
+                        )
+                    first = top.keys.get(value)
+                    if first is not None:
+                        raise _fail(
+                            display,
+                            line,
+                            col,
+                            f"duplicate key {quote(value, limit=40)} (first at line {first}); "
+                            "each key may appear once in a mapping",
+                            "duplicate-key",
+                            format_path(top.path),
+                        )
+                    top.keys[value] = line
+                    top.pending_key = value
+                    top.key_mark = here
+                    record(here)
+                    continue
+                if not text and not event.style and key:
                     # 'key:' with nothing after it: point at the key (the parsers disagree
                     # by a column on where the nothing is, and the key is what to fix)
-                    pos = positions.key_at[(*top.path, top.pending_key)]
-                attach(value, pos)  # a scalar's own position: errors point at the value
+                    here = top.key_mark
+                top.container[key] = value  # type: ignore[call-overload]
+                top.pending_key = None
+            else:
+                top.container.append(value)  # type: ignore[union-attr]
+            record(here)  # a scalar's own position: errors point at the value
             continue
-        if expecting_key:
+        if in_mapping and top is not None and top.pending_key is None:
             raise _fail(display, line, col, "keys must be text, not a list or mapping", "key-type")
         if len(stack) >= MAX_DEPTH:
             raise _fail(
@@ -524,25 +600,34 @@ def _compose(parser: Any, display: str, positions: Positions, budget: int) -> An
                 f"nesting deeper than {MAX_DEPTH} levels; the data format is much flatter",
                 "too-deep",
             )
-        container: dict[str, Any] | list[Any] = {} if kind is ev.MappingStartEvent else []
-        key_pos = None
-        if top is not None and top.pending_key is not None:
-            key_pos = positions.get((*top.path, top.pending_key))
-        path = attach(container, pos)
-        if key_pos is not None:
-            positions[path] = key_pos
+        container: dict[str, Any] | list[Any] = {} if kind is mapping_start else []
+        path: Path_
+        if top is None:
+            root = container
+            path = ()
+        elif in_mapping:
+            key = top.pending_key
+            assert key is not None
+            path = (*top.path, key)
+            top.container[key] = container  # type: ignore[call-overload]
+            top.pending_key = None
+            here = top.key_mark  # a mapping or list inside a mapping is placed at its key
+        else:
+            path = (*top.path, len(top.container))
+            top.container.append(container)  # type: ignore[union-attr]
+        record(here)
         stack.append(_Frame(container, path))
 
     if not parser.check_event(ev.StreamEndEvent):
         nxt = parser.peek_event()
-        line, col = where(nxt)
         raise _fail(
             display,
-            line,
-            col,
+            nxt.start_mark.line + 1,
+            nxt.start_mark.column + 1,
             "more than one YAML document (---) in this file; keep one document per file",
             "multiple-documents",
         )
+    positions._record(root, marks)
     return root
 
 

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, invoke
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import cohorts
+from test_fastscore import cohorts as fast_cohorts
+from test_fastscore import weights as fast_weights
 
 import peermatch
 from peermatch import history
@@ -347,3 +349,109 @@ def test_cli_default_window_matches_the_library() -> None:
     from peermatch.cli import followup
 
     assert followup.DEFAULT_WINDOW == history.DEFAULT_WINDOW
+
+
+# --------------------------------------------------------------------------- the fast path
+
+
+@st.composite
+def fast_cases(draw):  # type: ignore[no-untyped-def]
+    data = draw(fast_cohorts())
+    w = draw(fast_weights())
+    w = w.model_copy(update={"history_lift": draw(st.sampled_from([0.0, 0.125, 0.5, 1.0]))})
+    from peermatch.scoring import candidate_teachers
+
+    topics = sorted(data.catalogue.topics)
+    # mostly pairs that score, so repeats and lifts change rankings
+    pairs = sorted((t, lr) for lr, ts in candidate_teachers(data).items() for t in ts)
+    links = []
+    if pairs:
+        for _ in range(draw(st.integers(0, 10))):
+            t, lr = draw(st.sampled_from(pairs))
+            if t != lr:
+                links.append(
+                    (
+                        t,
+                        lr,
+                        draw(st.sampled_from(topics)),
+                        draw(st.integers(2021, 2024)),
+                        draw(st.none() | st.integers(1, 5)),
+                    )
+                )
+    window = draw(st.integers(0, 3))
+    return data, w, adjustments(small_history(*links), data, w, year=2025, window=window)
+
+
+@pytest.fixture
+def many_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Several chunks and the block bound even on tiny cohorts (as in test_fastscore)."""
+    from peermatch import fastscore
+
+    monkeypatch.setattr(fastscore, "CHUNK_CELLS", 30)
+    monkeypatch.setattr(fastscore, "BLOCK", 2)
+
+
+SLOW_OK = settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@SLOW_OK
+@given(
+    case=fast_cases(),
+    top=st.integers(0, 4),
+    new_only=st.booleans(),
+    min_score=st.sampled_from([0.0, 30.0, 80.0]),
+)
+def test_fast_ranking_with_history_is_the_reference(
+    many_chunks, case, top, new_only, min_score
+) -> None:  # type: ignore[no-untyped-def]
+    from peermatch.scoring import rank_all
+
+    data, w, adj = case
+    options = {"top": top, "new_only": new_only, "min_score": min_score, "history": adj}
+    fast = rank_all(data, w, method="fast", **options)
+    ref = rank_all(data, w, method="reference", **options)
+    assert fast.by_learner == ref.by_learner
+
+
+@SLOW_OK
+@given(
+    case=fast_cases(),
+    top=st.integers(0, 3),
+    new_only=st.booleans(),
+    min_score=st.sampled_from([0.0, 30.0]),
+    who=st.integers(0, 13),
+)
+def test_fast_suggest_with_history_is_the_reference(
+    many_chunks, case, top, new_only, min_score, who
+) -> None:  # type: ignore[no-untyped-def]
+    data, w, adj = case
+    system = data.systems[who].id if who < len(data.systems) else None
+    options = {"top": top, "new_only": new_only, "min_score": min_score, "system": system}
+    fast = suggest(data, weights=w, method="fast", history=adj, **options)
+    ref = suggest(data, weights=w, method="reference", history=adj, **options)
+    assert fast == ref
+
+
+@pytest.mark.parametrize("top", [0, 1, 2, 3])
+def test_fast_path_with_history_on_the_shipped_data(data, top) -> None:  # type: ignore[no-untyped-def]
+    from peermatch.scoring import rank_all
+
+    best = rank_all(data, top=1, method="reference").by_learner
+    # every learner's best teacher taught it last year (rated 5): the next best must move up
+    h = small_history(
+        *(
+            (b[0].teacher, learner, next(iter(data.system(learner).needs)), 2024, 5)
+            for learner, b in best.items()
+            if b
+        )
+    )
+    for adj in (adjustments(h, data), adjustments(history.load_history(EXAMPLE, data), data)):
+        fast = rank_all(data, top=top, method="fast", history=adj)
+        ref = rank_all(data, top=top, method="reference", history=adj)
+        assert fast.by_learner == ref.by_learner
+        for who in ("nenc", "dorset", "east-surrey"):
+            assert suggest(data, top=top, system=who, method="fast", history=adj) == suggest(
+                data, top=top, system=who, method="reference", history=adj
+            )

@@ -180,6 +180,9 @@ def _root(
     if be_quiet and be_verbose:
         raise typer.BadParameter("use either --quiet or --verbose, not both")
     _Verbosity.level = -1 if be_quiet else 1 if be_verbose else 0
+    from peermatch import progress
+
+    progress.quiet = be_quiet  # no progress bars with -q
     ctx.obj = {"debug": debug, "quiet": be_quiet, "verbose": be_verbose}
 
 
@@ -253,4 +256,7 @@ __all__ = [
 
 def main() -> None:
     """The ``peermatch`` console script (also ``python -m peermatch``)."""
+    from peermatch import progress
+
+    progress.enabled = True  # progress bars on a terminal (see peermatch.progress)
     app(prog_name="peermatch")

@@ -1,4 +1,8 @@
-"""The core commands: suggest, explain, systems, challenges, validate."""
+"""The core commands: suggest, explain, systems, challenges, validate.
+
+The library is imported inside each command, not at the top: ``peermatch --help`` and
+``--version`` then never build pydantic's models or import the scoring code.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,6 @@ from typing import Annotated
 
 import typer
 
-from peermatch import listings
 from peermatch.cli.app import (
     ChallengesOpt,
     DataOpt,
@@ -23,7 +26,6 @@ from peermatch.cli.app import (
     info,
     quiet,
 )
-from peermatch.cli.common import load_data, resolve_system, weights_from
 from peermatch.cli.followup import (
     DEFAULT_WINDOW,
     HistoryOpt,
@@ -31,11 +33,6 @@ from peermatch.cli.followup import (
     YearOpt,
     adjustments_from,
 )
-from peermatch.findings import Severity
-from peermatch.loading import data_paths
-from peermatch.loading import validate as validate_data
-from peermatch.scoring import explain as explain_pair
-from peermatch.scoring import suggest as suggest_matches
 
 
 @app.command()
@@ -71,6 +68,10 @@ def suggest(
 
     Example: peermatch suggest --for "West Yorkshire" --top 5 --format csv
     """
+    from peermatch import listings
+    from peermatch.cli.common import load_data, resolve_system, weights_from
+    from peermatch.scoring import suggest as suggest_matches
+
     dataset = load_data(data, systems, challenges)
     who = resolve_system(dataset, system) if system else None
     w = weights_from(weights)
@@ -104,6 +105,10 @@ def explain(
 
     Example: peermatch explain nenc dorset
     """
+    from peermatch import listings
+    from peermatch.cli.common import load_data, resolve_system, weights_from
+    from peermatch.scoring import explain as explain_pair
+
     dataset = load_data(data, systems, challenges)
     t, lr = resolve_system(dataset, teacher), resolve_system(dataset, learner)
     if t == lr:
@@ -131,6 +136,9 @@ def list_systems(
 
     Example: peermatch systems --format csv --output systems.csv
     """
+    from peermatch import listings
+    from peermatch.cli.common import load_data
+
     emit(listings.systems_listing(load_data(data, systems, challenges)), fmt, output)
 
 
@@ -152,6 +160,9 @@ def list_challenges(
 
     Example: peermatch challenges --heatmap
     """
+    from peermatch import listings
+    from peermatch.cli.common import load_data
+
     dataset = load_data(data, systems, challenges)
     if heatmap:
         from peermatch import heatmap as grid
@@ -177,9 +188,15 @@ def validate(
 
     Example: peermatch validate --strict --data profiles/
     """
+    from peermatch import listings
+    from peermatch.findings import Severity
+    from peermatch.loading import data_paths
+    from peermatch.loading import validate as validate_data
+
     started = time.perf_counter()
     findings = validate_data(data, systems=systems, challenges=challenges)
     if history is not None and not any(f.severity is Severity.ERROR for f in findings):
+        from peermatch.cli.common import load_data
         from peermatch.history import validate_history
 
         findings += validate_history(history, load_data(data, systems, challenges))

@@ -1,0 +1,1 @@
+"""Reproducible performance runs: a cohort generator and a benchmark runner (not timed tests)."""

@@ -1,0 +1,659 @@
+"""Every pair's score at once, for large cohorts: the same numbers as :func:`scoring.score_pair`.
+
+:mod:`peermatch.scoring` holds the reference definition of a score, one pair at a time.
+This module computes the *same* numbers for many pairs with numpy and scipy.sparse, and
+:func:`peermatch.scoring.rank_all` uses it when a cohort is large. It is a second way to
+compute one definition, not a second definition: the tests hold every score here to
+bit-for-bit equality with the reference on random cohorts and random weights.
+
+How it stays exact. Floating-point sums depend on their order, so every operation mirrors
+the reference's, in the same order:
+
+* a credit table ``credits[(topic, priority), teacher]`` holds each teacher's credit on a
+  need exactly as the reference computes it (``points - shortfall``, or
+  ``related_factor * (points - shortfall)`` for the best related strength);
+* a learner's earned points are those credits summed left to right in the learner's need
+  order, starting from 0: a sparse matrix (one row per learner, one entry per need, in need
+  order) times the table does exactly that (scipy's CSR product accumulates each row's
+  entries in stored order into a zeroed result);
+* ``base = earned / points``, the context similarity and factor, and
+  ``100 * base * factor * partner`` repeat the reference's expressions term by term;
+  numpy's float64 arithmetic is IEEE, like Python's.
+
+How it stays fast. Learners are scored in chunks (a few hundred rows of the learner x
+teacher matrix at a time, so memory stays flat). Within a chunk, the earned points of every
+pair come from one sparse-times-dense product. The context factor lies between
+``1 - context_weight`` and 1, so ``base`` brackets each score; a teacher whose upper bound
+is below a learner's k-th best lower bound cannot be in its top k, and only the few
+candidates left get the full context computation. Those are ordered exactly as
+:func:`scoring.order_key` does (score, then two-way, then teacher id), and the top k kept.
+
+For ``plan`` on a large cohort (see :mod:`peermatch.planning`) the same machinery gives the
+candidate links (each learner's and each teacher's best, :meth:`Cohort.links`), any link's
+place in its learner's ranking (:meth:`Cohort.ranks_of`), and, given a linear programme's
+dual prices, the left-out links that would improve it (:meth:`Cohort.violations`) and what
+they can add at most (:meth:`Cohort.excess`): column generation with a proof of how far a
+pruned plan can be from the best one.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from peermatch.loading import Dataset, Profile
+from peermatch.scoring import total
+from peermatch.weights import DEFAULT_WEIGHTS, Weights
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    Floats = NDArray[np.float64]
+    Ints = NDArray[np.intp]
+    Bools = NDArray[np.bool_]
+else:
+    Floats = Ints = Bools = Any
+
+#: Cells of the learner x teacher matrix held at once per chunk (about 32 MB of float64).
+CHUNK_CELLS = 4_000_000
+#: Relative slack on the pruning bounds; far above any rounding error, far below a score step.
+SLACK = 1e-9
+#: Populations from this on are not exact as float64; their size ratio is done in Python
+#: (the array holds a placeholder 1.0 for them).
+BIG_POPULATION = 2**53
+#: Cells per block when bounding the k-th best score of a row (see _kth_lower).
+BLOCK = 64
+_POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class Links:
+    """Candidate plan links as arrays: ``teacher[i] -> learner[i]`` scores ``score[i]``."""
+
+    teacher: Ints
+    learner: Ints
+    score: Floats
+    two_way: Bools
+
+    def __len__(self) -> int:
+        return len(self.score)
+
+
+@dataclass(frozen=True)
+class _Best:
+    """One chunk's kept cells, row by row: row i's are ``[starts[i], ends[i])``."""
+
+    teacher: Ints
+    learner: Ints
+    score: Floats
+    starts: Ints
+    ends: Ints
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """One learner's best teachers (system indexes), in :func:`scoring.order_key` order."""
+
+    learner: int
+    teachers: list[int]
+
+
+class Cohort:
+    """A dataset as arrays: the credit table, the learners' needs, and context fields.
+
+    Build one per (dataset, weights); every method is a pure function of them.
+    """
+
+    def __init__(self, data: Dataset, weights: Weights = DEFAULT_WEIGHTS) -> None:
+        self.data = data
+        self.weights = weights
+        systems = data.systems
+        self.n = n = len(systems)
+        self.ids = [p.id for p in systems]
+        self.index = {sid: i for i, sid in enumerate(self.ids)}
+        self._build_credits(systems)
+        self._build_context(systems)
+        self.partners = _pairs(systems, self.index, "partners")
+        self.exclude = _pairs(systems, self.index, "exclude")
+        self.partner_keys = _keys(self.partners)
+        self.exclude_keys = _keys(self.exclude)
+        self.all_systems: Ints = np.arange(n, dtype=np.intp)
+
+    # ------------------------------------------------------------------ construction
+
+    def _build_credits(self, systems: list[Profile]) -> None:
+        w = self.weights
+        topics = self.data.catalogue.topics
+        # the (topic, priority) pairs some learner needs: one table row each
+        rows: dict[tuple[str, int], int] = {}
+        need_rows: list[list[int]] = []
+        points: list[float] = []
+        for p in systems:
+            mine = []
+            for need in p.needs.values():
+                mine.append(rows.setdefault((need.topic, need.priority), len(rows)))
+            need_rows.append(mine)
+            points.append(total([w.priority.of(need.priority) for need in p.needs.values()]))
+        self.points: Floats = np.array(points, dtype=np.float64)
+        self.rows = rows
+        self.zero_row = len(rows)
+        # who can meet each topic: directly (its shortfall) or, failing that, through the
+        # smallest shortfall among its related strengths (the reference's best credit)
+        direct: dict[str, tuple[list[int], list[float]]] = {}
+        near: dict[str, dict[int, float]] = {}
+        shortfall = w.level_shortfall.of
+        for t, p in enumerate(systems):
+            for topic, st in p.strengths.items():
+                s = shortfall(st.level)
+                who, short = direct.setdefault(topic, ([], []))
+                who.append(t)
+                short.append(s)
+                for other in topics[topic].related:
+                    if other in p.strengths:
+                        continue
+                    best = near.setdefault(other, {})
+                    if t not in best or s < best[t]:
+                        best[t] = s
+        table = np.zeros((len(rows) + 1, self.n), dtype=np.float64)
+        for (topic, priority), r in rows.items():
+            pts = w.priority.of(priority)
+            if topic in direct:
+                who, short = direct[topic]
+                table[r, who] = pts - np.array(short)
+            if topic in near:
+                best = near[topic]
+                who_near = np.fromiter(best.keys(), dtype=np.intp, count=len(best))
+                short_near = np.fromiter(best.values(), dtype=np.float64, count=len(best))
+                # max over related strengths of rf * (pts - s) is rf * (pts - min s), bit
+                # for bit: rounding is monotone
+                table[r, who_near] = w.related_factor * (pts - short_near)
+        self.credits: Floats = table
+        # one sparse row per learner, its needs' table rows in need order (not sorted!)
+        indptr = np.zeros(self.n + 1, dtype=np.int64)
+        indptr[1:] = np.cumsum([len(r) for r in need_rows])
+        indices = np.array([r for mine in need_rows for r in mine], dtype=np.int32)
+        self.needs = sp.csr_matrix(
+            (np.ones(len(indices)), indices, indptr), shape=(self.n, len(rows) + 1)
+        )
+        width = max((len(r) for r in need_rows), default=0)
+        padded = np.full((self.n, max(width, 1)), self.zero_row, dtype=np.intp)
+        for i, mine in enumerate(need_rows):
+            padded[i, : len(mine)] = mine
+        self.need_table: Ints = padded  # for two-way: a teacher's own needs, padded
+
+    def _build_context(self, systems: list[Profile]) -> None:
+        kinds: dict[str, int] = {}
+        countries: dict[str, int] = {}
+        tags: dict[str, int] = {}
+        self.kind: Ints = np.array(
+            [kinds.setdefault(p.kind, len(kinds)) for p in systems], dtype=np.intp
+        )
+        self.country: Ints = np.array(
+            [
+                countries.setdefault(p.country.casefold(), len(countries)) if p.country else -1
+                for p in systems
+            ],
+            dtype=np.intp,
+        )
+        pops = [p.population or 0 for p in systems]
+        self.big: Bools = np.array([x >= BIG_POPULATION for x in pops], dtype=np.bool_)
+        self.population: Floats = np.array(
+            [float(x) if x < BIG_POPULATION else 1.0 for x in pops], dtype=np.float64
+        )
+        self.has_population: Bools = np.array([x > 0 for x in pops], dtype=np.bool_)
+        sets = [set(p.tags) for p in systems]
+        for s in sets:
+            for tag in sorted(s):
+                tags.setdefault(tag, len(tags))
+        nbytes = max(1, (len(tags) + 7) // 8)
+        bits = np.zeros((self.n, nbytes), dtype=np.uint8)
+        for i, s in enumerate(sets):
+            for tag in s:
+                code = tags[tag]
+                bits[i, code // 8] |= np.uint8(1 << (code % 8))
+        self.tag_bits = bits
+        self.tag_count: Ints = np.array([len(s) for s in sets], dtype=np.intp)
+
+    # ------------------------------------------------------------------ pieces of a score
+
+    def earned(self, learners: Ints) -> Floats:
+        """Earned points, ``len(learners) x n``: row i is what each teacher earns for learner i."""
+        result: Floats = self.needs[learners] @ self.credits
+        return result
+
+    def context_factor(self, teachers: Ints, learners: Ints) -> Floats:
+        """The context factor of each pair ``teachers[i] -> learners[i]`` (see ``context_of``)."""
+        w = self.weights
+        cw = w.context
+        kind = (self.kind[teachers] == self.kind[learners]).astype(np.float64)
+        ct, cl = self.country[teachers], self.country[learners]
+        country = np.where((ct >= 0) & (cl >= 0), (ct == cl).astype(np.float64), 0.5)
+        pt, pl = self.population[teachers], self.population[learners]
+        both = self.has_population[teachers] & self.has_population[learners]
+        size = np.full(len(teachers), 0.5)
+        np.divide(np.minimum(pt, pl), np.maximum(pt, pl), out=size, where=both)
+        big = both & (self.big[teachers] | self.big[learners])
+        for i in np.flatnonzero(big):  # beyond float64's exact integers: as Python does it
+            a = self.data.systems[teachers[i]].population or 0
+            b = self.data.systems[learners[i]].population or 0
+            lo, hi = sorted((a, b))
+            size[i] = lo / hi
+        inter = _POPCOUNT[self.tag_bits[teachers] & self.tag_bits[learners]].sum(axis=1)
+        nt, nl = self.tag_count[teachers], self.tag_count[learners]
+        tagged = (nt > 0) & (nl > 0)
+        tags = np.full(len(teachers), 0.5)
+        union = (nt + nl - inter).astype(np.float64)
+        np.divide(inter.astype(np.float64), union, out=tags, where=tagged)
+        weight_sum = cw.kind + cw.country + cw.size + cw.tags
+        if weight_sum > 0:
+            sim = (
+                cw.kind * kind + cw.country * country + cw.size * size + cw.tags * tags
+            ) / weight_sum
+        else:
+            sim = np.ones(len(teachers))
+        factor: Floats = (1.0 - w.context_weight) + w.context_weight * sim
+        return factor
+
+    def partner(self, teachers: Ints, learners: Ints) -> Bools:
+        return _member(self.partner_keys, self.n, learners, teachers)
+
+    def excluded(self, teachers: Ints, learners: Ints) -> Bools:
+        return _member(self.exclude_keys, self.n, learners, teachers)
+
+    def scores(self, teachers: Ints, learners: Ints, earned: Floats) -> Floats:
+        """Each pair's score from its earned points, exactly as ``score_pair`` computes it."""
+        base = earned / self.points[learners]
+        base[teachers == learners] = 0.0
+        factor = self.context_factor(teachers, learners)
+        pf = np.where(self.partner(teachers, learners), self.weights.partner_factor, 1.0)
+        score: Floats = 100.0 * base * factor * pf
+        score[~(base > 0)] = 0.0
+        return score
+
+    def two_way(self, teachers: Ints, learners: Ints) -> Bools:
+        """Whether each learner can teach its teacher back (``can_teach(learner, teacher)``)."""
+        out = np.zeros(len(teachers), dtype=np.bool_)
+        table = self.need_table[teachers]
+        for j in range(table.shape[1]):
+            out |= self.credits[table[:, j], learners] > 0
+        return out
+
+    # ------------------------------------------------------------------ whole matrices
+
+    def score_matrix(self) -> Floats:
+        """Every pair's score, ``[learner, teacher]`` (0 on the diagonal); for tests and tools."""
+        out = np.zeros((self.n, self.n))
+        for rows in self.chunks(self.all_systems):
+            e = self.earned(rows)
+            ri, ti = np.nonzero(e)
+            learners = rows[ri]
+            out[learners, ti] = self.scores(ti.astype(np.intp), learners, e[ri, ti])
+        return out
+
+    def chunks(self, learners: Ints) -> Iterator[Ints]:
+        size = max(1, CHUNK_CELLS // max(self.n, 1))
+        for start in range(0, len(learners), size):
+            yield learners[start : start + size]
+
+    # ------------------------------------------------------------------ ranking
+
+    def ranked(
+        self,
+        learners: Ints | None = None,
+        *,
+        top: int = 0,
+        new_only: bool = False,
+        min_score: float = 0.0,
+        progress: Callable[[int], None] | None = None,
+    ) -> Iterator[Ranked]:
+        """Each learner's best ``top`` teachers (0 = all with a score above 0), best first.
+
+        Same teachers, same order as the first ``top`` rows of the reference ranking: scores
+        above 0 and at least ``min_score``, exclusions left out (and partners with
+        ``new_only``), ordered by score, two-way first, then teacher id.
+        """
+        learners = self.all_systems if learners is None else learners
+        for rows in self.chunks(learners):
+            best = self._best(rows, top=top, new_only=new_only, min_score=min_score)
+            for i in range(len(rows)):
+                yield Ranked(int(rows[i]), best.teacher[best.starts[i] : best.ends[i]].tolist())
+            if progress is not None:
+                progress(len(rows))
+
+    def links(
+        self,
+        *,
+        per_learner: int,
+        per_teacher: int,
+        new_only: bool = False,
+        progress: Callable[[int], None] | None = None,
+    ) -> Links:
+        """Candidate links for a plan: each learner's best ``per_learner`` teachers and each
+        teacher's best ``per_teacher`` learners (0 = every pair scoring above 0), with their
+        exact scores and two-way flags, each pair once, ordered by learner then teacher."""
+        teacher: list[Ints] = []
+        learner: list[Ints] = []
+        for by_teacher, top in ((False, per_learner), (True, per_teacher)):
+            for rows in self.chunks(self.all_systems):
+                best = self._best(rows, top=top, new_only=new_only, by_teacher=by_teacher)
+                keep = np.concatenate(
+                    [np.arange(a, b) for a, b in zip(best.starts, best.ends, strict=True)]
+                    or [np.zeros(0, dtype=np.intp)]
+                )
+                teacher.append(best.teacher[keep])
+                learner.append(best.learner[keep])
+                if progress is not None:
+                    progress(len(rows))
+        n = max(self.n, 1)
+        keys = np.unique(np.concatenate(teacher) * n + np.concatenate(learner))
+        learner_of = (keys % n).astype(np.intp)
+        teacher_of = (keys // n).astype(np.intp)
+        order = np.lexsort((teacher_of, learner_of))
+        t, lr = teacher_of[order], learner_of[order]
+        score = self.scores(t, lr, self._earned_pairs(t, lr))
+        return Links(t, lr, score, self.two_way(t, lr))
+
+    def excess(
+        self,
+        teacher_price: Floats,
+        learner_price: Floats,
+        *,
+        slack: float = 0.0,
+        new_only: bool = False,
+        skip: NDArray[np.int64] | None = None,
+    ) -> float:
+        """``sum(max(0, score + slack - teacher_price[t] - learner_price[l]))`` over every
+        possible link ``t -> l`` (score above 0, not excluded, not a partner with
+        ``new_only``) whose key ``t * n + l`` is not in the sorted array ``skip``.
+
+        With the prices from a linear programme's dual on a pruned set of links, this is what
+        the links left out add to the dual bound (see :mod:`peermatch.planning`). Only cells
+        whose score could exceed their prices are scored, so it costs about one pass over
+        the learner x teacher matrix.
+        """
+        gains = [
+            gain
+            for _, _, _, gain in self._priced(teacher_price, learner_price, slack, new_only, skip)
+        ]
+        return math.fsum(np.concatenate(gains).tolist()) if gains else 0.0
+
+    def violations(
+        self,
+        teacher_price: Floats,
+        learner_price: Floats,
+        *,
+        per_learner: int,
+        slack: float = 0.0,
+        new_only: bool = False,
+        skip: NDArray[np.int64] | None = None,
+    ) -> Links:
+        """The links (not in ``skip``) whose score + ``slack`` exceeds their prices: each
+        learner's ``per_learner`` largest excesses, for column generation in a plan."""
+        found: list[tuple[Ints, Ints, Floats]] = []
+        for teacher, learner, score, gain in self._priced(
+            teacher_price, learner_price, slack, new_only, skip
+        ):
+            order = np.lexsort((teacher, -gain, learner))
+            teacher, learner, score = teacher[order], learner[order], score[order]
+            first = np.searchsorted(learner, learner)  # start of each learner's run
+            keep = np.arange(len(learner)) - first < per_learner
+            found.append((teacher[keep], learner[keep], score[keep]))
+        if not found:
+            empty = np.zeros(0, dtype=np.intp)
+            return Links(empty, empty, np.zeros(0), np.zeros(0, dtype=np.bool_))
+        t, lr, sc = (np.concatenate(part) for part in zip(*found, strict=True))
+        return Links(t, lr, sc, self.two_way(t, lr))
+
+    def _priced(
+        self,
+        teacher_price: Floats,
+        learner_price: Floats,
+        slack: float,
+        new_only: bool,
+        skip: NDArray[np.int64] | None,
+    ) -> Iterator[tuple[Ints, Ints, Floats, Floats]]:
+        """Chunk by chunk: (teacher, learner, score, gain) of the links with a positive
+        ``gain = score + slack - teacher_price - learner_price``, left-out ones only."""
+        n = self.n
+        for rows in self.chunks(self.all_systems):
+            e = self.earned(rows)
+            local = np.arange(len(rows))
+            e[local, rows] = 0.0
+            self._blank(e, rows, self.exclude)
+            if new_only:
+                self._blank(e, rows, self.partners)
+            price = teacher_price[None, :] + learner_price[rows][:, None] - slack
+            points = self.points[rows]
+            per_point = np.zeros(len(rows))
+            np.divide(100.0 * (1.0 + 4 * SLACK), points, out=per_point, where=points > 0)
+            ri, ti = np.nonzero((e > 0) & (e * per_point[:, None] > price))
+            ti = ti.astype(np.intp)
+            learner = rows[ri]
+            if skip is not None and len(skip):
+                keep = ~_member(skip, n, ti, learner)
+                ri, ti, learner = ri[keep], ti[keep], learner[keep]
+            score = self.scores(ti, learner, e[ri, ti])
+            gain = score + slack - teacher_price[ti] - learner_price[learner]
+            ok = (score > 0) & (gain > 0)
+            yield ti[ok], learner[ok], score[ok], gain[ok]
+
+    def _earned_pairs(self, teachers: Ints, learners: Ints) -> Floats:
+        """Earned points of each pair ``teachers[i] -> learners[i]``, summed in need order."""
+        out = np.zeros(len(teachers))
+        table = self.need_table[learners]
+        for j in range(table.shape[1]):  # left to right, as the reference adds
+            out += self.credits[table[:, j], teachers]
+        return out
+
+    def _best(
+        self,
+        rows: Ints,
+        *,
+        top: int,
+        new_only: bool,
+        min_score: float = 0.0,
+        by_teacher: bool = False,
+    ) -> _Best:
+        """The cells of a chunk of rows (learners, or teachers with ``by_teacher``) that are
+        among each row's best ``top`` (all if 0), best first within each row."""
+        c = len(rows)
+        local = np.arange(c)
+        if by_teacher:  # row i: what teacher rows[i] earns with each learner
+            e = np.ascontiguousarray((self.needs @ self.credits[:, rows]).T)
+        else:  # row i: what each teacher earns with learner rows[i]
+            e = self.earned(rows)
+        e[local, rows] = 0.0
+        self._blank(e, rows, self.exclude)
+        if new_only:
+            self._blank(e, rows, self.partners)
+        # every score lies in 100 * base * [(1 - cw) * pf, 1], base = earned / points; a
+        # cell below the k-th best lower bound of its row cannot be among the row's best k
+        cw = self.weights.context_weight
+        pf = self.weights.partner_factor
+        if by_teacher:
+            value = np.zeros_like(e)
+            np.divide(e, self.points, out=value, where=self.points > 0)
+            floor = np.full(c, max(min_score / 100.0 * (1.0 - 2 * SLACK), np.nextafter(0, 1)))
+        else:
+            value = e  # base up to the row's constant: order within the row is the same
+            floor = np.full(c, np.nextafter(0.0, 1.0))
+            if min_score > 0:
+                floor = np.maximum(floor, min_score * self.points[rows] / 100.0 * (1 - 2 * SLACK))
+        if top > 0:
+            low = value if (pf == 1.0 or new_only) else self._partner_scaled(value, rows, pf)
+            floor = np.maximum(floor, _kth_lower(low, top) * (1.0 - cw) * (1.0 - 4 * SLACK))
+        ri, ci = np.nonzero(value >= floor[:, None])
+        ci = ci.astype(np.intp)
+        teacher, learner = (rows[ri], ci) if by_teacher else (ci, rows[ri])
+        score = self.scores(teacher, learner, e[ri, ci])
+        keep = (score > 0) & (score >= min_score)
+        ri, teacher, learner, score = ri[keep], teacher[keep], learner[keep], score[keep]
+        two = self.two_way(teacher, learner)
+        other = learner if by_teacher else teacher
+        order = np.lexsort((other, ~two, -score, ri))
+        ri, teacher, learner, score = ri[order], teacher[order], learner[order], score[order]
+        starts = np.searchsorted(ri, local)
+        ends = np.searchsorted(ri, local, side="right")
+        if top > 0:
+            ends = np.minimum(ends, starts + top)
+        return _Best(teacher, learner, score, starts, ends)
+
+    def _blank(self, e: Floats, rows: Ints, pairs: sp.csr_matrix) -> None:
+        sub = pairs[rows]
+        ri = np.repeat(np.arange(len(rows)), np.diff(sub.indptr))
+        e[ri, sub.indices] = 0.0
+
+    def _partner_scaled(self, e: Floats, rows: Ints, pf: float) -> Floats:
+        low = e.copy()
+        sub = self.partners[rows]
+        ri = np.repeat(np.arange(len(rows)), np.diff(sub.indptr))
+        low[ri, sub.indices] *= pf
+        return low
+
+    def teaching(
+        self,
+        teacher: int,
+        *,
+        top: int = 0,
+        new_only: bool = False,
+        min_score: float = 0.0,
+    ) -> list[tuple[int, int]]:
+        """The learners ``teacher`` helps most, as ``(learner, rank of teacher there)``.
+
+        Ordered by score, two-way first, then learner id; the first ``top`` (0 = all). The
+        rank is the teacher's place in that learner's ranking (as :meth:`ranked` orders it).
+        """
+        column = self.credits[:, teacher]
+        earned = self.needs @ column  # each learner's needs, summed in need order
+        learners = np.flatnonzero(earned > 0).astype(np.intp)
+        learners = learners[learners != teacher]
+        tt = np.full(len(learners), teacher, dtype=np.intp)
+        invalid = self.excluded(tt, learners)
+        if new_only:
+            invalid |= self.partner(tt, learners)
+        learners, tt = learners[~invalid], tt[~invalid]
+        score = self.scores(tt, learners, earned[learners])
+        keep = (score > 0) & (score >= min_score)
+        learners, tt, score = learners[keep], tt[keep], score[keep]
+        two = self.two_way(tt, learners)
+        order = np.lexsort((learners, ~two, -score))
+        if top > 0:
+            order = order[:top]
+        learners, score, two = learners[order], score[order], two[order]
+        if len(learners) == 0:
+            return []
+        ranks = self.ranks_of(np.full(len(learners), teacher, dtype=np.intp), learners, new_only)
+        return [(int(lr), int(rk) + 1) for lr, rk in zip(learners, ranks, strict=True)]
+
+    def ranks_of(self, teachers: Ints, learners: Ints, new_only: bool = False) -> Ints:
+        """Each ``teachers[i]``'s place (0 = first) in ``learners[i]``'s ranking.
+
+        The ranking is :meth:`ranked`'s (and ``suggest``'s): scores above 0, exclusions left
+        out (partners too with ``new_only``), by score, two-way first, then teacher id. Every
+        pair must be in its learner's ranking. Only the cells that could come before one of
+        a learner's pairs are scored, so a pair deep in a long ranking costs more.
+        """
+        out = np.zeros(len(teachers), dtype=np.intp)
+        if len(teachers) == 0:
+            return out
+        rows_all = np.unique(learners)
+        pos = np.searchsorted(rows_all, learners)  # each pair's row among rows_all
+        size = max(1, CHUNK_CELLS // max(self.n, 1))
+        for start in range(0, len(rows_all), size):
+            rows = rows_all[start : start + size]
+            mine = np.flatnonzero((pos >= start) & (pos < start + len(rows)))
+            row_of = pos[mine] - start
+            e = self.earned(rows)
+            local = np.arange(len(rows))
+            e[local, rows] = 0.0
+            self._blank(e, rows, self.exclude)
+            if new_only:
+                self._blank(e, rows, self.partners)
+            t = teachers[mine]
+            score = self.scores(t, learners[mine], e[row_of, t])
+            two = self.two_way(t, learners[mine])
+            # every cell that could come before the row's lowest pair, scored exactly
+            lowest = np.full(len(rows), np.inf)
+            np.minimum.at(lowest, row_of, score)
+            points = self.points[rows]
+            need = lowest * points / 100.0 * (1.0 - 4 * SLACK)
+            ci, ti = np.nonzero((e > 0) & (e >= need[:, None]))
+            ti = ti.astype(np.intp)
+            cscore = self.scores(ti, rows[ci], e[ci, ti])
+            ctwo = self.two_way(ti, rows[ci])
+            keep = cscore > 0
+            ci, ti, cscore, ctwo = ci[keep], ti[keep], cscore[keep], ctwo[keep]
+            # sort cells and pairs together; a pair goes just before its own cell
+            row = np.concatenate([ci, row_of])
+            sc = np.concatenate([cscore, score])
+            tw = np.concatenate([ctwo, two])
+            tid = np.concatenate([ti, t])
+            is_cell = np.concatenate([np.ones(len(ci), dtype=np.intp), np.zeros(len(t), np.intp)])
+            order = np.lexsort((is_cell, tid, ~tw, -sc, row))
+            cells_before = np.cumsum(is_cell[order]) - is_cell[order]
+            row_sorted = row[order]
+            first = np.searchsorted(row_sorted, row_sorted)  # start of each row's run
+            before = cells_before - cells_before[first]
+            ranks = np.empty(len(order), dtype=np.intp)
+            ranks[order] = before
+            out[mine] = ranks[len(ci) :]
+        return out
+
+
+def _pairs(systems: list[Profile], index: dict[str, int], attr: str) -> sp.csr_matrix:
+    """A symmetric boolean matrix of partners or exclusions (either side listing counts)."""
+    rows: list[int] = []
+    cols: list[int] = []
+    for i, p in enumerate(systems):
+        for other in getattr(p, attr):
+            j = index[other]
+            rows += (i, j)
+            cols += (j, i)
+    n = len(systems)
+    m = sp.csr_matrix((np.ones(len(rows), dtype=np.bool_), (rows, cols)), shape=(n, n))
+    m.sum_duplicates()
+    m.sort_indices()
+    return m
+
+
+def _keys(pairs: sp.csr_matrix) -> NDArray[np.int64]:
+    """The pairs ``(i, j)`` of a matrix as sorted keys ``i * n + j``, for fast membership."""
+    n = pairs.shape[0]
+    rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(pairs.indptr))
+    keys: NDArray[np.int64] = rows * n + pairs.indices.astype(np.int64)
+    return keys  # row-major with sorted indices: already sorted
+
+
+def _member(keys: NDArray[np.int64], n: int, rows: Ints, cols: Ints) -> Bools:
+    """Whether each ``(rows[i], cols[i])`` is one of the pairs ``keys``."""
+    if len(keys) == 0 or len(rows) == 0:
+        return np.zeros(len(rows), dtype=np.bool_)
+    query = rows.astype(np.int64) * n + cols
+    at = np.minimum(np.searchsorted(keys, query), len(keys) - 1)
+    found: Bools = keys[at] == query
+    return found
+
+
+def _kth_lower(values: Floats, k: int) -> Floats:
+    """For each row, a number at most its k-th largest value (0 if it has fewer than k).
+
+    Exact via ``np.partition`` when rows are short or ``k`` large; otherwise the k-th largest
+    of the row's block maxima (64 cells a block), which is never above the k-th largest cell
+    (k blocks reach it) and is far cheaper than partitioning every cell.
+    """
+    c, n = values.shape
+    if n == 0:
+        return np.zeros(c)
+    if k * BLOCK * 4 > n:
+        if k > n:
+            return np.zeros(c)
+        return np.partition(values, n - k, axis=1)[:, n - k]
+    blocks = -(-n // BLOCK)
+    maxima = np.maximum.reduceat(values, np.arange(0, n, BLOCK), axis=1)
+    kth: Floats = np.partition(maxima, blocks - k, axis=1)[:, blocks - k]
+    return kth

@@ -1,0 +1,96 @@
+"""Cold start: the quick paths never import what they do not need.
+
+Timings belong in benchmarks/run.py; these tests pin the cause instead — which modules a
+command imports — so a top-level import added anywhere in the CLI shows up at once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from conftest import REPO, SMALL
+
+HEAVY = ("numpy", "scipy", "rapidfuzz")
+
+
+def imported_by(code: str) -> set[str]:
+    """The top-level modules (and peermatch's own) that ``code`` leaves imported."""
+    probe = (
+        "import sys\n"
+        f"{code}\n"
+        "names = sorted(sys.modules)\n"
+        "import json\n"
+        "print(json.dumps(names), file=sys.__stderr__)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env.pop("PEERMATCH_DATA", None)
+    proc = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=60,
+        check=False,
+    )
+    return set(json.loads(proc.stderr.strip().splitlines()[-1]))
+
+
+def run_cli(*args: str) -> str:
+    return (
+        "from peermatch.cli import app\n"
+        "try:\n"
+        f"    app({list(args)!r}, prog_name='peermatch')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+    )
+
+
+def test_help_and_version_skip_the_library() -> None:
+    for args in (["--version"], ["--help"]):
+        names = imported_by(run_cli(*args))
+        for module in (
+            *HEAVY,
+            "pydantic",
+            "peermatch.loading",
+            "peermatch.scoring",
+            "rich",
+            "json",
+        ):
+            assert module not in names, (args, module)
+
+
+def test_command_help_skips_the_library() -> None:
+    # typer itself validates a command's options with pydantic, so only ours are checked
+    names = imported_by(run_cli("suggest", "--help"))
+    for module in (*HEAVY, "peermatch.loading", "peermatch.scoring"):
+        assert module not in names, module
+
+
+def test_suggest_on_a_small_cohort_skips_numpy_scipy_rapidfuzz() -> None:
+    names = imported_by(run_cli("suggest", "--data", str(SMALL), "--format", "csv"))
+    assert "peermatch.scoring" in names  # it did run
+    for module in (*HEAVY, "peermatch.fastscore", "rich.progress", "json"):
+        assert module not in names, module
+
+
+def test_import_peermatch_is_lazy_but_complete() -> None:
+    names = imported_by("import peermatch")
+    assert "pydantic" not in names
+    import peermatch
+
+    for name in peermatch.__all__:
+        assert getattr(peermatch, name) is not None
+    assert set(peermatch.__all__) <= set(dir(peermatch))
+
+
+def test_default_weights_are_the_validated_defaults() -> None:
+    from peermatch.weights import DEFAULT_WEIGHTS, Weights
+
+    assert Weights() == DEFAULT_WEIGHTS
+    assert Weights.model_validate({}) == DEFAULT_WEIGHTS
+    assert DEFAULT_WEIGHTS.model_dump() == Weights().model_dump()
+    assert hash(DEFAULT_WEIGHTS) == hash(Weights())
