@@ -43,6 +43,30 @@ class Listing:
     footer: str = ""
     #: columns hidden from the terminal table (still in CSV/JSON/Markdown)
     table_hidden: Sequence[str] = ()
+    #: in the terminal table only: rows (already sorted by it) are shown under a heading per
+    #: value of this column, which is then not repeated; ``group_titles`` maps a value to its
+    #: heading (default: the value itself)
+    group_by: str | None = None
+    group_titles: dict[str, str] = field(default_factory=dict)
+
+    def table_columns(self) -> list[str]:
+        return [c for c in self.columns if c not in self.table_hidden and c != self.group_by]
+
+    def table_groups(self) -> list[tuple[str | None, list[dict[str, Any]]]]:
+        """The rows in runs of equal ``group_by`` value, each with its heading (or ``None``)."""
+        if self.group_by is None:
+            return [(None, self.rows)]
+        runs: list[tuple[str | None, list[dict[str, Any]]]] = []
+        last: object = object()
+        for row in self.rows:
+            value = row.get(self.group_by)
+            if not runs or value != last:
+                key = cell(value)
+                runs.append((self.group_titles.get(key, key), []))
+                last = value
+            runs[-1][1].append(row)
+        return runs
+
     #: format specs for float columns in text formats (default one decimal, ".1f")
     float_formats: dict[str, str] = field(default_factory=dict)
 
@@ -142,20 +166,32 @@ def _numeric(listing: Listing, column: str) -> bool:
 
 def render_plain(listing: Listing) -> str:
     """A fixed-width text table for pipes and files: no colour, no box drawing."""
-    columns = [c for c in listing.columns if c not in listing.table_hidden]
-    grid = [[c.replace("_", " ") for c in columns]]
-    grid += [[" ".join(listing.text(r, c).split()) for c in columns] for r in listing.rows]
+    columns = listing.table_columns()
+    indent = "  " if listing.group_by else ""
+    header = [c.replace("_", " ") for c in columns]
+    groups = [
+        (title, [[" ".join(listing.text(r, c).split()) for c in columns] for r in rows])
+        for title, rows in listing.table_groups()
+    ]
+    grid = [header] + [row for _, rows in groups for row in rows]
     widths = [max(len(row[i]) for row in grid) for i in range(len(columns))]
     numeric = [_numeric(listing, c) for c in columns]
-    out = []
-    if listing.title:
-        out.append(listing.title)
-    for row in grid:
+
+    def line(row: list[str], prefix: str) -> str:
         parts = [
             v.rjust(w) if num else v.ljust(w)
             for v, w, num in zip(row, widths, numeric, strict=True)
         ]
-        out.append("  ".join(parts).rstrip())
+        return (prefix + "  ".join(parts)).rstrip()
+
+    out = []
+    if listing.title:
+        out.append(listing.title)
+    out.append(line(header, indent))
+    for title, rows in groups:
+        if title is not None:
+            out.append(title)
+        out.extend(line(row, indent) for row in rows)
     if not listing.rows:
         out.append("(none)")
     if listing.footer:
@@ -168,6 +204,7 @@ def render_rich(listing: Listing, stream: IO[str]) -> None:
     """A rich table, for a terminal."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     # markup and emoji off: a name such as "[/bold]" or ":x:" is shown as written
     console = Console(
@@ -177,7 +214,7 @@ def render_rich(listing: Listing, stream: IO[str]) -> None:
         markup=False,
         emoji=False,
     )
-    columns = [c for c in listing.columns if c not in listing.table_hidden]
+    columns = listing.table_columns()
     table = Table(title=listing.title or None, header_style="bold", title_justify="left")
     for c in columns:
         table.add_column(
@@ -185,8 +222,12 @@ def render_rich(listing: Listing, stream: IO[str]) -> None:
             justify="right" if _numeric(listing, c) else "left",
             overflow="fold",
         )
-    for r in listing.rows:
-        table.add_row(*[listing.text(r, c) for c in columns])
+    for title, rows in listing.table_groups():
+        if title is not None:
+            table.add_section()
+            table.add_row(Text(title, style="bold"), *[""] * (len(columns) - 1))
+        for r in rows:
+            table.add_row(*[listing.text(r, c) for c in columns])
     console.print(table)
     if not listing.rows:
         console.print("(none)")

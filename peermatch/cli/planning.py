@@ -1,0 +1,201 @@
+"""The programme commands: plan, groups, gaps.
+
+The library is imported inside each command (see :mod:`peermatch.cli.core`), so the
+defaults shown in the help are written out here; a test holds them to the library's.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from peermatch.cli.app import (
+    ChallengesOpt,
+    DataOpt,
+    Format,
+    FormatOpt,
+    OutputOpt,
+    SystemsOpt,
+    WeightsOpt,
+    app,
+    emit,
+    err,
+    note,
+)
+from peermatch.errors import UsageError
+
+TimeLimitOpt = Annotated[
+    float,
+    typer.Option(
+        "--time-limit",
+        min=0.1,
+        help="Seconds the solver may take; then it reports the best found and its bound.",
+    ),
+]
+
+
+def parse_pin(text: str) -> tuple[str, str]:
+    """``TEACHER:LEARNER`` -> (teacher, learner), as written (ids or names)."""
+    teacher, sep, learner = text.partition(":")
+    if not sep or not teacher.strip() or not learner.strip():
+        raise UsageError(f"--pin '{text}': write TEACHER:LEARNER, e.g. --pin nenc:dorset")
+    return teacher.strip(), learner.strip()
+
+
+@app.command()
+def plan(
+    ring_size: Annotated[
+        int | None,
+        typer.Option(
+            "--ring-size",
+            min=2,
+            max=3,
+            help="Make rings of 2..N systems (N = 2 or 3), each teaching the next.",
+            show_default=False,
+        ),
+    ] = None,
+    teach: Annotated[
+        int | None,
+        typer.Option(
+            "--teach",
+            min=0,
+            help="Most teaching links for a system whose profile sets no capacity.teach "
+            "[default: 3].",
+            show_default=False,
+        ),
+    ] = None,
+    learn: Annotated[
+        int | None,
+        typer.Option(
+            "--learn",
+            min=0,
+            help="Most learning links for a system whose profile sets no capacity.learn "
+            "[default: 2].",
+            show_default=False,
+        ),
+    ] = None,
+    pin: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--pin",
+            metavar="TEACHER:LEARNER",
+            help="Force this link into the plan (repeatable; ids or names).",
+            show_default=False,
+        ),
+    ] = None,
+    new_only: Annotated[
+        bool, typer.Option("--new-only", help="Leave out existing partners.")
+    ] = False,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Exit 1 if any system is left out of the plan."),
+    ] = False,
+    time_limit: TimeLimitOpt = 60.0,
+    weights: WeightsOpt = None,
+    data: DataOpt = None,
+    systems: SystemsOpt = None,
+    challenges: ChallengesOpt = None,
+    fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
+) -> None:
+    """A programme for the whole cohort: every system teaches and learns, best total score.
+
+    Exact: an integer programme solved by HiGHS. Systems that cannot be placed are listed
+    with the reason, and everyone else is planned optimally.
+
+    Example: peermatch plan --ring-size 3 --format csv --output rings.csv
+    """
+    from peermatch.cli.common import load_data, resolve_system, weights_from
+    from peermatch.planning import plan as make_plan
+    from peermatch.planning import plan_listing
+
+    dataset = load_data(data, systems, challenges)
+    pins = []
+    for text in pin or []:
+        teacher, learner = parse_pin(text)
+        pins.append((resolve_system(dataset, teacher), resolve_system(dataset, learner)))
+    result = make_plan(
+        dataset,
+        weights=weights_from(weights),
+        teach=teach,
+        learn=learn,
+        new_only=new_only,
+        pins=pins,
+        ring_size=ring_size,
+        time_limit=time_limit,
+    )
+    emit(plan_listing(result, dataset), fmt, output)
+    if fmt is not Format.table or output is not None:  # the table's footer says it already
+        for text in result.notes:
+            note(f"note: {text}")
+        for x in result.left_out:
+            note(f"left out: {x.system} ({x.role}): {x.reason}")
+    if strict and result.left_out:
+        left = len({x.system for x in result.left_out})
+        err(f"{left} system(s) left out of the plan (--strict)")
+        raise typer.Exit(1)
+
+
+@app.command()
+def groups(
+    size: Annotated[int, typer.Option("--size", min=3, help="Most members in a group.")] = 10,
+    per_system: Annotated[
+        int, typer.Option("--per-system", min=1, help="Most groups a system joins.")
+    ] = 2,
+    time_limit: TimeLimitOpt = 60.0,
+    weights: WeightsOpt = None,
+    data: DataOpt = None,
+    systems: SystemsOpt = None,
+    challenges: ChallengesOpt = None,
+    fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
+) -> None:
+    """Communities of practice: groups for each challenge that two or more systems share.
+
+    Each group has systems that need the topic and the best that teach it: at least one
+    teacher and two learners, at most --size members; no system is in more than
+    --per-system groups.
+
+    Example: peermatch groups --size 8 --format markdown
+    """
+    from peermatch.cli.common import load_data, weights_from
+    from peermatch.groups import groups as make_groups
+    from peermatch.groups import groups_listing
+
+    result = make_groups(
+        load_data(data, systems, challenges),
+        size=size,
+        per_system=per_system,
+        weights=weights_from(weights),
+        time_limit=time_limit,
+    )
+    emit(groups_listing(result), fmt, output)
+    if not result.optimal:
+        note("note: the solver's time limit stopped it; these groups are not proven best")
+
+
+@app.command()
+def gaps(
+    fail: Annotated[
+        bool, typer.Option("--fail", help="Exit 1 if there is any gap (for CI).")
+    ] = False,
+    data: DataOpt = None,
+    systems: SystemsOpt = None,
+    challenges: ChallengesOpt = None,
+    fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
+) -> None:
+    """Challenges nobody can teach, and systems nobody needs or nobody can teach.
+
+    Example: peermatch gaps --fail --format json
+    """
+    from peermatch.cli.common import load_data
+    from peermatch.gaps import gaps as find_gaps
+    from peermatch.gaps import gaps_listing
+
+    found = find_gaps(load_data(data, systems, challenges))
+    emit(gaps_listing(found), fmt, output)
+    if fail and found:
+        err(f"{len(found)} gap(s) found (--fail)")
+        raise typer.Exit(1)

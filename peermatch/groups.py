@@ -1,0 +1,342 @@
+"""Communities of practice: groups of systems that share a challenge, with people who teach it.
+
+For every topic that at least two systems list as a challenge, ``groups`` proposes one or
+more groups of at most ``size`` members (default 10: the report's local networks are
+"eight to ten people ... a common yet complex challenge"): the systems that need the
+topic, plus the best systems that teach it. Every group has at least one teacher and at
+least two learners; no system is in more than ``per_system`` groups (default 2); two
+systems that exclude each other never share a topic's groups.
+
+Who joins which group is one integer programme (HiGHS, through :mod:`scipy.optimize`):
+
+* a learner's place is worth its need's priority points (low 1, medium 2, high 3);
+* a teacher's place is worth ``priority.low - level_shortfall`` (exemplar 1, established
+  0.75, emerging 0.5), halved (``related_factor``) for a teacher of a related topic, who
+  is asked only when nobody teaches the topic itself;
+* per topic, ``k`` groups need ``k`` teachers, ``2k`` learners and hold ``size * k``
+  members; there are never more teachers than learners;
+* the total worth is maximised. Ties go to topics that more systems share.
+
+A topic's members are then dealt into the fewest groups that hold them: teachers best
+first, then learners by priority, round the groups in turn, so sizes differ by at most one.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from peermatch.errors import PeermatchError, UsageError
+from peermatch.loading import Dataset
+from peermatch.output import Listing
+from peermatch.weights import DEFAULT_WEIGHTS, Weights
+
+#: Members per group when ``--size`` is not given (the report's networks of 8-10).
+DEFAULT_SIZE = 10
+#: Groups per system when ``--per-system`` is not given.
+DEFAULT_PER_SYSTEM = 2
+#: The tie-breaking nudge, in worth points, for the most widely shared topic.
+TIE = 1e-4
+
+
+@dataclass(frozen=True)
+class Member:
+    system: str
+    role: str  # "teacher" or "learner"
+    level: int | None = None  # teachers: 1..3
+    priority: int | None = None  # learners: 1..3
+    via: str | None = None  # a teacher of a related topic: which one
+
+
+@dataclass(frozen=True)
+class Group:
+    group: str  # the topic id, or "topic-2" etc. when a topic has several groups
+    topic: str
+    name: str
+    members: tuple[Member, ...]
+
+    @property
+    def teachers(self) -> list[str]:
+        return [m.system for m in self.members if m.role == "teacher"]
+
+    @property
+    def learners(self) -> list[str]:
+        return [m.system for m in self.members if m.role == "learner"]
+
+    def as_row(self) -> dict[str, Any]:
+        related = [f"{m.system}<-{m.via}" for m in self.members if m.via]
+        return {
+            "group": self.group,
+            "topic": self.topic,
+            "name": self.name,
+            "size": len(self.members),
+            "teachers": self.teachers,
+            "learners": self.learners,
+            "related_teachers": related,
+        }
+
+
+@dataclass(frozen=True)
+class Unplaced:
+    """A system that shares a challenge but is in none of that topic's groups, and why."""
+
+    system: str
+    topic: str
+    reason: str
+
+    def as_row(self) -> dict[str, str]:
+        return {"system": self.system, "topic": self.topic, "reason": self.reason}
+
+
+@dataclass
+class Groups:
+    groups: list[Group]
+    unplaced: list[Unplaced]
+    optimal: bool = True
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+GROUP_COLUMNS = ("group", "topic", "name", "size", "teachers", "learners", "related_teachers")
+
+
+def groups(
+    data: Dataset,
+    *,
+    size: int = DEFAULT_SIZE,
+    per_system: int = DEFAULT_PER_SYSTEM,
+    weights: Weights = DEFAULT_WEIGHTS,
+    time_limit: float = 60.0,
+) -> Groups:
+    """Communities of practice for the shared challenges (see the module docstring)."""
+    import numpy as np
+    import scipy.sparse as sp
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    if size < 3:
+        raise UsageError(f"--size must be at least 3 (a teacher and two learners), not {size}")
+    if per_system < 1:
+        raise UsageError(f"--per-system must be at least 1, not {per_system}")
+    settings = {"size": size, "per_system": per_system}
+    topics = data.catalogue.topics
+    sharers: dict[str, list[str]] = {}
+    for p in data.systems:
+        for t in p.needs:
+            sharers.setdefault(t, []).append(p.id)
+    shared = sorted(
+        (t for t, who in sharers.items() if len(who) >= 2), key=lambda t: (-len(sharers[t]), t)
+    )
+    teachers_of: dict[str, list[str]] = {}
+    for p in data.systems:
+        for t in p.strengths:
+            teachers_of.setdefault(t, []).append(p.id)
+
+    # eligible places: (system index, topic index, role, worth, level, priority, via)
+    index = {p.id: i for i, p in enumerate(data.systems)}
+    places: list[tuple[int, int, str, float, int | None, int | None, str | None]] = []
+    unformed: dict[str, str] = {}
+    for ti, t in enumerate(shared):
+        nudge = TIE * (len(shared) - ti) / len(shared)
+        direct = teachers_of.get(t, [])
+        for sid in direct:
+            st = data.system(sid).strengths[t]
+            worth = weights.priority.low - weights.level_shortfall.of(st.level)
+            places.append((index[sid], ti, "teacher", worth + nudge, st.level, None, None))
+        if not direct:
+            best: dict[str, tuple[float, int, str]] = {}
+            for near in topics[t].related:
+                for sid in teachers_of.get(near, []):
+                    st = data.system(sid).strengths[near]
+                    worth = weights.related_factor * (
+                        weights.priority.low - weights.level_shortfall.of(st.level)
+                    )
+                    if sid not in best or worth > best[sid][0]:
+                        best[sid] = (worth, st.level, near)
+            for sid in sorted(best):
+                worth, level, near = best[sid]
+                if t not in data.system(sid).needs:
+                    places.append((index[sid], ti, "teacher", worth + nudge, level, None, near))
+            if not best:
+                unformed[t] = "nobody teaches it or a related topic (see 'peermatch gaps')"
+        for sid in sharers[t]:
+            p = data.system(sid)
+            if t in p.strengths:
+                continue  # it teaches this topic
+            pr = p.needs[t].priority
+            places.append(
+                (index[sid], ti, "learner", weights.priority.of(pr) + nudge, None, pr, None)
+            )
+
+    n_sys, n_top, m = len(data.systems), len(shared), len(places)
+    chosen = np.zeros(m, dtype=bool)
+    count = np.zeros(n_top, dtype=np.int64)
+    optimal = True
+    if m and n_top:
+        sys_i = np.array([pl[0] for pl in places], dtype=np.int64)
+        top_i = np.array([pl[1] for pl in places], dtype=np.int64)
+        is_teacher = np.array([pl[2] == "teacher" for pl in places])
+        values = np.array([pl[3] for pl in places])
+        cols = np.arange(m)
+        ones = np.ones(m)
+        # variables: x (m places), then g (n_top groups per topic, integer)
+        per_sys = sp.csr_array((ones, (sys_i, cols)), shape=(n_sys, m))
+        learners = sp.csr_array(
+            (ones[~is_teacher], (top_i[~is_teacher], cols[~is_teacher])), shape=(n_top, m)
+        )
+        teachers = sp.csr_array(
+            (ones[is_teacher], (top_i[is_teacher], cols[is_teacher])), shape=(n_top, m)
+        )
+        eye = sp.identity(n_top, format="csr")
+        zeros_g = sp.csr_array((n_sys, n_top))
+        rows = [
+            sp.hstack([per_sys, zeros_g]),  # <= per_system
+            sp.hstack([learners, -2 * eye]),  # learners >= 2 g
+            sp.hstack([teachers, -eye]),  # teachers >= g
+            sp.hstack([learners + teachers, -size * eye]),  # members <= size g
+            sp.hstack([teachers - learners, sp.csr_array((n_top, n_top))]),  # teachers <= learners
+        ]
+        lo = [np.zeros(n_sys), np.zeros(n_top), np.zeros(n_top), np.full(n_top, -np.inf)]
+        hi = [np.full(n_sys, per_system), np.full(n_top, np.inf), np.full(n_top, np.inf)]
+        hi += [np.zeros(n_top)]
+        lo += [np.full(n_top, -np.inf)]
+        hi += [np.zeros(n_top)]
+        excl = _exclusion_rows(data, places, index)
+        if excl:
+            r = np.repeat(np.arange(len(excl)), 2)
+            c = np.array([k for pair in excl for k in pair])
+            rows.append(sp.csr_array((np.ones(len(c)), (r, c)), shape=(len(excl), m + n_top)))
+            lo.append(np.zeros(len(excl)))
+            hi.append(np.ones(len(excl)))
+        a = sp.vstack(rows, format="csr")
+        n_learn = np.bincount(top_i[~is_teacher], minlength=n_top)
+        n_teach = np.bincount(top_i[is_teacher], minlength=n_top)
+        g_max = np.minimum(n_teach, n_learn // 2).astype(float)
+        res = milp(
+            -np.concatenate([values, np.zeros(n_top)]),
+            integrality=np.ones(m + n_top),
+            bounds=Bounds(np.zeros(m + n_top), np.concatenate([ones, g_max])),
+            constraints=[LinearConstraint(a, np.concatenate(lo), np.concatenate(hi))],
+            options={"time_limit": time_limit, "mip_rel_gap": 0.0},
+        )
+        if res.x is None:
+            raise PeermatchError(
+                f"the solver reached its time limit of {time_limit:g} s before forming any "
+                "groups; raise --time-limit or lower --size"
+            )
+        optimal = res.status == 0
+        chosen = np.round(res.x[:m]) > 0.5
+        count = np.bincount(top_i[chosen], minlength=n_top)
+
+    built: list[Group] = []
+    in_groups: dict[str, list[str]] = {}
+    for ti, t in enumerate(shared):
+        if count[ti] == 0:
+            continue
+        members = [places[k] for k in np.flatnonzero(chosen) if places[k][1] == ti]
+        teach = sorted(
+            (pl for pl in members if pl[2] == "teacher"),
+            key=lambda pl: (-pl[3], data.systems[pl[0]].id),
+        )
+        learn = sorted(
+            (pl for pl in members if pl[2] == "learner"),
+            key=lambda pl: (-(pl[5] or 0), data.systems[pl[0]].id),
+        )
+        k = math.ceil(len(members) / size)
+        dealt: list[list[Member]] = [[] for _ in range(k)]
+        for j, pl in enumerate(teach + learn):
+            dealt[j % k].append(Member(data.systems[pl[0]].id, pl[2], pl[4], pl[5], pl[6]))
+        for gi, group_members in enumerate(dealt, start=1):
+            gid = t if k == 1 else f"{t}-{gi}"
+            built.append(Group(gid, t, topics[t].name, tuple(group_members)))
+            for mem in group_members:
+                in_groups.setdefault(mem.system, []).append(gid)
+
+    unplaced = _unplaced(data, shared, sharers, built, in_groups, unformed, per_system, size)
+    return Groups(built, unplaced, optimal, settings)
+
+
+def _exclusion_rows(
+    data: Dataset,
+    places: list[tuple[int, int, str, float, int | None, int | None, str | None]],
+    index: dict[str, int],
+) -> list[tuple[int, int]]:
+    """Pairs of places (same topic) whose systems must not be in a group together."""
+    by_topic: dict[int, dict[int, int]] = {}
+    for k, pl in enumerate(places):
+        by_topic.setdefault(pl[1], {})[pl[0]] = k
+    out = []
+    for p in data.systems:
+        for other in sorted(p.exclude):
+            a, b = index[p.id], index[other]
+            if a > b and p.id in data.system(other).exclude:
+                continue  # listed on both sides: one row is enough
+            for seats in by_topic.values():
+                if a in seats and b in seats:
+                    out.append((seats[a], seats[b]))
+    return sorted(set(out))
+
+
+def _unplaced(
+    data: Dataset,
+    shared: list[str],
+    sharers: dict[str, list[str]],
+    built: list[Group],
+    in_groups: dict[str, list[str]],
+    unformed: dict[str, str],
+    per_system: int,
+    size: int,
+) -> list[Unplaced]:
+    placed = {(m.system, g.topic) for g in built for m in g.members}
+    formed = {g.topic for g in built}
+    out = []
+    for t in sorted(shared):
+        for sid in sorted(sharers[t]):
+            if (sid, t) in placed or t in data.system(sid).strengths:
+                continue
+            mine = in_groups.get(sid, [])
+            if len(mine) >= per_system:
+                why = f"already in {len(mine)} groups ({', '.join(mine)}), the --per-system limit"
+            elif t in unformed:
+                why = unformed[t]
+            elif any(
+                o in data.system(sid).exclude or sid in data.system(o).exclude
+                for g in built
+                if g.topic == t
+                for o in g.teachers + g.learners
+            ):
+                why = "it must not be in a group with a member of this topic's group"
+            elif t not in formed:
+                why = (
+                    "no group could form: its teachers are all in --per-system groups "
+                    "already, or too few learners remain"
+                )
+            else:
+                why = (
+                    "this topic's groups are full: each needs its own teacher and holds at "
+                    f"most {size} (--size)"
+                )
+            out.append(Unplaced(sid, t, why))
+    return out
+
+
+def groups_listing(result: Groups) -> Listing:
+    placed = sorted({m.system for g in result.groups for m in g.members})
+    footer = [
+        f"{len(result.groups)} group(s), {len(placed)} system(s) in at least one"
+        + ("" if result.optimal else "; the solver's time limit stopped it: not proven best")
+    ]
+    if result.unplaced:
+        footer.append(f"not placed ({len(result.unplaced)}):")
+        footer.extend(f"  {u.system} on {u.topic}: {u.reason}" for u in result.unplaced)
+    return Listing(
+        key="groups",
+        rows=[g.as_row() for g in result.groups],
+        columns=GROUP_COLUMNS,
+        extra={
+            "unplaced": [u.as_row() for u in result.unplaced],
+            "optimal": result.optimal,
+            "settings": result.settings,
+        },
+        footer="\n".join(footer),
+        table_hidden=("name",),
+    )

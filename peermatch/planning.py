@@ -1,0 +1,991 @@
+"""A whole cohort's programme: every system teaches and learns, at the greatest total score.
+
+``plan`` chooses directed links teacher -> learner among the pairs ``suggest`` scores
+above zero (exclusions removed; existing partners too with ``new_only``), so that every
+system learns in 1..``capacity.learn`` links and teaches in 1..``capacity.teach`` links,
+pinned links are in, and the sum of the links' scores is the greatest possible. The
+optimiser (:mod:`peermatch.solver`) is exact; when the lower bounds cannot all hold it
+first meets as many as it can, then maximises the total, and :class:`LeftOut` says for
+each system left out *why*.
+
+With ``ring_size`` N (2 or 3) the programme is instead made of rings of 2..N systems in
+which each teaches the next: pairs that teach each other, or trios A -> B -> C -> A. It
+puts as many systems in rings as possible, then maximises the total.
+
+Capacities: a profile's own ``capacity: {teach, learn}`` wins; for profiles without one,
+``teach``/``learn`` (the CLI's ``--teach``/``--learn``) apply, and without those
+:data:`DEFAULT_TEACH` = 3 and :data:`DEFAULT_LEARN` = 2.
+
+Ties: among plans with the same total, the one using links ranked higher in their
+learner's ``suggest`` list wins (a deterministic nudge of at most :data:`TIE` points per
+link, which the reported ``bound`` accounts for).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from peermatch import progress
+from peermatch.catalogue import closest, did_you_mean
+from peermatch.errors import PeermatchError, UsageError
+from peermatch.loading import Dataset, Profile
+from peermatch.output import Listing
+from peermatch.scoring import (
+    Breakdown,
+    Method,
+    Ranking,
+    candidate_teachers,
+    rank_all,
+    score_pair,
+    to_match,
+    uses_fast_path,
+)
+from peermatch.weights import DEFAULT_WEIGHTS, Weights
+
+if TYPE_CHECKING:
+    from peermatch.fastscore import Cohort
+    from peermatch.solver import BoolArray, FloatArray, IntArray, LPMatching, Rings
+
+#: Teaching links per system when neither the profile nor ``--teach`` says.
+DEFAULT_TEACH = 3
+#: Learning links per system when neither the profile nor ``--learn`` says.
+DEFAULT_LEARN = 2
+#: The largest tie-breaking nudge, in score points, given to one link (its learner's best).
+TIE = 1e-5
+#: Above this many candidate rings, each learner keeps only its best teachers.
+MAX_RINGS = 2_000_000
+#: Seconds the solver may take before it reports what it has.
+TIME_LIMIT = 60.0
+#: On the vectorised path, the plan starts from each learner's best PRUNE teachers and
+#: each teacher's best PRUNE learners (more with large capacities); column generation
+#: then adds any other link that could improve it.
+PRUNE = 10
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class PlanLink:
+    """One link of the programme: ``teacher`` helps ``learner``, mainly on ``topic``."""
+
+    learner: str
+    teacher: str
+    topic: str  # the learner's need that the teacher meets best
+    score: float  # exactly the score ``suggest`` prints for this pair
+    other_topics: tuple[str, ...] = ()  # further needs met; "need<-via" when related
+    two_way: bool = False
+    partner: bool = False
+    pinned: bool = False
+    reason: str = ""
+    ring: int | None = None
+
+    def as_row(self, *, rings: bool = False) -> dict[str, Any]:
+        row: dict[str, Any] = {
+            "learner": self.learner,
+            "teacher": self.teacher,
+            "topic": self.topic,
+            "score": self.score,
+        }
+        if rings:
+            row["ring"] = self.ring
+        row.update(
+            {
+                "other_topics": list(self.other_topics),
+                "two_way": self.two_way,
+                "partner": self.partner,
+                "pinned": self.pinned,
+                "reason": self.reason,
+            }
+        )
+        return row
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A system the programme could not give a link in one role, and why.
+
+    ``role`` is ``learn``, ``teach`` or (with rings) ``ring``; ``code`` is stable:
+    ``capacity``, ``no-challenges``, ``no-strengths``, ``no-teacher``, ``not-needed``,
+    ``excluded``, ``new-only``, ``conflict``, ``no-ring``.
+    """
+
+    system: str
+    role: str
+    code: str
+    reason: str
+
+    def as_row(self) -> dict[str, str]:
+        return {"system": self.system, "role": self.role, "code": self.code, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class Load:
+    """How many links a system has in the plan, and its capacities."""
+
+    system: str
+    teaches: int
+    learns: int
+    teach_capacity: int
+    learn_capacity: int
+
+    def as_row(self) -> dict[str, Any]:
+        return {
+            "system": self.system,
+            "teaches": self.teaches,
+            "learns": self.learns,
+            "teach_capacity": self.teach_capacity,
+            "learn_capacity": self.learn_capacity,
+        }
+
+
+@dataclass(frozen=True)
+class Ring:
+    ring: int
+    systems: tuple[str, ...]  # each teaches the next; the last teaches the first
+    score: float
+
+    def as_row(self) -> dict[str, Any]:
+        return {"ring": self.ring, "systems": list(self.systems), "score": self.score}
+
+
+@dataclass
+class Plan:
+    """The programme: its links (by learner, best first), total, bound and who is left out."""
+
+    links: list[PlanLink]
+    total: float
+    bound: float | None  # no plan (meeting as many lower bounds) scores higher; None if pruned
+    optimal: bool
+    left_out: list[LeftOut]
+    loads: list[Load]
+    rings: list[Ring] | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """Whether every system teaches and learns (is in a ring)."""
+        return not self.left_out
+
+
+# --------------------------------------------------------------------------- candidates
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Candidate links as arrays, in a canonical order: by learner, then its ranking.
+
+    ``rank[l]`` is the link's place (0 = best) in its learner's ``suggest`` order.
+    """
+
+    ids: tuple[str, ...]
+    teacher: IntArray
+    learner: IntArray
+    score: FloatArray
+    rank: IntArray
+
+    def __len__(self) -> int:
+        return len(self.score)
+
+    @classmethod
+    def from_arrays(
+        cls,
+        ids: Sequence[str],
+        teacher: Any,
+        learner: Any,
+        score: Any,
+        two_way: Any = None,
+    ) -> Candidates:
+        """Canonicalise links given in any order. ``ids`` must be sorted; a pair at most once."""
+        import numpy as np
+
+        t = np.asarray(teacher, dtype=np.int64)
+        lr = np.asarray(learner, dtype=np.int64)
+        s = np.asarray(score, dtype=np.float64)
+        tw = np.zeros(len(s), dtype=bool) if two_way is None else np.asarray(two_way, dtype=bool)
+        if list(ids) != sorted(ids):
+            raise ValueError("ids must be sorted")
+        # suggest's order_key: higher score, two-way first, teacher id; grouped by learner
+        order = np.lexsort((t, ~tw, -s, lr))
+        t, lr, s = t[order], lr[order], s[order]
+        if len(np.unique(t * len(ids) + lr)) != len(s):
+            raise ValueError("a teacher -> learner pair is listed twice")
+        if np.any(t == lr):
+            raise ValueError("a system cannot teach itself")
+        starts = np.searchsorted(lr, lr, side="left")
+        rank = np.arange(len(s), dtype=np.int64) - starts
+        return cls(tuple(ids), t, lr, s, rank)
+
+    @classmethod
+    def from_links(
+        cls, ids: Sequence[str], teacher: Any, learner: Any, score: Any, rank: Any
+    ) -> Candidates:
+        """Links with their exact places in their learners' rankings, in canonical order."""
+        import numpy as np
+
+        t = np.asarray(teacher, dtype=np.int64)
+        lr = np.asarray(learner, dtype=np.int64)
+        rk = np.asarray(rank, dtype=np.int64)
+        order = np.lexsort((rk, lr))
+        s = np.asarray(score, dtype=np.float64)[order]
+        return cls(tuple(ids), t[order], lr[order], s, rk[order])
+
+    def extend(self, teacher: Any, learner: Any, score: Any, rank: Any) -> Candidates:
+        """These links and the new ones (not already here), in canonical order."""
+        import numpy as np
+
+        return Candidates.from_links(
+            self.ids,
+            np.concatenate([self.teacher, teacher]),
+            np.concatenate([self.learner, learner]),
+            np.concatenate([self.score, score]),
+            np.concatenate([self.rank, rank]),
+        )
+
+    def keys(self) -> IntArray:
+        """``teacher * n + learner`` of each link, sorted (as fastscore's ``skip`` wants)."""
+        import numpy as np
+
+        out: IntArray = np.sort(self.teacher * len(self.ids) + self.learner)
+        return out
+
+    @classmethod
+    def from_ranking(cls, data: Dataset, ranking: Ranking) -> Candidates:
+        import numpy as np
+
+        ids = tuple(p.id for p in data.systems)
+        index = {sid: i for i, sid in enumerate(ids)}
+        t, lr, s, tw = [], [], [], []
+        for learner in ids:
+            for b in ranking.by_learner.get(learner, ()):
+                t.append(index[b.teacher])
+                lr.append(index[learner])
+                s.append(b.score)
+                tw.append(b.two_way)
+        return cls.from_arrays(
+            ids,
+            np.array(t, dtype=np.int64),
+            np.array(lr, dtype=np.int64),
+            np.array(s, dtype=np.float64),
+            np.array(tw, dtype=bool),
+        )
+
+    def weight(self) -> FloatArray:
+        """The objective: each score plus a tie-breaking nudge for links ranked higher."""
+        out: FloatArray = self.score + TIE / (1.0 + self.rank)
+        return out
+
+    def top(self, k: int) -> Candidates:
+        """Only each learner's ``k`` best teachers."""
+        keep = self.rank < k
+        return Candidates(
+            self.ids, self.teacher[keep], self.learner[keep], self.score[keep], self.rank[keep]
+        )
+
+
+# --------------------------------------------------------------------------- plan
+
+
+def plan(
+    data: Dataset,
+    *,
+    weights: Weights = DEFAULT_WEIGHTS,
+    teach: int | None = None,
+    learn: int | None = None,
+    new_only: bool = False,
+    pins: Iterable[tuple[str, str]] = (),
+    ring_size: int | None = None,
+    time_limit: float = TIME_LIMIT,
+    max_rings: int = MAX_RINGS,
+    candidates: Candidates | None = None,
+    method: Method = "auto",
+) -> Plan:
+    """The cohort programme (see the module docstring).
+
+    ``pins`` are ``(teacher, learner)`` ids forced into the plan. The candidate links are
+    every pair ``suggest`` ranks (same ``weights``, same ``new_only``). ``method`` is
+    :func:`~peermatch.scoring.rank_all`'s: from :data:`~peermatch.scoring.FAST_FROM`
+    profiles the vectorised scorer proposes each learner's and each teacher's best links,
+    and column generation adds any other link that could improve the plan, so the result
+    is the same exact optimum. ``candidates`` may be given instead (no links are added).
+    """
+    import numpy as np
+
+    if ring_size is not None and ring_size not in (2, 3):
+        raise UsageError(f"--ring-size must be 2 or 3, not {ring_size}")
+    for name, value in (("--teach", teach), ("--learn", learn)):
+        if value is not None and value < 0:
+            raise UsageError(f"{name} must be 0 or more, not {value}")
+    if time_limit <= 0:
+        raise UsageError("--time-limit must be more than 0 seconds")
+    default_teach = DEFAULT_TEACH if teach is None else teach
+    default_learn = DEFAULT_LEARN if learn is None else learn
+    teach_cap = np.array(
+        [p.teach_capacity if p.teach_capacity is not None else default_teach for p in data.systems],
+        dtype=np.int64,
+    )
+    learn_cap = np.array(
+        [p.learn_capacity if p.learn_capacity is not None else default_learn for p in data.systems],
+        dtype=np.int64,
+    )
+    cohort = None
+    if candidates is None:
+        if uses_fast_path(data, method):
+            from peermatch.fastscore import Cohort
+
+            cohort = Cohort(data, weights)
+            if ring_size is None:
+                k_learn = max(PRUNE, 3 * int(learn_cap.max(initial=0)))
+                k_teach = max(PRUNE, 3 * int(teach_cap.max(initial=0)))
+            else:
+                k_learn = k_teach = 0  # rings use every link; see max_rings
+            with progress.step("choosing candidate links"):
+                links = cohort.links(per_learner=k_learn, per_teacher=k_teach, new_only=new_only)
+                ranks = cohort.ranks_of(links.teacher, links.learner, new_only)
+            ids = tuple(p.id for p in data.systems)
+            candidates = Candidates.from_links(
+                ids, links.teacher, links.learner, links.score, ranks
+            )
+        else:
+            ranking = rank_all(data, weights, new_only=new_only, method="reference")
+            candidates = Candidates.from_ranking(data, ranking)
+    ids = candidates.ids
+    n = len(ids)
+    ctx = _Context(data, weights, candidates, teach_cap, learn_cap, new_only, n, cohort)
+    pinned = ctx.pin_links(list(dict.fromkeys(pins)), ring_size)
+    settings: dict[str, Any] = {
+        "teach": default_teach,
+        "learn": default_learn,
+        "new_only": new_only,
+        "ring_size": ring_size,
+        "pins": [f"{t}:{lr}" for t, lr in dict.fromkeys(pins)],
+    }
+    if ring_size is None:
+        result = _plan_links(ctx, pinned, time_limit)
+    else:
+        result = _plan_rings(ctx, pinned, ring_size, time_limit, max_rings)
+    result.settings = settings
+    return result
+
+
+@dataclass
+class _Context:
+    data: Dataset
+    weights: Weights
+    cand: Candidates
+    teach_cap: IntArray
+    learn_cap: IntArray
+    new_only: bool
+    n: int
+    cohort: Cohort | None = None  # the vectorised scorer, when the candidates are pruned
+
+    # -- pins
+
+    def pin_links(self, pins: list[tuple[str, str]], ring_size: int | None) -> list[int]:
+        """The candidate link index of each pin, after checking it can be in a plan."""
+        import numpy as np
+
+        ids = self.cand.ids
+        index = {sid: i for i, sid in enumerate(ids)}
+        pairs: list[tuple[int, int]] = []
+        scores: dict[tuple[int, int], float] = {}
+        for teacher, learner in pins:
+            for sid in (teacher, learner):
+                if sid not in index:
+                    near = closest(sid, {s: s for s in ids})
+                    raise PeermatchError(
+                        f"--pin {teacher}:{learner}: unknown system '{sid}'"
+                        + (did_you_mean(near) or "; see 'peermatch systems' for the ids")
+                    )
+            if teacher == learner:
+                raise UsageError(f"--pin {teacher}:{learner}: a system cannot teach itself")
+            b = score_pair(self.data, teacher, learner, self.weights)
+            if b.excluded or b.score <= 0 or (self.new_only and b.partner):
+                raise PeermatchError(f"--pin {teacher}:{learner}: {self._why_no_link(b)}")
+            pairs.append((index[teacher], index[learner]))
+            scores[pairs[-1]] = b.score
+        missing = [pr for pr in pairs if self.find(*pr) is None]
+        if missing and self.cohort is not None:  # pruned away: add them
+            t = np.array([pr[0] for pr in missing], dtype=np.int64)
+            lr = np.array([pr[1] for pr in missing], dtype=np.int64)
+            score = np.array([scores[pr] for pr in missing])
+            self.cand = self.cand.extend(t, lr, score, self.cohort.ranks_of(t, lr, self.new_only))
+        out = []
+        for pr in pairs:
+            found = self.find(*pr)
+            if found is None:  # pragma: no cover - candidates given without this pair
+                raise PeermatchError(f"--pin {ids[pr[0]]}:{ids[pr[1]]}: not a candidate link")
+            out.append(found)
+        pinned = np.array(out, dtype=np.int64)
+        for role, ends, cap in (
+            ("teaching", self.cand.teacher[pinned], self.teach_cap),
+            ("learning", self.cand.learner[pinned], self.learn_cap),
+        ):
+            counts = np.bincount(ends, minlength=self.n)
+            limit = np.minimum(cap, 1) if ring_size else cap
+            over = np.flatnonzero(counts > limit)
+            if len(over):
+                i = int(over[0])
+                what = "a ring gives each system one" if ring_size else f"its capacity is {cap[i]}"
+                raise PeermatchError(
+                    f"--pin gives {ids[i]} {counts[i]} {role} link(s) but {what}; "
+                    "drop a --pin or raise the capacity"
+                )
+        return out
+
+    def find(self, teacher: int, learner: int) -> int | None:
+        """The index of the candidate link ``teacher -> learner``, if it is one."""
+        import numpy as np
+
+        hit = np.flatnonzero((self.cand.teacher == teacher) & (self.cand.learner == learner))
+        return int(hit[0]) if len(hit) else None
+
+    def others(self, i: int, learning: bool) -> list[int]:
+        """Every system ``i`` could learn from (or teach), over all links, not just candidates."""
+        import numpy as np
+
+        if self.cohort is None:
+            mine = self.cand.learner == i if learning else self.cand.teacher == i
+            ends = self.cand.teacher[mine] if learning else self.cand.learner[mine]
+            return sorted(set(ends.tolist()))
+        if learning:
+            (ranked,) = self.cohort.ranked(np.array([i]), new_only=self.new_only)
+            return sorted(ranked.teachers)
+        return sorted(lr for lr, _ in self.cohort.teaching(i, new_only=self.new_only))
+
+    def _why_no_link(self, b: Breakdown) -> str:
+        teacher, learner = b.teacher, b.learner
+        if b.excluded:
+            return "these two must not be paired (one lists the other under 'exclude')"
+        if b.score <= 0:
+            return (
+                f"{teacher} has no strength on any of {learner}'s challenges or a related "
+                "topic, so the pair scores 0"
+            )
+        return "they are existing partners, which --new-only leaves out"
+
+    # -- rows
+
+    def link(self, li: int, pinned: bool, ring: int | None = None) -> PlanLink:
+        ids = self.cand.ids
+        b = score_pair(
+            self.data, ids[self.cand.teacher[li]], ids[self.cand.learner[li]], self.weights
+        )
+        m = to_match(b, 1, self.data)
+        credits = sorted(
+            (c for c in b.topics if c.credit > 0), key=lambda c: (-c.credit, c.related, c.need)
+        )
+        main = credits[0].need
+        others = [t for t in m.topics if t != main] + [
+            r for r in m.related_topics if r.split("<-")[0] != main
+        ]
+        return PlanLink(
+            learner=b.learner,
+            teacher=b.teacher,
+            topic=main,
+            score=float(self.cand.score[li]),
+            other_topics=tuple(others),
+            two_way=b.two_way,
+            partner=b.partner,
+            pinned=pinned,
+            reason=m.reason + ("; pinned" if pinned else ""),
+            ring=ring,
+        )
+
+    def loads(self, chosen: BoolArray) -> tuple[IntArray, IntArray, list[Load]]:
+        import numpy as np
+
+        teaches = np.bincount(self.cand.teacher[chosen], minlength=self.n)
+        learns = np.bincount(self.cand.learner[chosen], minlength=self.n)
+        rows = [
+            Load(
+                sid, int(teaches[i]), int(learns[i]), int(self.teach_cap[i]), int(self.learn_cap[i])
+            )
+            for i, sid in enumerate(self.cand.ids)
+        ]
+        return teaches, learns, rows
+
+    # -- why a system is left out
+
+    def why(self, i: int, role: str, pinned: Sequence[int]) -> LeftOut:
+        """Why system ``i`` cannot have a link as ``role`` (learn or teach)."""
+        p = self.data.systems[i]
+        sid = p.id
+        ids = self.cand.ids
+        learning = role == "learn"
+        cap = int((self.learn_cap if learning else self.teach_cap)[i])
+        own = p.learn_capacity if learning else p.teach_capacity
+        if cap == 0:
+            where = f"capacity.{role} in its profile" if own is not None else f"--{role} 0"
+            return LeftOut(sid, role, "capacity", f"its {role} capacity is 0 ({where})")
+        if learning and not p.needs:
+            return LeftOut(
+                sid, role, "no-challenges", "it lists no challenges, so it learns from no one"
+            )
+        if not learning and not p.strengths:
+            return LeftOut(sid, role, "no-strengths", "it lists no strengths, so it teaches no one")
+        others = self.others(i, learning)
+        if not others:
+            return self._no_candidates(p, role)
+        names = [ids[j] for j in others]
+        caps = self.teach_cap if learning else self.learn_cap
+        listed = ", ".join(f"{ids[j]} ({int(caps[j])})" for j in others[:6])
+        more = f" and {len(names) - 6} more" if len(names) > 6 else ""
+        pin_note = ""
+        if pinned:
+            pin_ends = self.cand.teacher if learning else self.cand.learner
+            pinned_users = {ids[int(pin_ends[li])] for li in pinned} & set(names)
+            if pinned_users:
+                pin_note = f"; pinned links take places of {', '.join(sorted(pinned_users))}"
+        if learning:
+            text = (
+                f"capacity conflict: it can learn only from {listed}{more} (teach capacity in "
+                "brackets), and giving it one of their places would leave another system out"
+                f"{pin_note}; raise one's capacity.teach (or --teach)"
+            )
+        else:
+            text = (
+                f"capacity conflict: it can teach only {listed}{more} (learn capacity in "
+                "brackets), and taking one of their places would leave another system out"
+                f"{pin_note}; raise one's capacity.learn (or --learn)"
+            )
+        return LeftOut(sid, role, "conflict", text)
+
+    def _no_candidates(self, p: Profile, role: str) -> LeftOut:
+        """No candidate link at all in this role: nobody's topics fit, or exclusions."""
+        learning = role == "learn"
+        teachers = candidate_teachers(self.data)
+        if learning:
+            possible = sorted(teachers[p.id])
+        else:
+            possible = sorted(lr for lr, ts in teachers.items() if p.id in ts)
+        if not possible:
+            if learning:
+                text = (
+                    "no one can teach it: none of its challenges ("
+                    + ", ".join(p.needs)
+                    + ") is anyone's strength, directly or through a related topic"
+                )
+                return LeftOut(p.id, role, "no-teacher", text)
+            text = (
+                "nobody needs its strengths: no other system lists "
+                + ", ".join(p.strengths)
+                + " (or a related topic) as a challenge"
+            )
+            return LeftOut(p.id, role, "not-needed", text)
+        excluded = [o for o in possible if o in p.exclude or p.id in self.data.system(o).exclude]
+        partners = [o for o in possible if o not in excluded]
+        who = "that could teach it" if learning else "it could teach"
+        parts = []
+        if excluded:
+            parts.append(f"{', '.join(excluded)} must not be paired with it (exclude)")
+        if partners:
+            are = "are existing partners" if len(partners) > 1 else "is an existing partner"
+            parts.append(f"{', '.join(partners)} {are}, which --new-only leaves out")
+        return LeftOut(
+            p.id,
+            role,
+            "excluded" if excluded else "new-only",
+            f"the only systems {who} ({', '.join(possible)}) cannot be used: " + "; ".join(parts),
+        )
+
+
+def _plan_links(ctx: _Context, pinned: list[int], time_limit: float) -> Plan:
+    import numpy as np
+
+    from peermatch.solver import solve_bmatching
+
+    n = ctx.n
+    notes: list[str] = []
+    if ctx.cohort is not None:
+        chosen, bound, optimal = _column_generation(ctx, pinned, time_limit, notes)
+    else:
+        cand = ctx.cand
+        has_out = np.bincount(cand.teacher, minlength=n) > 0
+        has_in = np.bincount(cand.learner, minlength=n) > 0
+        pin_mask = np.zeros(len(cand), dtype=bool)
+        pin_mask[pinned] = True
+        sol = solve_bmatching(
+            n,
+            cand.teacher,
+            cand.learner,
+            cand.weight(),
+            teach_cap=ctx.teach_cap,
+            learn_cap=ctx.learn_cap,
+            teach_lower=has_out & (ctx.teach_cap > 0),
+            learn_lower=has_in & (ctx.learn_cap > 0),
+            pinned=pin_mask,
+            time_limit=time_limit,
+        )
+        chosen, bound, optimal = sol.chosen, sol.bound, sol.optimal
+    pin_mask = np.zeros(len(ctx.cand), dtype=bool)
+    pin_mask[pinned] = True
+    _check(ctx, chosen, pin_mask)
+    teaches, learns, loads = ctx.loads(chosen)
+    left_out = []
+    for i in range(n):
+        if learns[i] == 0:
+            left_out.append(ctx.why(i, "learn", pinned))
+        if teaches[i] == 0:
+            left_out.append(ctx.why(i, "teach", pinned))
+    links = [ctx.link(int(li), bool(pin_mask[li])) for li in np.flatnonzero(chosen)]
+    links.sort(key=lambda k: (k.learner, -k.score, not k.two_way, k.teacher))
+    total = math.fsum(k.score for k in links)
+    if not optimal:
+        notes.append(_not_proven(time_limit))
+    return Plan(links, total, _bound(bound, total), optimal, left_out, loads, notes=notes)
+
+
+def _column_generation(
+    ctx: _Context, pinned: list[int], time_limit: float, notes: list[str]
+) -> tuple[BoolArray, float, bool]:
+    """The b-matching over every link, solving only over the candidates that matter.
+
+    Solve the LP over the candidate links; price every other link with its duals
+    (:meth:`~peermatch.fastscore.Cohort.violations`); add those that could improve it;
+    repeat until none can. Then the LP optimum over the candidates is the optimum over
+    every link, and (the matrix being totally unimodular) it is integral. Returns the
+    chosen links (over ``ctx.cand``, which grows), the bound, and whether it is proven.
+    """
+    import time
+
+    import numpy as np
+
+    from peermatch.solver import lp_bmatching
+
+    assert ctx.cohort is not None
+    cohort, n = ctx.cohort, ctx.n
+    end = time.monotonic() + time_limit
+    pin_pairs = [(int(ctx.cand.teacher[li]), int(ctx.cand.learner[li])) for li in pinned]
+    big_m = 1.0 + (100.0 + TIE) * float(min(ctx.teach_cap.sum(), ctx.learn_cap.sum()))
+    per_learner = max(PRUNE, 3 * int(ctx.learn_cap.max(initial=0)))
+    lp: LPMatching | None = None
+    rounds = 0
+    while True:
+        cand = ctx.cand
+        has_out = np.bincount(cand.teacher, minlength=n) > 0
+        has_in = np.bincount(cand.learner, minlength=n) > 0
+        pin_mask = np.zeros(len(cand), dtype=bool)
+        for t, lr in pin_pairs:
+            pin_mask[ctx.find(t, lr)] = True
+        with progress.step("solving the plan"):
+            lp = lp_bmatching(
+                n,
+                cand.teacher,
+                cand.learner,
+                cand.weight(),
+                teach_cap=ctx.teach_cap,
+                learn_cap=ctx.learn_cap,
+                teach_lower=has_out & (ctx.teach_cap > 0),
+                learn_lower=has_in & (ctx.learn_cap > 0),
+                pinned=pin_mask,
+                big_m=big_m,
+                time_limit=max(end - time.monotonic(), 0.1),
+            )
+        rounds += 1
+        with progress.step("pricing the links left out"):
+            more = cohort.violations(
+                lp.teacher_price,
+                lp.learner_price,
+                per_learner=per_learner,
+                slack=TIE,
+                new_only=ctx.new_only,
+                skip=cand.keys(),
+            )
+        if len(more) == 0:
+            excess = 0.0
+            break
+        if time.monotonic() >= end:
+            excess = cohort.excess(
+                lp.teacher_price,
+                lp.learner_price,
+                slack=TIE,
+                new_only=ctx.new_only,
+                skip=cand.keys(),
+            )
+            notes.append(
+                f"column generation stopped at the time limit after {rounds} round(s); "
+                "the bound counts what the links left out could add"
+            )
+            break
+        ranks = cohort.ranks_of(more.teacher, more.learner, ctx.new_only)
+        ctx.cand = cand.extend(more.teacher, more.learner, more.score, ranks)
+    unmet = _unmet(ctx, lp.chosen)
+    bound = lp.bound + excess + big_m * unmet
+    return lp.chosen, bound, excess == 0.0
+
+
+def _unmet(ctx: _Context, chosen: BoolArray) -> int:
+    """Lower bounds unmet: systems with a candidate link in a role but none chosen in it."""
+    import numpy as np
+
+    cand, n = ctx.cand, ctx.n
+    has_out = (np.bincount(cand.teacher, minlength=n) > 0) & (ctx.teach_cap > 0)
+    has_in = (np.bincount(cand.learner, minlength=n) > 0) & (ctx.learn_cap > 0)
+    teaches = np.bincount(cand.teacher[chosen], minlength=n)
+    learns = np.bincount(cand.learner[chosen], minlength=n)
+    return int((has_out & (teaches == 0)).sum() + (has_in & (learns == 0)).sum())
+
+
+def _check(ctx: _Context, chosen: BoolArray, pin_mask: BoolArray) -> None:
+    """The solver's answer, checked in integers: capacities and pins."""
+    import numpy as np
+
+    teaches = np.bincount(ctx.cand.teacher[chosen], minlength=ctx.n)
+    learns = np.bincount(ctx.cand.learner[chosen], minlength=ctx.n)
+    if (
+        np.any(teaches > ctx.teach_cap)
+        or np.any(learns > ctx.learn_cap)
+        or np.any(pin_mask & ~chosen)
+    ):  # pragma: no cover - would be a solver bug
+        raise PeermatchError(
+            "the solver returned a plan that breaks a constraint; please report this"
+        )
+
+
+def _bound(bound: float, total: float) -> float:
+    """The solver's bound, rounded up to 6 decimals and never below the plan's total."""
+    if not math.isfinite(bound):
+        return math.inf
+    return math.ceil(max(bound, total) * 1e6) / 1e6
+
+
+def _not_proven(time_limit: float) -> str:
+    return (
+        f"the solver reached its time limit of {time_limit:g} s: this is the best plan found, "
+        "not proven optimal (the bound says how much better one could be); raise --time-limit"
+    )
+
+
+# --------------------------------------------------------------------------- rings
+
+
+def _plan_rings(
+    ctx: _Context, pinned: list[int], ring_size: int, time_limit: float, max_rings: int
+) -> Plan:
+    import numpy as np
+
+    from peermatch.solver import enumerate_rings, solve_rings
+
+    full = ctx.cand
+    able = (ctx.teach_cap > 0) & (ctx.learn_cap > 0)
+    ok = able[full.teacher] & able[full.learner]
+    cand = Candidates(full.ids, full.teacher[ok], full.learner[ok], full.score[ok], full.rank[ok])
+    notes: list[str] = []
+    pruned = False
+    k = int(cand.rank.max()) + 1 if len(cand) else 0
+    rings = enumerate_rings(ctx.n, cand.teacher, cand.learner, ring_size, limit=max_rings)
+    while rings is None:
+        if k <= 1:
+            raise PeermatchError(
+                f"more than {max_rings} possible rings even with one teacher per learner; "
+                "plan a smaller cohort"
+            )
+        k = max(1, k // 2)
+        pruned = True
+        sub = cand.top(k)
+        rings = enumerate_rings(ctx.n, sub.teacher, sub.learner, ring_size, limit=max_rings)
+        if rings is not None:
+            cand = sub
+    if pruned:
+        notes.append(
+            f"more than {max_rings} possible rings: each learner kept only its best {k} "
+            "teachers; the rings are the best among those, not proven best overall"
+        )
+    # cand (possibly pruned) index -> full candidate index
+    full_index = {
+        (int(t), int(lr)): i
+        for i, (t, lr) in enumerate(zip(full.teacher, full.learner, strict=True))
+    }
+    to_full = np.array(
+        [full_index[(int(t), int(lr))] for t, lr in zip(cand.teacher, cand.learner, strict=True)],
+        dtype=np.int64,
+    )
+    from_full = {int(f): j for j, f in enumerate(to_full)}
+    on_ring = np.zeros(len(cand), dtype=bool)
+    on_ring[rings.links[rings.links >= 0]] = True
+    pin_idx = []
+    for li in pinned:
+        j = from_full.get(li)
+        if j is None or not on_ring[j]:
+            t, lr = full.ids[int(full.teacher[li])], full.ids[int(full.learner[li])]
+            raise PeermatchError(
+                f"--pin {t}:{lr}: no ring of up to {ring_size} systems contains this link "
+                f"({lr} cannot teach {t} back"
+                + (", directly or through a third system)" if ring_size == 3 else ")")
+            )
+        pin_idx.append(j)
+    sol = solve_rings(
+        ctx.n,
+        rings,
+        cand.weight(),
+        pinned=np.array(pin_idx, dtype=np.int64),
+        time_limit=time_limit,
+    )
+    chosen_rings = np.flatnonzero(sol.chosen)
+    pin_set = set(pinned)
+    # rings in order of their member ids (smallest id first within each)
+    built: list[tuple[tuple[str, ...], list[int]]] = []
+    for r in chosen_rings:
+        size = int(rings.size[r])
+        members = tuple(cand.ids[int(s)] for s in rings.members[r, :size])
+        built.append((members, [int(to_full[x]) for x in rings.links[r, :size]]))
+    built.sort()
+    links: list[PlanLink] = []
+    ring_rows: list[Ring] = []
+    chosen_links = np.zeros(len(full), dtype=bool)
+    for number, (members, link_ids) in enumerate(built, start=1):
+        ring_links = [ctx.link(li, li in pin_set, number) for li in link_ids]
+        links.extend(ring_links)
+        ring_rows.append(Ring(number, members, math.fsum(k.score for k in ring_links)))
+        chosen_links[link_ids] = True
+    in_ring = np.zeros(ctx.n, dtype=bool)
+    in_ring[full.teacher[chosen_links]] = True
+    _, _, loads = ctx.loads(chosen_links)
+    left_out = [
+        _why_no_ring(ctx, cand, rings, i, ring_size) for i in range(ctx.n) if not in_ring[i]
+    ]
+    total = math.fsum(k.score for k in links)
+    if not sol.optimal:
+        notes.append(_not_proven(time_limit))
+    bound = None if pruned else _bound(sol.bound, total)
+    return Plan(
+        links, total, bound, sol.optimal and not pruned, left_out, loads, ring_rows, notes=notes
+    )
+
+
+def _why_no_ring(ctx: _Context, cand: Candidates, rings: Rings, i: int, size: int) -> LeftOut:
+    import numpy as np
+
+    p = ctx.data.systems[i]
+    for role in ("learn", "teach"):
+        cap = (ctx.learn_cap if role == "learn" else ctx.teach_cap)[i]
+        has = np.any((cand.learner if role == "learn" else cand.teacher) == i)
+        full_has = np.any((ctx.cand.learner if role == "learn" else ctx.cand.teacher) == i)
+        if cap == 0 or not full_has:
+            base = ctx.why(i, role, ())
+            return LeftOut(p.id, "ring", base.code, base.reason)
+        if not has:  # only partners whose capacity is 0
+            return LeftOut(
+                p.id,
+                "ring",
+                "capacity",
+                f"every system it could {'learn from' if role == 'learn' else 'teach'} "
+                "has a capacity of 0",
+            )
+    mine = np.any(rings.members == i, axis=1)
+    if not mine.any():
+        back = "back" + (", directly or through a third system" if size == 3 else "")
+        targets = sorted({cand.ids[int(j)] for j in cand.learner[cand.teacher == i]})
+        shown = ", ".join(targets[:6]) + (
+            f" and {len(targets) - 6} more" if len(targets) > 6 else ""
+        )
+        return LeftOut(
+            p.id,
+            "ring",
+            "no-ring",
+            f"no ring is possible: none of the systems it can teach ({shown}) can teach it {back}",
+        )
+    mates = sorted({cand.ids[int(s)] for s in rings.members[mine].ravel() if s >= 0 and s != i})
+    shown = ", ".join(mates[:6]) + (f" and {len(mates) - 6} more" if len(mates) > 6 else "")
+    return LeftOut(
+        p.id,
+        "ring",
+        "conflict",
+        f"ring conflict: every ring it could join (with {shown}) shares a system with the "
+        "rings chosen, and no other choice puts more systems in rings (or as many with a "
+        "higher total)",
+    )
+
+
+# --------------------------------------------------------------------------- listing
+
+PLAN_COLUMNS = (
+    "learner",
+    "teacher",
+    "topic",
+    "score",
+    "other_topics",
+    "two_way",
+    "partner",
+    "pinned",
+    "reason",
+)
+RING_COLUMNS = (*PLAN_COLUMNS[:4], "ring", *PLAN_COLUMNS[4:])
+
+
+def plan_listing(result: Plan, data: Dataset) -> Listing:
+    """The plan as rows under ``links``, with the summary fields beside them."""
+    rings = result.rings is not None
+    loads = {ld.system: ld for ld in result.loads}
+    extra: dict[str, Any] = {
+        "total": result.total,
+        "bound": result.bound,
+        "optimal": result.optimal,
+        "complete": result.complete,
+        "left_out": [x.as_row() for x in result.left_out],
+        "systems": [ld.as_row() for ld in result.loads],
+    }
+    if result.rings is not None:
+        extra["rings"] = [r.as_row() for r in result.rings]
+    extra["settings"] = result.settings
+    extra["notes"] = result.notes
+    if rings:
+        assert result.rings is not None
+        titles = {
+            str(r.ring): f"ring {r.ring}: "
+            + " -> ".join((*r.systems, r.systems[0]))
+            + f" (total {r.score:.1f})"
+            for r in result.rings
+        }
+        group_by = "ring"
+    else:
+        titles = {}
+        for sid, ld in loads.items():
+            titles[sid] = (
+                f"{sid} ({data.system(sid).name}): learns {ld.learns} of {ld.learn_capacity}, "
+                f"teaches {ld.teaches} of {ld.teach_capacity}"
+            )
+        group_by = "learner"
+    systems = len(result.loads)
+    what = (
+        f"{len(result.rings or [])} rings, {len(result.links)} links"
+        if rings
+        else f"{len(result.links)} links"
+    )
+    title = f"Plan for {systems} systems: {what}, total score {result.total:.1f}"
+    return Listing(
+        key="links",
+        rows=[k.as_row(rings=rings) for k in result.links],
+        columns=RING_COLUMNS if rings else PLAN_COLUMNS,
+        extra=extra,
+        title=title,
+        footer=plan_summary(result),
+        table_hidden=("other_topics", "partner", "pinned"),
+        group_by=group_by,
+        group_titles=titles,
+    )
+
+
+def plan_summary(result: Plan) -> str:
+    """The lines after a plan's table: optimality, and who is left out and why."""
+    rings = result.rings is not None
+    if result.optimal and result.bound is not None:
+        of = " of rings" if rings else ""
+        lines = [f"optimal: no plan{of} scores higher (bound {result.bound:.1f})"]
+    elif result.bound is not None and math.isfinite(result.bound):
+        lines = [f"not proven optimal: a plan could score up to {result.bound:.1f}"]
+    else:
+        lines = ["not proven optimal"]
+    if not result.left_out:
+        lines.append("every system is in a ring" if rings else "every system teaches and learns")
+    else:
+        systems = len({x.system for x in result.left_out})
+        lines.append(f"left out ({systems} system{'s' if systems != 1 else ''}):")
+        lines.extend(f"  {x.system} ({x.role}): {x.reason}" for x in result.left_out)
+    lines.extend(f"note: {note}" for note in result.notes)
+    return "\n".join(lines)

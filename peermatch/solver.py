@@ -1,0 +1,642 @@
+"""The exact optimisers behind ``plan``: b-matching with lower bounds, and ring packing.
+
+These functions see only arrays: system ``i`` is ``0..n-1``, link ``l`` goes from
+``teacher[l]`` to ``learner[l]`` and is worth ``weight[l]``. They know nothing about
+profiles or topics, so they can be fed from the reference scores or from a vectorised
+scorer alike. Both problems are integer programmes solved by HiGHS through
+:func:`scipy.optimize.milp` (imported lazily); constraint matrices are
+``scipy.sparse`` arrays built in one go, never row by row.
+
+**B-matching.** Choose links ``x_l`` in {0, 1} to maximise ``sum w_l x_l`` subject to,
+for every system ``i``, ``teach_lower_i <= sum_{teacher(l)=i} x_l <= teach_cap_i`` and
+the same for learning, with pinned links fixed at 1. Every column of the constraint
+matrix has one 1 in a teacher row and one in a learner row: the incidence matrix of a
+bipartite graph, which is totally unimodular, so the LP optimum is already integral.
+HiGHS solves it at the root; integrality is imposed anyway and checked afterwards.
+
+When the lower bounds cannot all hold, the programme is solved lexicographically:
+first the fewest unmet lower bounds (a slack variable per bound), then, with that
+number fixed, the highest total. The caller explains which systems were left out.
+
+**Rings.** Enumerate every directed cycle of 2..N systems (N <= 3) whose links are
+all candidates; choose disjoint cycles to maximise first the number of systems
+covered, then the total weight (the "cycle formulation" used for kidney exchange).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from peermatch.errors import PeermatchError
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    IntArray = npt.NDArray[np.int64]
+    FloatArray = npt.NDArray[np.float64]
+    BoolArray = npt.NDArray[np.bool_]
+
+#: The tolerance within which a solver value counts as integral.
+INTEGRAL_TOL = 1e-6
+
+
+class SolverLimit(PeermatchError):
+    """The solver stopped (time limit) before it found any plan at all."""
+
+
+@dataclass(frozen=True)
+class Solution:
+    """What a solve chose, with an upper bound on the best possible objective."""
+
+    chosen: BoolArray  # per link (b-matching) or per ring (rings)
+    bound: float  # no feasible choice has a higher objective (with the same unmet count)
+    optimal: bool  # False when the time limit stopped the search early
+    unmet: int = 0  # lower bounds (b-matching) left unmet; systems left out (rings)
+
+
+class _Clock:
+    def __init__(self, limit: float) -> None:
+        self.limit = limit
+        self.end = time.monotonic() + limit
+
+    def left(self) -> float:
+        return max(self.end - time.monotonic(), 0.01)
+
+    def expired(self) -> bool:
+        return time.monotonic() >= self.end
+
+
+def _milp(
+    c: FloatArray,
+    a: Any,
+    lo: FloatArray,
+    hi: FloatArray,
+    lb: FloatArray,
+    ub: FloatArray,
+    clock: _Clock,
+    share: float = 1.0,
+    gap: float = 0.0,
+) -> tuple[FloatArray | None, bool, float, int]:
+    """Minimise ``c @ x`` over binary ``x``: (x or None, optimal, dual bound, status).
+
+    ``share`` is the part of the time left that this solve may use; ``gap`` the relative
+    gap at which it may stop (0: prove the optimum).
+    """
+    import numpy as np
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    constraints = [LinearConstraint(a, lo, hi)] if a.shape[0] else []
+    res = milp(
+        c,
+        integrality=np.ones(len(c)),
+        bounds=Bounds(lb, ub),
+        constraints=constraints,
+        options={"time_limit": clock.left() * share, "mip_rel_gap": gap, "presolve": True},
+    )
+    x = None if res.x is None else np.asarray(res.x, dtype=float)
+    if x is not None and np.any(np.abs(x - np.round(x)) > INTEGRAL_TOL):  # pragma: no cover
+        raise PeermatchError("the solver returned a fractional plan; please report this")
+    bound = getattr(res, "mip_dual_bound", None)
+    dual = float(bound) if bound is not None and np.isfinite(bound) else float("-inf")
+    return (None if x is None else np.round(x)), res.status == 0, dual, int(res.status)
+
+
+def _limit_error(seconds: float) -> SolverLimit:
+    return SolverLimit(
+        f"the solver reached its time limit of {seconds:g} s before finding any plan; "
+        "raise --time-limit, or make the problem smaller (--teach/--learn, fewer systems)"
+    )
+
+
+# --------------------------------------------------------------------------- b-matching
+
+
+def solve_bmatching(
+    n: int,
+    teacher: IntArray,
+    learner: IntArray,
+    weight: FloatArray,
+    *,
+    teach_cap: IntArray,
+    learn_cap: IntArray,
+    teach_lower: BoolArray,
+    learn_lower: BoolArray,
+    pinned: BoolArray,
+    time_limit: float = 60.0,
+) -> Solution:
+    """The links of greatest total ``weight`` within capacities, meeting the most lower bounds.
+
+    ``teach_lower[i]`` asks that system ``i`` teach at least once (likewise learning); the
+    solution meets as many of these as possible and, among those plans, has the greatest
+    total. Pinned links must respect the capacities (the caller checks).
+    """
+    import numpy as np
+    import scipy.sparse as sp
+
+    m = len(weight)
+    clock = _Clock(time_limit)
+    if m == 0:
+        unmet = int(teach_lower.sum() + learn_lower.sum())
+        return Solution(np.zeros(0, dtype=bool), 0.0, True, unmet)
+    cols = np.arange(m)
+    ones = np.ones(m)
+    t_inc = sp.csr_array((ones, (teacher, cols)), shape=(n, m))
+    l_inc = sp.csr_array((ones, (learner, cols)), shape=(n, m))
+    a = sp.vstack([t_inc, l_inc], format="csr")
+    hi = np.concatenate([teach_cap, learn_cap]).astype(float)
+    lb = pinned.astype(float)
+    ub = ones
+
+    # 1. every lower bound as a hard constraint: the usual case, and totally unimodular
+    lo = np.concatenate([teach_lower, learn_lower]).astype(float)
+    x, optimal, dual, status = _milp(-weight, a, lo, hi, lb, ub, clock)
+    if status != 2:  # not infeasible
+        if x is None:
+            raise _limit_error(time_limit)
+        return Solution(x > 0.5, -dual, optimal, 0)
+
+    # 2. fewest unmet lower bounds: slack s_i = 1 lets bound i go unmet
+    need = np.flatnonzero(lo > 0)
+    k = len(need)
+    slack = sp.csr_array((np.ones(k), (np.arange(k), np.arange(k))), shape=(k, k))
+    with_slack = sp.hstack([a, sp.csr_array((2 * n, k))], format="csr")
+    lower_rows = sp.hstack([a[need], slack], format="csr")
+    a1 = sp.vstack([with_slack, lower_rows], format="csr")
+    lo1 = np.concatenate([np.zeros(2 * n), np.ones(k)])
+    hi1 = np.concatenate([hi, np.full(k, np.inf)])
+    lb1 = np.concatenate([lb, np.zeros(k)])
+    ub1 = np.ones(m + k)
+    c1 = np.concatenate([np.zeros(m), np.ones(k)])
+    x1, optimal1, _, _ = _milp(c1, a1, lo1, hi1, lb1, ub1, clock)
+    if x1 is None:
+        raise _limit_error(time_limit)
+    unmet = round(float(x1[m:].sum()))
+
+    # 3. with that many unmet, the greatest total
+    count_row = sp.csr_array(np.concatenate([np.zeros(m), np.ones(k)])[None, :])
+    a2 = sp.vstack([a1, count_row], format="csr")
+    lo2 = np.concatenate([lo1, [0.0]])
+    hi2 = np.concatenate([hi1, [float(unmet)]])
+    c2 = np.concatenate([-weight, np.zeros(k)])
+    x2, optimal, dual, _ = _milp(c2, a2, lo2, hi2, lb1, ub1, clock)
+    if x2 is None:  # pragma: no cover - stage 2 starts from stage 1's feasible point
+        return Solution(x1[:m] > 0.5, float("inf"), False, unmet)
+    return Solution(x2[:m] > 0.5, -dual, optimal and optimal1, unmet)
+
+
+@dataclass(frozen=True)
+class LPMatching:
+    """One LP solve of the b-matching over a set of links, with its dual prices.
+
+    ``teacher_price[i] + learner_price[j]`` is what a link ``i -> j`` must be worth to
+    improve the plan; ``bound`` is the dual bound over these links (add what the links
+    left out could gain, priced the same way, for a bound over every link).
+    """
+
+    chosen: BoolArray
+    unmet: int
+    teacher_price: FloatArray
+    learner_price: FloatArray
+    bound: float  # of sum(weight * x) - big_m * unmet, over the links given
+
+
+def lp_bmatching(
+    n: int,
+    teacher: IntArray,
+    learner: IntArray,
+    weight: FloatArray,
+    *,
+    teach_cap: IntArray,
+    learn_cap: IntArray,
+    teach_lower: BoolArray,
+    learn_lower: BoolArray,
+    pinned: BoolArray,
+    big_m: float,
+    time_limit: float = 60.0,
+) -> LPMatching:
+    """The b-matching as one linear programme, lexicographic by a big weight.
+
+    Maximise ``sum(weight * x) - big_m * (unmet lower bounds)``: with ``big_m`` above any
+    plan's total weight, this meets as many lower bounds as possible, then maximises the
+    total, like :func:`solve_bmatching`. The matrix (the bipartite incidence matrix, its
+    rows repeated for the lower bounds, and unit columns for the slacks) is totally
+    unimodular, so the simplex method's vertex is integral; it is checked.
+    """
+    import numpy as np
+    import scipy.sparse as sp
+    from scipy.optimize import linprog
+
+    m = len(weight)
+    clock = _Clock(time_limit)
+    cols = np.arange(m)
+    ones = np.ones(m)
+    t_inc = sp.csr_array((ones, (teacher, cols)), shape=(n, m))
+    l_inc = sp.csr_array((ones, (learner, cols)), shape=(n, m))
+    need_t = np.flatnonzero(teach_lower)
+    need_l = np.flatnonzero(learn_lower)
+    k = len(need_t) + len(need_l)
+    slack = -sp.identity(k, format="csr")
+    upper = sp.hstack([sp.vstack([t_inc, l_inc]), sp.csr_array((2 * n, k))], format="csr")
+    lower = sp.hstack([-sp.vstack([t_inc[need_t], l_inc[need_l]]), slack], format="csr")
+    a_ub = sp.vstack([upper, lower], format="csr")
+    b_ub = np.concatenate([teach_cap, learn_cap, -np.ones(k)]).astype(float)
+    c = np.concatenate([-weight, np.full(k, big_m)])
+    bounds = np.stack([np.concatenate([pinned.astype(float), np.zeros(k)]), np.ones(m + k)], 1)
+    res = linprog(
+        c,
+        A_ub=a_ub,
+        b_ub=b_ub,
+        bounds=bounds,
+        method="highs-ds",
+        options={"time_limit": clock.left()},
+    )
+    if res.status == 1 or res.x is None:
+        raise _limit_error(time_limit)
+    if res.status != 0:  # pragma: no cover - with slacks the LP is always feasible
+        raise PeermatchError(f"the plan's linear programme failed: {res.message}")
+    x = np.asarray(res.x)
+    if np.any(np.abs(x - np.round(x)) > INTEGRAL_TOL):  # pragma: no cover - TU
+        raise PeermatchError("the solver returned a fractional plan; please report this")
+    y = -np.asarray(res.ineqlin.marginals)  # >= 0: the max problem's dual values
+    a_t, a_l = y[:n], y[n : 2 * n]
+    b_t = np.zeros(n)
+    b_l = np.zeros(n)
+    b_t[need_t] = y[2 * n : 2 * n + len(need_t)]
+    b_l[need_l] = y[2 * n + len(need_t) :]
+    tp = a_t - b_t
+    lp = a_l - b_l
+    gain = weight - tp[teacher] - lp[learner]
+    bound = float(
+        a_t @ teach_cap
+        + a_l @ learn_cap
+        - b_t.sum()
+        - b_l.sum()
+        + np.maximum(y[2 * n :] - big_m, 0.0).sum()
+        + np.where(pinned, gain, np.maximum(gain, 0.0)).sum()
+    )
+    chosen = x[:m] > 0.5
+    unmet = round(float(x[m:].sum()))
+    return LPMatching(chosen, unmet, tp, lp, bound)
+
+
+# --------------------------------------------------------------------------- rings
+
+
+@dataclass(frozen=True)
+class Rings:
+    """Candidate cycles: ``members[r]`` the systems in order (each teaches the next, the
+    last teaches the first), ``links[r]`` the link indices; unused slots are -1."""
+
+    members: IntArray  # (k, max_size)
+    links: IntArray  # (k, max_size)
+    size: IntArray  # (k,)
+
+    def __len__(self) -> int:
+        return len(self.size)
+
+
+def enumerate_rings(
+    n: int, teacher: IntArray, learner: IntArray, max_size: int, *, limit: int | None = None
+) -> Rings | None:
+    """Every directed cycle of 2..``max_size`` (<= 3) systems, each once, smallest id first.
+
+    Returns ``None`` when there would be more than ``limit`` cycles (so the caller can
+    prune before spending memory on them).
+    """
+    import numpy as np
+    import scipy.sparse as sp
+
+    if max_size not in (2, 3):
+        raise ValueError("rings have 2 or 3 systems")
+    m = len(teacher)
+    # adj[t, l] = link index + 1
+    adj = sp.csr_array((np.arange(1, m + 1), (teacher, learner)), shape=(n, n))
+    adj.sum_duplicates()
+    members: list[IntArray] = []
+    links: list[IntArray] = []
+    # 2-cycles a <-> b with a < b
+    back = adj.T.tocsr()
+    both = adj.multiply(back > 0).tocoo()
+    keep = both.row < both.col
+    a2, b2 = both.row[keep].astype(np.int64), both.col[keep].astype(np.int64)
+    if len(a2):
+        ab = np.asarray(adj[a2, b2]).ravel() - 1
+        ba = np.asarray(adj[b2, a2]).ravel() - 1
+        pad = np.full(len(a2), -1, dtype=np.int64)
+        cols = [a2, b2] + ([pad] if max_size == 3 else [])
+        lcols = [ab, ba] + ([pad] if max_size == 3 else [])
+        members.append(np.stack(cols, axis=1))
+        links.append(np.stack(lcols, axis=1))
+    total = len(a2)
+    if max_size == 3:
+        # a -> b -> c -> a with a the smallest; both orientations are different cycles
+        indptr, indices = adj.indptr, adj.indices
+        incoming = back
+        for a in range(n):
+            outs = indices[indptr[a] : indptr[a + 1]]
+            outs = outs[outs > a]
+            if len(outs) == 0:
+                continue
+            ins = incoming.indices[incoming.indptr[a] : incoming.indptr[a + 1]]
+            ins = ins[ins > a]
+            if len(ins) == 0:
+                continue
+            sub = adj[outs][:, ins].tocoo()
+            ok = outs[sub.row] != ins[sub.col]
+            if not ok.any():
+                continue
+            b = outs[sub.row[ok]].astype(np.int64)
+            c = ins[sub.col[ok]].astype(np.int64)
+            total += len(b)
+            if limit is not None and total > limit:
+                return None
+            av = np.full(len(b), a, dtype=np.int64)
+            members.append(np.stack([av, b, c], axis=1))
+            links.append(
+                np.stack(
+                    [
+                        np.asarray(adj[av, b]).ravel() - 1,
+                        sub.data[ok].astype(np.int64) - 1,
+                        np.asarray(adj[c, av]).ravel() - 1,
+                    ],
+                    axis=1,
+                )
+            )
+    if limit is not None and total > limit:
+        return None
+    if members:
+        mem = np.concatenate(members).astype(np.int64)
+        lk = np.concatenate(links).astype(np.int64)
+    else:
+        mem = np.zeros((0, max_size), dtype=np.int64)
+        lk = np.zeros((0, max_size), dtype=np.int64)
+    order = np.lexsort(mem.T[::-1])
+    mem, lk = mem[order], lk[order]
+    return Rings(mem, lk, (mem >= 0).sum(axis=1).astype(np.int64))
+
+
+def solve_rings(
+    n: int,
+    rings: Rings,
+    weight: FloatArray,
+    *,
+    pinned: IntArray,
+    time_limit: float = 60.0,
+) -> Solution:
+    """Disjoint rings covering the most systems, then of greatest total link ``weight``.
+
+    ``pinned`` lists link indices that must lie on a chosen ring (the caller checks that
+    each lies on some candidate ring). ``Solution.unmet`` is how many systems are in no
+    ring; ``bound`` bounds the total weight among choices covering as many systems.
+    """
+    import numpy as np
+    import scipy.sparse as sp
+
+    k = len(rings)
+    clock = _Clock(time_limit)
+    if k == 0:
+        return Solution(np.zeros(0, dtype=bool), 0.0, True, n)
+    slots = rings.members.shape[1]
+    used = rings.members >= 0
+    ring_idx = np.repeat(np.arange(k), slots).reshape(k, slots)
+    a = sp.csr_array(
+        (np.ones(int(used.sum())), (rings.members[used], ring_idx[used])), shape=(n, k)
+    )
+    lo = np.zeros(n)
+    hi = np.ones(n)
+    rows = [a]
+    if len(pinned):
+        pin_pos = {int(p): i for i, p in enumerate(pinned)}
+        r, cidx = [], []
+        for ring, link in zip(ring_idx[used], rings.links[used], strict=True):
+            if int(link) in pin_pos:
+                r.append(pin_pos[int(link)])
+                cidx.append(int(ring))
+        rows.append(sp.csr_array((np.ones(len(r)), (r, cidx)), shape=(len(pinned), k)))
+        lo = np.concatenate([lo, np.ones(len(pinned))])
+        hi = np.concatenate([hi, np.ones(len(pinned))])
+    a_all = sp.vstack(rows, format="csr")
+    size = rings.size.astype(float)
+    link_w = np.where(rings.links >= 0, weight[np.maximum(rings.links, 0)], 0.0).sum(axis=1)
+
+    # 1. as many systems in rings as possible. The weight, scaled below 1 in total, breaks
+    #    ties among them, so this is already close to the final answer (and its LP is
+    #    not degenerate); step 2 makes the weight exact.
+    best_in = np.zeros(n)
+    np.maximum.at(
+        best_in,
+        learner_of(rings),
+        np.where(rings.links >= 0, weight[np.maximum(rings.links, 0)], 0.0),
+    )
+    scale = float(best_in.sum()) + 1.0  # no packing's weight reaches it
+
+    def coverage_proven(incumbent: float, bound: float) -> bool:
+        # -bound >= coverage + weight/scale of every packing, so no packing covers more
+        # than floor(-bound) systems
+        return -incumbent >= math.floor(-bound + 1e-9)
+
+    x1, optimal1, _ = _packing(
+        -(size + link_w / scale), a_all, lo, hi, clock, enough=coverage_proven
+    )
+    if x1 is None:
+        if optimal1:
+            raise PeermatchError(
+                "the pinned links cannot all be in disjoint rings; drop one of the --pin options"
+            )
+        raise _limit_error(time_limit)
+    covered = round(float(size @ x1))
+
+    # 2. with that many covered, the greatest total
+    a2 = sp.vstack([a_all, sp.csr_array(size[None, :])], format="csr")
+    lo2 = np.concatenate([lo, [covered - 0.5]])
+    hi2 = np.concatenate([hi, [np.inf]])
+    x2, optimal, lower = _packing(-link_w, a2, lo2, hi2, clock, start=x1)
+    if x2 is None:  # pragma: no cover - stage 1's answer is feasible here
+        return Solution(x1 > 0.5, float("inf"), False, n - covered)
+    return Solution(x2 > 0.5, -lower, optimal and optimal1, n - covered)
+
+
+#: Up to this many columns, a packing goes straight to the MILP solver.
+DIRECT_COLUMNS = 5_000
+#: The most columns the final MILP of a large packing may have (beyond, no proof).
+FINAL_COLUMNS = 20_000
+#: Columns in the first, quick MILP that finds a good incumbent for a larger packing
+#: (at least this many, or this many per row).
+FEW_COLUMNS = 2_000
+FEW_PER_ROW = 5
+#: Columns added per round of column generation (at least, or per row).
+BATCH_COLUMNS = 5_000
+BATCH_PER_ROW = 10
+
+
+def learner_of(rings: Rings) -> IntArray:
+    """For each slot of each ring, the system that learns on that slot's link."""
+    import numpy as np
+
+    nxt = np.roll(rings.members, -1, axis=1)
+    # the slot after the last member wraps to the first member
+    last = rings.size - 1
+    rows = np.arange(len(rings.size))
+    nxt[rows, last] = rings.members[:, 0]
+    return np.where(rings.members >= 0, nxt, 0)
+
+
+def _packing(
+    c: FloatArray,
+    a: Any,
+    lo: FloatArray,
+    hi: FloatArray,
+    clock: _Clock,
+    start: FloatArray | None = None,
+    enough: Callable[[float, float], bool] | None = None,
+) -> tuple[FloatArray | None, bool, float]:
+    """Minimise ``c @ x`` over binary ``x`` with ``lo <= a @ x <= hi`` (``a >= 0``), exactly.
+
+    Returns (x or None, optimal, a lower bound on the minimum). When the solver proves
+    infeasibility it returns (None, True, inf).
+
+    Large problems are first shrunk without losing the optimum, by LP reduced-cost
+    fixing. For any duals ``y`` of the LP relaxation (signs respected), every binary
+    ``x`` with ``x_j = 1`` has ``c @ x >= D(y) + max(r_j, 0)``, where ``r = c - a.T @ y``
+    and ``D(y) = y @ rhs + sum(min(r, 0))`` is the dual bound. So a column whose
+    ``D + r_j`` exceeds the cost of a known solution (``start``, or the MILP over the
+    columns the LP likes best) cannot be in a better one, and is dropped before the
+    final MILP. If the known solution meets ``D`` it is optimal and no MILP is needed.
+    The LP itself is solved by column generation (few rows, very many columns).
+
+    ``enough(incumbent, bound)`` may declare a known solution good enough (optimal for
+    the caller's purpose) before the final MILP.
+    """
+    import numpy as np
+    import scipy.sparse as sp
+
+    k = len(c)
+    zeros, ones = np.zeros(k), np.ones(k)
+    if k <= DIRECT_COLUMNS:
+        x, optimal, dual, status = _milp(c, a, lo, hi, zeros, ones, clock)
+        if status == 2:
+            return None, True, float("inf")
+        return x, optimal, dual
+    a = sp.csc_array(a)
+    duals = _lp_duals(c, a, lo, hi, clock, start)
+    if duals is None:  # the LP failed or is infeasible: let the MILP say which
+        if clock.expired():
+            return start, False, float("-inf")
+        x, optimal, dual, status = _milp(c, a, lo, hi, zeros, ones, clock)
+        if status == 2:
+            return None, True, float("inf")
+        return x, optimal, dual
+    r, bound = duals
+
+    def feasible(x: FloatArray) -> bool:
+        ax = a @ x
+        return bool(np.all(ax >= lo - 1e-9) and np.all(ax <= hi + 1e-9))
+
+    best: FloatArray | None = start if start is not None and feasible(start) else None
+    # a strong incumbent: the MILP on the columns the LP likes best
+    few = np.argsort(r, kind="stable")[: max(FEW_COLUMNS, FEW_PER_ROW * a.shape[0])]
+    if best is not None:
+        few = np.union1d(few, np.flatnonzero(best > 0.5))
+    x_f, _, _, _ = _milp(
+        c[few], a[:, few], lo, hi, zeros[few], ones[few], clock, share=0.3, gap=1e-5
+    )
+    if x_f is not None:
+        found = np.zeros(k)
+        found[few] = x_f
+        if best is None or c @ found < c @ best:
+            best = found
+    if best is None:
+        if clock.expired():
+            return None, False, bound
+        x, optimal, dual, _ = _milp(c, a, lo, hi, zeros, ones, clock)
+        return x, optimal, max(dual, bound)
+    incumbent = float(c @ best)
+    if incumbent <= bound + 1e-9 * max(1.0, abs(bound)) or (
+        enough is not None and enough(incumbent, bound)
+    ):
+        return best, True, bound
+    slack = 1e-7 * max(1.0, abs(incumbent))
+    keep = np.flatnonzero(bound + np.maximum(r, 0.0) <= incumbent + slack)
+    exact = len(keep) <= FINAL_COLUMNS
+    if not exact:  # too many to prove: improve on the incumbent among the likeliest
+        keep = keep[np.argsort(r[keep], kind="stable")[:FINAL_COLUMNS]]
+    keep = np.union1d(keep, np.flatnonzero(best > 0.5))
+    if clock.expired():
+        return best, False, bound
+    x_k, optimal, dual, _ = _milp(c[keep], a[:, keep], lo, hi, zeros[keep], ones[keep], clock)
+    if x_k is None:
+        return best, False, max(dual, bound)
+    x = np.zeros(k)
+    x[keep] = x_k
+    if c @ x > incumbent:  # equal up to rounding: keep the incumbent
+        x = best
+    if not exact:
+        return x, False, bound
+    return x, optimal, max(dual, bound)
+
+
+def _lp_duals(
+    c: FloatArray, a: Any, lo: FloatArray, hi: FloatArray, clock: _Clock, start: FloatArray | None
+) -> tuple[FloatArray, float] | None:
+    """Reduced costs and the dual bound of the LP relaxation, by column generation.
+
+    Solves the LP over a working set of columns, prices every column with its duals,
+    adds the most negative, and repeats until none is negative (the LP optimum over all
+    columns). Returns None if an LP fails.
+    """
+    import numpy as np
+    import scipy.sparse as sp
+    from scipy.optimize import linprog
+
+    k = len(c)
+    eq = lo == hi
+    upper = ~eq & np.isfinite(hi)
+    lower = ~eq & (lo > 0)
+    a_csr = sp.csr_array(a)
+    a_ub = sp.vstack([a_csr[upper], -a_csr[lower]], format="csc")
+    b_ub = np.concatenate([hi[upper], -lo[lower]])
+    a_eq, b_eq = sp.csc_array(a_csr[eq]), hi[eq]
+    batch = max(BATCH_COLUMNS, BATCH_PER_ROW * a.shape[0])
+    work = np.argsort(c, kind="stable")[:batch]
+    if start is not None:
+        work = np.union1d(work, np.flatnonzero(start > 0.5))
+    if a_eq.shape[0]:  # every column that can meet an equality row (e.g. a pin)
+        work = np.union1d(work, np.flatnonzero(np.asarray(abs(a_eq).sum(axis=0)).ravel() > 0))
+    r = c
+    y_ub = np.zeros(len(b_ub))
+    y_eq = np.zeros(len(b_eq))
+    for _ in range(200):
+        if clock.expired():
+            return None
+        lp = linprog(
+            c[work],
+            A_ub=a_ub[:, work],
+            b_ub=b_ub,
+            A_eq=a_eq[:, work] if a_eq.shape[0] else None,
+            b_eq=b_eq if a_eq.shape[0] else None,
+            bounds=(0, 1),
+            method="highs-ds",
+            options={"time_limit": clock.left()},
+        )
+        if lp.status != 0:
+            if lp.status == 2 and len(work) < k:  # the working set is too small
+                work = np.arange(k)
+                continue
+            return None
+        y_ub = np.minimum(np.asarray(lp.ineqlin.marginals), 0.0)
+        y_eq = np.asarray(lp.eqlin.marginals) if a_eq.shape[0] else y_eq
+        r = c - a_ub.T @ y_ub - (a_eq.T @ y_eq if a_eq.shape[0] else 0.0)
+        inside = np.zeros(k, dtype=bool)
+        inside[work] = True
+        priced = np.flatnonzero(~inside & (r < -1e-9))
+        if len(priced) == 0:
+            break
+        add = priced[np.argsort(r[priced], kind="stable")[:batch]]
+        work = np.union1d(work, add)
+    bound = float(y_ub @ b_ub + y_eq @ b_eq + np.minimum(r, 0.0).sum())
+    return r, bound
