@@ -71,6 +71,14 @@ GAIN_TOL = 1e-9
 #: Column generation also adds links within this many points of improving the plan
 #: (doubling each round), so that it needs few rounds.
 MARGIN = 2.0
+#: Up to this many profiles, column generation runs until no left-out link could improve
+#: the plan: the plan is the exact optimum over every link (a test holds the pruned and the
+#: full plan to equal totals). Above it, it stops once the plan is proven within
+#: :data:`GAP` of the optimum (the bound, from the LP's dual prices and every left-out
+#: link, says how far at most), which keeps a 5,000-profile plan to seconds.
+EXACT_UP_TO = 2_000
+#: The proven relative gap at which column generation stops above EXACT_UP_TO profiles.
+GAP = 1e-3
 
 
 # --------------------------------------------------------------------------- results
@@ -358,7 +366,12 @@ def plan(
                 k_learn = k_teach = 0  # rings use every link; see max_rings
             with progress.step("choosing candidate links"):
                 links = cohort.links(per_learner=k_learn, per_teacher=k_teach, new_only=new_only)
-                ranks = cohort.ranks_of(links.teacher, links.learner, new_only)
+                assert links.rank is not None
+                ranks = links.rank.copy()
+                unknown = ranks < 0  # each learner's best are ranked; the others, here
+                ranks[unknown] = cohort.ranks_of(
+                    links.teacher[unknown], links.learner[unknown], new_only
+                )
             ids = tuple(p.id for p in data.systems)
             candidates = Candidates.from_links(
                 ids, links.teacher, links.learner, links.score, ranks
@@ -633,7 +646,8 @@ def _plan_links(ctx: _Context, pinned: list[int], time_limit: float) -> Plan:
     if ctx.cohort is not None:
         pairs = [(int(ctx.cand.teacher[li]), int(ctx.cand.learner[li])) for li in pinned]
         chosen, bound, optimal = _column_generation(ctx, pinned, time_limit, notes)
-        pinned = [int(li) for t, lr in pairs if (li := ctx.find(t, lr)) is not None]
+        # column generation re-sorts the growing candidates: find the pins again
+        pinned = [li for li in (ctx.find(t, lr) for t, lr in pairs) if li is not None]
     else:
         cand = ctx.cand
         has_out = np.bincount(cand.teacher, minlength=n) > 0
@@ -666,7 +680,7 @@ def _plan_links(ctx: _Context, pinned: list[int], time_limit: float) -> Plan:
     links = [ctx.link(int(li), bool(pin_mask[li])) for li in np.flatnonzero(chosen)]
     links.sort(key=lambda k: (k.learner, -k.score, not k.two_way, k.teacher))
     total = math.fsum(k.score for k in links)
-    if not optimal:
+    if not optimal and not notes:  # column generation explains its own stop
         notes.append(_not_proven(time_limit))
     return Plan(links, total, _bound(bound, total), optimal, left_out, loads, notes=notes)
 
@@ -677,8 +691,8 @@ def _column_generation(
     """The b-matching over every link, solving only over the links that matter.
 
     Solve the LP over a working set of links; price every other link with its duals
-    (:meth:`~peermatch.fastscore.Cohort.violations`); add those that could improve it
-    (and near misses, so that few rounds are needed); drop links far from useful; repeat
+    (:meth:`~peermatch.fastscore.Cohort.price`); add those that could improve it (and
+    the near misses, so that few rounds are needed); repeat
     until no link left out could improve it. Then the LP optimum over the working set is
     the optimum over every link and, the matrix being totally unimodular, integral.
     Returns the chosen links (over ``ctx.cand``, the final working set), the bound, and
@@ -692,6 +706,8 @@ def _column_generation(
 
     assert ctx.cohort is not None
     cohort, n = ctx.cohort, ctx.n
+    if len(ctx.cand) == 0:  # each learner's best are candidates: no candidate, no link at all
+        return np.zeros(0, dtype=bool), 0.0, True
     end = time.monotonic() + time_limit
     pin_pairs = {(int(ctx.cand.teacher[li]), int(ctx.cand.learner[li])) for li in pinned}
     big_m = 1.0 + (100.0 + TIE) * float(min(ctx.teach_cap.sum(), ctx.learn_cap.sum()))
@@ -730,7 +746,7 @@ def _column_generation(
             )
         rounds += 1
         with progress.step("pricing the links left out"):
-            more = cohort.violations(
+            pricing = cohort.price(
                 lp.teacher_price,
                 lp.learner_price,
                 per_learner=per_learner,
@@ -738,29 +754,38 @@ def _column_generation(
                 new_only=ctx.new_only,
                 skip=cand.keys(),
             )
-            # the pricing assumed the largest nudge (TIE) for every link; use each one's own
-            ranks = cohort.ranks_of(more.teacher, more.learner, ctx.new_only)
-            gain = (
-                more.score
-                + TIE / (1.0 + ranks)
-                - lp.teacher_price[more.teacher]
-                - lp.learner_price[more.learner]
-            )
+        more = pricing.links
+        # the pricing assumed the largest nudge (TIE) for every link; use each one's own
+        ranks = cohort.ranks_of(more.teacher, more.learner, ctx.new_only)
+        gain = (
+            more.score
+            + TIE / (1.0 + ranks)
+            - lp.teacher_price[more.teacher]
+            - lp.learner_price[more.learner]
+        )
         if not np.any(gain > GAIN_TOL):
             excess = 0.0
             break
-        if time.monotonic() >= end:
-            excess = cohort.excess(
-                lp.teacher_price,
-                lp.learner_price,
-                slack=TIE,
-                new_only=ctx.new_only,
-                skip=cand.keys(),
-            )
-            notes.append(
-                f"column generation stopped at the time limit after {rounds} round(s); "
-                "the bound counts what the links left out could add"
-            )
+        stop = None
+        if n > EXACT_UP_TO or time.monotonic() >= end:
+            # what every left-out link could add at most (at the largest nudge)
+            excess = _excess(cohort, lp, ctx, cand) if margin > 0 else pricing.excess
+            got = float(weight[lp.chosen].sum())
+            unmet = _unmet_of(ctx, lp.chosen, teach_lower, learn_lower)
+            proven = lp.bound + excess + big_m * unmet
+            if n > EXACT_UP_TO and proven - got <= GAP * max(got, 1.0):
+                stop = (
+                    f"within {100 * (proven - got) / max(got, 1.0):.2f}% of the best possible "
+                    f"plan, proven (the bound); above {EXACT_UP_TO:,} profiles the search "
+                    f"stops once within {100 * GAP:g}% rather than finishing"
+                )
+            elif time.monotonic() >= end:
+                stop = (
+                    f"column generation stopped at the time limit after {rounds} round(s); "
+                    "the bound counts what the links left out could add"
+                )
+        if stop is not None:
+            notes.append(stop)
             break
         # add the improving links and the near misses
         # (prices move when links join: those within ``margin`` are the likeliest next)
@@ -772,6 +797,19 @@ def _column_generation(
     unmet = _unmet_of(ctx, lp.chosen, teach_lower, learn_lower)
     bound = lp.bound + excess + big_m * unmet
     return lp.chosen, bound, excess == 0.0
+
+
+def _excess(cohort: Cohort, lp: LPMatching, ctx: _Context, cand: Candidates) -> float:
+    """What the links left out of ``cand`` could add to the LP's bound, at most."""
+    priced = cohort.price(
+        lp.teacher_price,
+        lp.learner_price,
+        per_learner=0,
+        slack=TIE,
+        new_only=ctx.new_only,
+        skip=cand.keys(),
+    )
+    return priced.excess
 
 
 def _unmet_of(
