@@ -215,20 +215,32 @@ def render_rich(listing: Listing, stream: IO[str]) -> None:
         emoji=False,
     )
     columns = listing.table_columns()
-    table = Table(title=listing.title or None, header_style="bold", title_justify="left")
-    for c in columns:
-        table.add_column(
-            c.replace("_", " "),
-            justify="right" if _numeric(listing, c) else "left",
-            overflow="fold",
+
+    def new_table(title: str | None, style: str = "") -> Table:
+        table = Table(
+            title=title, header_style="bold", title_justify="left", title_style=style or None
         )
-    for title, rows in listing.table_groups():
-        if title is not None:
-            table.add_section()
-            table.add_row(Text(title, style="bold"), *[""] * (len(columns) - 1))
-        for r in rows:
+        for c in columns:
+            table.add_column(
+                c.replace("_", " "),
+                justify="right" if _numeric(listing, c) else "left",
+                overflow="fold",
+            )
+        return table
+
+    if listing.group_by is None:
+        table = new_table(listing.title or None)
+        for r in listing.rows:
             table.add_row(*[listing.text(r, c) for c in columns])
-    console.print(table)
+        console.print(table)
+    else:  # a table per group, its heading as the table's title
+        if listing.title:
+            console.print(Text(listing.title, style="bold"))
+        for heading, rows in listing.table_groups():
+            table = new_table(heading, "bold")
+            for r in rows:
+                table.add_row(*[listing.text(r, c) for c in columns])
+            console.print(table)
     if not listing.rows:
         console.print("(none)")
     if listing.footer:

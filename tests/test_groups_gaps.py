@@ -235,3 +235,22 @@ def test_system_gaps_agree_with_the_scorer(specs: list[Spec]) -> None:
         can_teach = any(p.id in ts for ts in teachers.values())
         assert (("untaught-system", p.id) in found) == (not can_learn)
         assert (("unneeded-system", p.id) in found) == (not can_teach)
+
+
+def test_groups_and_gaps_ignore_file_order(tmp_path: Path) -> None:
+    import yaml
+
+    outs = []
+    for i, order in enumerate([1, -1]):
+        folder = tmp_path / f"d{i}"
+        folder.mkdir()
+        for name, key in (("systems.yaml", "systems"), ("challenges.yaml", "challenges")):
+            doc = yaml.safe_load((COHORT / name).read_text())
+            (folder / name).write_text(yaml.safe_dump({key: doc[key][::order]}))
+        outs.append(
+            [
+                invoke(cmd, "--data", str(folder), "--format", "json").stdout
+                for cmd in ("groups", "gaps")
+            ]
+        )
+    assert outs[0] == outs[1]

@@ -578,3 +578,19 @@ def test_output_file_is_written(tmp_path: Path) -> None:
     result = invoke("plan", "--data", str(COHORT), "--format", "markdown", "--output", str(out))
     assert result.exit_code == 0 and result.stdout == ""
     assert out.read_text().startswith("| learner | teacher | topic | score |")
+
+
+def test_terminal_table_has_a_table_per_learner() -> None:
+    import io
+
+    from peermatch.output import render_rich
+
+    data = peermatch.load(TEST_DATA / "valid" / "leftout")
+    buf = io.StringIO()
+    render_rich(plan_listing(peermatch.plan(data), data), buf)
+    text = buf.getvalue()
+    assert text.startswith("Plan for 4 systems: 3 links, total score 280.3\n")
+    assert "ashford (Ashford place partnership): learns 2 of 2, teaches 1 of 1" in text
+    assert "bexley (Bexley place partnership): learns 1 of 2, teaches 1 of 3" in text
+    assert text.count("┃ teacher ") == 2  # one table per learner
+    assert "left out (2 systems):" in text
