@@ -6,11 +6,16 @@ These are library functions so that the CLI's JSON is exactly the library's resu
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from peermatch.findings import Finding, Severity
 from peermatch.loading import LEVEL_NAMES, PRIORITY_NAMES, Dataset
 from peermatch.output import Listing
 from peermatch.scoring import MATCH_COLUMNS, Breakdown, Match
+from peermatch.weights import DEFAULT_WEIGHTS, Weights
+
+if TYPE_CHECKING:
+    from peermatch.history import Adjustments
 
 
 def matches_listing(matches: Sequence[Match], title: str = "") -> Listing:
@@ -108,7 +113,12 @@ EXPLAIN_COLUMNS = (
 )
 
 
-def explain_listing(b: Breakdown, data: Dataset) -> Listing:
+def explain_listing(
+    b: Breakdown,
+    data: Dataset,
+    history: Adjustments | None = None,
+    weights: Weights = DEFAULT_WEIGHTS,
+) -> Listing:
     rows = [
         {
             "topic": c.need,
@@ -137,6 +147,15 @@ def explain_listing(b: Breakdown, data: Dataset) -> Listing:
         "partner": b.partner,
         "excluded": b.excluded,
     }
+    extra: dict[str, object] = {"match": match}
+    footer = explain_summary(b, with_history=history is not None)
+    if history is not None:
+        from peermatch import history as past
+
+        match["history_factor"] = b.history_factor
+        match["repeat"] = b.repeat
+        extra["history"] = past.explain_data(history, b.teacher, b.learner)
+        footer += "\n" + "\n".join(past.explain_lines(history, b.teacher, b.learner, weights))
     context = {
         "kind": ctx.kind,
         "country": ctx.country,
@@ -149,9 +168,9 @@ def explain_listing(b: Breakdown, data: Dataset) -> Listing:
         key="topics",
         rows=rows,
         columns=EXPLAIN_COLUMNS,
-        extra={"match": match, "context": context},
+        extra={**extra, "context": context},
         title=f"{data.system(b.teacher).name} -> {data.system(b.learner).name}",
-        footer=explain_summary(b) + evidence_notes(b),
+        footer=footer + evidence_notes(b),
         table_hidden=("evidence", "source"),
         float_formats={"points": "g", "credit": "g"},
     )
@@ -169,12 +188,22 @@ def evidence_notes(b: Breakdown) -> str:
     return "\n\nevidence:\n" + "\n".join(lines) if lines else ""
 
 
-def explain_summary(b: Breakdown) -> str:
+def explain_summary(b: Breakdown, *, with_history: bool = False) -> str:
     ctx = b.context
-    lines = [
+    formula = (
         f"score = 100 x earned / points x context x partner"
         f" = 100 x {b.earned:g} / {b.points:g} x {ctx.factor:.4f} x {b.partner_factor:g}"
-        f" = {b.score:.1f}",
+        f" = {b.score:.1f}"
+    )
+    if with_history:
+        capped = " (capped at 100)" if b.score == 100 and b.history_factor > 1 else ""
+        formula = (
+            f"score = 100 x earned / points x context x partner x history"
+            f" = 100 x {b.earned:g} / {b.points:g} x {ctx.factor:.4f} x {b.partner_factor:g}"
+            f" x {b.history_factor:g} = {b.score:.1f}{capped}"
+        )
+    lines = [
+        formula,
         f"context: kind {ctx.kind:g}, country {ctx.country:g}, size {ctx.size:.2f}, "
         f"tags {ctx.tags:.2f} -> similarity {ctx.similarity:.3f} -> factor {ctx.factor:.4f}",
         f"two-way: {'yes, the learner can teach the teacher too' if b.two_way else 'no'}; "

@@ -716,3 +716,17 @@ class _Checker:
                     "unused-topic",
                     f"no system lists topic '{topic}' as a strength or challenge",
                 )
+
+
+def load_catalogue(path: str | Path) -> Catalogue:
+    """Load and check a challenges file on its own (e.g. to resolve topics while importing)."""
+    findings: list[Finding] = []
+    doc = _read(Path(path), models.ChallengesFile, "challenges", findings)
+    if doc is None:
+        raise DataError(findings)
+    checker = _Checker(doc, doc)  # only the catalogue's own checks run
+    catalogue = checker._catalogue()
+    errors = [f for f in checker.findings if f.severity is Severity.ERROR]
+    if errors:
+        raise DataError(errors)
+    return catalogue

@@ -31,6 +31,7 @@ from peermatch.weights import DEFAULT_WEIGHTS, Weights
 
 if TYPE_CHECKING:
     from peermatch.fastscore import Cohort
+    from peermatch.history import Adjustments
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,10 @@ class Breakdown:
     score: float
     two_way: bool
     excluded: bool
+    #: with ``--history``: the lift for a teacher whose past links on one of the learner's
+    #: needs were rated well (1 = none), and whether the pair repeats a recent link
+    history_factor: float = 1.0
+    repeat: bool = False
 
     @property
     def contributing(self) -> tuple[TopicCredit, ...]:
@@ -232,9 +237,18 @@ def can_teach(teacher: Profile, learner: Profile, data: Dataset) -> bool:
 
 
 def score_pair(
-    data: Dataset, teacher: str, learner: str, weights: Weights = DEFAULT_WEIGHTS
+    data: Dataset,
+    teacher: str,
+    learner: str,
+    weights: Weights = DEFAULT_WEIGHTS,
+    history: Adjustments | None = None,
 ) -> Breakdown:
-    """The full breakdown of the pair ``teacher -> learner`` (the reference definition)."""
+    """The full breakdown of the pair ``teacher -> learner`` (the reference definition).
+
+    With ``history`` (:func:`peermatch.history.adjustments`), the score is multiplied by the
+    pair's history factor and capped at 100, and a pair that repeats a recent link is
+    marked ``repeat``.
+    """
     t, lr = data.system(teacher), data.system(learner)
     credits = topic_credits(t, lr, data, weights)
     points = total(c.points for c in credits)
@@ -244,6 +258,9 @@ def score_pair(
     partner = lr.id in t.partners or t.id in lr.partners
     pf = weights.partner_factor if partner else 1.0
     score = 100.0 * base * context.factor * pf if base > 0 else 0.0
+    hf = history.factor(t.id, lr.id) if history is not None else 1.0
+    if hf != 1.0 and score > 0:
+        score = min(100.0, score * hf)
     return Breakdown(
         teacher=t.id,
         learner=lr.id,
@@ -257,6 +274,8 @@ def score_pair(
         score=score,
         two_way=base > 0 and can_teach(lr, t, data),
         excluded=lr.id in t.exclude or t.id in lr.exclude,
+        history_factor=hf,
+        repeat=history is not None and history.is_excluded(t.id, lr.id),
     )
 
 
@@ -313,6 +332,7 @@ def rank_all(
     min_score: float = 0.0,
     learners: Sequence[str] | None = None,
     method: Method = "auto",
+    history: Adjustments | None = None,
 ) -> Ranking:
     """Rank each learner's teachers: scores above 0 (and at least ``min_score``), best first.
 
@@ -320,9 +340,11 @@ def rank_all(
     learner's first ``top`` (0 = all); ``learners`` limits the learners (default: all, by id).
     ``method`` picks the reference loop or :mod:`peermatch.fastscore`; both give the same
     ranking (the tests hold them to it), and every row is a :func:`score_pair` breakdown.
+    With ``history`` (:func:`peermatch.history.adjustments`), repeats of recent links are
+    left out and lifted pairs scored up, on both paths.
     """
     with paused_gc():
-        return _rank_all(data, weights, new_only, top, min_score, learners, method)
+        return _rank_all(data, weights, new_only, top, min_score, learners, method, history)
 
 
 def _rank_all(
@@ -333,20 +355,22 @@ def _rank_all(
     min_score: float,
     learners: Sequence[str] | None,
     method: Method,
+    history: Adjustments | None = None,
 ) -> Ranking:
     wanted = [p.id for p in data.systems] if learners is None else sorted(set(learners))
     if uses_fast_path(data, method):
         from peermatch.fastscore import Cohort
 
-        return _ranking_fast(Cohort(data, weights), wanted, top, new_only, min_score)
+        cohort = Cohort(data, weights)
+        return _ranking_fast(cohort, wanted, top, new_only, min_score, history)
     ranking = Ranking()
     candidates = candidate_teachers(data)
     with progress.step("scoring", len(wanted)) as advance:
         for learner in wanted:
             rows = []
             for teacher in sorted(candidates[learner]):
-                b = score_pair(data, teacher, learner, weights)
-                if b.score <= 0 or b.score < min_score or b.excluded or (new_only and b.partner):
+                b = score_pair(data, teacher, learner, weights, history)
+                if not _kept(b, min_score, new_only):
                     continue
                 rows.append(b)
             rows.sort(key=order_key)
@@ -355,23 +379,58 @@ def _rank_all(
     return ranking
 
 
+def _kept(b: Breakdown, min_score: float, new_only: bool) -> bool:
+    """Whether a pair belongs in its learner's ranking."""
+    return not (
+        b.score <= 0 or b.score < min_score or b.excluded or b.repeat or (new_only and b.partner)
+    )
+
+
 def _ranking_fast(
-    cohort: Cohort, learners: Sequence[str], top: int, new_only: bool, min_score: float
+    cohort: Cohort,
+    learners: Sequence[str],
+    top: int,
+    new_only: bool,
+    min_score: float,
+    history: Adjustments | None = None,
 ) -> Ranking:
-    """The fast path picks each learner's teachers; :func:`score_pair` explains each one."""
+    """The fast path picks each learner's teachers; :func:`score_pair` explains each one.
+
+    With ``history`` the fast path ranks without it, a little deeper, and the few pairs the
+    history touches are then scored exactly: a lift only raises a pair and a repeat only
+    removes one, so a pair the history leaves alone that is in a learner's adjusted top
+    ``k`` is in its plain top ``k`` + (that learner's repeats); the lifted pairs are added
+    explicitly. The result is the reference ranking with the history, exactly.
+    """
     import numpy as np
 
     data, weights, ids = cohort.data, cohort.weights, cohort.ids
     rows = np.array([cohort.index[sid] for sid in learners], dtype=np.intp)
     ranking = Ranking()
+    lifted: dict[str, set[str]] = {}
+    deeper = top
+    if history is not None:
+        repeats: dict[str, int] = {}
+        for _, learner in history.excluded:
+            repeats[learner] = repeats.get(learner, 0) + 1
+        for teacher, learner in history.factors:
+            lifted.setdefault(learner, set()).add(teacher)
+        if top > 0:
+            deeper = top + max((repeats.get(sid, 0) for sid in learners), default=0)
     with progress.step("scoring", len(rows)) as advance:
         for ranked in cohort.ranked(
-            rows, top=top, new_only=new_only, min_score=min_score, progress=advance
+            rows, top=deeper, new_only=new_only, min_score=min_score, progress=advance
         ):
             learner = ids[ranked.learner]
-            ranking.by_learner[learner] = [
-                score_pair(data, ids[t], learner, weights) for t in ranked.teachers
-            ]
+            if history is None:
+                ranking.by_learner[learner] = [
+                    score_pair(data, ids[t], learner, weights) for t in ranked.teachers
+                ]
+                continue
+            teachers = {ids[t] for t in ranked.teachers} | lifted.get(learner, set())
+            found = [score_pair(data, t, learner, weights, history) for t in sorted(teachers)]
+            kept = sorted((b for b in found if _kept(b, min_score, new_only)), key=order_key)
+            ranking.by_learner[learner] = kept[:top] if top > 0 else kept
     return ranking
 
 
@@ -389,6 +448,7 @@ def suggest(
     new_only: bool = False,
     weights: Weights = DEFAULT_WEIGHTS,
     method: Method = "auto",
+    history: Adjustments | None = None,
 ) -> list[Match]:
     """Ranked matches: for each learner (by id) its best ``top`` teachers (0 = all).
 
@@ -397,7 +457,7 @@ def suggest(
     teacher's place in that learner's list.
     """
     with paused_gc():
-        return _suggest(data, top, system, min_score, new_only, weights, method)
+        return _suggest(data, top, system, min_score, new_only, weights, method, history)
 
 
 def _suggest(
@@ -408,10 +468,17 @@ def _suggest(
     new_only: bool,
     weights: Weights,
     method: Method,
+    history: Adjustments | None = None,
 ) -> list[Match]:
     if system is None:
         ranking = rank_all(
-            data, weights, new_only=new_only, top=top, min_score=min_score, method=method
+            data,
+            weights,
+            new_only=new_only,
+            top=top,
+            min_score=min_score,
+            method=method,
+            history=history,
         )
         return [
             to_match(b, rank, data)
@@ -419,8 +486,10 @@ def _suggest(
             for rank, b in enumerate(ranking.by_learner[learner], start=1)
         ]
     if uses_fast_path(data, method):
-        return _suggest_for_fast(data, system, top, min_score, new_only, weights)
-    ranking = rank_all(data, weights, new_only=new_only, min_score=min_score, method=method)
+        return _suggest_for_fast(data, system, top, min_score, new_only, weights, history)
+    ranking = rank_all(
+        data, weights, new_only=new_only, min_score=min_score, method=method, history=history
+    )
     rows: list[Match] = []
     for learner in sorted(ranking.by_learner):
         for rank, b in enumerate(ranking.by_learner[learner], start=1):
@@ -434,19 +503,82 @@ def _suggest(
 
 
 def _suggest_for_fast(
-    data: Dataset, system: str, top: int, min_score: float, new_only: bool, weights: Weights
+    data: Dataset,
+    system: str,
+    top: int,
+    min_score: float,
+    new_only: bool,
+    weights: Weights,
+    history: Adjustments | None = None,
 ) -> list[Match]:
     """``suggest --for`` on a large cohort: the same rows, without ranking every learner."""
     from peermatch.fastscore import Cohort
 
     cohort = Cohort(data, weights)
-    mine = _ranking_fast(cohort, [system], top, new_only, min_score).by_learner[system]
+    mine = _ranking_fast(cohort, [system], top, new_only, min_score, history).by_learner[system]
     rows = [to_match(b, rank, data) for rank, b in enumerate(mine, start=1)]
+    if history is not None:
+        return rows + _teaching_with_history(cohort, system, top, min_score, new_only, history)
     for learner, rank in cohort.teaching(
         cohort.index[system], top=top, new_only=new_only, min_score=min_score
     ):
         b = score_pair(data, system, cohort.ids[learner], weights)
         rows.append(to_match(b, rank, data))
+    return rows
+
+
+def _teaching_with_history(
+    cohort: Cohort,
+    system: str,
+    top: int,
+    min_score: float,
+    new_only: bool,
+    history: Adjustments,
+) -> list[Match]:
+    """The learners ``system`` helps most, with the history, and its place in each ranking.
+
+    Each place is exact: every pair the history leaves alone that ranks above ``system``
+    with the history also ranks above it without (a lift only raises ``system``), so it is
+    in the fast path's plain prefix up to ``system``; the pairs the history touches are
+    scored one by one.
+    """
+    import numpy as np
+
+    data, weights = cohort.data, cohort.weights
+    me = data.system(system)
+    topics = data.catalogue.topics
+    reach = set(me.strengths) | {r for t in me.strengths for r in topics[t].related}
+    learners = sorted({p.id for p in data.systems if p.id != system and reach & set(p.needs)})
+    found = [score_pair(data, system, lr, weights, history) for lr in learners]
+    kept = sorted(
+        (b for b in found if _kept(b, min_score, new_only)),
+        key=lambda b: (-b.score, not b.two_way, b.learner),
+    )
+    if top > 0:
+        kept = kept[:top]
+    touched: dict[str, set[str]] = {}
+    for teacher, learner in (*history.excluded, *history.factors):
+        touched.setdefault(learner, set()).add(teacher)
+    s = cohort.index[system]
+    rows = []
+    for b in kept:
+        li = cohort.index[b.learner]
+        before = int(cohort.ranks_of(np.array([s]), np.array([li]), new_only)[0])
+        prefix = next(
+            cohort.ranked(np.array([li], dtype=np.intp), top=before + 1, new_only=new_only)
+        )
+        mine = order_key(b)
+        ahead = 0
+        for t in prefix.teachers:
+            q = cohort.ids[t]
+            if q == system or q in touched.get(b.learner, ()):
+                continue
+            other = score_pair(data, q, b.learner, weights)
+            ahead += _kept(other, min_score, new_only) and order_key(other) < mine
+        for q in sorted(touched.get(b.learner, set()) - {system}):
+            other = score_pair(data, q, b.learner, weights, history)
+            ahead += _kept(other, min_score, new_only) and order_key(other) < mine
+        rows.append(to_match(b, ahead + 1, data))
     return rows
 
 
@@ -485,11 +617,17 @@ def reason(b: Breakdown, direct: Sequence[TopicCredit], related: Iterable[TopicC
         parts.append("two-way")
     if b.partner:
         parts.append("existing partner")
+    if b.history_factor > 1:
+        parts.append("past links rated well")
     return "; ".join(parts)
 
 
 def explain(
-    data: Dataset, teacher: str, learner: str, weights: Weights = DEFAULT_WEIGHTS
+    data: Dataset,
+    teacher: str,
+    learner: str,
+    weights: Weights = DEFAULT_WEIGHTS,
+    history: Adjustments | None = None,
 ) -> Breakdown:
     """The full breakdown of one match (same as :func:`score_pair`)."""
-    return score_pair(data, teacher, learner, weights)
+    return score_pair(data, teacher, learner, weights, history)

@@ -8,6 +8,7 @@ A weights file is YAML with any subset of these keys (shown with their defaults)
     context_weight: 0.1      # how far context similarity can lower a score (0 = ignore)
     context: {kind: 1, country: 1, size: 1, tags: 1}   # the parts of context similarity
     partner_factor: 1.0      # multiply existing partners' scores (1 = no penalty)
+    history_lift: 0.125      # with --history: the most a well-rated past record lifts a pair
 
 The defaults are binary fractions, so the sums in a score are exact in floating point and
 any evaluation order (the reference loop or the vectorised path) gives the same bits.
@@ -82,6 +83,10 @@ class Weights(_Part):
     context_weight: Annotated[float, Field(ge=0, lt=1, allow_inf_nan=False)] = 0.1
     context: ContextWeights = Field(default_factory=ContextWeights.model_construct)
     partner_factor: Fraction = 1.0
+    #: With ``--history``: a pair whose teacher's past links on one of the learner's needs
+    #: were rated 5 is multiplied by ``1 + history_lift`` (rated 4: half that); see
+    #: :mod:`peermatch.history`. The score is capped at 100.
+    history_lift: Fraction = 0.125
 
     @model_validator(mode="after")
     def _credit_positive(self) -> Weights:

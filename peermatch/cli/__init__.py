@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from peermatch.cli import (
     core,  # noqa: F401  (registers commands)
+    importing,  # noqa: F401
     planning,  # noqa: F401  (registers commands)
+    report,  # noqa: F401
     schema,  # noqa: F401
 )
 from peermatch.cli.app import app, main

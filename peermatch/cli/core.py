@@ -26,6 +26,13 @@ from peermatch.cli.app import (
     info,
     quiet,
 )
+from peermatch.cli.followup import (
+    DEFAULT_WINDOW,
+    HistoryOpt,
+    WindowOpt,
+    YearOpt,
+    adjustments_from,
+)
 
 
 @app.command()
@@ -47,6 +54,9 @@ def suggest(
     new_only: Annotated[
         bool, typer.Option("--new-only", help="Leave out existing partners.")
     ] = False,
+    history: HistoryOpt = None,
+    window: WindowOpt = DEFAULT_WINDOW,
+    year: YearOpt = None,
     weights: WeightsOpt = None,
     data: DataOpt = None,
     systems: SystemsOpt = None,
@@ -64,13 +74,15 @@ def suggest(
 
     dataset = load_data(data, systems, challenges)
     who = resolve_system(dataset, system) if system else None
+    w = weights_from(weights)
     matches = suggest_matches(
         dataset,
         top=top,
         system=who,
         min_score=min_score,
         new_only=new_only,
-        weights=weights_from(weights),
+        weights=w,
+        history=adjustments_from(history, dataset, w, window, year, note=True),
     )
     emit(listings.matches_listing(matches), fmt, output)
 
@@ -79,6 +91,9 @@ def suggest(
 def explain(
     teacher: Annotated[str, typer.Argument(help="The teaching system (id or name).")],
     learner: Annotated[str, typer.Argument(help="The learning system (id or name).")],
+    history: HistoryOpt = None,
+    window: WindowOpt = DEFAULT_WINDOW,
+    year: YearOpt = None,
     weights: WeightsOpt = None,
     data: DataOpt = None,
     systems: SystemsOpt = None,
@@ -100,8 +115,10 @@ def explain(
         raise typer.BadParameter(
             "a system cannot teach itself; name two different systems", param_hint="LEARNER"
         )
+    w = weights_from(weights)
+    adj = adjustments_from(history, dataset, w, window, year)
     emit(
-        listings.explain_listing(explain_pair(dataset, t, lr, weights_from(weights)), dataset),
+        listings.explain_listing(explain_pair(dataset, t, lr, w, adj), dataset, adj, w),
         fmt,
         output,
     )
@@ -127,6 +144,12 @@ def list_systems(
 
 @app.command("challenges")
 def list_challenges(
+    heatmap: Annotated[
+        bool,
+        typer.Option(
+            "--heatmap", help="Supply and demand per topic as a grid (coloured on a terminal)."
+        ),
+    ] = False,
     data: DataOpt = None,
     systems: SystemsOpt = None,
     challenges: ChallengesOpt = None,
@@ -135,12 +158,18 @@ def list_challenges(
 ) -> None:
     """List the topic catalogue, with how many systems teach and need each topic.
 
-    Example: peermatch challenges --format markdown
+    Example: peermatch challenges --heatmap
     """
     from peermatch import listings
     from peermatch.cli.common import load_data
 
-    emit(listings.challenges_listing(load_data(data, systems, challenges)), fmt, output)
+    dataset = load_data(data, systems, challenges)
+    if heatmap:
+        from peermatch import heatmap as grid
+
+        grid.emit_heatmap(grid.supply_demand(dataset), fmt, output)
+        return
+    emit(listings.challenges_listing(dataset), fmt, output)
 
 
 @app.command()
@@ -148,6 +177,7 @@ def validate(
     strict: Annotated[
         bool, typer.Option("--strict", help="Fail (exit 1) on warnings too.")
     ] = False,
+    history: HistoryOpt = None,
     data: DataOpt = None,
     systems: SystemsOpt = None,
     challenges: ChallengesOpt = None,
@@ -165,6 +195,11 @@ def validate(
 
     started = time.perf_counter()
     findings = validate_data(data, systems=systems, challenges=challenges)
+    if history is not None and not any(f.severity is Severity.ERROR for f in findings):
+        from peermatch.cli.common import load_data
+        from peermatch.history import validate_history
+
+        findings += validate_history(history, load_data(data, systems, challenges))
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     warnings = len(findings) - errors
     failed = errors > 0 or (strict and warnings > 0)
@@ -179,6 +214,8 @@ def validate(
             if not quiet():
                 shipped = data is None and systems is None and challenges is None
                 where = "the shipped data" if shipped else f"{sys_path} and {cat_path}"
+                if history is not None:
+                    where += f" and {history}"
                 lines.append(f"OK: {where}: no problems found")
         elif failed or not quiet():
             verdict = "FAILED" if failed else "OK"

@@ -1,0 +1,77 @@
+"""``report``: the programme as a shareable picture (HTML, or Markdown with Mermaid)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from peermatch.cli.app import ChallengesOpt, DataOpt, OutputOpt, SystemsOpt, WeightsOpt, app
+from peermatch.cli.followup import DEFAULT_WINDOW, HistoryOpt, WindowOpt, YearOpt
+
+
+class ReportFormat(StrEnum):
+    html = "html"
+    markdown = "markdown"
+
+
+@app.command()
+def report(
+    plan: Annotated[
+        Path,
+        typer.Option(
+            "--plan",
+            help="The plan to draw: the JSON that 'peermatch plan --format json' writes.",
+            dir_okay=False,
+        ),
+    ],
+    fmt: Annotated[
+        ReportFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="html (one self-contained file) or markdown (Mermaid diagram, for GitHub) "
+            "[default: markdown for an --output ending .md, else html].",
+            case_sensitive=False,
+            show_default=False,
+        ),
+    ] = None,
+    title: Annotated[
+        str, typer.Option("--title", help="The report's heading.")
+    ] = "Peer learning programme",
+    history: HistoryOpt = None,
+    window: WindowOpt = DEFAULT_WINDOW,
+    year: YearOpt = None,
+    weights: WeightsOpt = None,
+    data: DataOpt = None,
+    systems: SystemsOpt = None,
+    challenges: ChallengesOpt = None,
+    output: OutputOpt = None,
+) -> None:
+    """The programme drawn as a network, with the topics' supply and demand, the gaps, and
+    each system's links with the evidence behind them.
+
+    Give the same --data (and --history, --weights) that made the plan.
+
+    Example: peermatch report --plan plan.json --output report.html
+    """
+    from peermatch import report as rp
+    from peermatch.cli.common import load_data, weights_from
+    from peermatch.cli.followup import adjustments_from
+    from peermatch.output import write_atomic
+
+    dataset = load_data(data, systems, challenges)
+    w = weights_from(weights)
+    programme = rp.read_plan_json(plan, dataset)
+    adj = adjustments_from(history, dataset, w, window, year)
+    built = rp.build_report(dataset, programme, weights=w, history=adj, title=title)
+    if fmt is None:
+        suffix = output.suffix.lower() if output is not None else ""
+        fmt = ReportFormat.markdown if suffix in (".md", ".markdown") else ReportFormat.html
+    text = rp.render(built, fmt.value)
+    if output is not None:
+        write_atomic(output, text)
+    else:
+        typer.echo(text, nl=False)
