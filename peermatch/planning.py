@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from peermatch import progress
+from peermatch.bulk import paused_gc
 from peermatch.catalogue import closest, did_you_mean
 from peermatch.errors import PeermatchError, UsageError
 from peermatch.loading import Dataset, Profile
@@ -71,6 +72,9 @@ PRUNE = 10
 EXACT_UP_TO = 2_000
 #: The proven relative gap at which column generation stops above EXACT_UP_TO profiles.
 GAP = 1e-3
+#: Above EXACT_UP_TO profiles the plan starts from fewer links (at least this many per
+#: learner and per teacher, twice the largest capacity): a round costs seconds there.
+LARGE_PRUNE = 8
 
 
 # --------------------------------------------------------------------------- results
@@ -319,8 +323,41 @@ def plan(
     :func:`~peermatch.scoring.rank_all`'s: from :data:`~peermatch.scoring.FAST_FROM`
     profiles the vectorised scorer proposes each learner's and each teacher's best links,
     and column generation adds any other link that could improve the plan, so the result
-    is the same exact optimum. ``candidates`` may be given instead (no links are added).
+    is the same exact optimum (above :data:`EXACT_UP_TO` profiles: proven within
+    :data:`GAP` of it, the bound saying how far at most). ``candidates`` may be given
+    instead (no links are added).
     """
+    with paused_gc():  # many small objects, no cycles: see peermatch.bulk
+        return _plan(
+            data,
+            weights=weights,
+            teach=teach,
+            learn=learn,
+            new_only=new_only,
+            pins=pins,
+            ring_size=ring_size,
+            time_limit=time_limit,
+            max_rings=max_rings,
+            candidates=candidates,
+            method=method,
+        )
+
+
+def _plan(
+    data: Dataset,
+    *,
+    weights: Weights = DEFAULT_WEIGHTS,
+    teach: int | None = None,
+    learn: int | None = None,
+    new_only: bool = False,
+    pins: Iterable[tuple[str, str]] = (),
+    ring_size: int | None = None,
+    time_limit: float = TIME_LIMIT,
+    max_rings: int = MAX_RINGS,
+    candidates: Candidates | None = None,
+    method: Method = "auto",
+) -> Plan:
+    """:func:`plan`'s body."""
     import numpy as np
 
     if ring_size is not None and ring_size not in (2, 3):
@@ -347,8 +384,12 @@ def plan(
 
             cohort = Cohort(data, weights)
             if ring_size is None:
-                k_learn = max(PRUNE, 3 * int(learn_cap.max(initial=0)))
-                k_teach = max(PRUNE, 3 * int(teach_cap.max(initial=0)))
+                # fewer to start with above EXACT_UP_TO: each LP round costs seconds there,
+                # and pricing adds what is missing; two rounds usually prove GAP
+                exact = len(data.systems) <= EXACT_UP_TO
+                least, depth = (PRUNE, 3) if exact else (LARGE_PRUNE, 2)
+                k_learn = max(least, depth * int(learn_cap.max(initial=0)))
+                k_teach = max(least, depth * int(teach_cap.max(initial=0)))
             else:
                 k_learn = k_teach = 0  # rings use every link; see max_rings
             with progress.step("choosing candidate links"):
