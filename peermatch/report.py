@@ -38,6 +38,7 @@ from peermatch.weights import DEFAULT_WEIGHTS, Weights
 
 if TYPE_CHECKING:
     from peermatch.history import Adjustments
+    from peermatch.planning import Plan
 
 Pair = tuple[str, str]
 
@@ -105,6 +106,31 @@ def programme_from_rows(
             for x in left_out
         ],
         summary=summary,
+    )
+
+
+def programme_from_plan(result: Plan) -> Programme:
+    """A programme from :func:`peermatch.planning.plan`'s result."""
+    parts = [f"total score {result.total:.1f}"]
+    if result.optimal:
+        parts.append("optimal")
+    return Programme(
+        links=[
+            ReportLink(
+                teacher=k.teacher,
+                learner=k.learner,
+                topic=k.topic,
+                score=k.score,
+                two_way=k.two_way,
+                ring=k.ring,
+                other_topics=tuple(k.other_topics),
+                reason=k.reason,
+            )
+            for k in result.links
+        ],
+        rings=[tuple(r.systems) for r in result.rings or []],
+        left_out=[LeftOutRow(x.system, x.role, x.reason) for x in result.left_out],
+        summary=", ".join(parts),
     )
 
 
