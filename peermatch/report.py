@@ -642,7 +642,8 @@ def render_html(report: Report) -> str:
         "<h2>Supply and demand of topics</h2>",
         "<p>For each topic: how many systems can teach it (by level) against how many need "
         "it (by priority). Darker cells are higher counts.</p>",
-        _heatmap_table(report.balance),
+        _heatmap_table(_listed(report.balance)),
+        f'<p class="muted">{html.escape(_unlisted_note(report.balance))}</p>',
         "</section>",
         '<section id="gaps">',
         "<h2>Gaps</h2>",
@@ -701,6 +702,22 @@ def _legend(report: Report) -> str:
         members = " → ".join((*ring, ring[0])) if ring else ""
         items.append(f'<span class="line" style="--c:{colour}">ring {i}: {esc(members)}</span>')
     return '<p class="legend">' + "".join(items) + "</p>"
+
+
+def _listed(rows: list[TopicBalance]) -> list[TopicBalance]:
+    """The topics someone teaches or needs (the rest of the catalogue is only counted)."""
+    return [r for r in rows if r.teachers or r.learners]
+
+
+def _unlisted_note(rows: list[TopicBalance]) -> str:
+    """A sentence on the catalogue topics left out of the table, or nothing."""
+    unused = len(rows) - len(_listed(rows))
+    if not unused:
+        return ""
+    return (
+        f"{unused} other catalogue topic(s) are neither a strength nor a challenge of any "
+        "system here."
+    )
 
 
 def _heatmap_table(rows: list[TopicBalance]) -> str:
@@ -891,7 +908,9 @@ def render_markdown(report: Report) -> str:
     unlinked = [p.id for p in data.systems if p.id not in report.linked]
     if unlinked:
         out += [f"Not in the picture (no link): {md_text(', '.join(unlinked))}.", ""]
-    out += _markdown_heatmap(report.balance)
+    out += _markdown_heatmap(_listed(report.balance))
+    if _unlisted_note(report.balance):
+        out += [md_text(_unlisted_note(report.balance)), ""]
     out += ["## Gaps", ""]
     untaught, related, _ = _gap_rows(report)
     needers = _needers(data)
