@@ -31,9 +31,9 @@ candidates left get the full context computation. Those are ordered exactly as
 For ``plan`` on a large cohort (see :mod:`peermatch.planning`) the same machinery gives the
 candidate links (each learner's and each teacher's best, :meth:`Cohort.links`), any link's
 place in its learner's ranking (:meth:`Cohort.ranks_of`), and, given a linear programme's
-dual prices, the left-out links that would improve it (:meth:`Cohort.violations`) and what
-they can add at most (:meth:`Cohort.excess`): column generation with a proof of how far a
-pruned plan can be from the best one.
+dual prices, the left-out links that would improve it and what they can add at most
+(:meth:`Cohort.price`): column generation with a proof of how far a pruned plan can be
+from the best one.
 """
 
 from __future__ import annotations
@@ -79,9 +79,18 @@ class Links:
     learner: Ints
     score: Floats
     two_way: Bools
+    rank: Ints | None = None  # the place in the learner's ranking, -1 where not known
 
     def __len__(self) -> int:
         return len(self.score)
+
+
+@dataclass(frozen=True)
+class Pricing:
+    """Left-out links priced against dual prices: the best to add, and the most they add."""
+
+    links: Links  # each learner's links of largest positive gain
+    excess: float  # the sum of every left-out link's positive gain
 
 
 @dataclass(frozen=True)
@@ -334,55 +343,42 @@ class Cohort:
         progress: Callable[[int], None] | None = None,
     ) -> Links:
         """Candidate links for a plan: each learner's best ``per_learner`` teachers and each
-        teacher's best ``per_teacher`` learners (0 = every pair scoring above 0), with their
-        exact scores and two-way flags, each pair once, ordered by learner then teacher."""
+        teacher's best ``per_teacher`` learners (0 = every pair scoring above 0), with exact
+        scores, two-way flags and, where known, the link's place in its learner's ranking
+        (``rank``: a learner's best ``per_learner`` are its first; -1 for the others, see
+        :meth:`ranks_of`), each pair once, ordered by learner then teacher."""
         teacher: list[Ints] = []
         learner: list[Ints] = []
+        place: list[Ints] = []
         for by_teacher, top in ((False, per_learner), (True, per_teacher)):
             for rows in self.chunks(self.all_systems):
                 best = self._best(rows, top=top, new_only=new_only, by_teacher=by_teacher)
-                keep = np.concatenate(
-                    [np.arange(a, b) for a, b in zip(best.starts, best.ends, strict=True)]
-                    or [np.zeros(0, dtype=np.intp)]
-                )
+                spans = [np.arange(a, b) for a, b in zip(best.starts, best.ends, strict=True)]
+                keep = np.concatenate(spans or [np.zeros(0, dtype=np.intp)])
                 teacher.append(best.teacher[keep])
                 learner.append(best.learner[keep])
+                if by_teacher:
+                    place.append(np.full(len(keep), -1, dtype=np.intp))
+                else:  # a learner's row, best first: the position is the place
+                    place.append(keep - np.repeat(best.starts, best.ends - best.starts))
                 if progress is not None:
                     progress(len(rows))
         n = max(self.n, 1)
-        keys = np.unique(np.concatenate(teacher) * n + np.concatenate(learner))
+        keys = np.concatenate(teacher).astype(np.int64) * n + np.concatenate(learner)
+        ranks = np.concatenate(place)
+        order = np.lexsort((-ranks, keys))  # per key, a known place (>= 0) first
+        keys, ranks = keys[order], ranks[order]
+        first = np.ones(len(keys), dtype=np.bool_)
+        first[1:] = keys[1:] != keys[:-1]
+        keys, ranks = keys[first], ranks[first]
         learner_of = (keys % n).astype(np.intp)
         teacher_of = (keys // n).astype(np.intp)
         order = np.lexsort((teacher_of, learner_of))
-        t, lr = teacher_of[order], learner_of[order]
+        t, lr, rank = teacher_of[order], learner_of[order], ranks[order]
         score = self.scores(t, lr, self._earned_pairs(t, lr))
-        return Links(t, lr, score, self.two_way(t, lr))
+        return Links(t, lr, score, self.two_way(t, lr), rank)
 
-    def excess(
-        self,
-        teacher_price: Floats,
-        learner_price: Floats,
-        *,
-        slack: float = 0.0,
-        new_only: bool = False,
-        skip: NDArray[np.int64] | None = None,
-    ) -> float:
-        """``sum(max(0, score + slack - teacher_price[t] - learner_price[l]))`` over every
-        possible link ``t -> l`` (score above 0, not excluded, not a partner with
-        ``new_only``) whose key ``t * n + l`` is not in the sorted array ``skip``.
-
-        With the prices from a linear programme's dual on a pruned set of links, this is what
-        the links left out add to the dual bound (see :mod:`peermatch.planning`). Only cells
-        whose score could exceed their prices are scored, so it costs about one pass over
-        the learner x teacher matrix.
-        """
-        gains = [
-            gain
-            for _, _, _, gain in self._priced(teacher_price, learner_price, slack, new_only, skip)
-        ]
-        return math.fsum(np.concatenate(gains).tolist()) if gains else 0.0
-
-    def violations(
+    def price(
         self,
         teacher_price: Floats,
         learner_price: Floats,
@@ -391,23 +387,35 @@ class Cohort:
         slack: float = 0.0,
         new_only: bool = False,
         skip: NDArray[np.int64] | None = None,
-    ) -> Links:
-        """The links (not in ``skip``) whose score + ``slack`` exceeds their prices: each
-        learner's ``per_learner`` largest excesses, for column generation in a plan."""
+    ) -> Pricing:
+        """Price every possible link against a linear programme's dual prices.
+
+        Over the links ``t -> l`` (score above 0, not excluded, not a partner with
+        ``new_only``) whose key ``t * n + l`` is not in the sorted array ``skip`` (the links
+        the programme had), ``gain = score + slack - teacher_price[t] - learner_price[l]``.
+        Returns each learner's ``per_learner`` links of largest positive gain (for column
+        generation) and ``excess``, the sum of all positive gains: what the left-out links
+        add, at most, to the programme's dual bound (see :mod:`peermatch.planning`). Only
+        cells whose score could beat their prices are scored: about one pass over the
+        learner x teacher matrix.
+        """
         found: list[tuple[Ints, Ints, Floats]] = []
+        gains: list[float] = []
         for teacher, learner, score, gain in self._priced(
             teacher_price, learner_price, slack, new_only, skip
         ):
+            gains.extend(gain.tolist())
             order = np.lexsort((teacher, -gain, learner))
             teacher, learner, score = teacher[order], learner[order], score[order]
             first = np.searchsorted(learner, learner)  # start of each learner's run
             keep = np.arange(len(learner)) - first < per_learner
             found.append((teacher[keep], learner[keep], score[keep]))
+        excess = math.fsum(gains)
         if not found:
             empty = np.zeros(0, dtype=np.intp)
-            return Links(empty, empty, np.zeros(0), np.zeros(0, dtype=np.bool_))
+            return Pricing(Links(empty, empty, np.zeros(0), np.zeros(0, dtype=np.bool_)), excess)
         t, lr, sc = (np.concatenate(part) for part in zip(*found, strict=True))
-        return Links(t, lr, sc, self.two_way(t, lr))
+        return Pricing(Links(t, lr, sc, self.two_way(t, lr)), excess)
 
     def _priced(
         self,

@@ -76,19 +76,26 @@ def run(command: str, cwd: Path) -> str:
     return proc.stdout + proc.stderr
 
 
+def blocks(text: str) -> list[list[Example]]:
+    """The examples block by block: a block's commands run in order in one scratch folder."""
+    grouped: dict[int, list[Example]] = {}
+    for example in examples(text):
+        grouped.setdefault(example.start, []).append(example)
+    return list(grouped.values())
+
+
 def rewrite(text: str) -> str:
     """The README with every example's output replaced by what the command prints now."""
     out = []
     last = 0
-    with tempfile.TemporaryDirectory() as tmp:
-        for block in BLOCK.finditer(text):
-            body = block.group(1)
-            new_body = ""
-            for part in re.split(r"^\$ ", body, flags=re.M)[1:]:
+    for block in BLOCK.finditer(text):
+        new_body = ""
+        with tempfile.TemporaryDirectory() as tmp:
+            for part in re.split(r"^\$ ", block.group(1), flags=re.M)[1:]:
                 command = part.partition("\n")[0]
                 new_body += f"$ {command}\n{run(command, Path(tmp))}"
-            out.append(text[last : block.start(1)] + new_body)
-            last = block.end(1)
+        out.append(text[last : block.start(1)] + new_body)
+        last = block.end(1)
     out.append(text[last:])
     return "".join(out)
 

@@ -292,6 +292,13 @@ def test_plan_links_hold_each_side_best_with_reference_scores(
     assert len(got) == len(links)
     for pair, value in got.items():
         assert ref[pair] == value  # a real link, with the reference's score to the bit
+    assert links.rank is not None
+    known = links.rank >= 0
+    if known.any():
+        assert (
+            cohort.ranks_of(links.teacher[known], links.learner[known], new_only).tolist()
+            == links.rank[known].tolist()
+        )
     if per_learner == 0 or per_teacher == 0:
         assert set(got) == set(ref)
         return
@@ -331,9 +338,9 @@ def test_excess_sums_the_links_above_their_prices(
         for (t, lr), (s, _) in ref.items()
         if (t, lr) not in skip_pairs
     )
-    got = cohort.excess(tp, lp, slack=0.5, new_only=new_only, skip=skip)
-    assert got == pytest.approx(want, rel=1e-12, abs=1e-9)
-    found = cohort.violations(tp, lp, per_learner=2, slack=0.5, new_only=new_only, skip=skip)
+    pricing = cohort.price(tp, lp, per_learner=2, slack=0.5, new_only=new_only, skip=skip)
+    assert pricing.excess == pytest.approx(want, rel=1e-12, abs=1e-9)
+    found = pricing.links
     above = {
         (t, lr): s + 0.5 - tp[t] - lp[lr]
         for (t, lr), (s, _) in ref.items()

@@ -7,7 +7,7 @@ import shlex
 from pathlib import Path
 
 import pytest
-from readme_examples import README, examples, run
+from readme_examples import README, blocks, examples, run
 
 from peermatch.cli import app
 
@@ -19,11 +19,16 @@ def test_the_readme_has_examples() -> None:
     assert len(EXAMPLES) >= 5
 
 
-@pytest.mark.parametrize("example", EXAMPLES, ids=[e.command for e in EXAMPLES])
-def test_readme_example_prints_what_it_shows(example, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    assert run(example.command, tmp_path) == example.output, (
-        "README example is out of date; run `python tests/readme_examples.py` and review the diff"
-    )
+BLOCKS = blocks(TEXT)
+
+
+@pytest.mark.parametrize("block", BLOCKS, ids=[b[0].command for b in BLOCKS])
+def test_readme_example_prints_what_it_shows(block, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    for example in block:  # one block's commands run in order, in one folder
+        assert run(example.command, tmp_path) == example.output, (
+            f"README example {example.command!r} is out of date; "
+            "run `python tests/readme_examples.py` and review the diff"
+        )
 
 
 def test_readme_opens_with_the_two_commands() -> None:
