@@ -756,7 +756,10 @@ def _plan_links(ctx: _Context, pinned: list[int], time_limit: float) -> Plan:
     n = ctx.n
     notes: list[str] = []
     if ctx.cohort is not None:
+        pairs = [(int(ctx.cand.teacher[li]), int(ctx.cand.learner[li])) for li in pinned]
         chosen, bound, optimal = _column_generation(ctx, pinned, time_limit, notes)
+        # column generation re-sorts the growing candidates: find the pins again
+        pinned = [li for li in (ctx.find(t, lr) for t, lr in pairs) if li is not None]
     else:
         cand = ctx.cand
         has_out = np.bincount(cand.teacher, minlength=n) > 0

@@ -28,9 +28,8 @@ def full_candidates(data: Dataset, new_only: bool = False) -> Candidates:
 
 
 def same_plan_value(pruned: planning.Plan, full: planning.Plan) -> None:
-    assert {(x.system, x.role) for x in pruned.left_out} == {
-        (x.system, x.role) for x in full.left_out
-    }
+    # as many systems left out (which ones may differ between equally good plans)
+    assert len(pruned.left_out) == len(full.left_out)
     # equal totals: the same optimum (different links only where the tie-breaking nudge,
     # at most TIE per link, is all that tells two plans apart)
     assert pruned.total == pytest.approx(full.total, abs=TIE * max(1, len(full.links)) + 1e-9)
