@@ -24,6 +24,7 @@ link, which the reported ``bound`` accounts for).
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -39,6 +40,7 @@ from peermatch.scoring import (
     Method,
     Ranking,
     candidate_teachers,
+    places_with_history,
     rank_all,
     score_pair,
     to_match,
@@ -48,6 +50,7 @@ from peermatch.weights import DEFAULT_WEIGHTS, Weights
 
 if TYPE_CHECKING:
     from peermatch.fastscore import Cohort
+    from peermatch.history import Adjustments
     from peermatch.solver import BoolArray, FloatArray, IntArray, LPMatching, Rings
 
 #: Teaching links per system when neither the profile nor ``--teach`` says.
@@ -122,7 +125,7 @@ class LeftOut:
 
     ``role`` is ``learn``, ``teach`` or (with rings) ``ring``; ``code`` is stable:
     ``capacity``, ``no-challenges``, ``no-strengths``, ``no-teacher``, ``not-needed``,
-    ``excluded``, ``new-only``, ``conflict``, ``no-ring``.
+    ``excluded``, ``new-only``, ``repeat`` (with a history), ``conflict``, ``no-ring``.
     """
 
     system: str
@@ -299,6 +302,77 @@ class Candidates:
         )
 
 
+def _with_history(
+    cohort: Cohort,
+    history: Adjustments,
+    teacher: IntArray,
+    learner: IntArray,
+    score: FloatArray,
+    new_only: bool,
+) -> Candidates:
+    """The fast path's candidate links scored with the history: repeats dropped, lifted
+    pairs rescored, and each link's place in its learner's ranking with the history."""
+    import numpy as np
+
+    ids = tuple(cohort.ids)
+    pairs = [(ids[t], ids[lr]) for t, lr in zip(teacher.tolist(), learner.tolist(), strict=True)]
+    keep = np.array([pr not in history.excluded for pr in pairs], dtype=bool)
+    pairs = [pr for pr, k in zip(pairs, keep.tolist(), strict=True) if k]
+    final = score[keep].copy()
+    for i, (t, lr) in enumerate(pairs):
+        if (t, lr) in history.factors:
+            final[i] = score_pair(cohort.data, t, lr, cohort.weights, history).score
+    places = places_with_history(cohort, pairs, history, new_only)
+    return Candidates.from_links(ids, teacher[keep], learner[keep], final, places)
+
+
+@dataclass(frozen=True)
+class _Touched:
+    """The links the history changes, for column generation: repeats are never priced (nor
+    planned), and lifted links are priced here with their lifted scores."""
+
+    keys: IntArray  # teacher * n + learner of every repeat and lifted link, sorted
+    teacher: IntArray  # the lifted links that can be planned
+    learner: IntArray
+    score: FloatArray
+
+    @classmethod
+    def of(cls, ctx: _Context) -> _Touched:
+        import numpy as np
+
+        assert ctx.history is not None and ctx.cohort is not None
+        index = {sid: i for i, sid in enumerate(ctx.cand.ids)}
+        n = len(index)
+        every = [*ctx.history.excluded, *ctx.history.factors]
+        keys = np.unique(np.array([index[t] * n + index[lr] for t, lr in every], dtype=np.int64))
+        t, lr, sc = [], [], []
+        for teacher, learner in sorted(ctx.history.factors):
+            b = score_pair(ctx.data, teacher, learner, ctx.weights, ctx.history)
+            if b.score > 0 and not b.excluded and not b.repeat and not (ctx.new_only and b.partner):
+                t.append(index[teacher])
+                lr.append(index[learner])
+                sc.append(b.score)
+        return cls(
+            keys,
+            np.array(t, dtype=np.int64),
+            np.array(lr, dtype=np.int64),
+            np.array(sc, dtype=np.float64),
+        )
+
+    def gains(
+        self, teacher_price: FloatArray, learner_price: FloatArray, skip: IntArray
+    ) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
+        """The lifted links not in ``skip`` whose score + TIE exceeds their prices."""
+        import numpy as np
+
+        n = len(teacher_price)
+        fresh = ~np.isin(self.teacher * n + self.learner, skip)
+        t, lr, sc = self.teacher[fresh], self.learner[fresh], self.score[fresh]
+        gain = sc + TIE - teacher_price[t] - learner_price[lr]
+        ok = gain > 0
+        return t[ok], lr[ok], sc[ok], gain[ok]
+
+
 # --------------------------------------------------------------------------- plan
 
 
@@ -315,6 +389,7 @@ def plan(
     max_rings: int = MAX_RINGS,
     candidates: Candidates | None = None,
     method: Method = "auto",
+    history: Adjustments | None = None,
 ) -> Plan:
     """The cohort programme (see the module docstring).
 
@@ -326,6 +401,10 @@ def plan(
     is the same exact optimum (above :data:`EXACT_UP_TO` profiles: proven within
     :data:`GAP` of it, the bound saying how far at most). ``candidates`` may be given
     instead (no links are added).
+
+    With ``history`` (:func:`peermatch.history.adjustments`) the links are scored with it,
+    as ``suggest --history`` scores them: a pair linked within the window is never planned
+    (a ``--pin`` on one is an error that says so), and well-rated teachers are lifted.
     """
     with paused_gc():  # many small objects, no cycles: see peermatch.bulk
         return _plan(
@@ -392,6 +471,10 @@ def _plan(
                 k_teach = max(least, depth * int(teach_cap.max(initial=0)))
             else:
                 k_learn = k_teach = 0  # rings use every link; see max_rings
+            if history is not None and k_learn:
+                # repeats are dropped below: reach past them so no one runs out of links
+                k_learn += max(Counter(lr for _, lr in history.excluded).values(), default=0)
+                k_teach += max(Counter(t for t, _ in history.excluded).values(), default=0)
             with progress.step("choosing candidate links"):
                 links = cohort.links(per_learner=k_learn, per_teacher=k_teach, new_only=new_only)
                 assert links.rank is not None
@@ -401,15 +484,22 @@ def _plan(
                     links.teacher[unknown], links.learner[unknown], new_only
                 )
             ids = tuple(p.id for p in data.systems)
-            candidates = Candidates.from_links(
-                ids, links.teacher, links.learner, links.score, ranks
-            )
+            if history is None:
+                candidates = Candidates.from_links(
+                    ids, links.teacher, links.learner, links.score, ranks
+                )
+            else:
+                candidates = _with_history(
+                    cohort, history, links.teacher, links.learner, links.score, new_only
+                )
         else:
-            ranking = rank_all(data, weights, new_only=new_only, method="reference")
+            ranking = rank_all(
+                data, weights, new_only=new_only, method="reference", history=history
+            )
             candidates = Candidates.from_ranking(data, ranking)
     ids = candidates.ids
     n = len(ids)
-    ctx = _Context(data, weights, candidates, teach_cap, learn_cap, new_only, n, cohort)
+    ctx = _Context(data, weights, candidates, teach_cap, learn_cap, new_only, n, cohort, history)
     pinned = ctx.pin_links(list(dict.fromkeys(pins)), ring_size)
     settings: dict[str, Any] = {
         "teach": default_teach,
@@ -418,6 +508,8 @@ def _plan(
         "ring_size": ring_size,
         "pins": [f"{t}:{lr}" for t, lr in dict.fromkeys(pins)],
     }
+    if history is not None:
+        settings["history"] = {"file": history.file, "year": history.year, "window": history.window}
     if ring_size is None:
         result = _plan_links(ctx, pinned, time_limit)
     else:
@@ -436,6 +528,7 @@ class _Context:
     new_only: bool
     n: int
     cohort: Cohort | None = None  # the vectorised scorer, when the candidates are pruned
+    history: Adjustments | None = None
 
     # -- pins
 
@@ -457,8 +550,8 @@ class _Context:
                     )
             if teacher == learner:
                 raise UsageError(f"--pin {teacher}:{learner}: a system cannot teach itself")
-            b = score_pair(self.data, teacher, learner, self.weights)
-            if b.excluded or b.score <= 0 or (self.new_only and b.partner):
+            b = score_pair(self.data, teacher, learner, self.weights, self.history)
+            if b.excluded or b.score <= 0 or b.repeat or (self.new_only and b.partner):
                 raise PeermatchError(f"--pin {teacher}:{learner}: {self._why_no_link(b)}")
             pairs.append((index[teacher], index[learner]))
             scores[pairs[-1]] = b.score
@@ -467,7 +560,7 @@ class _Context:
             t = np.array([pr[0] for pr in missing], dtype=np.int64)
             lr = np.array([pr[1] for pr in missing], dtype=np.int64)
             score = np.array([scores[pr] for pr in missing])
-            self.cand = self.cand.extend(t, lr, score, self.cohort.ranks_of(t, lr, self.new_only))
+            self.cand = self.cand.extend(t, lr, score, self.ranks(t, lr))
         out = []
         for pr in pairs:
             found = self.find(*pr)
@@ -491,6 +584,20 @@ class _Context:
                 )
         return out
 
+    def ranks(self, teacher: IntArray, learner: IntArray) -> IntArray:
+        """Each link's place in its learner's ranking (with the history, if any)."""
+        import numpy as np
+
+        assert self.cohort is not None
+        if self.history is None:
+            return self.cohort.ranks_of(teacher, learner, self.new_only)
+        ids = self.cand.ids
+        pairs = [
+            (ids[t], ids[lr]) for t, lr in zip(teacher.tolist(), learner.tolist(), strict=True)
+        ]
+        places = places_with_history(self.cohort, pairs, self.history, self.new_only)
+        return np.array(places, dtype=np.int64)
+
     def find(self, teacher: int, learner: int) -> int | None:
         """The index of the candidate link ``teacher -> learner``, if it is one."""
         import numpy as np
@@ -508,8 +615,17 @@ class _Context:
             return sorted(set(ends.tolist()))
         if learning:
             (ranked,) = self.cohort.ranked(np.array([i]), new_only=self.new_only)
-            return sorted(ranked.teachers)
-        return sorted(lr for lr, _ in self.cohort.teaching(i, new_only=self.new_only))
+            found = sorted(ranked.teachers)
+        else:
+            found = sorted(lr for lr, _ in self.cohort.teaching(i, new_only=self.new_only))
+        if self.history is None:
+            return found
+        ids = self.cand.ids
+        return [
+            j
+            for j in found
+            if not self.history.is_excluded(*((ids[j], ids[i]) if learning else (ids[i], ids[j])))
+        ]
 
     def _why_no_link(self, b: Breakdown) -> str:
         teacher, learner = b.teacher, b.learner
@@ -520,6 +636,13 @@ class _Context:
                 f"{teacher} has no strength on any of {learner}'s challenges or a related "
                 "topic, so the pair scores 0"
             )
+        if b.repeat and self.history is not None:
+            years = sorted({link.year for link in self.history.excluded[(teacher, learner)]})
+            return (
+                f"{teacher} already taught {learner} in {', '.join(map(str, years))} "
+                f"({self.history.file}), within --window {self.history.window} of "
+                f"{self.history.year}; drop the --pin or narrow --window"
+            )
         return "they are existing partners, which --new-only leaves out"
 
     # -- rows
@@ -527,7 +650,11 @@ class _Context:
     def link(self, li: int, pinned: bool, ring: int | None = None) -> PlanLink:
         ids = self.cand.ids
         b = score_pair(
-            self.data, ids[self.cand.teacher[li]], ids[self.cand.learner[li]], self.weights
+            self.data,
+            ids[self.cand.teacher[li]],
+            ids[self.cand.learner[li]],
+            self.weights,
+            self.history,
         )
         m = to_match(b, 1, self.data)
         credits = sorted(
@@ -632,18 +759,32 @@ class _Context:
             )
             return LeftOut(p.id, role, "not-needed", text)
         excluded = [o for o in possible if o in p.exclude or p.id in self.data.system(o).exclude]
-        partners = [o for o in possible if o not in excluded]
+        repeats = []
+        if self.history is not None:
+            history = self.history
+            repeats = [
+                o
+                for o in possible
+                if o not in excluded
+                and history.is_excluded(*((o, p.id) if learning else (p.id, o)))
+            ]
+        partners = [o for o in possible if o not in excluded and o not in repeats]
         who = "that could teach it" if learning else "it could teach"
         parts = []
         if excluded:
             parts.append(f"{', '.join(excluded)} must not be paired with it (exclude)")
+        if repeats and self.history is not None:
+            parts.append(
+                f"{', '.join(repeats)} already linked with it within --window "
+                f"{self.history.window} of {self.history.year} ({self.history.file})"
+            )
         if partners:
             are = "are existing partners" if len(partners) > 1 else "is an existing partner"
             parts.append(f"{', '.join(partners)} {are}, which --new-only leaves out")
         return LeftOut(
             p.id,
             role,
-            "excluded" if excluded else "new-only",
+            "excluded" if excluded else "repeat" if repeats else "new-only",
             f"the only systems {who} ({', '.join(possible)}) cannot be used: " + "; ".join(parts),
         )
 
@@ -721,6 +862,7 @@ def _column_generation(
     end = time.monotonic() + time_limit
     pin_pairs = [(int(ctx.cand.teacher[li]), int(ctx.cand.learner[li])) for li in pinned]
     big_m = 1.0 + (100.0 + TIE) * float(min(ctx.teach_cap.sum(), ctx.learn_cap.sum()))
+    touched = None if ctx.history is None else _Touched.of(ctx)
     per_learner = max(PRUNE, 3 * int(ctx.learn_cap.max(initial=0)))
     lp: LPMatching | None = None
     rounds = 0
@@ -746,6 +888,7 @@ def _column_generation(
                 time_limit=max(end - time.monotonic(), 0.1),
             )
         rounds += 1
+        skip = cand.keys() if touched is None else np.union1d(cand.keys(), touched.keys)
         with progress.step("pricing the links left out"):
             pricing = cohort.price(
                 lp.teacher_price,
@@ -753,17 +896,29 @@ def _column_generation(
                 per_learner=per_learner,
                 slack=TIE,
                 new_only=ctx.new_only,
-                skip=cand.keys(),
+                skip=skip,
             )
-        more = pricing.links
+        more, left_out_excess = pricing.links, pricing.excess
+        if touched is not None:  # lifted links are priced here, with their lifted scores
+            lt, llr, lsc, lgain = touched.gains(lp.teacher_price, lp.learner_price, cand.keys())
+            if len(lt):
+                from peermatch.fastscore import Links
+
+                more = Links(
+                    np.concatenate([more.teacher, lt]),
+                    np.concatenate([more.learner, llr]),
+                    np.concatenate([more.score, lsc]),
+                    np.concatenate([more.two_way, cohort.two_way(lt, llr)]),
+                )
+                left_out_excess += math.fsum(lgain.tolist())
         if len(more) == 0:
             excess = 0.0
             break
         if n > EXACT_UP_TO:
             got = float(cand.weight()[lp.chosen].sum())
-            proven = lp.bound + pricing.excess + big_m * _unmet(ctx, lp.chosen)
+            proven = lp.bound + left_out_excess + big_m * _unmet(ctx, lp.chosen)
             if proven - got <= GAP * max(got, 1.0):
-                excess = pricing.excess
+                excess = left_out_excess
                 notes.append(
                     f"within {100 * (proven - got) / max(got, 1.0):.2f}% of the best possible "
                     f"plan, proven (the bound); above {EXACT_UP_TO:,} profiles the search "
@@ -771,13 +926,13 @@ def _column_generation(
                 )
                 break
         if time.monotonic() >= end:
-            excess = pricing.excess
+            excess = left_out_excess
             notes.append(
                 f"column generation stopped at the time limit after {rounds} round(s); "
                 "the bound counts what the links left out could add"
             )
             break
-        ranks = cohort.ranks_of(more.teacher, more.learner, ctx.new_only)
+        ranks = ctx.ranks(more.teacher.astype(np.int64), more.learner.astype(np.int64))
         ctx.cand = cand.extend(more.teacher, more.learner, more.score, ranks)
     unmet = _unmet(ctx, lp.chosen)
     bound = lp.bound + excess + big_m * unmet
