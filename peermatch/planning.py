@@ -419,6 +419,7 @@ def plan(
             max_rings=max_rings,
             candidates=candidates,
             method=method,
+            history=history,
         )
 
 
@@ -435,6 +436,7 @@ def _plan(
     max_rings: int = MAX_RINGS,
     candidates: Candidates | None = None,
     method: Method = "auto",
+    history: Adjustments | None = None,
 ) -> Plan:
     """:func:`plan`'s body."""
     import numpy as np
