@@ -24,11 +24,13 @@ link, which the reported ``bound`` accounts for).
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from peermatch import progress
+from peermatch.bulk import paused_gc
 from peermatch.catalogue import closest, did_you_mean
 from peermatch.errors import PeermatchError, UsageError
 from peermatch.loading import Dataset, Profile
@@ -37,6 +39,7 @@ from peermatch.scoring import (
     Breakdown,
     Method,
     Ranking,
+    places_with_history,
     rank_all,
     score_pair,
     to_match,
@@ -45,7 +48,8 @@ from peermatch.scoring import (
 from peermatch.weights import DEFAULT_WEIGHTS, Weights
 
 if TYPE_CHECKING:
-    from peermatch.fastscore import Cohort
+    from peermatch.fastscore import Cohort, Links
+    from peermatch.history import Adjustments
     from peermatch.solver import BoolArray, FloatArray, IntArray, LPMatching, Rings
 
 #: Teaching links per system when neither the profile nor ``--teach`` says.
@@ -79,6 +83,9 @@ MARGIN = 2.0
 EXACT_UP_TO = 2_000
 #: The proven relative gap at which column generation stops above EXACT_UP_TO profiles.
 GAP = 1e-3
+#: Above EXACT_UP_TO profiles the plan starts from fewer links (at least this many per
+#: learner and per teacher, twice the largest capacity): a round costs seconds there.
+LARGE_PRUNE = 8
 
 
 # --------------------------------------------------------------------------- results
@@ -126,7 +133,7 @@ class LeftOut:
 
     ``role`` is ``learn``, ``teach`` or (with rings) ``ring``; ``code`` is stable:
     ``capacity``, ``no-challenges``, ``no-strengths``, ``no-teacher``, ``not-needed``,
-    ``excluded``, ``new-only``, ``conflict``, ``no-ring``.
+    ``excluded``, ``new-only``, ``repeat`` (with a history), ``conflict``, ``no-ring``.
     """
 
     system: str
@@ -295,17 +302,87 @@ class Candidates:
         out: FloatArray = self.score + TIE / (1.0 + self.rank)
         return out
 
-    def subset(self, keep: BoolArray) -> Candidates:
-        return Candidates(
-            self.ids, self.teacher[keep], self.learner[keep], self.score[keep], self.rank[keep]
-        )
-
     def top(self, k: int) -> Candidates:
         """Only each learner's ``k`` best teachers."""
         keep = self.rank < k
         return Candidates(
             self.ids, self.teacher[keep], self.learner[keep], self.score[keep], self.rank[keep]
         )
+
+
+def _with_history(
+    cohort: Cohort,
+    history: Adjustments,
+    teacher: IntArray,
+    learner: IntArray,
+    score: FloatArray,
+    new_only: bool,
+) -> Candidates:
+    """The fast path's candidate links scored with the history: repeats dropped, lifted
+    pairs rescored, and each link's place in its learner's ranking with the history."""
+    import numpy as np
+
+    ids = tuple(cohort.ids)
+    pairs = [(ids[t], ids[lr]) for t, lr in zip(teacher.tolist(), learner.tolist(), strict=True)]
+    keep = np.array([pr not in history.excluded for pr in pairs], dtype=bool)
+    pairs = [pr for pr, k in zip(pairs, keep.tolist(), strict=True) if k]
+    final = score[keep].copy()
+    for i, (t, lr) in enumerate(pairs):
+        if (t, lr) in history.factors:
+            final[i] = score_pair(cohort.data, t, lr, cohort.weights, history).score
+    places = places_with_history(cohort, pairs, history, new_only)
+    return Candidates.from_links(ids, teacher[keep], learner[keep], final, places)
+
+
+@dataclass(frozen=True)
+class _Touched:
+    """The links the history changes, for column generation: repeats are never priced (nor
+    planned), and lifted links are priced here with their lifted scores."""
+
+    keys: IntArray  # teacher * n + learner of every repeat and lifted link, sorted
+    teacher: IntArray  # the lifted links that can be planned
+    learner: IntArray
+    score: FloatArray
+
+    @classmethod
+    def of(cls, ctx: _Context) -> _Touched:
+        import numpy as np
+
+        assert ctx.history is not None and ctx.cohort is not None
+        index = {sid: i for i, sid in enumerate(ctx.cand.ids)}
+        n = len(index)
+        every = [*ctx.history.excluded, *ctx.history.factors]
+        keys = np.unique(np.array([index[t] * n + index[lr] for t, lr in every], dtype=np.int64))
+        t, lr, sc = [], [], []
+        for teacher, learner in sorted(ctx.history.factors):
+            b = score_pair(ctx.data, teacher, learner, ctx.weights, ctx.history)
+            if b.score > 0 and not b.excluded and not b.repeat and not (ctx.new_only and b.partner):
+                t.append(index[teacher])
+                lr.append(index[learner])
+                sc.append(b.score)
+        return cls(
+            keys,
+            np.array(t, dtype=np.int64),
+            np.array(lr, dtype=np.int64),
+            np.array(sc, dtype=np.float64),
+        )
+
+    def gains(
+        self,
+        teacher_price: FloatArray,
+        learner_price: FloatArray,
+        skip: IntArray,
+        slack: float = TIE,
+    ) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
+        """The lifted links not in ``skip`` whose score + ``slack`` exceeds their prices."""
+        import numpy as np
+
+        n = len(teacher_price)
+        fresh = ~np.isin(self.teacher * n + self.learner, skip)
+        t, lr, sc = self.teacher[fresh], self.learner[fresh], self.score[fresh]
+        gain = sc + slack - teacher_price[t] - learner_price[lr]
+        ok = gain > 0
+        return t[ok], lr[ok], sc[ok], gain[ok]
 
 
 # --------------------------------------------------------------------------- plan
@@ -324,6 +401,7 @@ def plan(
     max_rings: int = MAX_RINGS,
     candidates: Candidates | None = None,
     method: Method = "auto",
+    history: Adjustments | None = None,
 ) -> Plan:
     """The cohort programme (see the module docstring).
 
@@ -332,8 +410,47 @@ def plan(
     :func:`~peermatch.scoring.rank_all`'s: from :data:`~peermatch.scoring.FAST_FROM`
     profiles the vectorised scorer proposes each learner's and each teacher's best links,
     and column generation adds any other link that could improve the plan, so the result
-    is the same exact optimum. ``candidates`` may be given instead (no links are added).
+    is the same exact optimum (above :data:`EXACT_UP_TO` profiles: proven within
+    :data:`GAP` of it, the bound saying how far at most). ``candidates`` may be given
+    instead (no links are added).
+
+    With ``history`` (:func:`peermatch.history.adjustments`) the links are scored with it,
+    as ``suggest --history`` scores them: a pair linked within the window is never planned
+    (a ``--pin`` on one is an error that says so), and well-rated teachers are lifted.
     """
+    with paused_gc():  # many small objects, no cycles: see peermatch.bulk
+        return _plan(
+            data,
+            weights=weights,
+            teach=teach,
+            learn=learn,
+            new_only=new_only,
+            pins=pins,
+            ring_size=ring_size,
+            time_limit=time_limit,
+            max_rings=max_rings,
+            candidates=candidates,
+            method=method,
+            history=history,
+        )
+
+
+def _plan(
+    data: Dataset,
+    *,
+    weights: Weights = DEFAULT_WEIGHTS,
+    teach: int | None = None,
+    learn: int | None = None,
+    new_only: bool = False,
+    pins: Iterable[tuple[str, str]] = (),
+    ring_size: int | None = None,
+    time_limit: float = TIME_LIMIT,
+    max_rings: int = MAX_RINGS,
+    candidates: Candidates | None = None,
+    method: Method = "auto",
+    history: Adjustments | None = None,
+) -> Plan:
+    """:func:`plan`'s body."""
     import numpy as np
 
     if ring_size is not None and ring_size not in (2, 3):
@@ -360,10 +477,18 @@ def plan(
 
             cohort = Cohort(data, weights)
             if ring_size is None:
-                k_learn = max(PRUNE, PRUNE_PER_PLACE * int(learn_cap.max(initial=0)))
-                k_teach = max(PRUNE, PRUNE_PER_PLACE * int(teach_cap.max(initial=0)))
+                # fewer to start with above EXACT_UP_TO: each LP round costs seconds there,
+                # and pricing adds what is missing; two rounds usually prove GAP
+                exact = len(data.systems) <= EXACT_UP_TO
+                least, depth = (PRUNE, PRUNE_PER_PLACE) if exact else (LARGE_PRUNE, 2)
+                k_learn = max(least, depth * int(learn_cap.max(initial=0)))
+                k_teach = max(least, depth * int(teach_cap.max(initial=0)))
             else:
                 k_learn = k_teach = 0  # rings use every link; see max_rings
+            if history is not None and k_learn:
+                # repeats are dropped below: reach past them so no one runs out of links
+                k_learn += max(Counter(lr for _, lr in history.excluded).values(), default=0)
+                k_teach += max(Counter(t for t, _ in history.excluded).values(), default=0)
             with progress.step("choosing candidate links"):
                 links = cohort.links(per_learner=k_learn, per_teacher=k_teach, new_only=new_only)
                 assert links.rank is not None
@@ -373,15 +498,22 @@ def plan(
                     links.teacher[unknown], links.learner[unknown], new_only
                 )
             ids = tuple(p.id for p in data.systems)
-            candidates = Candidates.from_links(
-                ids, links.teacher, links.learner, links.score, ranks
-            )
+            if history is None:
+                candidates = Candidates.from_links(
+                    ids, links.teacher, links.learner, links.score, ranks
+                )
+            else:
+                candidates = _with_history(
+                    cohort, history, links.teacher, links.learner, links.score, new_only
+                )
         else:
-            ranking = rank_all(data, weights, new_only=new_only, method="reference")
+            ranking = rank_all(
+                data, weights, new_only=new_only, method="reference", history=history
+            )
             candidates = Candidates.from_ranking(data, ranking)
     ids = candidates.ids
     n = len(ids)
-    ctx = _Context(data, weights, candidates, teach_cap, learn_cap, new_only, n, cohort)
+    ctx = _Context(data, weights, candidates, teach_cap, learn_cap, new_only, n, cohort, history)
     pinned = ctx.pin_links(list(dict.fromkeys(pins)), ring_size)
     settings: dict[str, Any] = {
         "teach": default_teach,
@@ -390,6 +522,8 @@ def plan(
         "ring_size": ring_size,
         "pins": [f"{t}:{lr}" for t, lr in dict.fromkeys(pins)],
     }
+    if history is not None:
+        settings["history"] = {"file": history.file, "year": history.year, "window": history.window}
     if ring_size is None:
         result = _plan_links(ctx, pinned, time_limit)
     else:
@@ -408,6 +542,7 @@ class _Context:
     new_only: bool
     n: int
     cohort: Cohort | None = None  # the vectorised scorer, when the candidates are pruned
+    history: Adjustments | None = None
 
     # -- pins
 
@@ -429,8 +564,8 @@ class _Context:
                     )
             if teacher == learner:
                 raise UsageError(f"--pin {teacher}:{learner}: a system cannot teach itself")
-            b = score_pair(self.data, teacher, learner, self.weights)
-            if b.excluded or b.score <= 0 or (self.new_only and b.partner):
+            b = score_pair(self.data, teacher, learner, self.weights, self.history)
+            if b.excluded or b.score <= 0 or b.repeat or (self.new_only and b.partner):
                 raise PeermatchError(f"--pin {teacher}:{learner}: {self._why_no_link(b)}")
             pairs.append((index[teacher], index[learner]))
             scores[pairs[-1]] = b.score
@@ -439,7 +574,7 @@ class _Context:
             t = np.array([pr[0] for pr in missing], dtype=np.int64)
             lr = np.array([pr[1] for pr in missing], dtype=np.int64)
             score = np.array([scores[pr] for pr in missing])
-            self.cand = self.cand.extend(t, lr, score, self.cohort.ranks_of(t, lr, self.new_only))
+            self.cand = self.cand.extend(t, lr, score, self.ranks(t, lr))
         out = []
         for pr in pairs:
             found = self.find(*pr)
@@ -463,6 +598,20 @@ class _Context:
                 )
         return out
 
+    def ranks(self, teacher: IntArray, learner: IntArray) -> IntArray:
+        """Each link's place in its learner's ranking (with the history, if any)."""
+        import numpy as np
+
+        assert self.cohort is not None
+        if self.history is None:
+            return self.cohort.ranks_of(teacher, learner, self.new_only)
+        ids = self.cand.ids
+        pairs = [
+            (ids[t], ids[lr]) for t, lr in zip(teacher.tolist(), learner.tolist(), strict=True)
+        ]
+        places = places_with_history(self.cohort, pairs, self.history, self.new_only)
+        return np.array(places, dtype=np.int64)
+
     def find(self, teacher: int, learner: int) -> int | None:
         """The index of the candidate link ``teacher -> learner``, if it is one."""
         import numpy as np
@@ -480,8 +629,17 @@ class _Context:
             return sorted(set(ends.tolist()))
         if learning:
             (ranked,) = self.cohort.ranked(np.array([i]), new_only=self.new_only)
-            return sorted(ranked.teachers)
-        return sorted(lr for lr, _ in self.cohort.teaching(i, new_only=self.new_only))
+            found = sorted(ranked.teachers)
+        else:
+            found = sorted(lr for lr, _ in self.cohort.teaching(i, new_only=self.new_only))
+        if self.history is None:
+            return found
+        ids = self.cand.ids
+        return [
+            j
+            for j in found
+            if not self.history.is_excluded(*((ids[j], ids[i]) if learning else (ids[i], ids[j])))
+        ]
 
     def _why_no_link(self, b: Breakdown) -> str:
         teacher, learner = b.teacher, b.learner
@@ -492,6 +650,13 @@ class _Context:
                 f"{teacher} has no strength on any of {learner}'s challenges or a related "
                 "topic, so the pair scores 0"
             )
+        if b.repeat and self.history is not None:
+            years = sorted({link.year for link in self.history.excluded[(teacher, learner)]})
+            return (
+                f"{teacher} already taught {learner} in {', '.join(map(str, years))} "
+                f"({self.history.file}), within --window {self.history.window} of "
+                f"{self.history.year}; drop the --pin or narrow --window"
+            )
         return "they are existing partners, which --new-only leaves out"
 
     # -- rows
@@ -499,7 +664,11 @@ class _Context:
     def link(self, li: int, pinned: bool, ring: int | None = None) -> PlanLink:
         ids = self.cand.ids
         b = score_pair(
-            self.data, ids[self.cand.teacher[li]], ids[self.cand.learner[li]], self.weights
+            self.data,
+            ids[self.cand.teacher[li]],
+            ids[self.cand.learner[li]],
+            self.weights,
+            self.history,
         )
         m = to_match(b, 1, self.data)
         credits = sorted(
@@ -620,18 +789,32 @@ class _Context:
             )
             return LeftOut(p.id, role, "not-needed", text)
         excluded = [o for o in possible if o in p.exclude or p.id in self.data.system(o).exclude]
-        partners = [o for o in possible if o not in excluded]
+        repeats = []
+        if self.history is not None:
+            history = self.history
+            repeats = [
+                o
+                for o in possible
+                if o not in excluded
+                and history.is_excluded(*((o, p.id) if learning else (p.id, o)))
+            ]
+        partners = [o for o in possible if o not in excluded and o not in repeats]
         who = "that could teach it" if learning else "it could teach"
         parts = []
         if excluded:
             parts.append(f"{', '.join(excluded)} must not be paired with it (exclude)")
+        if repeats and self.history is not None:
+            parts.append(
+                f"{', '.join(repeats)} already linked with it within --window "
+                f"{self.history.window} of {self.history.year} ({self.history.file})"
+            )
         if partners:
             are = "are existing partners" if len(partners) > 1 else "is an existing partner"
             parts.append(f"{', '.join(partners)} {are}, which --new-only leaves out")
         return LeftOut(
             p.id,
             role,
-            "excluded" if excluded else "new-only",
+            "excluded" if excluded else "repeat" if repeats else "new-only",
             f"the only systems {who} ({', '.join(possible)}) cannot be used: " + "; ".join(parts),
         )
 
@@ -691,12 +874,13 @@ def _column_generation(
     """The b-matching over every link, solving only over the links that matter.
 
     Solve the LP over a working set of links; price every other link with its duals
-    (:meth:`~peermatch.fastscore.Cohort.price`); add those that could improve it (and
-    the near misses, so that few rounds are needed); repeat
-    until no link left out could improve it. Then the LP optimum over the working set is
-    the optimum over every link and, the matrix being totally unimodular, integral.
+    (:meth:`~peermatch.fastscore.Cohort.price`, and the history's lifted links here); add
+    those that could improve it, and the near misses so that few rounds are needed;
+    repeat until no link left out could improve it. Then the LP optimum over the working
+    set is the optimum over every link and, the matrix being totally unimodular,
+    integral. Above :data:`EXACT_UP_TO` profiles it stops once proven within :data:`GAP`.
     Returns the chosen links (over ``ctx.cand``, the final working set), the bound, and
-    whether it is proven.
+    whether it is proven optimal.
     """
     import time
 
@@ -705,12 +889,13 @@ def _column_generation(
     from peermatch.solver import lp_bmatching
 
     assert ctx.cohort is not None
-    cohort, n = ctx.cohort, ctx.n
+    n = ctx.n
     if len(ctx.cand) == 0:  # each learner's best are candidates: no candidate, no link at all
         return np.zeros(0, dtype=bool), 0.0, True
     end = time.monotonic() + time_limit
     pin_pairs = {(int(ctx.cand.teacher[li]), int(ctx.cand.learner[li])) for li in pinned}
     big_m = 1.0 + (100.0 + TIE) * float(min(ctx.teach_cap.sum(), ctx.learn_cap.sum()))
+    touched = None if ctx.history is None else _Touched.of(ctx)
     per_learner = max(PRICE_PER_LEARNER, PRUNE_PER_PLACE * int(ctx.learn_cap.max(initial=0)))
     # who can teach or learn at all: the first candidates have each one's best links
     teach_lower = (np.bincount(ctx.cand.teacher, minlength=n) > 0) & (ctx.teach_cap > 0)
@@ -720,15 +905,9 @@ def _column_generation(
     margin = MARGIN
     while True:
         cand = ctx.cand
-        pin_mask = np.array(
-            [
-                (int(t), int(lr)) in pin_pairs
-                for t, lr in zip(cand.teacher, cand.learner, strict=True)
-            ]
-            if pin_pairs
-            else np.zeros(len(cand), dtype=bool),
-            dtype=bool,
-        )
+        pin_mask = np.zeros(len(cand), dtype=bool)
+        for t, lr in pin_pairs:
+            pin_mask[ctx.find(t, lr)] = True
         weight = cand.weight()
         with progress.step("solving the plan"):
             lp = lp_bmatching(
@@ -746,32 +925,24 @@ def _column_generation(
             )
         rounds += 1
         with progress.step("pricing the links left out"):
-            pricing = cohort.price(
-                lp.teacher_price,
-                lp.learner_price,
-                per_learner=per_learner,
-                slack=TIE + margin,
-                new_only=ctx.new_only,
-                skip=cand.keys(),
+            more, _ = _priced(ctx, lp, cand, touched, per_learner, TIE + margin)
+            # the pricing assumed the largest nudge (TIE) for every link; use each one's own
+            ranks = ctx.ranks(more.teacher.astype(np.int64), more.learner.astype(np.int64))
+            gain = (
+                more.score
+                + TIE / (1.0 + ranks)
+                - lp.teacher_price[more.teacher]
+                - lp.learner_price[more.learner]
             )
-        more = pricing.links
-        # the pricing assumed the largest nudge (TIE) for every link; use each one's own
-        ranks = cohort.ranks_of(more.teacher, more.learner, ctx.new_only)
-        gain = (
-            more.score
-            + TIE / (1.0 + ranks)
-            - lp.teacher_price[more.teacher]
-            - lp.learner_price[more.learner]
-        )
         if not np.any(gain > GAIN_TOL):
             excess = 0.0
             break
         stop = None
         if n > EXACT_UP_TO or time.monotonic() >= end:
-            # what every left-out link could add at most (at the largest nudge)
-            excess = _excess(cohort, lp, ctx, cand) if margin > 0 else pricing.excess
+            # what every left-out link could add to the bound, at most (largest nudge)
+            excess = _priced(ctx, lp, cand, touched, 0, TIE)[1]
             got = float(weight[lp.chosen].sum())
-            unmet = _unmet_of(ctx, lp.chosen, teach_lower, learn_lower)
+            unmet = _unmet(lp.chosen, ctx, teach_lower, learn_lower)
             proven = lp.bound + excess + big_m * unmet
             if n > EXACT_UP_TO and proven - got <= GAP * max(got, 1.0):
                 stop = (
@@ -794,27 +965,53 @@ def _column_generation(
             more.teacher[fresh], more.learner[fresh], more.score[fresh], ranks[fresh]
         )
         margin *= 2
-    unmet = _unmet_of(ctx, lp.chosen, teach_lower, learn_lower)
+    unmet = _unmet(lp.chosen, ctx, teach_lower, learn_lower)
     bound = lp.bound + excess + big_m * unmet
     return lp.chosen, bound, excess == 0.0
 
 
-def _excess(cohort: Cohort, lp: LPMatching, ctx: _Context, cand: Candidates) -> float:
-    """What the links left out of ``cand`` could add to the LP's bound, at most."""
-    priced = cohort.price(
+def _priced(
+    ctx: _Context,
+    lp: LPMatching,
+    cand: Candidates,
+    touched: _Touched | None,
+    per_learner: int,
+    slack: float,
+) -> tuple[Links, float]:
+    """The left-out links whose score + ``slack`` beats their prices (each learner's
+    ``per_learner`` best), and the sum of all their gains: what they add to the bound."""
+    import numpy as np
+
+    assert ctx.cohort is not None
+    cohort = ctx.cohort
+    skip = cand.keys() if touched is None else np.union1d(cand.keys(), touched.keys)
+    pricing = cohort.price(
         lp.teacher_price,
         lp.learner_price,
-        per_learner=0,
-        slack=TIE,
+        per_learner=per_learner,
+        slack=slack,
         new_only=ctx.new_only,
-        skip=cand.keys(),
+        skip=skip,
     )
-    return priced.excess
+    more, excess = pricing.links, pricing.excess
+    if touched is not None:  # lifted links are priced here, with their lifted scores
+        lt, llr, lsc, lgain = touched.gains(lp.teacher_price, lp.learner_price, cand.keys(), slack)
+        if len(lt):
+            from peermatch.fastscore import Links
+
+            if per_learner:
+                more = Links(
+                    np.concatenate([more.teacher, lt]),
+                    np.concatenate([more.learner, llr]),
+                    np.concatenate([more.score, lsc]),
+                    np.concatenate([more.two_way, cohort.two_way(lt, llr)]),
+                )
+            excess += math.fsum(lgain.tolist())
+    return more, excess
 
 
-def _unmet_of(
-    ctx: _Context, chosen: BoolArray, teach_lower: BoolArray, learn_lower: BoolArray
-) -> int:
+def _unmet(chosen: BoolArray, ctx: _Context, teach_lower: BoolArray, learn_lower: BoolArray) -> int:
+    """Lower bounds unmet: systems that can teach (learn) but do not in ``chosen``."""
     import numpy as np
 
     teaches = np.bincount(ctx.cand.teacher[chosen], minlength=ctx.n)

@@ -38,6 +38,7 @@ from peermatch.weights import DEFAULT_WEIGHTS, Weights
 
 if TYPE_CHECKING:
     from peermatch.history import Adjustments
+    from peermatch.planning import Plan
 
 Pair = tuple[str, str]
 
@@ -105,6 +106,31 @@ def programme_from_rows(
             for x in left_out
         ],
         summary=summary,
+    )
+
+
+def programme_from_plan(result: Plan) -> Programme:
+    """A programme from :func:`peermatch.planning.plan`'s result."""
+    parts = [f"total score {result.total:.1f}"]
+    if result.optimal:
+        parts.append("optimal")
+    return Programme(
+        links=[
+            ReportLink(
+                teacher=k.teacher,
+                learner=k.learner,
+                topic=k.topic,
+                score=k.score,
+                two_way=k.two_way,
+                ring=k.ring,
+                other_topics=tuple(k.other_topics),
+                reason=k.reason,
+            )
+            for k in result.links
+        ],
+        rings=[tuple(r.systems) for r in result.rings or []],
+        left_out=[LeftOutRow(x.system, x.role, x.reason) for x in result.left_out],
+        summary=", ".join(parts),
     )
 
 
@@ -616,7 +642,8 @@ def render_html(report: Report) -> str:
         "<h2>Supply and demand of topics</h2>",
         "<p>For each topic: how many systems can teach it (by level) against how many need "
         "it (by priority). Darker cells are higher counts.</p>",
-        _heatmap_table(report.balance),
+        _heatmap_table(_listed(report.balance)),
+        f'<p class="muted">{html.escape(_unlisted_note(report.balance))}</p>',
         "</section>",
         '<section id="gaps">',
         "<h2>Gaps</h2>",
@@ -675,6 +702,22 @@ def _legend(report: Report) -> str:
         members = " → ".join((*ring, ring[0])) if ring else ""
         items.append(f'<span class="line" style="--c:{colour}">ring {i}: {esc(members)}</span>')
     return '<p class="legend">' + "".join(items) + "</p>"
+
+
+def _listed(rows: list[TopicBalance]) -> list[TopicBalance]:
+    """The topics someone teaches or needs (the rest of the catalogue is only counted)."""
+    return [r for r in rows if r.teachers or r.learners]
+
+
+def _unlisted_note(rows: list[TopicBalance]) -> str:
+    """A sentence on the catalogue topics left out of the table, or nothing."""
+    unused = len(rows) - len(_listed(rows))
+    if not unused:
+        return ""
+    return (
+        f"{unused} other catalogue topic(s) are neither a strength nor a challenge of any "
+        "system here."
+    )
 
 
 def _heatmap_table(rows: list[TopicBalance]) -> str:
@@ -865,7 +908,9 @@ def render_markdown(report: Report) -> str:
     unlinked = [p.id for p in data.systems if p.id not in report.linked]
     if unlinked:
         out += [f"Not in the picture (no link): {md_text(', '.join(unlinked))}.", ""]
-    out += _markdown_heatmap(report.balance)
+    out += _markdown_heatmap(_listed(report.balance))
+    if _unlisted_note(report.balance):
+        out += [md_text(_unlisted_note(report.balance)), ""]
     out += ["## Gaps", ""]
     untaught, related, _ = _gap_rows(report)
     needers = _needers(data)

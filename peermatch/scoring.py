@@ -542,7 +542,6 @@ def _teaching_with_history(
     in the fast path's plain prefix up to ``system``; the pairs the history touches are
     scored one by one.
     """
-    import numpy as np
 
     data, weights = cohort.data, cohort.weights
     me = data.system(system)
@@ -556,30 +555,63 @@ def _teaching_with_history(
     )
     if top > 0:
         kept = kept[:top]
+    places = places_with_history(
+        cohort, [(system, b.learner) for b in kept], history, new_only, min_score
+    )
+    return [to_match(b, place + 1, data) for b, place in zip(kept, places, strict=True)]
+
+
+def places_with_history(
+    cohort: Cohort,
+    pairs: Sequence[tuple[str, str]],
+    history: Adjustments,
+    new_only: bool = False,
+    min_score: float = 0.0,
+) -> list[int]:
+    """Each ``(teacher, learner)``'s place (0 = first) in its learner's ranking with the
+    history, exactly as the reference ranks it. Every pair must be in that ranking.
+
+    A learner the history does not touch ranks as without it (the fast path's
+    :meth:`~peermatch.fastscore.Cohort.ranks_of`). Otherwise: every pair the history leaves
+    alone that ranks above the teacher with the history also does without it (a lift only
+    raises the teacher), so it is in the plain prefix up to the teacher; the pairs the
+    history touches are scored one by one.
+    """
+    import numpy as np
+
+    data, weights = cohort.data, cohort.weights
     touched: dict[str, set[str]] = {}
     for teacher, learner in (*history.excluded, *history.factors):
         touched.setdefault(learner, set()).add(teacher)
-    s = cohort.index[system]
-    rows = []
-    for b in kept:
-        li = cohort.index[b.learner]
-        before = int(cohort.ranks_of(np.array([s]), np.array([li]), new_only)[0])
-        prefix = next(
-            cohort.ranked(np.array([li], dtype=np.intp), top=before + 1, new_only=new_only)
-        )
+    out = [0] * len(pairs)
+    # (above a pair, every pair scores at least as much: min_score changes no place)
+    plain = [i for i, (_, lr) in enumerate(pairs) if lr not in touched]
+    if plain:
+        ts = np.array([cohort.index[pairs[i][0]] for i in plain], dtype=np.intp)
+        ls = np.array([cohort.index[pairs[i][1]] for i in plain], dtype=np.intp)
+        for i, place in zip(plain, cohort.ranks_of(ts, ls, new_only).tolist(), strict=True):
+            out[i] = int(place)
+    done = set(plain)
+    for i, (teacher, learner) in enumerate(pairs):
+        if i in done:
+            continue
+        b = score_pair(data, teacher, learner, weights, history)
+        t, li = cohort.index[teacher], cohort.index[learner]
+        before = int(cohort.ranks_of(np.array([t]), np.array([li]), new_only)[0])
+        (prefix,) = cohort.ranked(np.array([li], dtype=np.intp), top=before + 1, new_only=new_only)
         mine = order_key(b)
         ahead = 0
-        for t in prefix.teachers:
-            q = cohort.ids[t]
-            if q == system or q in touched.get(b.learner, ()):
+        others = touched.get(learner, set())
+        for q in (cohort.ids[j] for j in prefix.teachers):
+            if q == teacher or q in others:
                 continue
-            other = score_pair(data, q, b.learner, weights)
+            other = score_pair(data, q, learner, weights)
             ahead += _kept(other, min_score, new_only) and order_key(other) < mine
-        for q in sorted(touched.get(b.learner, set()) - {system}):
-            other = score_pair(data, q, b.learner, weights, history)
+        for q in sorted(others - {teacher}):
+            other = score_pair(data, q, learner, weights, history)
             ahead += _kept(other, min_score, new_only) and order_key(other) < mine
-        rows.append(to_match(b, ahead + 1, data))
-    return rows
+        out[i] = ahead
+    return out
 
 
 def to_match(b: Breakdown, rank: int, data: Dataset) -> Match:

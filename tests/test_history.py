@@ -455,3 +455,102 @@ def test_fast_path_with_history_on_the_shipped_data(data, top) -> None:  # type:
             assert suggest(data, top=top, system=who, method="fast", history=adj) == suggest(
                 data, top=top, system=who, method="reference", history=adj
             )
+
+
+# --------------------------------------------------------------------------- plan
+
+
+def test_plan_leaves_out_repeats_and_lifts(data) -> None:  # type: ignore[no-untyped-def]
+    from peermatch.planning import plan
+
+    adj = adjustments(history.load_history(EXAMPLE, data), data)
+    before = plan(data)
+    after = plan(data, history=adj)
+    assert {(k.teacher, k.learner) for k in before.links} & set(adj.excluded)
+    assert not {(k.teacher, k.learner) for k in after.links} & set(adj.excluded)
+    lifted = [k for k in after.links if adj.factor(k.teacher, k.learner) > 1]
+    assert lifted
+    for k in lifted:
+        assert "past links rated well" in k.reason
+        assert k.score == score_pair(data, k.teacher, k.learner, history=adj).score
+    assert after.settings["history"] == {"file": str(EXAMPLE), "year": 2025, "window": 2}
+
+
+def test_plan_cli_says_why() -> None:
+    result = invoke("plan", "--history", str(EXAMPLE), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert "6 pair(s) linked in 2023 or later left out as repeats" in result.stderr
+    links = {(r["teacher"], r["learner"]) for r in json.loads(result.stdout)["links"]}
+    assert ("nenc", "east-surrey") not in links
+    result = invoke("plan", "--history", str(EXAMPLE), "--pin", "nenc:east-surrey")
+    assert result.exit_code == 1
+    assert result.stderr.endswith(
+        f"error: --pin nenc:east-surrey: nenc already taught east-surrey in 2024 ({EXAMPLE}), "
+        "within --window 2 of 2025; drop the --pin or narrow --window\n"
+    )
+
+
+def test_a_system_whose_only_partners_are_repeats_is_told_why(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from peermatch.planning import plan
+
+    data = peermatch.load(REPO / "tests" / "data" / "valid" / "small")
+    adj = adjustments(small_history(("beta", "alpha", "camhs", 2024, 4)), data)
+    result = plan(data, history=adj)
+    (why,) = [x for x in result.left_out if x.system == "alpha" and x.role == "learn"]
+    assert why.code == "repeat"
+    assert "beta already linked with it within --window 2 of 2025" in why.reason
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(case=fast_cases(), new_only=st.booleans(), cap=st.sampled_from([None, 1]))
+def test_fast_plan_with_history_is_the_reference_plan(monkeypatch, case, new_only, cap) -> None:  # type: ignore[no-untyped-def]
+    from peermatch import planning
+    from peermatch.planning import plan
+
+    monkeypatch.setattr(planning, "PRUNE", 1)  # few candidates: column generation adds links
+    data, w, adj = case
+
+    fast, ref = (
+        plan(data, weights=w, new_only=new_only, history=adj, method=m, teach=cap, learn=cap)
+        for m in ("fast", "reference")
+    )
+    # the same optimum (ties may be broken differently when candidates are pruned)
+    assert fast.total == pytest.approx(ref.total, abs=1e-4)
+    assert len(fast.left_out) == len(ref.left_out)
+    assert not {(k.teacher, k.learner) for k in fast.links} & set(adj.excluded)
+    for k in fast.links:
+        assert k.score == score_pair(data, k.teacher, k.learner, w, adj).score
+
+
+def test_report_makes_the_plan_when_none_is_given(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "report.html"
+    result = invoke("report", "--history", str(EXAMPLE), "--output", str(out))
+    assert result.exit_code == 0, result.stderr
+    text = out.read_text()
+    assert text.count('<circle class="node"') == 22
+    assert 'data-teacher="nenc" data-learner="east-surrey"' not in text
+    assert "links made in 2023 or later are not repeated" in text
+
+
+def test_column_generation_prices_lifted_links(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A lifted link outside the pruned candidates must still be found: here t5 -> z-learner
+    ranks fifth for z-learner and fourth among t5's learners without the history, and is in
+    the optimum with it (history_lift 1 doubles it)."""
+    from peermatch import planning
+
+    folder = REPO / "tests" / "data" / "history" / "lift"
+    data = peermatch.load(folder)
+    w = peermatch.Weights(history_lift=1.0)
+    adj = adjustments(history.load_history(folder / "history.yaml", data), data, w, year=2025)
+    monkeypatch.setattr(planning, "PRUNE", 1)
+    fast, ref = (
+        planning.plan(data, weights=w, history=adj, method=m, teach=1, learn=1)
+        for m in ("fast", "reference")
+    )
+    assert ("t5", "z-learner") in {(k.teacher, k.learner) for k in ref.links}
+    assert ("t5", "z-learner") in {(k.teacher, k.learner) for k in fast.links}
+    assert fast.total == ref.total == 601.5625

@@ -23,6 +23,7 @@ from peermatch.cli.app import (
     err,
     note,
 )
+from peermatch.cli.followup import DEFAULT_WINDOW, HistoryOpt, WindowOpt, YearOpt
 from peermatch.errors import UsageError
 
 TimeLimitOpt = Annotated[
@@ -92,6 +93,9 @@ def plan(
         typer.Option("--strict", help="Exit 1 if any system is left out of the plan."),
     ] = False,
     time_limit: TimeLimitOpt = 60.0,
+    history: HistoryOpt = None,
+    window: WindowOpt = DEFAULT_WINDOW,
+    year: YearOpt = None,
     weights: WeightsOpt = None,
     data: DataOpt = None,
     systems: SystemsOpt = None,
@@ -107,6 +111,7 @@ def plan(
     Example: peermatch plan --ring-size 3 --format csv --output rings.csv
     """
     from peermatch.cli.common import load_data, resolve_system, weights_from
+    from peermatch.cli.followup import adjustments_from
     from peermatch.planning import plan as make_plan
     from peermatch.planning import plan_listing
 
@@ -115,9 +120,11 @@ def plan(
     for text in pin or []:
         teacher, learner = parse_pin(text)
         pins.append((resolve_system(dataset, teacher), resolve_system(dataset, learner)))
+    w = weights_from(weights)
     result = make_plan(
         dataset,
-        weights=weights_from(weights),
+        weights=w,
+        history=adjustments_from(history, dataset, w, window, year, note=True),
         teach=teach,
         learn=learn,
         new_only=new_only,

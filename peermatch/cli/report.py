@@ -20,13 +20,15 @@ class ReportFormat(StrEnum):
 @app.command()
 def report(
     plan: Annotated[
-        Path,
+        Path | None,
         typer.Option(
             "--plan",
-            help="The plan to draw: the JSON that 'peermatch plan --format json' writes.",
+            help="The plan to draw: the JSON that 'peermatch plan --format json' writes "
+            "[default: make the plan now, as 'peermatch plan' does by default].",
             dir_okay=False,
+            show_default=False,
         ),
-    ],
+    ] = None,
     fmt: Annotated[
         ReportFormat | None,
         typer.Option(
@@ -53,7 +55,8 @@ def report(
     """The programme drawn as a network, with the topics' supply and demand, the gaps, and
     each system's links with the evidence behind them.
 
-    Give the same --data (and --history, --weights) that made the plan.
+    Without --plan it makes the plan itself, as 'peermatch plan' does by default; with
+    --plan, give the same --data (and --history, --weights) that made the plan.
 
     Example: peermatch report --plan plan.json --output report.html
     """
@@ -64,8 +67,13 @@ def report(
 
     dataset = load_data(data, systems, challenges)
     w = weights_from(weights)
-    programme = rp.read_plan_json(plan, dataset)
     adj = adjustments_from(history, dataset, w, window, year)
+    if plan is not None:
+        programme = rp.read_plan_json(plan, dataset)
+    else:
+        from peermatch.planning import plan as make_plan
+
+        programme = rp.programme_from_plan(make_plan(dataset, weights=w, history=adj))
     built = rp.build_report(dataset, programme, weights=w, history=adj, title=title)
     if fmt is None:
         suffix = output.suffix.lower() if output is not None else ""
