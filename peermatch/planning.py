@@ -388,6 +388,7 @@ class _Touched:
 # --------------------------------------------------------------------------- plan
 
 
+@paused_gc()  # many small objects, no cycles: see peermatch.bulk
 def plan(
     data: Dataset,
     *,
@@ -418,39 +419,6 @@ def plan(
     as ``suggest --history`` scores them: a pair linked within the window is never planned
     (a ``--pin`` on one is an error that says so), and well-rated teachers are lifted.
     """
-    with paused_gc():  # many small objects, no cycles: see peermatch.bulk
-        return _plan(
-            data,
-            weights=weights,
-            teach=teach,
-            learn=learn,
-            new_only=new_only,
-            pins=pins,
-            ring_size=ring_size,
-            time_limit=time_limit,
-            max_rings=max_rings,
-            candidates=candidates,
-            method=method,
-            history=history,
-        )
-
-
-def _plan(
-    data: Dataset,
-    *,
-    weights: Weights = DEFAULT_WEIGHTS,
-    teach: int | None = None,
-    learn: int | None = None,
-    new_only: bool = False,
-    pins: Iterable[tuple[str, str]] = (),
-    ring_size: int | None = None,
-    time_limit: float = TIME_LIMIT,
-    max_rings: int = MAX_RINGS,
-    candidates: Candidates | None = None,
-    method: Method = "auto",
-    history: Adjustments | None = None,
-) -> Plan:
-    """:func:`plan`'s body."""
     import numpy as np
 
     if ring_size is not None and ring_size not in (2, 3):
