@@ -269,6 +269,8 @@ def scaling(sizes: Sequence[int], topics: int, topic_sizes: Sequence[int], at: i
 
 
 def machine() -> list[str]:
+    from importlib.metadata import version
+
     import numpy
     import pydantic
     import scipy
@@ -287,8 +289,8 @@ def machine() -> list[str]:
     return [
         f"machine: {cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}",
         f"python {platform.python_version()}; numpy {numpy.__version__}, scipy {scipy.__version__},"
-        f" PyYAML {yaml.__version__} (libyaml: {libyaml}), pydantic {pydantic.VERSION},"
-        f" typer {typer.__version__}",
+        f" highspy {version('highspy')}, PyYAML {yaml.__version__} (libyaml: {libyaml}),"
+        f" pydantic {pydantic.VERSION}, typer {typer.__version__}",
     ]
 
 
