@@ -3,20 +3,19 @@
 These functions see only arrays: system ``i`` is ``0..n-1``, link ``l`` goes from
 ``teacher[l]`` to ``learner[l]`` and is worth ``weight[l]``. They know nothing about
 profiles or topics, so they can be fed from the reference scores or from a vectorised
-scorer alike. Both problems are integer programmes solved by HiGHS through
-:func:`scipy.optimize.milp` (imported lazily); constraint matrices are
-``scipy.sparse`` arrays built in one go, never row by row.
+scorer alike. Both problems are solved by HiGHS (imported lazily): the b-matching as a
+linear programme through ``highspy``, ring packing as an integer programme through
+:func:`scipy.optimize.milp`, its constraint matrices ``scipy.sparse`` arrays built in
+one go, never row by row.
 
 **B-matching.** Choose links ``x_l`` in {0, 1} to maximise ``sum w_l x_l`` subject to,
 for every system ``i``, ``teach_lower_i <= sum_{teacher(l)=i} x_l <= teach_cap_i`` and
 the same for learning, with pinned links fixed at 1. Every column of the constraint
 matrix has one 1 in a teacher row and one in a learner row: the incidence matrix of a
-bipartite graph, which is totally unimodular, so the LP optimum is already integral.
-HiGHS solves it at the root; integrality is imposed anyway and checked afterwards.
-
-When the lower bounds cannot all hold, the programme is solved lexicographically:
-first the fewest unmet lower bounds (a slack variable per bound), then, with that
-number fixed, the highest total. The caller explains which systems were left out.
+bipartite graph, which is totally unimodular, so the LP's optimal vertex is integral
+(checked after every solve). When the lower bounds cannot all hold, the programme is
+lexicographic: first the fewest unmet lower bounds (a slack per bound, costing more than
+any plan's total), then the highest total. The caller explains who was left out.
 
 **Rings.** Enumerate every directed cycle of 2..N systems (N <= 3) whose links are
 all candidates; choose disjoint cycles to maximise first the number of systems
@@ -133,60 +132,27 @@ def solve_bmatching(
 
     ``teach_lower[i]`` asks that system ``i`` teach at least once (likewise learning); the
     solution meets as many of these as possible and, among those plans, has the greatest
-    total. Pinned links must respect the capacities (the caller checks).
+    total. Pinned links must respect the capacities (the caller checks). One linear
+    programme (:class:`WarmMatching`) over every link, its vertex integral.
     """
     import numpy as np
-    import scipy.sparse as sp
 
-    m = len(weight)
-    clock = _Clock(time_limit)
-    if m == 0:
+    if len(weight) == 0:
         unmet = int(teach_lower.sum() + learn_lower.sum())
         return Solution(np.zeros(0, dtype=bool), 0.0, True, unmet)
-    cols = np.arange(m)
-    ones = np.ones(m)
-    t_inc = sp.csr_array((ones, (teacher, cols)), shape=(n, m))
-    l_inc = sp.csr_array((ones, (learner, cols)), shape=(n, m))
-    a = sp.vstack([t_inc, l_inc], format="csr")
-    hi = np.concatenate([teach_cap, learn_cap]).astype(float)
-    lb = pinned.astype(float)
-    ub = ones
-
-    # 1. every lower bound as a hard constraint: the usual case, and totally unimodular
-    lo = np.concatenate([teach_lower, learn_lower]).astype(float)
-    x, optimal, dual, status = _milp(-weight, a, lo, hi, lb, ub, clock)
-    if status != 2:  # not infeasible
-        if x is None:
-            raise _limit_error(time_limit)
-        return Solution(x > 0.5, -dual, optimal, 0)
-
-    # 2. fewest unmet lower bounds: slack s_i = 1 lets bound i go unmet
-    need = np.flatnonzero(lo > 0)
-    k = len(need)
-    slack = sp.csr_array((np.ones(k), (np.arange(k), np.arange(k))), shape=(k, k))
-    with_slack = sp.hstack([a, sp.csr_array((2 * n, k))], format="csr")
-    lower_rows = sp.hstack([a[need], slack], format="csr")
-    a1 = sp.vstack([with_slack, lower_rows], format="csr")
-    lo1 = np.concatenate([np.zeros(2 * n), np.ones(k)])
-    hi1 = np.concatenate([hi, np.full(k, np.inf)])
-    lb1 = np.concatenate([lb, np.zeros(k)])
-    ub1 = np.ones(m + k)
-    c1 = np.concatenate([np.zeros(m), np.ones(k)])
-    x1, optimal1, _, _ = _milp(c1, a1, lo1, hi1, lb1, ub1, clock)
-    if x1 is None:
-        raise _limit_error(time_limit)
-    unmet = round(float(x1[m:].sum()))
-
-    # 3. with that many unmet, the greatest total
-    count_row = sp.csr_array(np.concatenate([np.zeros(m), np.ones(k)])[None, :])
-    a2 = sp.vstack([a1, count_row], format="csr")
-    lo2 = np.concatenate([lo1, [0.0]])
-    hi2 = np.concatenate([hi1, [float(unmet)]])
-    c2 = np.concatenate([-weight, np.zeros(k)])
-    x2, optimal, dual, _ = _milp(c2, a2, lo2, hi2, lb1, ub1, clock)
-    if x2 is None:  # pragma: no cover - stage 2 starts from stage 1's feasible point
-        return Solution(x1[:m] > 0.5, float("inf"), False, unmet)
-    return Solution(x2[:m] > 0.5, -dual, optimal and optimal1, unmet)
+    # above any plan's total: a plan has at most min(capacities) links
+    big_m = 1.0 + max(float(weight.max()), 0.0) * float(min(teach_cap.sum(), learn_cap.sum()))
+    lp = WarmMatching(
+        n,
+        teach_cap=teach_cap,
+        learn_cap=learn_cap,
+        teach_lower=teach_lower,
+        learn_lower=learn_lower,
+        big_m=big_m,
+    )
+    lp.add(teacher, learner, weight, pinned)
+    sol = lp.solve(time_limit)
+    return Solution(sol.chosen, sol.bound + big_m * sol.unmet, True, sol.unmet)
 
 
 @dataclass(frozen=True)
