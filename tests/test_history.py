@@ -346,9 +346,9 @@ def test_history_keeps_scores_monotone_in_priority(case, draw) -> None:  # type:
 
 
 def test_cli_default_window_matches_the_library() -> None:
-    from peermatch.cli import followup
+    from peermatch.cli.app import DEFAULT_WINDOW
 
-    assert followup.DEFAULT_WINDOW == history.DEFAULT_WINDOW
+    assert DEFAULT_WINDOW == history.DEFAULT_WINDOW
 
 
 # --------------------------------------------------------------------------- the fast path
