@@ -385,6 +385,7 @@ class Cohort:
         *,
         per_learner: int,
         slack: float = 0.0,
+        excess_slack: float | None = None,
         new_only: bool = False,
         skip: NDArray[np.int64] | None = None,
     ) -> Pricing:
@@ -394,17 +395,26 @@ class Cohort:
         ``new_only``) whose key ``t * n + l`` is not in the sorted array ``skip`` (the links
         the programme had), ``gain = score + slack - teacher_price[t] - learner_price[l]``.
         Returns each learner's ``per_learner`` links of largest positive gain (for column
-        generation) and ``excess``, the sum of all positive gains: what the left-out links
+        generation) and ``excess``, the sum of all positive gains with ``excess_slack``
+        (at most ``slack``; default ``slack``) in place of ``slack``: what the left-out links
         add, at most, to the programme's dual bound (see :mod:`peermatch.planning`). Only
         cells whose score could beat their prices are scored: about one pass over the
         learner x teacher matrix.
         """
+        if excess_slack is None:
+            excess_slack = slack
+        if excess_slack > slack:
+            raise ValueError("excess_slack must be at most slack")
         found: list[tuple[Ints, Ints, Floats]] = []
         gains: list[float] = []
         for teacher, learner, score, gain in self._priced(
             teacher_price, learner_price, slack, new_only, skip
         ):
-            gains.extend(gain.tolist())
+            if excess_slack == slack:
+                gains.extend(gain.tolist())
+            else:  # the cells with a positive gain at excess_slack are among these
+                own = score + excess_slack - teacher_price[teacher] - learner_price[learner]
+                gains.extend(own[own > 0].tolist())
             order = np.lexsort((teacher, -gain, learner))
             teacher, learner, score = teacher[order], learner[order], score[order]
             first = np.searchsorted(learner, learner)  # start of each learner's run

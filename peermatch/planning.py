@@ -50,7 +50,14 @@ from peermatch.weights import DEFAULT_WEIGHTS, Weights
 if TYPE_CHECKING:
     from peermatch.fastscore import Cohort, Links
     from peermatch.history import Adjustments
-    from peermatch.solver import BoolArray, FloatArray, IntArray, LPMatching, Rings
+    from peermatch.solver import (
+        BoolArray,
+        FloatArray,
+        IntArray,
+        LPMatching,
+        Rings,
+        WarmMatching,
+    )
 
 #: Teaching links per system when neither the profile nor ``--teach`` says.
 DEFAULT_TEACH = 3
@@ -202,7 +209,9 @@ class Plan:
 class Candidates:
     """Candidate links as arrays, in a canonical order: by learner, then its ranking.
 
-    ``rank[l]`` is the link's place (0 = best) in its learner's ``suggest`` order.
+    ``rank[l]`` is the link's place (0 = best) in its learner's ``suggest`` order, or -1
+    where it is not known: column generation places a link only when its place can change
+    the plan (see :func:`_settled`), and keeps its links in the order they joined.
     """
 
     ids: tuple[str, ...]
@@ -298,8 +307,12 @@ class Candidates:
         )
 
     def weight(self) -> FloatArray:
-        """The objective: each score plus a tie-breaking nudge for links ranked higher."""
-        out: FloatArray = self.score + TIE / (1.0 + self.rank)
+        """The objective: each score plus a tie-breaking nudge for links ranked higher
+        (the least nudge, 0, where the place is not known)."""
+        import numpy as np
+
+        nudge = np.divide(TIE, 1.0 + self.rank, out=np.zeros(len(self)), where=self.rank >= 0)
+        out: FloatArray = self.score + nudge
         return out
 
     def top(self, k: int) -> Candidates:
@@ -461,10 +474,11 @@ def plan(
                 links = cohort.links(per_learner=k_learn, per_teacher=k_teach, new_only=new_only)
                 assert links.rank is not None
                 ranks = links.rank.copy()
-                unknown = ranks < 0  # each learner's best are ranked; the others, here
-                ranks[unknown] = cohort.ranks_of(
-                    links.teacher[unknown], links.learner[unknown], new_only
-                )
+                unknown = ranks < 0  # each learner's best are placed; column generation
+                if ring_size is not None:  # places the others if it must; rings, here
+                    ranks[unknown] = cohort.ranks_of(
+                        links.teacher[unknown], links.learner[unknown], new_only
+                    )
             ids = tuple(p.id for p in data.systems)
             if history is None:
                 candidates = Candidates.from_links(
@@ -841,77 +855,66 @@ def _column_generation(
 ) -> tuple[BoolArray, float, bool]:
     """The b-matching over every link, solving only over the links that matter.
 
-    Solve the LP over a working set of links; price every other link with its duals
+    Solve the LP over a working set of links (:class:`~peermatch.solver.WarmMatching`,
+    each solve starting from the last basis); price every other link with its duals
     (:meth:`~peermatch.fastscore.Cohort.price`, and the history's lifted links here); add
     those that could improve it, and the near misses so that few rounds are needed;
     repeat until no link left out could improve it. Then the LP optimum over the working
     set is the optimum over every link and, the matrix being totally unimodular,
     integral. Above :data:`EXACT_UP_TO` profiles it stops once proven within :data:`GAP`.
-    Returns the chosen links (over ``ctx.cand``, the final working set), the bound, and
-    whether it is proven optimal.
+    Returns the chosen links (over ``ctx.cand``, the final working set, in the order the
+    links joined), the bound, and whether it is proven optimal.
     """
     import time
 
     import numpy as np
 
-    from peermatch.solver import lp_bmatching
+    from peermatch.solver import WarmMatching
 
     assert ctx.cohort is not None
     n = ctx.n
     if len(ctx.cand) == 0:  # each learner's best are candidates: no candidate, no link at all
         return np.zeros(0, dtype=bool), 0.0, True
     end = time.monotonic() + time_limit
-    pin_pairs = {(int(ctx.cand.teacher[li]), int(ctx.cand.learner[li])) for li in pinned}
     big_m = 1.0 + (100.0 + TIE) * float(min(ctx.teach_cap.sum(), ctx.learn_cap.sum()))
     touched = None if ctx.history is None else _Touched.of(ctx)
     per_learner = max(PRICE_PER_LEARNER, PRUNE_PER_PLACE * int(ctx.learn_cap.max(initial=0)))
     # who can teach or learn at all: the first candidates have each one's best links
     teach_lower = (np.bincount(ctx.cand.teacher, minlength=n) > 0) & (ctx.teach_cap > 0)
     learn_lower = (np.bincount(ctx.cand.learner, minlength=n) > 0) & (ctx.learn_cap > 0)
-    lp: LPMatching | None = None
+    lp = WarmMatching(
+        n,
+        teach_cap=ctx.teach_cap,
+        learn_cap=ctx.learn_cap,
+        teach_lower=teach_lower,
+        learn_lower=learn_lower,
+        big_m=big_m,
+    )
+    pin_mask = np.zeros(len(ctx.cand), dtype=bool)
+    pin_mask[pinned] = True
+    lp.add(ctx.cand.teacher, ctx.cand.learner, ctx.cand.weight(), pin_mask)
+    score = ctx.cand.score
+    rank = ctx.cand.rank.copy()  # -1: placed only if it can matter (see _settled)
     rounds = 0
     margin = MARGIN
     while True:
-        cand = ctx.cand
-        pin_mask = np.zeros(len(cand), dtype=bool)
-        for t, lr in pin_pairs:
-            pin_mask[ctx.find(t, lr)] = True
-        weight = cand.weight()
         with progress.step("solving the plan"):
-            lp = lp_bmatching(
-                n,
-                cand.teacher,
-                cand.learner,
-                weight,
-                teach_cap=ctx.teach_cap,
-                learn_cap=ctx.learn_cap,
-                teach_lower=teach_lower,
-                learn_lower=learn_lower,
-                pinned=pin_mask,
-                big_m=big_m,
-                time_limit=max(end - time.monotonic(), 0.1),
-            )
+            sol = _settled(ctx, lp, score, rank, end)
         rounds += 1
         with progress.step("pricing the links left out"):
-            more, _ = _priced(ctx, lp, cand, touched, per_learner, TIE + margin)
-            # the pricing assumed the largest nudge (TIE) for every link; use each one's own
-            ranks = ctx.ranks(more.teacher.astype(np.int64), more.learner.astype(np.int64))
+            more, excess = _priced(ctx, lp, sol, touched, per_learner, TIE + margin)
+            # what each could gain at most: with the largest nudge (its place is not known)
             gain = (
-                more.score
-                + TIE / (1.0 + ranks)
-                - lp.teacher_price[more.teacher]
-                - lp.learner_price[more.learner]
+                more.score + TIE - sol.teacher_price[more.teacher] - sol.learner_price[more.learner]
             )
         if not np.any(gain > GAIN_TOL):
             excess = 0.0
             break
         stop = None
         if n > EXACT_UP_TO or time.monotonic() >= end:
-            # what every left-out link could add to the bound, at most (largest nudge)
-            excess = _priced(ctx, lp, cand, touched, 0, TIE)[1]
-            got = float(weight[lp.chosen].sum())
-            unmet = _unmet(lp.chosen, ctx, teach_lower, learn_lower)
-            proven = lp.bound + excess + big_m * unmet
+            got = float(lp.weight[sol.chosen].sum())
+            unmet = _unmet(sol.chosen, ctx, teach_lower, learn_lower)
+            proven = sol.bound + excess + big_m * unmet
             if n > EXACT_UP_TO and proven - got <= GAP * max(got, 1.0):
                 stop = (
                     f"within {100 * (proven - got) / max(got, 1.0):.2f}% of the best possible "
@@ -926,55 +929,89 @@ def _column_generation(
         if stop is not None:
             notes.append(stop)
             break
-        # add the improving links and the near misses
+        # add the improving links and the near misses, unplaced: weighed at their scores
         # (prices move when links join: those within ``margin`` are the likeliest next)
-        fresh = gain > -margin
-        ctx.cand = cand.extend(
-            more.teacher[fresh], more.learner[fresh], more.score[fresh], ranks[fresh]
-        )
+        lp.add(more.teacher, more.learner, more.score, np.zeros(len(more.score), dtype=bool))
+        score = np.concatenate([score, more.score])
+        rank = np.concatenate([rank, np.full(len(more.score), -1, dtype=np.int64)])
+        ctx.cand = Candidates(ctx.cand.ids, lp.teacher, lp.learner, score, rank)
         margin *= 2
-    unmet = _unmet(lp.chosen, ctx, teach_lower, learn_lower)
-    bound = lp.bound + excess + big_m * unmet
-    return lp.chosen, bound, excess == 0.0
+    ctx.cand = Candidates(ctx.cand.ids, lp.teacher, lp.learner, score, rank)
+    unmet = _unmet(sol.chosen, ctx, teach_lower, learn_lower)
+    bound = sol.bound + excess + big_m * unmet
+    return sol.chosen, bound, excess == 0.0
+
+
+def _settled(
+    ctx: _Context, lp: WarmMatching, score: FloatArray, rank: IntArray, end: float
+) -> LPMatching:
+    """Solve ``lp``, placing the links whose place in their learner's ranking can matter.
+
+    A link weighs its score plus a nudge of ``TIE / (1 + place)``. Finding a place costs a
+    pass over the learner's ranking, and most links that column generation adds are never
+    chosen, so links join unplaced (``rank`` -1), weighed at their score alone: the least
+    nudge. After each solve, an unplaced link that is chosen, or whose gain against its
+    prices could be positive with the largest nudge, is placed and reweighed, and the
+    programme solved again (from its basis). When no unplaced link could gain even with
+    the largest nudge, the solution is optimal for the exact weights. ``score`` and
+    ``rank`` are per link of ``lp``; ``rank`` is updated in place.
+    """
+    import time
+
+    import numpy as np
+
+    while True:
+        sol = lp.solve(end - time.monotonic())
+        unplaced = np.flatnonzero(rank < 0)
+        t, lr = lp.teacher[unplaced], lp.learner[unplaced]
+        gain = score[unplaced] + TIE - sol.teacher_price[t] - sol.learner_price[lr]
+        due = unplaced[sol.chosen[unplaced] | (gain > -GAIN_TOL)]
+        if len(due) == 0:
+            return sol
+        rank[due] = ctx.ranks(lp.teacher[due], lp.learner[due])
+        lp.reweigh(due, score[due] + TIE / (1.0 + rank[due]))
 
 
 def _priced(
     ctx: _Context,
-    lp: LPMatching,
-    cand: Candidates,
+    lp: WarmMatching,
+    sol: LPMatching,
     touched: _Touched | None,
     per_learner: int,
     slack: float,
 ) -> tuple[Links, float]:
     """The left-out links whose score + ``slack`` beats their prices (each learner's
-    ``per_learner`` best), and the sum of all their gains: what they add to the bound."""
+    ``per_learner`` best), and what all the left-out links could add to the bound: the sum
+    of their positive gains with the largest nudge, TIE."""
     import numpy as np
 
     assert ctx.cohort is not None
     cohort = ctx.cohort
-    skip = cand.keys() if touched is None else np.union1d(cand.keys(), touched.keys)
+    keys = np.sort(lp.teacher * ctx.n + lp.learner)
+    skip = keys if touched is None else np.union1d(keys, touched.keys)
     pricing = cohort.price(
-        lp.teacher_price,
-        lp.learner_price,
+        sol.teacher_price,
+        sol.learner_price,
         per_learner=per_learner,
         slack=slack,
+        excess_slack=TIE,
         new_only=ctx.new_only,
         skip=skip,
     )
     more, excess = pricing.links, pricing.excess
     if touched is not None:  # lifted links are priced here, with their lifted scores
-        lt, llr, lsc, lgain = touched.gains(lp.teacher_price, lp.learner_price, cand.keys(), slack)
+        lt, llr, lsc, _ = touched.gains(sol.teacher_price, sol.learner_price, keys, slack)
         if len(lt):
             from peermatch.fastscore import Links
 
-            if per_learner:
-                more = Links(
-                    np.concatenate([more.teacher, lt]),
-                    np.concatenate([more.learner, llr]),
-                    np.concatenate([more.score, lsc]),
-                    np.concatenate([more.two_way, cohort.two_way(lt, llr)]),
-                )
-            excess += math.fsum(lgain.tolist())
+            more = Links(
+                np.concatenate([more.teacher, lt]),
+                np.concatenate([more.learner, llr]),
+                np.concatenate([more.score, lsc]),
+                np.concatenate([more.two_way, cohort.two_way(lt, llr)]),
+            )
+            own = lsc + TIE - sol.teacher_price[lt] - sol.learner_price[llr]
+            excess += math.fsum(own[own > 0].tolist())
     return more, excess
 
 

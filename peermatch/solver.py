@@ -191,100 +191,157 @@ def solve_bmatching(
 
 @dataclass(frozen=True)
 class LPMatching:
-    """One LP solve of the b-matching over a set of links, with its dual prices.
+    """One LP solve of the b-matching over the links so far, with its dual prices.
 
     ``teacher_price[i] + learner_price[j]`` is what a link ``i -> j`` must be worth to
     improve the plan; ``bound`` is the dual bound over these links (add what the links
     left out could gain, priced the same way, for a bound over every link).
     """
 
-    chosen: BoolArray
+    chosen: BoolArray  # per link, in the order the links were added
     unmet: int
     teacher_price: FloatArray
     learner_price: FloatArray
     bound: float  # of sum(weight * x) - big_m * unmet, over the links given
 
 
-def lp_bmatching(
-    n: int,
-    teacher: IntArray,
-    learner: IntArray,
-    weight: FloatArray,
-    *,
-    teach_cap: IntArray,
-    learn_cap: IntArray,
-    teach_lower: BoolArray,
-    learn_lower: BoolArray,
-    pinned: BoolArray,
-    big_m: float,
-    time_limit: float = 60.0,
-) -> LPMatching:
-    """The b-matching as one linear programme, lexicographic by a big weight.
+class WarmMatching:
+    """The b-matching as a linear programme that grows: column generation's master problem.
 
     Maximise ``sum(weight * x) - big_m * (unmet lower bounds)``: with ``big_m`` above any
     plan's total weight, this meets as many lower bounds as possible, then maximises the
-    total, like :func:`solve_bmatching`. The matrix (the bipartite incidence matrix, its
-    rows repeated for the lower bounds, and unit columns for the slacks) is totally
-    unimodular, so the simplex method's vertex is integral; it is checked.
+    total, like :func:`solve_bmatching`. Rows: each system's teaching and learning
+    capacity, and for each lower bound "its links + a slack >= 1", the slack costing
+    ``big_m``. Links join as columns (:meth:`add`) and may be reweighed (:meth:`reweigh`);
+    each :meth:`solve` starts from the previous optimal basis (HiGHS's dual simplex, warm),
+    so a round that adds a few thousand links costs a fraction of a fresh solve. The
+    matrix (a bipartite incidence matrix, rows repeated for the lower bounds, unit
+    columns for the slacks) is totally unimodular, so the optimal vertex is integral;
+    it is checked.
     """
-    import numpy as np
-    import scipy.sparse as sp
-    from scipy.optimize import linprog
 
-    m = len(weight)
-    clock = _Clock(time_limit)
-    if m == 0:  # nothing to choose (and no lower bound can be met)
-        unmet = int(teach_lower.sum() + learn_lower.sum())
-        return LPMatching(np.zeros(0, dtype=bool), unmet, np.zeros(n), np.zeros(n), -big_m * unmet)
-    cols = np.arange(m)
-    ones = np.ones(m)
-    t_inc = sp.csr_array((ones, (teacher, cols)), shape=(n, m))
-    l_inc = sp.csr_array((ones, (learner, cols)), shape=(n, m))
-    need_t = np.flatnonzero(teach_lower)
-    need_l = np.flatnonzero(learn_lower)
-    k = len(need_t) + len(need_l)
-    slack = -sp.identity(k, format="csr")
-    upper = sp.hstack([sp.vstack([t_inc, l_inc]), sp.csr_array((2 * n, k))], format="csr")
-    lower = sp.hstack([-sp.vstack([t_inc[need_t], l_inc[need_l]]), slack], format="csr")
-    a_ub = sp.vstack([upper, lower], format="csr")
-    b_ub = np.concatenate([teach_cap, learn_cap, -np.ones(k)]).astype(float)
-    c = np.concatenate([-weight, np.full(k, big_m)])
-    bounds = np.stack([np.concatenate([pinned.astype(float), np.zeros(k)]), np.ones(m + k)], 1)
-    res = linprog(
-        c,
-        A_ub=a_ub,
-        b_ub=b_ub,
-        bounds=bounds,
-        method="highs-ds",
-        options={"time_limit": clock.left()},
-    )
-    if res.status == 1 or res.x is None:
-        raise _limit_error(time_limit)
-    if res.status != 0:  # pragma: no cover - with slacks the LP is always feasible
-        raise PeermatchError(f"the plan's linear programme failed: {res.message}")
-    x = np.asarray(res.x)
-    if np.any(np.abs(x - np.round(x)) > INTEGRAL_TOL):  # pragma: no cover - TU
-        raise PeermatchError("the solver returned a fractional plan; please report this")
-    y = -np.asarray(res.ineqlin.marginals)  # >= 0: the max problem's dual values
-    a_t, a_l = y[:n], y[n : 2 * n]
-    b_t = np.zeros(n)
-    b_l = np.zeros(n)
-    b_t[need_t] = y[2 * n : 2 * n + len(need_t)]
-    b_l[need_l] = y[2 * n + len(need_t) :]
-    tp = a_t - b_t
-    lp = a_l - b_l
-    gain = weight - tp[teacher] - lp[learner]
-    bound = float(
-        a_t @ teach_cap
-        + a_l @ learn_cap
-        - b_t.sum()
-        - b_l.sum()
-        + np.maximum(y[2 * n :] - big_m, 0.0).sum()
-        + np.where(pinned, gain, np.maximum(gain, 0.0)).sum()
-    )
-    chosen = x[:m] > 0.5
-    unmet = round(float(x[m:].sum()))
-    return LPMatching(chosen, unmet, tp, lp, bound)
+    def __init__(
+        self,
+        n: int,
+        *,
+        teach_cap: IntArray,
+        learn_cap: IntArray,
+        teach_lower: BoolArray,
+        learn_lower: BoolArray,
+        big_m: float,
+    ) -> None:
+        import highspy
+        import numpy as np
+
+        # highspy.Highs() logs HiGHS's banner to stdout as it starts (highspy 1.16); the
+        # core object stays silent if output is switched off before anything else
+        self._h = getattr(highspy, "_Highs", highspy.Highs)()
+        self._h.setOptionValue("output_flag", False)
+        self._h.setOptionValue("presolve", "off")  # a warm start skips it anyway
+        self.n = n
+        self.big_m = big_m
+        self.teach_cap = teach_cap
+        self.learn_cap = learn_cap
+        self.need_t = np.flatnonzero(teach_lower)
+        self.need_l = np.flatnonzero(learn_lower)
+        k = len(self.need_t) + len(self.need_l)
+        self.k = k
+        # each system's lower-bound row, or -1
+        self._t_row = np.full(n, -1, dtype=np.int64)
+        self._t_row[self.need_t] = 2 * n + np.arange(len(self.need_t))
+        self._l_row = np.full(n, -1, dtype=np.int64)
+        self._l_row[self.need_l] = 2 * n + len(self.need_t) + np.arange(len(self.need_l))
+        lo = np.concatenate([np.full(2 * n, -np.inf), np.ones(k)])
+        hi = np.concatenate([teach_cap, learn_cap, np.full(k, np.inf)]).astype(np.float64)
+        no_int = np.zeros(0, dtype=np.int32)
+        self._h.addRows(2 * n + k, lo, hi, 0, no_int, no_int, np.zeros(0))
+        slack_rows = (2 * n + np.arange(k)).astype(np.int32)
+        self._h.addCols(
+            k, np.full(k, big_m), np.zeros(k), np.ones(k), k,
+            np.arange(k, dtype=np.int32), slack_rows, np.ones(k),
+        )  # fmt: skip
+        self.teacher: IntArray = np.zeros(0, dtype=np.int64)
+        self.learner: IntArray = np.zeros(0, dtype=np.int64)
+        self.weight: FloatArray = np.zeros(0)
+        self.pinned: BoolArray = np.zeros(0, dtype=np.bool_)
+
+    def __len__(self) -> int:
+        return len(self.weight)
+
+    def add(
+        self, teacher: IntArray, learner: IntArray, weight: FloatArray, pinned: BoolArray
+    ) -> None:
+        """Links ``teacher[i] -> learner[i]`` as new columns (pinned ones fixed at 1)."""
+        import numpy as np
+
+        m = len(weight)
+        if m == 0:
+            return
+        n = self.n
+        rows = np.stack([teacher, n + learner, self._t_row[teacher], self._l_row[learner]], 1)
+        used = rows >= 0
+        starts = np.zeros(m, dtype=np.int32)
+        np.cumsum(used.sum(axis=1)[:-1], out=starts[1:])
+        index = rows[used].astype(np.int32)  # row-major: each column's rows, in turn
+        self._h.addCols(
+            m, -weight, pinned.astype(np.float64), np.ones(m), len(index),
+            starts, index, np.ones(len(index)),
+        )  # fmt: skip
+        self.teacher = np.concatenate([self.teacher, teacher])
+        self.learner = np.concatenate([self.learner, learner])
+        self.weight = np.concatenate([self.weight, weight])
+        self.pinned = np.concatenate([self.pinned, pinned])
+
+    def reweigh(self, links: IntArray, weight: FloatArray) -> None:
+        """New weights for the links at positions ``links`` (in the order added)."""
+        import numpy as np
+
+        if len(links) == 0:
+            return
+        self.weight[links] = weight
+        self._h.changeColsCost(len(links), (self.k + links).astype(np.int32), -weight)
+
+    def solve(self, time_limit: float) -> LPMatching:
+        """Solve from the last basis; the chosen links, their prices and the dual bound."""
+        import highspy
+        import numpy as np
+
+        n = self.n
+        self._h.setOptionValue("time_limit", max(time_limit, 0.01))
+        self._h.run()
+        status = self._h.getModelStatus()
+        if status == highspy.HighsModelStatus.kTimeLimit:
+            raise _limit_error(time_limit)
+        if status != highspy.HighsModelStatus.kOptimal:  # pragma: no cover - always feasible
+            raise PeermatchError(
+                f"the plan's linear programme failed: {self._h.modelStatusToString(status)}"
+            )
+        solution = self._h.getSolution()
+        x = np.asarray(solution.col_value)
+        if np.any(np.abs(x - np.round(x)) > INTEGRAL_TOL):  # pragma: no cover - TU
+            raise PeermatchError("the solver returned a fractional plan; please report this")
+        # the max problem's dual values, >= 0: capacity rows (<=), lower-bound rows (>=)
+        dual = np.asarray(solution.row_dual)
+        a_t, a_l = -dual[:n], -dual[n : 2 * n]
+        lower = dual[2 * n :]
+        b_t = np.zeros(n)
+        b_l = np.zeros(n)
+        b_t[self.need_t] = lower[: len(self.need_t)]
+        b_l[self.need_l] = lower[len(self.need_t) :]
+        tp = a_t - b_t
+        lp = a_l - b_l
+        gain = self.weight - tp[self.teacher] - lp[self.learner]
+        bound = float(
+            a_t @ self.teach_cap
+            + a_l @ self.learn_cap
+            - b_t.sum()
+            - b_l.sum()
+            + np.maximum(lower - self.big_m, 0.0).sum()
+            + np.where(self.pinned, gain, np.maximum(gain, 0.0)).sum()
+        )
+        chosen = x[self.k :] > 0.5
+        unmet = round(float(x[: self.k].sum()))
+        return LPMatching(chosen, unmet, tp, lp, bound)
 
 
 # --------------------------------------------------------------------------- rings

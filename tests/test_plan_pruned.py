@@ -27,13 +27,30 @@ def full_candidates(data: Dataset, new_only: bool = False) -> Candidates:
     return Candidates.from_links(ids, links.teacher, links.learner, links.score, links.rank)
 
 
-def same_plan_value(pruned: planning.Plan, full: planning.Plan) -> None:
+def same_plan_value(pruned: planning.Plan, full: planning.Plan, data: Dataset) -> None:
     # as many systems left out (which ones may differ between equally good plans)
     assert len(pruned.left_out) == len(full.left_out)
     # equal totals: the same optimum (different links only where the tie-breaking nudge,
     # at most TIE per link, is all that tells two plans apart)
     assert pruned.total == pytest.approx(full.total, abs=TIE * max(1, len(full.links)) + 1e-9)
     assert pruned.optimal and full.optimal
+    # and the same optimum with the nudges too: column generation places a link in its
+    # learner's ranking only when that can matter, and must never get a nudge wrong
+    # (an LP's own tolerance, 1e-7, is far below the nudges of the first places)
+    assert nudged(pruned, data) == pytest.approx(nudged(full, data), abs=1e-6)
+
+
+def nudged(result: planning.Plan, data: Dataset) -> float:
+    """The plan's objective: each link's score plus its tie-breaking nudge, exactly."""
+    from peermatch.scoring import rank_all
+
+    ranking = rank_all(data, new_only=bool(result.settings.get("new_only")), method="reference")
+    place = {
+        (b.teacher, learner): i
+        for learner, rows in ranking.by_learner.items()
+        for i, b in enumerate(rows)
+    }
+    return sum(k.score + TIE / (1 + place[k.teacher, k.learner]) for k in result.links)
 
 
 SETTINGS = settings(
@@ -78,7 +95,7 @@ def test_pruned_plan_equals_the_plan_over_every_link(
     kw = {"teach": teach, "learn": learn, "new_only": new_only, "pins": pins}
     pruned = plan(data, method="fast", **kw)  # type: ignore[arg-type]
     full = plan(data, method="reference", **kw)  # type: ignore[arg-type]
-    same_plan_value(pruned, full)
+    same_plan_value(pruned, full, data)
 
 
 @SETTINGS
@@ -98,14 +115,64 @@ def test_above_the_exact_size_the_bound_holds(
 
 
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def generated_folder(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     from benchmarks.generate import generate
 
-    return load(generate(tmp_path_factory.mktemp("cohort"), profiles=300, topics=120, seed=5))
+    return generate(tmp_path_factory.mktemp("cohort"), profiles=300, topics=120, seed=5)
+
+
+@pytest.fixture(scope="module")
+def generated(generated_folder):  # type: ignore[no-untyped-def]
+    return load(generated_folder)
+
+
+def test_the_solver_prints_nothing(generated_folder) -> None:  # type: ignore[no-untyped-def]
+    """HiGHS logs to the process's own stdout unless told not to: a CSV must stay a CSV."""
+    from conftest import run
+
+    result = run("plan", "--data", str(generated_folder), "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("learner,teacher,topic,score,")
+    assert "HiGHS" not in result.stdout + result.stderr
 
 
 def test_generated_cohort_pruned_equals_full(generated: Dataset) -> None:
     """300 profiles: the vectorised, pruned plan equals the plan over all ~20,000 links."""
     pruned = plan(generated)  # 300 >= FAST_FROM: pruned links and column generation
     full = plan(generated, candidates=full_candidates(generated))
-    same_plan_value(pruned, full)
+    same_plan_value(pruned, full, generated)
+
+
+def test_a_link_is_placed_when_its_nudge_decides() -> None:
+    """Column generation weighs an unplaced link at its score alone; the one the nudge
+    would pick instead must be placed and win. Teacher 1 scores a hair more (3e-6) but is
+    second in learner 0's ranking; teacher 2 is first, and its nudge (TIE) outweighs it."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from peermatch.solver import WarmMatching
+
+    places = {(1, 0): 1, (2, 0): 0}
+    asked: list[list[tuple[int, int]]] = []
+
+    def ranks(t: np.ndarray, lr: np.ndarray) -> np.ndarray:
+        asked.append(list(zip(t.tolist(), lr.tolist(), strict=True)))
+        return np.array([places[k] for k in asked[-1]], dtype=np.int64)
+
+    caps = np.array([0, 1, 1]), np.array([1, 0, 0])
+    lp = WarmMatching(
+        3,
+        teach_cap=caps[0],
+        learn_cap=caps[1],
+        teach_lower=np.zeros(3, dtype=bool),
+        learn_lower=np.zeros(3, dtype=bool),
+        big_m=1e6,
+    )
+    teacher, learner = np.array([1, 2]), np.array([0, 0])
+    score = np.array([50.0 + 3e-6, 50.0])
+    lp.add(teacher, learner, score.copy(), np.zeros(2, dtype=bool))
+    rank = np.array([-1, -1])
+    sol = planning._settled(SimpleNamespace(ranks=ranks), lp, score, rank, end=1e18)  # type: ignore[arg-type]
+    assert sol.chosen.tolist() == [False, True]  # teacher 2: first in the learner's ranking
+    assert rank.tolist() == [1, 0] and asked == [[(1, 0), (2, 0)]]  # both could matter
