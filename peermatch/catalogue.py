@@ -68,11 +68,16 @@ def closest(
     """
     if not choices:
         return []
+    return [value for value, _ in ranked_matches(ref, choices, cutoff)[:limit]]
+
+
+def ranked_matches(text: str, choices: dict[str, str], cutoff: float) -> list[tuple[str, float]]:
+    """Each value of ``choices`` whose key fuzzily matches ``text`` at ``cutoff`` or better,
+    with its best score: best first, ties by value (rapidfuzz WRatio on normalised text)."""
     from rapidfuzz import fuzz, process, utils
 
-    query = normalise(ref)
     hits = process.extract(
-        query,
+        normalise(text),
         list(choices),
         scorer=fuzz.WRatio,
         processor=utils.default_process,
@@ -82,10 +87,8 @@ def closest(
     best: dict[str, float] = {}
     for key, score, _ in hits:
         value = choices[key]
-        if score > best.get(value, -1.0):
-            best[value] = score
-    ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
-    return [value for value, _ in ranked[:limit]]
+        best[value] = max(best.get(value, 0.0), float(score))
+    return sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
 def did_you_mean(options: Sequence[str]) -> str:

@@ -17,10 +17,11 @@ system is left out.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from peermatch.loading import PRIORITY_NAMES, Dataset
+from peermatch.loading import PRIORITY_NAMES, Dataset, Profile
 from peermatch.output import Listing
 
 KINDS = ("untaught-challenge", "unneeded-system", "untaught-system")
@@ -91,46 +92,43 @@ def gaps(data: Dataset) -> list[Gap]:
         for t in p.needs:
             need_count[t] = need_count.get(t, 0) + 1
 
-    def others(count: dict[str, int], topic: str, mine: bool) -> int:
-        return count.get(topic, 0) - (1 if mine else 0)
-
     teach_count = {t: len(ids) for t, ids in teachers.items()}
-    for p in data.systems:
-        if not p.strengths:
-            out.append(Gap("unneeded-system", p.id, p.name, detail="it lists no strengths"))
-        elif not any(
-            others(need_count, t, t in p.needs) > 0
-            or any(others(need_count, r, r in p.needs) > 0 for r in related[t])
-            for t in p.strengths
-        ):
-            out.append(
-                Gap(
-                    "unneeded-system",
-                    p.id,
-                    p.name,
-                    detail="no other system lists "
-                    + ", ".join(p.strengths)
-                    + " (or a related topic) as a challenge",
-                )
-            )
-    for p in data.systems:
-        if not p.needs:
-            out.append(Gap("untaught-system", p.id, p.name, detail="it lists no challenges"))
-        elif not any(
-            others(teach_count, t, t in p.strengths) > 0
-            or any(others(teach_count, r, r in p.strengths) > 0 for r in related[t])
-            for t in p.needs
-        ):
-            out.append(
-                Gap(
-                    "untaught-system",
-                    p.id,
-                    p.name,
-                    detail="no other system lists "
-                    + ", ".join(p.needs)
-                    + " (or a related topic) as a strength",
-                )
-            )
+
+    def cut_off(
+        kind: str,
+        count: dict[str, int],
+        sides: list[tuple[Profile, Collection[str], Collection[str]]],
+        noun: str,
+        as_what: str,
+    ) -> None:
+        """A ``kind`` gap for each system none of whose topics (or their related topics)
+        another system has in ``count``; ``sides`` is (system, its topics, its other side)."""
+        for p, listed, opposite in sides:
+            if not listed:
+                out.append(Gap(kind, p.id, p.name, detail=f"it lists no {noun}"))
+            elif not any(  # a system never teaches itself: its own listing does not count
+                count.get(x, 0) - (1 if x in opposite else 0) > 0
+                for t in listed
+                for x in (t, *related[t])
+            ):
+                names = ", ".join(listed)
+                detail = f"no other system lists {names} (or a related topic) as a {as_what}"
+                out.append(Gap(kind, p.id, p.name, detail=detail))
+
+    cut_off(
+        "unneeded-system",
+        need_count,
+        [(p, p.strengths, p.needs) for p in data.systems],
+        "strengths",
+        "challenge",
+    )
+    cut_off(
+        "untaught-system",
+        teach_count,
+        [(p, p.needs, p.strengths) for p in data.systems],
+        "challenges",
+        "strength",
+    )
     return out
 
 

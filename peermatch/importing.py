@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from peermatch.catalogue import Catalogue, closest, did_you_mean, normalise
+from peermatch.catalogue import Catalogue, closest, did_you_mean, normalise, ranked_matches
 from peermatch.errors import DataError, PeermatchError
 from peermatch.findings import Finding, Severity
 from peermatch.loading import Dataset
@@ -740,21 +740,7 @@ def _topic_choices(catalogue: Catalogue) -> dict[str, str]:
 def _candidates(
     text: str, choices: dict[str, str], catalogue: Catalogue
 ) -> tuple[tuple[str, str, float], ...]:
-    from rapidfuzz import fuzz, process, utils
-
-    hits = process.extract(
-        normalise(text),
-        list(choices),
-        scorer=fuzz.WRatio,
-        processor=utils.default_process,
-        limit=None,
-        score_cutoff=WEAK_MATCH,
-    )
-    best: dict[str, float] = {}
-    for key, score, _ in hits:
-        topic = choices[key]
-        best[topic] = max(best.get(topic, 0.0), float(score))
-    ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+    ranked = ranked_matches(text, choices, WEAK_MATCH)[:3]
     return tuple((tid, catalogue.topics[tid].name, round(score, 1)) for tid, score in ranked)
 
 

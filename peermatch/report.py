@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from peermatch import __version__
 from peermatch.errors import DataError, PeermatchError
 from peermatch.findings import Finding
-from peermatch.heatmap import GAP, RELATED_ONLY, TopicBalance, shade, supply_demand
+from peermatch.heatmap import DEMAND, GAP, RELATED_ONLY, SUPPLY, TopicBalance, shade, supply_demand
 from peermatch.loading import LEVEL_NAMES, Dataset
 from peermatch.scoring import Breakdown, score_pair
 from peermatch.weights import DEFAULT_WEIGHTS, Weights
@@ -721,7 +721,7 @@ def _unlisted_note(rows: list[TopicBalance]) -> str:
 
 
 def _heatmap_table(rows: list[TopicBalance]) -> str:
-    from peermatch.heatmap import _GREENS, _REDS, DEMAND, SUPPLY
+    from peermatch.heatmap import _GREENS, _REDS
 
     esc = html.escape
     tops = {c: max((int(r.as_row()[c]) for r in rows), default=0) for c in (*SUPPLY, *DEMAND)}
@@ -986,20 +986,7 @@ def _markdown_heatmap(rows: list[TopicBalance]) -> list[str]:
     ]
     for r in rows:
         row = r.as_row()
-        numbers = " | ".join(
-            str(row[c])
-            for c in (
-                "exemplar",
-                "established",
-                "emerging",
-                "teachers",
-                "related",
-                "high",
-                "medium",
-                "low",
-                "learners",
-            )
-        )
+        numbers = " | ".join(str(row[c]) for c in (*SUPPLY, *DEMAND))
         status = f"**{r.status}**" if r.status == GAP else r.status
         out.append(f"| {md_text(r.area)} | {md_text(r.topic)} | {numbers} | {status} |")
     out.append("")

@@ -23,6 +23,15 @@ def small() -> Path:
     return SMALL
 
 
+@pytest.fixture
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Several chunks and the block bound of the fast path even on tiny cohorts."""
+    from peermatch import fastscore
+
+    monkeypatch.setattr(fastscore, "CHUNK_CELLS", 30)
+    monkeypatch.setattr(fastscore, "BLOCK", 2)
+
+
 def invoke(*args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
     """Run the CLI in-process through typer's CliRunner (stdout and stderr kept apart)."""
     try:  # click < 8.2 mixes stderr into stdout unless told not to

@@ -1,11 +1,13 @@
-"""The README's console examples, run for real.
+"""The console examples of README.md and docs/*.md, run for real.
 
-Every fenced ``console`` block in README.md holds commands (lines starting ``$ ``) each
-followed by its exact output. ``tests/test_readme.py`` runs them and compares;
-``python tests/readme_examples.py`` rewrites the outputs after a deliberate change.
-Commands run through bash with ``peermatch`` bound to this checkout, in a scratch folder
-(so ``--output`` files land there) that links ``data/``, ``tests/`` and ``examples/``, with
-``NO_COLOR=1`` and stdout not a terminal.
+Every fenced ``console`` block holds commands (lines starting ``$ ``) each followed by its
+exact output (stdout, then stderr). ``tests/test_docs.py`` runs them and compares;
+``python tests/readme_examples.py [PAGE ...]`` rewrites the outputs of every page (or of
+the pages named) after a deliberate change. A block's commands run in order, through bash,
+in one scratch folder (so ``--output`` files land there, and a block can show a workflow:
+import, then plan, then report). ``peermatch`` and ``python`` are bound to this checkout;
+the folder links ``data/``, ``tests/``, ``examples/`` and ``benchmarks/`` and has an empty
+``schemas/``; ``NO_COLOR=1`` and stdout is not a terminal.
 """
 
 from __future__ import annotations
@@ -20,14 +22,18 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 README = REPO / "README.md"
+#: Every page whose examples are run: the README, then docs/ by name.
+PAGES = [README, *sorted((REPO / "docs").glob("*.md"))]
 BLOCK = re.compile(r"^```console\n(.*?)^```$", re.S | re.M)
+PYTHON_BLOCK = re.compile(r"^```python\n(.*?)^```$", re.S | re.M)
+LINKED = ("data", "tests", "examples", "benchmarks")
 
 
 @dataclass
 class Example:
     command: str
     output: str
-    start: int  # offset of the block body in the README
+    start: int  # offset of the block body in the page
     end: int
 
 
@@ -43,11 +49,28 @@ def examples(text: str) -> list[Example]:
     return found
 
 
+def blocks(text: str) -> list[list[Example]]:
+    """The examples block by block: a block's commands run in order in one scratch folder."""
+    grouped: dict[int, list[Example]] = {}
+    for example in examples(text):
+        grouped.setdefault(example.start, []).append(example)
+    return list(grouped.values())
+
+
+def python_blocks(text: str) -> list[str]:
+    """The code of each fenced ``python`` block."""
+    return PYTHON_BLOCK.findall(text)
+
+
 def scratch(folder: Path) -> Path:
-    """A scratch folder that sees the checkout's data and examples by relative paths."""
-    for name in ("data", "tests", "examples"):
+    """A scratch folder that sees the checkout's data and examples by relative paths.
+
+    ``schemas/`` is there but empty, so that schemas written by an example stay here.
+    """
+    for name in LINKED:
         if (REPO / name).exists() and not (folder / name).exists():
             (folder / name).symlink_to(REPO / name)
+    (folder / "schemas").mkdir(exist_ok=True)
     return folder
 
 
@@ -63,7 +86,9 @@ def run(command: str, cwd: Path) -> str:
     }
     for var in ("PEERMATCH_DATA", "GITHUB_ACTIONS", "CI"):
         env.pop(var, None)
-    script = f'peermatch() {{ "$PM_PY" -m peermatch "$@"; }}\n{command}'
+    script = (
+        f'peermatch() {{ "$PM_PY" -m peermatch "$@"; }}\npython() {{ "$PM_PY" "$@"; }}\n{command}'
+    )
     proc = subprocess.run(
         ["bash", "-c", script],
         cwd=cwd,
@@ -76,16 +101,8 @@ def run(command: str, cwd: Path) -> str:
     return proc.stdout + proc.stderr
 
 
-def blocks(text: str) -> list[list[Example]]:
-    """The examples block by block: a block's commands run in order in one scratch folder."""
-    grouped: dict[int, list[Example]] = {}
-    for example in examples(text):
-        grouped.setdefault(example.start, []).append(example)
-    return list(grouped.values())
-
-
 def rewrite(text: str) -> str:
-    """The README with every example's output replaced by what the command prints now."""
+    """The page with every example's output replaced by what the command prints now."""
     out = []
     last = 0
     for block in BLOCK.finditer(text):
@@ -100,6 +117,15 @@ def rewrite(text: str) -> str:
     return "".join(out)
 
 
+def main(names: list[str]) -> None:
+    pages = [Path(name).resolve() for name in names] or PAGES
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        new = rewrite(text)
+        if new != text:
+            page.write_text(new, encoding="utf-8")
+        print(f"{'updated' if new != text else 'unchanged'} {page.relative_to(REPO)}")
+
+
 if __name__ == "__main__":
-    README.write_text(rewrite(README.read_text(encoding="utf-8")), encoding="utf-8")
-    print(f"updated {README}")
+    main(sys.argv[1:])

@@ -105,13 +105,6 @@ def weights(draw: st.DrawFn) -> Weights:
     return w
 
 
-@pytest.fixture
-def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Several chunks and the block bound even on tiny cohorts."""
-    monkeypatch.setattr(fastscore, "CHUNK_CELLS", 30)
-    monkeypatch.setattr(fastscore, "BLOCK", 2)
-
-
 SETTINGS = settings(
     max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

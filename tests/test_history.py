@@ -346,9 +346,9 @@ def test_history_keeps_scores_monotone_in_priority(case, draw) -> None:  # type:
 
 
 def test_cli_default_window_matches_the_library() -> None:
-    from peermatch.cli import followup
+    from peermatch.cli.app import DEFAULT_WINDOW
 
-    assert followup.DEFAULT_WINDOW == history.DEFAULT_WINDOW
+    assert DEFAULT_WINDOW == history.DEFAULT_WINDOW
 
 
 # --------------------------------------------------------------------------- the fast path
@@ -382,15 +382,6 @@ def fast_cases(draw):  # type: ignore[no-untyped-def]
     return data, w, adjustments(small_history(*links), data, w, year=2025, window=window)
 
 
-@pytest.fixture
-def many_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Several chunks and the block bound even on tiny cohorts (as in test_fastscore)."""
-    from peermatch import fastscore
-
-    monkeypatch.setattr(fastscore, "CHUNK_CELLS", 30)
-    monkeypatch.setattr(fastscore, "BLOCK", 2)
-
-
 SLOW_OK = settings(
     max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -404,7 +395,7 @@ SLOW_OK = settings(
     min_score=st.sampled_from([0.0, 30.0, 80.0]),
 )
 def test_fast_ranking_with_history_is_the_reference(
-    many_chunks, case, top, new_only, min_score
+    small_chunks, case, top, new_only, min_score
 ) -> None:  # type: ignore[no-untyped-def]
     from peermatch.scoring import rank_all
 
@@ -424,7 +415,7 @@ def test_fast_ranking_with_history_is_the_reference(
     who=st.integers(0, 13),
 )
 def test_fast_suggest_with_history_is_the_reference(
-    many_chunks, case, top, new_only, min_score, who
+    small_chunks, case, top, new_only, min_score, who
 ) -> None:  # type: ignore[no-untyped-def]
     data, w, adj = case
     system = data.systems[who].id if who < len(data.systems) else None

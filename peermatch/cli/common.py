@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from peermatch.catalogue import closest, did_you_mean, normalise
+from peermatch.catalogue import closest, did_you_mean, normalise, ranked_matches
 from peermatch.cli.app import info, note
 from peermatch.errors import PeermatchError
 from peermatch.findings import quote
@@ -45,21 +45,7 @@ def resolve_system(data: Dataset, text: str) -> str:
         choices.setdefault(normalise(p.name), p.id)
     if key in choices:
         return choices[key]
-    from rapidfuzz import fuzz, process, utils
-
-    hits = process.extract(
-        key,
-        list(choices),
-        scorer=fuzz.WRatio,
-        processor=utils.default_process,
-        limit=None,
-        score_cutoff=60,
-    )
-    best: dict[str, float] = {}
-    for name, score, _ in hits:
-        sid = choices[name]
-        best[sid] = max(best.get(sid, 0.0), score)
-    ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
+    ranked = ranked_matches(text, choices, 60)
     if ranked and ranked[0][1] >= 90 and (len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= 5):
         sid = ranked[0][0]
         note(f"note: taking {quote(text)} to mean {sid} ({data.by_id[sid].name})")

@@ -1,4 +1,4 @@
-"""The ``--history`` options that ``suggest``, ``explain``, ``plan`` and ``report`` share.
+"""What ``--history``, ``--window`` and ``--year`` do (the options are in :mod:`.app`).
 
 Light to import (the library is imported inside :func:`adjustments_from`), so that
 ``peermatch --help`` stays fast.
@@ -7,9 +7,7 @@ Light to import (the library is imported inside :func:`adjustments_from`), so th
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
-
-import typer
+from typing import TYPE_CHECKING
 
 from peermatch.cli.app import err
 
@@ -17,41 +15,6 @@ if TYPE_CHECKING:
     from peermatch.history import Adjustments
     from peermatch.loading import Dataset
     from peermatch.weights import Weights
-
-#: The default of --window; equal to :data:`peermatch.history.DEFAULT_WINDOW` (tested).
-DEFAULT_WINDOW = 2
-
-HistoryOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--history",
-        help="history.yaml of past links and their outcomes: leave out repeats within "
-        "--window years and lift teachers whose links were rated well (see README).",
-        show_default=False,
-        dir_okay=False,
-    ),
-]
-WindowOpt = Annotated[
-    int,
-    typer.Option(
-        "--window",
-        min=0,
-        max=100,
-        help="With --history: do not repeat a link made this many years before the "
-        "planning year or later.",
-    ),
-]
-YearOpt = Annotated[
-    int | None,
-    typer.Option(
-        "--year",
-        min=1900,
-        max=2200,
-        help="With --history: the year being planned [default: the newest year in the "
-        "history plus one].",
-        show_default=False,
-    ),
-]
 
 
 def adjustments_from(

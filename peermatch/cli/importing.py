@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from peermatch.cli.app import ChallengesOpt, DataOpt, OutputOpt, SystemsOpt, app, err
+from peermatch.cli.app import ChallengesOpt, Shared, app, err, shares
 
 if TYPE_CHECKING:
     from peermatch.importing import Question
@@ -112,14 +112,13 @@ def import_responses(
 
 
 @app.command("export-csv")
+@shares("data", "output")
 def export_csv(
     template: Annotated[
         bool, typer.Option("--template", help="Only the header row: a blank form layout.")
     ] = False,
-    data: DataOpt = None,
-    systems: SystemsOpt = None,
-    challenges: ChallengesOpt = None,
-    output: OutputOpt = None,
+    *,
+    shared: Shared,
 ) -> None:
     """Write the systems in the CSV layout that 'peermatch import' reads.
 
@@ -128,8 +127,7 @@ def export_csv(
     Example: peermatch export-csv --output responses.csv
     """
     from peermatch import importing
-    from peermatch.cli.common import load_data
     from peermatch.output import Format, emit
 
-    dataset = None if template else load_data(data, systems, challenges)
-    emit(importing.export_listing(dataset, template=template), Format.csv, output)
+    dataset = None if template else shared.load()
+    emit(importing.export_listing(dataset, template=template), Format.csv, shared.output)

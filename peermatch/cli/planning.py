@@ -10,20 +10,7 @@ from typing import Annotated
 
 import typer
 
-from peermatch.cli.app import (
-    ChallengesOpt,
-    DataOpt,
-    Format,
-    FormatOpt,
-    OutputOpt,
-    SystemsOpt,
-    WeightsOpt,
-    app,
-    emit,
-    err,
-    note,
-)
-from peermatch.cli.followup import DEFAULT_WINDOW, HistoryOpt, WindowOpt, YearOpt
+from peermatch.cli.app import Format, NewOnlyOpt, Shared, app, err, note, shares
 from peermatch.errors import UsageError
 
 TimeLimitOpt = Annotated[
@@ -45,6 +32,7 @@ def parse_pin(text: str) -> tuple[str, str]:
 
 
 @app.command()
+@shares("history", "weights", "data", "format", "output")
 def plan(
     ring_size: Annotated[
         int | None,
@@ -85,23 +73,14 @@ def plan(
             show_default=False,
         ),
     ] = None,
-    new_only: Annotated[
-        bool, typer.Option("--new-only", help="Leave out existing partners.")
-    ] = False,
+    new_only: NewOnlyOpt = False,
     strict: Annotated[
         bool,
         typer.Option("--strict", help="Exit 1 if any system is left out of the plan."),
     ] = False,
     time_limit: TimeLimitOpt = 60.0,
-    history: HistoryOpt = None,
-    window: WindowOpt = DEFAULT_WINDOW,
-    year: YearOpt = None,
-    weights: WeightsOpt = None,
-    data: DataOpt = None,
-    systems: SystemsOpt = None,
-    challenges: ChallengesOpt = None,
-    fmt: FormatOpt = Format.table,
-    output: OutputOpt = None,
+    *,
+    shared: Shared,
 ) -> None:
     """A programme for the whole cohort: every system teaches and learns, best total score.
 
@@ -110,21 +89,20 @@ def plan(
 
     Example: peermatch plan --ring-size 3 --format csv --output rings.csv
     """
-    from peermatch.cli.common import load_data, resolve_system, weights_from
-    from peermatch.cli.followup import adjustments_from
+    from peermatch.cli.common import resolve_system
     from peermatch.planning import plan as make_plan
     from peermatch.planning import plan_listing
 
-    dataset = load_data(data, systems, challenges)
+    dataset = shared.load()
     pins = []
     for text in pin or []:
         teacher, learner = parse_pin(text)
         pins.append((resolve_system(dataset, teacher), resolve_system(dataset, learner)))
-    w = weights_from(weights)
+    w = shared.load_weights()
     result = make_plan(
         dataset,
         weights=w,
-        history=adjustments_from(history, dataset, w, window, year, note=True),
+        history=shared.adjustments(dataset, w, note=True),
         teach=teach,
         learn=learn,
         new_only=new_only,
@@ -132,8 +110,10 @@ def plan(
         ring_size=ring_size,
         time_limit=time_limit,
     )
-    emit(plan_listing(result, dataset), fmt, output)
-    if fmt is not Format.table or output is not None:  # the table's footer says it already
+    shared.emit(plan_listing(result, dataset))
+    if (
+        shared.fmt is not Format.table or shared.output is not None
+    ):  # the table's footer says it already
         for text in result.notes:
             note(f"note: {text}")
         for x in result.left_out:
@@ -145,18 +125,15 @@ def plan(
 
 
 @app.command()
+@shares("weights", "data", "format", "output")
 def groups(
     size: Annotated[int, typer.Option("--size", min=3, help="Most members in a group.")] = 10,
     per_system: Annotated[
         int, typer.Option("--per-system", min=1, help="Most groups a system joins.")
     ] = 2,
     time_limit: TimeLimitOpt = 60.0,
-    weights: WeightsOpt = None,
-    data: DataOpt = None,
-    systems: SystemsOpt = None,
-    challenges: ChallengesOpt = None,
-    fmt: FormatOpt = Format.table,
-    output: OutputOpt = None,
+    *,
+    shared: Shared,
 ) -> None:
     """Communities of practice: groups for each challenge that two or more systems share.
 
@@ -166,43 +143,39 @@ def groups(
 
     Example: peermatch groups --size 8 --format markdown
     """
-    from peermatch.cli.common import load_data, weights_from
     from peermatch.communities import groups as make_groups
     from peermatch.communities import groups_listing
 
     result = make_groups(
-        load_data(data, systems, challenges),
+        shared.load(),
         size=size,
         per_system=per_system,
-        weights=weights_from(weights),
+        weights=shared.load_weights(),
         time_limit=time_limit,
     )
-    emit(groups_listing(result), fmt, output)
+    shared.emit(groups_listing(result))
     if not result.optimal:
         note("note: the solver's time limit stopped it; these groups are not proven best")
 
 
 @app.command()
+@shares("data", "format", "output")
 def gaps(
     fail: Annotated[
         bool, typer.Option("--fail", help="Exit 1 if there is any gap (for CI).")
     ] = False,
-    data: DataOpt = None,
-    systems: SystemsOpt = None,
-    challenges: ChallengesOpt = None,
-    fmt: FormatOpt = Format.table,
-    output: OutputOpt = None,
+    *,
+    shared: Shared,
 ) -> None:
     """Challenges nobody can teach, and systems nobody needs or nobody can teach.
 
     Example: peermatch gaps --fail --format json
     """
-    from peermatch.cli.common import load_data
     from peermatch.coverage import gaps as find_gaps
     from peermatch.coverage import gaps_listing
 
-    found = find_gaps(load_data(data, systems, challenges))
-    emit(gaps_listing(found), fmt, output)
+    found = find_gaps(shared.load())
+    shared.emit(gaps_listing(found))
     if fail and found:
         err(f"{len(found)} gap(s) found (--fail)")
         raise typer.Exit(1)

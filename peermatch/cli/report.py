@@ -8,8 +8,7 @@ from typing import Annotated
 
 import typer
 
-from peermatch.cli.app import ChallengesOpt, DataOpt, OutputOpt, SystemsOpt, WeightsOpt, app
-from peermatch.cli.followup import DEFAULT_WINDOW, HistoryOpt, WindowOpt, YearOpt
+from peermatch.cli.app import Shared, app, shares
 
 
 class ReportFormat(StrEnum):
@@ -18,6 +17,7 @@ class ReportFormat(StrEnum):
 
 
 @app.command()
+@shares("history", "weights", "data", "output")
 def report(
     plan: Annotated[
         Path | None,
@@ -43,14 +43,8 @@ def report(
     title: Annotated[
         str, typer.Option("--title", help="The report's heading.")
     ] = "Peer learning programme",
-    history: HistoryOpt = None,
-    window: WindowOpt = DEFAULT_WINDOW,
-    year: YearOpt = None,
-    weights: WeightsOpt = None,
-    data: DataOpt = None,
-    systems: SystemsOpt = None,
-    challenges: ChallengesOpt = None,
-    output: OutputOpt = None,
+    *,
+    shared: Shared,
 ) -> None:
     """The programme drawn as a network, with the topics' supply and demand, the gaps, and
     each system's links with the evidence behind them.
@@ -61,13 +55,11 @@ def report(
     Example: peermatch report --plan plan.json --output report.html
     """
     from peermatch import report as rp
-    from peermatch.cli.common import load_data, weights_from
-    from peermatch.cli.followup import adjustments_from
     from peermatch.output import write_atomic
 
-    dataset = load_data(data, systems, challenges)
-    w = weights_from(weights)
-    adj = adjustments_from(history, dataset, w, window, year)
+    dataset = shared.load()
+    w = shared.load_weights()
+    adj = shared.adjustments(dataset, w)
     if plan is not None:
         programme = rp.read_plan_json(plan, dataset)
     else:
@@ -75,6 +67,7 @@ def report(
 
         programme = rp.programme_from_plan(make_plan(dataset, weights=w, history=adj))
     built = rp.build_report(dataset, programme, weights=w, history=adj, title=title)
+    output = shared.output
     if fmt is None:
         suffix = output.suffix.lower() if output is not None else ""
         fmt = ReportFormat.markdown if suffix in (".md", ".markdown") else ReportFormat.html
