@@ -94,3 +94,49 @@ def test_default_weights_are_the_validated_defaults() -> None:
     assert Weights.model_validate({}) == DEFAULT_WEIGHTS
     assert DEFAULT_WEIGHTS.model_dump() == Weights().model_dump()
     assert hash(DEFAULT_WEIGHTS) == hash(Weights())
+
+
+def test_the_console_script_builds_only_the_command_that_runs() -> None:
+    """main() registers just the command named first (typer builds every registered one on
+    each start); help, errors and output must not change. Both run as real processes: the
+    console script's main() and the whole app."""
+    from peermatch.cli import app
+
+    def process(entry: str, args: list[str]) -> tuple[int, str, str]:
+        env = {**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "100", "NO_COLOR": "1"}
+        env.pop("PEERMATCH_DATA", None)
+        code = f"import sys\nfrom peermatch.cli import {entry}\n"
+        code += "main()" if entry == "main" else "app(prog_name='peermatch')"
+        proc = subprocess.run(
+            [sys.executable, "-c", code, *args],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+        return proc.returncode, proc.stdout, proc.stderr
+
+    names = [info.name or info.callback.__name__ for info in app.registered_commands]
+    assert len(names) >= 10
+    cases = [[name.replace("_", "-"), "--help"] for name in names] + [
+        ["suggest", "--data", str(SMALL), "--top", "1"],
+        ["suggest", "--bogus"],
+        ["plan", "--ring-size"],
+        ["explain", "--data", str(SMALL), "nobody", "else"],
+        ["suggestt"],
+        ["-q", "validate", "--data", str(SMALL)],
+        [],
+    ]
+    for args in cases:
+        assert process("main", args) == process("app", args), args
+    probe = (
+        "import sys\nfrom peermatch.cli.app import app, only_the_command\n"
+        "only_the_command(['suggest', '--top', '1'])\n"
+        "print(len(app.registered_commands), file=sys.__stderr__)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, check=True
+    )
+    assert proc.stderr.strip().splitlines()[-1] == "1"
