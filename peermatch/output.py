@@ -125,9 +125,13 @@ def render_csv(listing: Listing) -> str:
 def render_json(listing: Listing) -> str:
     doc: dict[str, Any] = {"version": FORMAT_VERSION, listing.key: listing.rows}
     doc.update(listing.extra)
-    try:
-        import json  # here, not at the top: most runs never write JSON (cold start)
+    import json  # here, not at the top: most runs never write JSON (cold start)
 
+    try:
+        return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    except ValueError:  # an infinite bound (or a NaN): JSON has no such numbers, so null
+        pass
+    try:
         return json.dumps(_finite(doc), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     except ValueError as exc:  # pragma: no cover - _finite removes every NaN
         raise PeermatchError(f"cannot write JSON: {exc}") from None
