@@ -439,12 +439,7 @@ class Cohort:
         ``gain = score + slack - teacher_price - learner_price``, left-out ones only."""
         n = self.n
         for rows in self.chunks(self.all_systems):
-            e = self.earned(rows)
-            local = np.arange(len(rows))
-            e[local, rows] = 0.0
-            self._blank(e, rows, self.exclude)
-            if new_only:
-                self._blank(e, rows, self.partners)
+            e = self._usable(self.earned(rows), rows, new_only)
             price = teacher_price[None, :] + learner_price[rows][:, None] - slack
             points = self.points[rows]
             per_point = np.zeros(len(rows))
@@ -485,10 +480,7 @@ class Cohort:
             e = np.ascontiguousarray((self.needs @ self.credits[:, rows]).T)
         else:  # row i: what each teacher earns with learner rows[i]
             e = self.earned(rows)
-        e[local, rows] = 0.0
-        self._blank(e, rows, self.exclude)
-        if new_only:
-            self._blank(e, rows, self.partners)
+        e = self._usable(e, rows, new_only)
         # every score lies in 100 * base * [(1 - cw) * pf, 1], base = earned / points; a
         # cell below the k-th best lower bound of its row cannot be among the row's best k
         cw = self.weights.context_weight
@@ -520,6 +512,16 @@ class Cohort:
         if top > 0:
             ends = np.minimum(ends, starts + top)
         return _Best(teacher, learner, score, starts, ends)
+
+    def _usable(self, e: Floats, rows: Ints, new_only: bool) -> Floats:
+        """``e`` (a chunk of rows x every system, the rows' systems ``rows``) with the cells
+        that can never be a link set to 0: a system and itself, exclusions, and partners
+        with ``new_only``. In place; returns ``e``."""
+        e[np.arange(len(rows)), rows] = 0.0
+        self._blank(e, rows, self.exclude)
+        if new_only:
+            self._blank(e, rows, self.partners)
+        return e
 
     def _blank(self, e: Floats, rows: Ints, pairs: sp.csr_matrix) -> None:
         sub = pairs[rows]
@@ -586,12 +588,7 @@ class Cohort:
             rows = rows_all[start : start + size]
             mine = np.flatnonzero((pos >= start) & (pos < start + len(rows)))
             row_of = pos[mine] - start
-            e = self.earned(rows)
-            local = np.arange(len(rows))
-            e[local, rows] = 0.0
-            self._blank(e, rows, self.exclude)
-            if new_only:
-                self._blank(e, rows, self.partners)
+            e = self._usable(self.earned(rows), rows, new_only)
             t = teachers[mine]
             score = self.scores(t, learners[mine], e[row_of, t])
             two = self.two_way(t, learners[mine])
