@@ -869,13 +869,12 @@ def _column_generation(
 
     import numpy as np
 
-    from peermatch.solver import WarmMatching
+    from peermatch.solver import SolverLimit, WarmMatching
 
     assert ctx.cohort is not None
     n = ctx.n
     if len(ctx.cand) == 0:  # each learner's best are candidates: no candidate, no link at all
         return np.zeros(0, dtype=bool), 0.0, True
-    end = time.monotonic() + time_limit
     big_m = 1.0 + (100.0 + TIE) * float(min(ctx.teach_cap.sum(), ctx.learn_cap.sum()))
     touched = None if ctx.history is None else _Touched.of(ctx)
     per_learner = max(PRICE_PER_LEARNER, PRUNE_PER_PLACE * int(ctx.learn_cap.max(initial=0)))
@@ -889,6 +888,7 @@ def _column_generation(
         teach_lower=teach_lower,
         learn_lower=learn_lower,
         big_m=big_m,
+        time_limit=time_limit,
     )
     pin_mask = np.zeros(len(ctx.cand), dtype=bool)
     pin_mask[pinned] = True
@@ -897,9 +897,18 @@ def _column_generation(
     rank = ctx.cand.rank.copy()  # -1: placed only if it can matter (see _settled)
     rounds = 0
     margin = MARGIN
+    last: tuple[LPMatching, float] | None = None  # a finished round: its plan and excess
+    optimal = False
     while True:
-        with progress.step("solving the plan"):
-            sol = _settled(ctx, lp, score, rank, end)
+        try:
+            with progress.step("solving the plan"):
+                sol = _settled(ctx, lp, score, rank)
+        except SolverLimit:
+            if last is None:  # not one round finished: no plan at all
+                raise
+            sol, excess = last  # the last round's plan, and its bound, still hold
+            notes.append(_cut_short(rounds))
+            break
         rounds += 1
         with progress.step("pricing the links left out"):
             more, excess = _priced(ctx, lp, sol, touched, per_learner, TIE + margin)
@@ -909,26 +918,23 @@ def _column_generation(
             )
         if not np.any(gain > GAIN_TOL):
             excess = 0.0
+            optimal = True
             break
-        stop = None
-        if n > EXACT_UP_TO or time.monotonic() >= end:
+        if n > EXACT_UP_TO:
             got = float(lp.weight[sol.chosen].sum())
             unmet = _unmet(sol.chosen, ctx, teach_lower, learn_lower)
             proven = sol.bound + excess + big_m * unmet
-            if n > EXACT_UP_TO and proven - got <= GAP * max(got, 1.0):
-                stop = (
+            if proven - got <= GAP * max(got, 1.0):
+                notes.append(
                     f"within {100 * (proven - got) / max(got, 1.0):.2f}% of the best possible "
                     f"plan, proven (the bound); above {EXACT_UP_TO:,} profiles the search "
                     f"stops once within {100 * GAP:g}% rather than finishing"
                 )
-            elif time.monotonic() >= end:
-                stop = (
-                    f"column generation stopped at the time limit after {rounds} round(s); "
-                    "the bound counts what the links left out could add"
-                )
-        if stop is not None:
-            notes.append(stop)
+                break
+        if time.monotonic() >= lp.deadline:
+            notes.append(_cut_short(rounds))
             break
+        last = sol, excess
         # add the improving links and the near misses, unplaced: weighed at their scores
         # (prices move when links join: those within ``margin`` are the likeliest next)
         lp.add(more.teacher, more.learner, more.score, np.zeros(len(more.score), dtype=bool))
@@ -937,14 +943,21 @@ def _column_generation(
         ctx.cand = Candidates(ctx.cand.ids, lp.teacher, lp.learner, score, rank)
         margin *= 2
     ctx.cand = Candidates(ctx.cand.ids, lp.teacher, lp.learner, score, rank)
-    unmet = _unmet(sol.chosen, ctx, teach_lower, learn_lower)
+    chosen = np.zeros(len(lp), dtype=bool)  # a plan from an earlier round has fewer links
+    chosen[: len(sol.chosen)] = sol.chosen
+    unmet = _unmet(chosen, ctx, teach_lower, learn_lower)
     bound = sol.bound + excess + big_m * unmet
-    return sol.chosen, bound, excess == 0.0
+    return chosen, bound, optimal
 
 
-def _settled(
-    ctx: _Context, lp: WarmMatching, score: FloatArray, rank: IntArray, end: float
-) -> LPMatching:
+def _cut_short(rounds: int) -> str:
+    return (
+        f"column generation stopped at the time limit after {rounds} round(s); "
+        "the bound counts what the links left out could add"
+    )
+
+
+def _settled(ctx: _Context, lp: WarmMatching, score: FloatArray, rank: IntArray) -> LPMatching:
     """Solve ``lp``, placing the links whose place in their learner's ranking can matter.
 
     A link weighs its score plus a nudge of ``TIE / (1 + place)``. Finding a place costs a
@@ -956,12 +969,10 @@ def _settled(
     the largest nudge, the solution is optimal for the exact weights. ``score`` and
     ``rank`` are per link of ``lp``; ``rank`` is updated in place.
     """
-    import time
-
     import numpy as np
 
     while True:
-        sol = lp.solve(end - time.monotonic())
+        sol = lp.solve()
         unplaced = np.flatnonzero(rank < 0)
         t, lr = lp.teacher[unplaced], lp.learner[unplaced]
         gain = score[unplaced] + TIE - sol.teacher_price[t] - sol.learner_price[lr]

@@ -149,9 +149,10 @@ def solve_bmatching(
         teach_lower=teach_lower,
         learn_lower=learn_lower,
         big_m=big_m,
+        time_limit=time_limit,
     )
     lp.add(teacher, learner, weight, pinned)
-    sol = lp.solve(time_limit)
+    sol = lp.solve()
     return Solution(sol.chosen, sol.bound + big_m * sol.unmet, True, sol.unmet)
 
 
@@ -195,6 +196,7 @@ class WarmMatching:
         teach_lower: BoolArray,
         learn_lower: BoolArray,
         big_m: float,
+        time_limit: float = 60.0,
     ) -> None:
         import highspy
         import numpy as np
@@ -206,6 +208,8 @@ class WarmMatching:
         self._h.setOptionValue("presolve", "off")  # a warm start skips it anyway
         self.n = n
         self.big_m = big_m
+        self.time_limit = time_limit  # for every solve together, from now
+        self.deadline = time.monotonic() + time_limit
         self.teach_cap = teach_cap
         self.learn_cap = learn_cap
         self.need_t = np.flatnonzero(teach_lower)
@@ -267,17 +271,24 @@ class WarmMatching:
         self.weight[links] = weight
         self._h.changeColsCost(len(links), (self.k + links).astype(np.int32), -weight)
 
-    def solve(self, time_limit: float) -> LPMatching:
-        """Solve from the last basis; the chosen links, their prices and the dual bound."""
+    def solve(self) -> LPMatching:
+        """Solve from the last basis; the chosen links, their prices and the dual bound.
+
+        Raises :class:`SolverLimit` once the time limit (of all solves together) is reached.
+        """
         import highspy
         import numpy as np
 
         n = self.n
-        self._h.setOptionValue("time_limit", max(time_limit, 0.01))
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise _limit_error(self.time_limit)
+        # HiGHS counts its time limit over every run of the object, not from this one
+        self._h.setOptionValue("time_limit", self._h.getRunTime() + left)
         self._h.run()
         status = self._h.getModelStatus()
         if status == highspy.HighsModelStatus.kTimeLimit:
-            raise _limit_error(time_limit)
+            raise _limit_error(self.time_limit)
         if status != highspy.HighsModelStatus.kOptimal:  # pragma: no cover - always feasible
             raise PeermatchError(
                 f"the plan's linear programme failed: {self._h.modelStatusToString(status)}"

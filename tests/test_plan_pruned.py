@@ -173,6 +173,39 @@ def test_a_link_is_placed_when_its_nudge_decides() -> None:
     score = np.array([50.0 + 3e-6, 50.0])
     lp.add(teacher, learner, score.copy(), np.zeros(2, dtype=bool))
     rank = np.array([-1, -1])
-    sol = planning._settled(SimpleNamespace(ranks=ranks), lp, score, rank, end=1e18)  # type: ignore[arg-type]
+    sol = planning._settled(SimpleNamespace(ranks=ranks), lp, score, rank)  # type: ignore[arg-type]
     assert sol.chosen.tolist() == [False, True]  # teacher 2: first in the learner's ranking
     assert rank.tolist() == [1, 0] and asked == [[(1, 0), (2, 0)]]  # both could matter
+
+
+def test_a_time_limit_in_a_later_round_keeps_the_last_plan(
+    generated: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The time limit can cut column generation short: the last finished round's plan
+    stands, with a bound that still holds for every link; before any round, no plan."""
+    from peermatch import solver
+
+    monkeypatch.setattr(planning, "PRUNE", 1)  # so that a second round is needed
+    best = plan(generated, candidates=full_candidates(generated))
+    real_solve, real_priced = solver.WarmMatching.solve, planning._priced
+    rounds = {"priced": 0, "allowed": 0}
+
+    def solve(self: solver.WarmMatching) -> solver.LPMatching:
+        if rounds["priced"] >= rounds["allowed"]:  # the time is up
+            raise solver._limit_error(self.time_limit)
+        return real_solve(self)
+
+    def priced(*args, **kwargs):  # type: ignore[no-untyped-def]
+        rounds["priced"] += 1  # a round has finished
+        return real_priced(*args, **kwargs)
+
+    monkeypatch.setattr(solver.WarmMatching, "solve", solve)
+    monkeypatch.setattr(planning, "_priced", priced)
+    with pytest.raises(solver.SolverLimit, match="before finding any plan"):
+        plan(generated)
+    rounds.update(priced=0, allowed=1)  # one round, then the time is up
+    cut = plan(generated)
+    assert rounds["priced"] == 1 and not cut.optimal
+    assert any("stopped at the time limit after 1 round(s)" in note for note in cut.notes)
+    assert len(cut.links) > 0 and cut.total <= best.total + 1e-6
+    assert cut.bound is not None and cut.bound >= best.total - 1e-6
