@@ -3,10 +3,9 @@
 These functions see only arrays: system ``i`` is ``0..n-1``, link ``l`` goes from
 ``teacher[l]`` to ``learner[l]`` and is worth ``weight[l]``. They know nothing about
 profiles or topics, so they can be fed from the reference scores or from a vectorised
-scorer alike. Both problems are solved by HiGHS (imported lazily): the b-matching as a
-linear programme through ``highspy``, ring packing as an integer programme through
-:func:`scipy.optimize.milp`, its constraint matrices ``scipy.sparse`` arrays built in
-one go, never row by row.
+scorer alike. Both problems are solved by HiGHS through ``highspy`` (imported lazily): the
+b-matching as a linear programme, ring packing as an integer programme, its constraint
+matrices ``scipy.sparse`` arrays built in one go, never row by row.
 
 **B-matching.** Choose links ``x_l`` in {0, 1} to maximise ``sum w_l x_l`` subject to,
 for every system ``i``, ``teach_lower_i <= sum_{teacher(l)=i} x_l <= teach_cap_i`` and
@@ -70,6 +69,36 @@ class _Clock:
         return time.monotonic() >= self.end
 
 
+def _highs(
+    c: FloatArray, a: Any, lo: FloatArray, hi: FloatArray, lb: FloatArray, ub: FloatArray
+) -> Any:
+    """A silent HiGHS object holding ``min c @ x, lo <= a @ x <= hi, lb <= x <= ub``."""
+    import highspy
+    import numpy as np
+    import scipy.sparse as sp
+
+    # highspy.Highs() logs HiGHS's banner to stdout as it starts (highspy 1.16); the core
+    # object stays silent if output is switched off before anything else
+    h = getattr(highspy, "_Highs", highspy.Highs)()
+    h.setOptionValue("output_flag", False)
+    csc = sp.csc_array(a)
+    csc.sort_indices()
+    rows, cols = csc.shape
+    no_int = np.zeros(0, dtype=np.int32)
+    h.addRows(rows, lo.astype(np.float64), hi.astype(np.float64), 0, no_int, no_int, np.zeros(0))
+    h.addCols(
+        cols, c.astype(np.float64), lb.astype(np.float64), ub.astype(np.float64), csc.nnz,
+        csc.indptr[:-1].astype(np.int32), csc.indices.astype(np.int32),
+        csc.data.astype(np.float64),
+    )  # fmt: skip
+    return h
+
+
+def _time_left(h: Any, clock: _Clock, share: float = 1.0) -> None:
+    # HiGHS counts its time limit over every run of the object, not from this one
+    h.setOptionValue("time_limit", h.getRunTime() + clock.left() * share)
+
+
 def _milp(
     c: FloatArray,
     a: Any,
@@ -81,28 +110,40 @@ def _milp(
     share: float = 1.0,
     gap: float = 0.0,
 ) -> tuple[FloatArray | None, bool, float, int]:
-    """Minimise ``c @ x`` over binary ``x``: (x or None, optimal, dual bound, status).
+    """Minimise ``c @ x`` over integer ``lb <= x <= ub``: (x or None, optimal, dual bound,
+    status).
 
     ``share`` is the part of the time left that this solve may use; ``gap`` the relative
-    gap at which it may stop (0: prove the optimum).
+    gap at which it may stop (0: prove the optimum). ``status`` is 0 when proven optimal,
+    1 at the time limit, 2 when infeasible, 4 otherwise.
     """
+    import highspy
     import numpy as np
-    from scipy.optimize import Bounds, LinearConstraint, milp
 
-    constraints = [LinearConstraint(a, lo, hi)] if a.shape[0] else []
-    res = milp(
-        c,
-        integrality=np.ones(len(c)),
-        bounds=Bounds(lb, ub),
-        constraints=constraints,
-        options={"time_limit": clock.left() * share, "mip_rel_gap": gap, "presolve": True},
+    h = _highs(c, a, lo, hi, lb, ub)
+    k = len(c)
+    h.changeColsIntegrality(
+        k, np.arange(k, dtype=np.int32), np.full(k, highspy.HighsVarType.kInteger)
     )
-    x = None if res.x is None else np.asarray(res.x, dtype=float)
-    if x is not None and np.any(np.abs(x - np.round(x)) > INTEGRAL_TOL):  # pragma: no cover
-        raise PeermatchError("the solver returned a fractional plan; please report this")
-    bound = getattr(res, "mip_dual_bound", None)
-    dual = float(bound) if bound is not None and np.isfinite(bound) else float("-inf")
-    return (None if x is None else np.round(x)), res.status == 0, dual, int(res.status)
+    h.setOptionValue("mip_rel_gap", gap)
+    _time_left(h, clock, share)
+    h.run()
+    model = h.getModelStatus()
+    info = h.getInfo()
+    statuses = highspy.HighsModelStatus
+    status = {statuses.kOptimal: 0, statuses.kTimeLimit: 1, statuses.kInfeasible: 2}
+    code = status.get(model, 4)
+    x = None
+    if code != 2 and info.primal_solution_status == highspy.kSolutionStatusFeasible:
+        x = np.asarray(h.getSolution().col_value, dtype=float)
+        if np.any(np.abs(x - np.round(x)) > INTEGRAL_TOL):  # pragma: no cover
+            raise PeermatchError("the solver returned a fractional plan; please report this")
+        x = np.round(x)
+    bound = float(info.mip_dual_bound)
+    dual = bound if np.isfinite(bound) else float("-inf")
+    if code == 0 and x is not None and not np.isfinite(bound):  # pragma: no cover
+        dual = float(c @ x)
+    return x, code == 0, dual, code
 
 
 def _limit_error(seconds: float) -> SolverLimit:
@@ -624,56 +665,59 @@ def _lp_duals(
 
     Solves the LP over a working set of columns, prices every column with its duals,
     adds the most negative, and repeats until none is negative (the LP optimum over all
-    columns). Returns None if an LP fails.
+    columns); the programme stays in HiGHS and each solve starts from the last basis.
+    Returns None if an LP fails.
     """
+    import highspy
     import numpy as np
     import scipy.sparse as sp
-    from scipy.optimize import linprog
 
     k = len(c)
-    eq = lo == hi
-    upper = ~eq & np.isfinite(hi)
-    lower = ~eq & (lo > 0)
-    a_csr = sp.csr_array(a)
-    a_ub = sp.vstack([a_csr[upper], -a_csr[lower]], format="csc")
-    b_ub = np.concatenate([hi[upper], -lo[lower]])
-    a_eq, b_eq = sp.csc_array(a_csr[eq]), hi[eq]
+    a = sp.csc_array(a)
     batch = max(BATCH_COLUMNS, BATCH_PER_ROW * a.shape[0])
     work = np.argsort(c, kind="stable")[:batch]
     if start is not None:
         work = np.union1d(work, np.flatnonzero(start > 0.5))
-    if a_eq.shape[0]:  # every column that can meet an equality row (e.g. a pin)
-        work = np.union1d(work, np.flatnonzero(np.asarray(abs(a_eq).sum(axis=0)).ravel() > 0))
+    eq = lo == hi
+    if eq.any():  # every column that can meet an equality row (e.g. a pin)
+        work = np.union1d(work, np.flatnonzero(np.asarray(abs(a[eq]).sum(axis=0)).ravel() > 0))
+    h = _highs(c[work], a[:, work], lo, hi, np.zeros(len(work)), np.ones(len(work)))
+    h.setOptionValue("presolve", "off")  # a warm start skips it anyway
+    inside = np.zeros(k, dtype=bool)
+    inside[work] = True
     r = c
-    y_ub = np.zeros(len(b_ub))
-    y_eq = np.zeros(len(b_eq))
+    y = np.zeros(a.shape[0])
     for _ in range(200):
         if clock.expired():
             return None
-        lp = linprog(
-            c[work],
-            A_ub=a_ub[:, work],
-            b_ub=b_ub,
-            A_eq=a_eq[:, work] if a_eq.shape[0] else None,
-            b_eq=b_eq if a_eq.shape[0] else None,
-            bounds=(0, 1),
-            method="highs-ds",
-            options={"time_limit": clock.left()},
-        )
-        if lp.status != 0:
-            if lp.status == 2 and len(work) < k:  # the working set is too small
-                work = np.arange(k)
-                continue
-            return None
-        y_ub = np.minimum(np.asarray(lp.ineqlin.marginals), 0.0)
-        y_eq = np.asarray(lp.eqlin.marginals) if a_eq.shape[0] else y_eq
-        r = c - a_ub.T @ y_ub - (a_eq.T @ y_eq if a_eq.shape[0] else 0.0)
-        inside = np.zeros(k, dtype=bool)
-        inside[work] = True
-        priced = np.flatnonzero(~inside & (r < -1e-9))
-        if len(priced) == 0:
-            break
-        add = priced[np.argsort(r[priced], kind="stable")[:batch]]
-        work = np.union1d(work, add)
-    bound = float(y_ub @ b_ub + y_eq @ b_eq + np.minimum(r, 0.0).sum())
+        _time_left(h, clock)
+        h.run()
+        model = h.getModelStatus()
+        if model != highspy.HighsModelStatus.kOptimal:
+            if model == highspy.HighsModelStatus.kInfeasible and not inside.all():
+                more = np.flatnonzero(~inside)  # the working set is too small
+            else:
+                return None
+        else:
+            # the duals, with the signs a bound needs: >= 0 on a row's lower side only
+            y = np.asarray(h.getSolution().row_dual)
+            y = np.where(np.isfinite(lo), y, np.minimum(y, 0.0))
+            y = np.where(np.isfinite(hi), y, np.maximum(y, 0.0))
+            r = c - a.T @ y
+            priced = np.flatnonzero(~inside & (r < -1e-9))
+            if len(priced) == 0:
+                break
+            more = priced[np.argsort(r[priced], kind="stable")[:batch]]
+        inside[more] = True
+        sub = sp.csc_array(a[:, more])
+        sub.sort_indices()
+        h.addCols(
+            len(more), c[more], np.zeros(len(more)), np.ones(len(more)), sub.nnz,
+            sub.indptr[:-1].astype(np.int32), sub.indices.astype(np.int32),
+            sub.data.astype(np.float64),
+        )  # fmt: skip
+    row_min = np.where(y > 0, y * np.where(np.isfinite(lo), lo, 0.0), 0.0) + np.where(
+        y < 0, y * np.where(np.isfinite(hi), hi, 0.0), 0.0
+    )
+    bound = float(row_min.sum() + np.minimum(r, 0.0).sum())
     return r, bound
