@@ -69,18 +69,25 @@ class _Clock:
         return time.monotonic() >= self.end
 
 
-def _highs(
-    c: FloatArray, a: Any, lo: FloatArray, hi: FloatArray, lb: FloatArray, ub: FloatArray
-) -> Any:
-    """A silent HiGHS object holding ``min c @ x, lo <= a @ x <= hi, lb <= x <= ub``."""
+def _silent_highs() -> Any:
+    """An empty HiGHS object that prints nothing."""
     import highspy
-    import numpy as np
-    import scipy.sparse as sp
 
     # highspy.Highs() logs HiGHS's banner to stdout as it starts (highspy 1.16); the core
     # object stays silent if output is switched off before anything else
     h = getattr(highspy, "_Highs", highspy.Highs)()
     h.setOptionValue("output_flag", False)
+    return h
+
+
+def _highs(
+    c: FloatArray, a: Any, lo: FloatArray, hi: FloatArray, lb: FloatArray, ub: FloatArray
+) -> Any:
+    """A silent HiGHS object holding ``min c @ x, lo <= a @ x <= hi, lb <= x <= ub``."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    h = _silent_highs()
     csc = sp.csc_array(a)
     csc.sort_indices()
     rows, cols = csc.shape
@@ -239,13 +246,9 @@ class WarmMatching:
         big_m: float,
         time_limit: float = 60.0,
     ) -> None:
-        import highspy
         import numpy as np
 
-        # highspy.Highs() logs HiGHS's banner to stdout as it starts (highspy 1.16); the
-        # core object stays silent if output is switched off before anything else
-        self._h = getattr(highspy, "_Highs", highspy.Highs)()
-        self._h.setOptionValue("output_flag", False)
+        self._h = _silent_highs()
         self._h.setOptionValue("presolve", "off")  # a warm start skips it anyway
         self.n = n
         self.big_m = big_m
