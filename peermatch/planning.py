@@ -875,7 +875,6 @@ def _column_generation(
     n = ctx.n
     if len(ctx.cand) == 0:  # each learner's best are candidates: no candidate, no link at all
         return np.zeros(0, dtype=bool), 0.0, True
-    big_m = 1.0 + (100.0 + TIE) * float(min(ctx.teach_cap.sum(), ctx.learn_cap.sum()))
     touched = None if ctx.history is None else _Touched.of(ctx)
     per_learner = max(PRICE_PER_LEARNER, PRUNE_PER_PLACE * int(ctx.learn_cap.max(initial=0)))
     # who can teach or learn at all: the first candidates have each one's best links
@@ -887,7 +886,7 @@ def _column_generation(
         learn_cap=ctx.learn_cap,
         teach_lower=teach_lower,
         learn_lower=learn_lower,
-        big_m=big_m,
+        max_weight=100.0 + TIE,  # a score and the largest nudge, for every link to come
         time_limit=time_limit,
     )
     pin_mask = np.zeros(len(ctx.cand), dtype=bool)
@@ -923,7 +922,7 @@ def _column_generation(
         if n > EXACT_UP_TO:
             got = float(lp.weight[sol.chosen].sum())
             unmet = _unmet(sol.chosen, ctx, teach_lower, learn_lower)
-            proven = sol.bound + excess + big_m * unmet
+            proven = sol.bound + excess + lp.big_m * unmet
             if proven - got <= GAP * max(got, 1.0):
                 notes.append(
                     f"within {100 * (proven - got) / max(got, 1.0):.2f}% of the best possible "
@@ -946,7 +945,7 @@ def _column_generation(
     chosen = np.zeros(len(lp), dtype=bool)  # a plan from an earlier round has fewer links
     chosen[: len(sol.chosen)] = sol.chosen
     unmet = _unmet(chosen, ctx, teach_lower, learn_lower)
-    bound = sol.bound + excess + big_m * unmet
+    bound = sol.bound + excess + lp.big_m * unmet
     return chosen, bound, optimal
 
 

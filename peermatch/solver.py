@@ -188,20 +188,18 @@ def solve_bmatching(
     if len(weight) == 0:
         unmet = int(teach_lower.sum() + learn_lower.sum())
         return Solution(np.zeros(0, dtype=bool), 0.0, True, unmet)
-    # above any plan's total: a plan has at most min(capacities) links
-    big_m = 1.0 + max(float(weight.max()), 0.0) * float(min(teach_cap.sum(), learn_cap.sum()))
     lp = WarmMatching(
         n,
         teach_cap=teach_cap,
         learn_cap=learn_cap,
         teach_lower=teach_lower,
         learn_lower=learn_lower,
-        big_m=big_m,
+        max_weight=float(weight.max()),
         time_limit=time_limit,
     )
     lp.add(teacher, learner, weight, pinned)
     sol = lp.solve()
-    return Solution(sol.chosen, sol.bound + big_m * sol.unmet, True, sol.unmet)
+    return Solution(sol.chosen, sol.bound + lp.big_m * sol.unmet, True, sol.unmet)
 
 
 @dataclass(frozen=True)
@@ -224,7 +222,8 @@ class WarmMatching:
     """The b-matching as a linear programme that grows: column generation's master problem.
 
     Maximise ``sum(weight * x) - big_m * (unmet lower bounds)``: with ``big_m`` above any
-    plan's total weight, this meets as many lower bounds as possible, then maximises the
+    plan's total weight (derived from ``max_weight``, the most any link will weigh), this
+    meets as many lower bounds as possible, then maximises the
     total, like :func:`solve_bmatching`. Rows: each system's teaching and learning
     capacity, and for each lower bound "its links + a slack >= 1", the slack costing
     ``big_m``. Links join as columns (:meth:`add`) and may be reweighed (:meth:`reweigh`);
@@ -243,7 +242,7 @@ class WarmMatching:
         learn_cap: IntArray,
         teach_lower: BoolArray,
         learn_lower: BoolArray,
-        big_m: float,
+        max_weight: float,
         time_limit: float = 60.0,
     ) -> None:
         import numpy as np
@@ -251,6 +250,8 @@ class WarmMatching:
         self._h = _silent_highs()
         self._h.setOptionValue("presolve", "off")  # a warm start skips it anyway
         self.n = n
+        # above any plan's total: a plan has at most min(capacities) links
+        big_m = 1.0 + max(max_weight, 0.0) * float(min(teach_cap.sum(), learn_cap.sum()))
         self.big_m = big_m
         self.time_limit = time_limit  # for every solve together, from now
         self.deadline = time.monotonic() + time_limit

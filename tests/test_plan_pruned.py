@@ -167,7 +167,7 @@ def test_a_link_is_placed_when_its_nudge_decides() -> None:
         learn_cap=caps[1],
         teach_lower=np.zeros(3, dtype=bool),
         learn_lower=np.zeros(3, dtype=bool),
-        big_m=1e6,
+        max_weight=100.0,
     )
     teacher, learner = np.array([1, 2]), np.array([0, 0])
     score = np.array([50.0 + 3e-6, 50.0])
