@@ -288,16 +288,51 @@ def parse_yaml(
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     _refuse_raw(text, display)
-    positions = Positions()
     budget = value_limit if value_limit is not None else max_values()
+    try:
+        return _parse_with(make_parser or _make_parser, text, display, budget, progress)
+    except _ParserDepthLimit:
+        # libyaml (0.2.6, bundled with PyYAML 6.0.4) has a nesting limit of its own, checked
+        # in its scanner, which reads ahead of the events we count: on deep flow nesting
+        # ([[[...) it stops before our limit can fire, and elsewhere. Read the text again
+        # with the pure-Python parser, which hands out events as it goes, so that our limit
+        # fires where it is crossed, the same finding whichever parser is underneath.
+        pass
+    try:
+        return _parse_with(yaml.SafeLoader, text, display, budget, progress)
+    except _ParserDepthLimit as exc:  # a parser with a limit below ours: its mark is the place
+        raise _fail(display, exc.line, exc.col, _TOO_DEEP, "too-deep") from None
+
+
+_TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels; the data format is much flatter"
+
+
+class _ParserDepthLimit(Exception):
+    """The YAML parser refused the nesting itself (see :func:`parse_yaml`)."""
+
+    def __init__(self, line: int, col: int) -> None:
+        super().__init__(line, col)
+        self.line, self.col = line, col
+
+
+def _parse_with(
+    make_parser: Callable[[str], Any],
+    text: str,
+    display: str,
+    budget: int,
+    progress: Callable[[int], None] | None,
+) -> tuple[Any, Positions]:
+    positions = Positions()
     parser = None
     try:
         # the pure-Python reader checks the text as it is built, so build inside the try
-        parser = (make_parser or _make_parser)(text)
+        parser = make_parser(text)
         return _compose(parser, display, positions, budget, progress), positions
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        if "maximum nesting depth" in f"{exc.problem}":
+            raise _ParserDepthLimit(line, col) from None
         if " tag" in f"{exc.context} {exc.problem}":
             while col > 1 and _char_at(text, line, col) not in ("!", ""):
                 col -= 1  # point at the tag's '!', as for a tag that scans
@@ -593,13 +628,7 @@ def _compose(
         if in_mapping and top is not None and top.pending_key is None:
             raise _fail(display, line, col, "keys must be text, not a list or mapping", "key-type")
         if len(stack) >= MAX_DEPTH:
-            raise _fail(
-                display,
-                line,
-                col,
-                f"nesting deeper than {MAX_DEPTH} levels; the data format is much flatter",
-                "too-deep",
-            )
+            raise _fail(display, line, col, _TOO_DEEP, "too-deep")
         container: dict[str, Any] | list[Any] = {} if kind is mapping_start else []
         path: Path_
         if top is None:

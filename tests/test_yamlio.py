@@ -118,3 +118,47 @@ def test_empty_and_comment_only_give_none() -> None:
 def test_c_and_pure_parsers_agree() -> None:
     text = "systems:\n  - {id: a, tags: [x, y]}\n  - id: b\n    population: 12\n"
     assert parse(text) == pure(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "systems: " + "[" * 2000 + "]" * 2000,  # past libyaml 0.2.6's own flow limit (1000)
+        "systems: " + "{a: " * 1500 + "1" + "}" * 1500,
+        "a:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 1200)),  # block nesting
+    ],
+)
+def test_deep_nesting_is_ours_whichever_parser(text: str) -> None:
+    """libyaml's own nesting limit never shows through: the finding, its code and its place
+    are the ones our limit gives, from the C and the pure-Python parser alike."""
+    found = []
+    for parser in (parse, pure):
+        with pytest.raises(DataError) as info:
+            parser(text)
+        (finding,) = info.value.findings
+        assert finding.code == "too-deep"
+        assert "nesting deeper than 64 levels" in finding.message
+        found.append(str(info.value))
+    assert found[0] == found[1]
+
+
+def test_a_parser_with_a_lower_limit_of_its_own_still_gives_too_deep(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Should even the pure-Python parser refuse nesting before our limit does (a future
+    PyYAML), its place is reported as our finding."""
+
+    class Refuses(yaml.SafeLoader):
+        def get_event(self):  # type: ignore[no-untyped-def]
+            raise yaml.scanner.ScannerError(
+                "while increasing flow level",
+                None,
+                "exceeded maximum nesting depth",
+                yaml.Mark("f.yaml", 30, 0, 29, None, None),
+            )
+
+    monkeypatch.setattr(yaml, "SafeLoader", Refuses)
+    with pytest.raises(DataError) as info:
+        parse_yaml("[[[]]]", "f.yaml", make_parser=Refuses)
+    (finding,) = info.value.findings
+    assert (finding.code, finding.line, finding.column) == ("too-deep", 1, 30)
