@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from peermatch.catalogue import Catalogue, Topic
-from peermatch.loading import Dataset, NeedEntry, Profile, StrengthEntry
+from peermatch.core.catalogue import Catalogue, Topic
+from peermatch.core.dataset import Dataset, NeedEntry, Profile, StrengthEntry
 
 TOPICS = ("t-a", "t-b", "t-c", "t-d")
 RELATED = {"t-a": ("t-b",), "t-b": ("t-a",)}

@@ -9,11 +9,12 @@ import pytest
 import yaml
 from conftest import REPO, SMALL, TEST_DATA, invoke, run
 
-from peermatch import ci, loading
 from peermatch.cli.app import hoist_verbosity
-from peermatch.findings import CODES, Finding, Severity
-from peermatch.schema import Which, json_schema, schema_text
-from peermatch.yamlio import parse_yaml
+from peermatch.core.findings import CODES, Finding, Severity
+from peermatch.files import loading
+from peermatch.files.schema import Which, json_schema, schema_text
+from peermatch.files.yaml_read import parse_yaml
+from peermatch.present import annotations as ci
 
 WARNINGS = TEST_DATA / "valid" / "warnings"
 BROKEN = TEST_DATA / "invalid" / "unknown-partner"

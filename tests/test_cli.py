@@ -10,8 +10,8 @@ import pytest
 from conftest import TEST_DATA, invoke, run
 
 import peermatch
-from peermatch.listings import matches_listing
-from peermatch.output import render_json
+from peermatch.present.listing import render_json
+from peermatch.present.listings import matches_listing
 
 HAND = str(TEST_DATA / "valid" / "handworked")
 

@@ -55,8 +55,8 @@ def test_help_and_version_skip_the_library() -> None:
         for module in (
             *HEAVY,
             "pydantic",
-            "peermatch.loading",
-            "peermatch.scoring",
+            "peermatch.files.loading",
+            "peermatch.scoring.ranking",
             "rich",
             "json",
         ):
@@ -66,14 +66,14 @@ def test_help_and_version_skip_the_library() -> None:
 def test_command_help_skips_the_library() -> None:
     # typer itself validates a command's options with pydantic, so only ours are checked
     names = imported_by(run_cli("suggest", "--help"))
-    for module in (*HEAVY, "peermatch.loading", "peermatch.scoring"):
+    for module in (*HEAVY, "peermatch.files.loading", "peermatch.scoring.ranking"):
         assert module not in names, module
 
 
 def test_suggest_on_a_small_cohort_skips_numpy_scipy_rapidfuzz() -> None:
     names = imported_by(run_cli("suggest", "--data", str(SMALL), "--format", "csv"))
-    assert "peermatch.scoring" in names  # it did run
-    for module in (*HEAVY, "peermatch.fastscore", "rich.progress", "json"):
+    assert "peermatch.scoring.ranking" in names  # it did run
+    for module in (*HEAVY, "peermatch.scoring.matrix", "rich.progress", "json"):
         assert module not in names, module
 
 
@@ -88,7 +88,7 @@ def test_import_peermatch_is_lazy_but_complete() -> None:
 
 
 def test_default_weights_are_the_validated_defaults() -> None:
-    from peermatch.weights import DEFAULT_WEIGHTS, Weights
+    from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
 
     assert Weights() == DEFAULT_WEIGHTS
     assert Weights.model_validate({}) == DEFAULT_WEIGHTS

@@ -14,7 +14,7 @@ import pytest
 from conftest import invoke
 from readme_examples import PAGES, REPO, blocks, examples, python_blocks, run
 
-from peermatch.findings import CODES
+from peermatch.core.findings import CODES
 
 #: The least number of ``$`` examples a page shows (so that a broken fence cannot hide them).
 MIN_EXAMPLES = {"README.md": 5, "hardening.md": 7, "plan.md": 9, "performance.md": 2}

@@ -9,7 +9,7 @@ import json
 import pytest
 from conftest import TEST_DATA, invoke
 
-from peermatch.output import Listing, neutralise, render_markdown, render_rich
+from peermatch.present.listing import Listing, neutralise, render_markdown, render_rich
 
 HOSTILE = TEST_DATA / "valid" / "hostile-text"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -65,7 +65,7 @@ def test_json_is_strict_json(args):
 
 
 def test_json_turns_nan_and_infinity_into_null():
-    from peermatch.output import render_json
+    from peermatch.present.listing import render_json
 
     listing = Listing("rows", [{"a": float("nan"), "b": float("inf"), "c": [float("-inf")]}], "abc")
     assert json.loads(render_json(listing))["rows"] == [{"a": None, "b": None, "c": [None]}]

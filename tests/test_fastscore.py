@@ -13,13 +13,13 @@ from conftest import invoke
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from peermatch import fastscore
-from peermatch.catalogue import Catalogue, Topic
-from peermatch.listings import matches_listing
-from peermatch.loading import Dataset, NeedEntry, Profile, StrengthEntry
-from peermatch.output import Format, render
-from peermatch.scoring import rank_all, score_pair, suggest
-from peermatch.weights import DEFAULT_WEIGHTS, Weights
+from peermatch.core.catalogue import Catalogue, Topic
+from peermatch.core.dataset import Dataset, NeedEntry, Profile, StrengthEntry
+from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
+from peermatch.present.listing import Format, render
+from peermatch.present.listings import matches_listing
+from peermatch.scoring import matrix as fastscore
+from peermatch.scoring.ranking import rank_all, score_pair, suggest
 
 KINDS = ["ics", "trust", "pcn"]
 COUNTRIES = [None, "England", "england", "Wales"]
@@ -216,7 +216,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-unty
 
 def test_generated_cohort_top_k_equals_the_full_ranking_cut(generated) -> None:  # type: ignore[no-untyped-def]
     """On a realistic cohort, the pruned top-k is the unpruned ranking cut at k."""
-    from peermatch.loading import load
+    from peermatch.files.loading import load
 
     data = load(generated)
     cohort = fastscore.Cohort(data)
@@ -228,7 +228,7 @@ def test_generated_cohort_top_k_equals_the_full_ranking_cut(generated) -> None: 
 
 def test_cli_output_on_a_large_cohort_is_the_reference_output(generated) -> None:  # type: ignore[no-untyped-def]
     """The command line (fast path: 250 profiles) prints what the reference would, byte for byte."""
-    from peermatch.loading import load
+    from peermatch.files.loading import load
 
     data = load(generated)
     args = ("--top", "2", "--new-only", "--min-score", "40")

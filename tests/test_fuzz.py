@@ -13,8 +13,9 @@ from conftest import SMALL, invoke
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from peermatch import loading, yamlio
-from peermatch.errors import PeermatchError
+from peermatch.core.errors import PeermatchError
+from peermatch.files import loading
+from peermatch.files import yaml_read as yamlio
 
 SYSTEMS = (SMALL / "systems.yaml").read_text()
 CHALLENGES = (SMALL / "challenges.yaml").read_text()

@@ -12,10 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import peermatch
-from peermatch.communities import DEFAULT_PER_SYSTEM, DEFAULT_SIZE, groups_listing
-from peermatch.coverage import gaps_listing
-from peermatch.errors import UsageError
-from peermatch.output import render_json
+from peermatch.core.defaults import DEFAULT_GROUP_SIZE as DEFAULT_SIZE
+from peermatch.core.defaults import DEFAULT_PER_SYSTEM
+from peermatch.core.errors import UsageError
+from peermatch.present.gaps import gaps_listing
+from peermatch.present.groups import groups_listing
+from peermatch.present.listing import render_json
 
 COHORT = TEST_DATA / "valid" / "cohort"
 NAMES = tuple(f"s{i:02d}" for i in range(12))
@@ -198,7 +200,7 @@ def test_gaps_json_equals_library() -> None:
 
 def test_cli_defaults_are_the_library_defaults() -> None:
     """The CLI writes the defaults out (it imports the library lazily); they must agree."""
-    from peermatch import planning
+    from peermatch.planning import api as planning
 
     text = " ".join(invoke("plan", "--help").stdout.split())
     assert f"capacity.teach [default: {planning.DEFAULT_TEACH}]" in text
@@ -212,9 +214,9 @@ def test_cli_defaults_are_the_library_defaults() -> None:
 def test_library_functions_are_not_shadowed_by_modules() -> None:
     import types
 
-    import peermatch.communities
-    import peermatch.coverage
-    import peermatch.planning
+    import peermatch.analysis.gaps
+    import peermatch.analysis.groups
+    import peermatch.planning.api
 
     for name in ("plan", "groups", "gaps"):
         assert not isinstance(getattr(peermatch, name), types.ModuleType), name
@@ -225,7 +227,7 @@ def test_library_functions_are_not_shadowed_by_modules() -> None:
 @given(cohorts())
 def test_system_gaps_agree_with_the_scorer(specs: list[Spec]) -> None:
     """A system nobody can teach (or nobody needs) is one the scorer finds no pair for."""
-    from peermatch.scoring import candidate_teachers
+    from peermatch.scoring.ranking import candidate_teachers
 
     data = dataset(specs)
     found = {(g.kind, g.id) for g in peermatch.gaps(data)}

@@ -8,7 +8,8 @@ import json
 from conftest import SMALL, invoke
 
 import peermatch
-from peermatch import heatmap
+from peermatch.analysis import supply
+from peermatch.present import heatmap
 
 PLAIN = """\
 Supply and demand per topic
@@ -32,7 +33,7 @@ class Terminal(io.StringIO):
 
 
 def test_counts() -> None:
-    rows = heatmap.supply_demand(peermatch.load(SMALL))
+    rows = supply.supply_demand(peermatch.load(SMALL))
     assert [(r.area, r.topic, r.teachers, r.learners, r.status) for r in rows] == [
         ("mental-health", "camhs", 1, 1, ""),
         ("uec", "ambulance-handover", 1, 1, ""),
@@ -52,7 +53,7 @@ def test_gap_when_nothing_related(tmp_path) -> None:  # type: ignore[no-untyped-
         "    strengths: [{challenge: a, level: 1, evidence: e}]\n"
         "    challenges: [{challenge: b}]\n"
     )
-    rows = heatmap.supply_demand(peermatch.load(tmp_path))
+    rows = supply.supply_demand(peermatch.load(tmp_path))
     assert [r.status for r in rows] == ["", "gap"]
     listing = heatmap.heatmap_listing(rows)
     assert listing.extra == {"gaps": ["b"]}
@@ -72,7 +73,7 @@ def test_output_file_is_plain(tmp_path) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_colour_on_a_terminal_only_without_no_color(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    rows = heatmap.supply_demand(peermatch.load(SMALL))
+    rows = supply.supply_demand(peermatch.load(SMALL))
     monkeypatch.delenv("NO_COLOR", raising=False)
     term = Terminal()
     heatmap.render_rich(rows, term)

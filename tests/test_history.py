@@ -15,11 +15,12 @@ from test_fastscore import cohorts as fast_cohorts
 from test_fastscore import weights as fast_weights
 
 import peermatch
-from peermatch import history
-from peermatch.errors import DataError, UsageError
-from peermatch.history import History, PastLink, adjustments
-from peermatch.loading import from_documents
-from peermatch.scoring import score_pair, suggest
+from peermatch.core.errors import DataError, UsageError
+from peermatch.files import history
+from peermatch.files.history import History, PastLink
+from peermatch.files.loading import from_documents
+from peermatch.scoring.adjustments import adjustments
+from peermatch.scoring.ranking import score_pair, suggest
 
 EXAMPLE = REPO / "examples" / "history.yaml"
 FAST = settings(max_examples=60, deadline=None)
@@ -347,8 +348,9 @@ def test_history_keeps_scores_monotone_in_priority(case, draw) -> None:  # type:
 
 def test_cli_default_window_matches_the_library() -> None:
     from peermatch.cli.app import DEFAULT_WINDOW
+    from peermatch.core import defaults
 
-    assert DEFAULT_WINDOW == history.DEFAULT_WINDOW
+    assert DEFAULT_WINDOW == defaults.DEFAULT_WINDOW
 
 
 # --------------------------------------------------------------------------- the fast path
@@ -359,7 +361,7 @@ def fast_cases(draw):  # type: ignore[no-untyped-def]
     data = draw(fast_cohorts())
     w = draw(fast_weights())
     w = w.model_copy(update={"history_lift": draw(st.sampled_from([0.0, 0.125, 0.5, 1.0]))})
-    from peermatch.scoring import candidate_teachers
+    from peermatch.scoring.ranking import candidate_teachers
 
     topics = sorted(data.catalogue.topics)
     # mostly pairs that score, so repeats and lifts change rankings
@@ -397,7 +399,7 @@ SLOW_OK = settings(
 def test_fast_ranking_with_history_is_the_reference(
     small_chunks, case, top, new_only, min_score
 ) -> None:  # type: ignore[no-untyped-def]
-    from peermatch.scoring import rank_all
+    from peermatch.scoring.ranking import rank_all
 
     data, w, adj = case
     options = {"top": top, "new_only": new_only, "min_score": min_score, "history": adj}
@@ -427,7 +429,7 @@ def test_fast_suggest_with_history_is_the_reference(
 
 @pytest.mark.parametrize("top", [0, 1, 2, 3])
 def test_fast_path_with_history_on_the_shipped_data(data, top) -> None:  # type: ignore[no-untyped-def]
-    from peermatch.scoring import rank_all
+    from peermatch.scoring.ranking import rank_all
 
     best = rank_all(data, top=1, method="reference").by_learner
     # every learner's best teacher taught it last year (rated 5): the next best must move up
@@ -452,7 +454,7 @@ def test_fast_path_with_history_on_the_shipped_data(data, top) -> None:  # type:
 
 
 def test_plan_leaves_out_repeats_and_lifts(data) -> None:  # type: ignore[no-untyped-def]
-    from peermatch.planning import plan
+    from peermatch.planning.api import plan
 
     adj = adjustments(history.load_history(EXAMPLE, data), data)
     before = plan(data)
@@ -482,7 +484,7 @@ def test_plan_cli_says_why() -> None:
 
 
 def test_a_system_whose_only_partners_are_repeats_is_told_why(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from peermatch.planning import plan
+    from peermatch.planning.api import plan
 
     data = peermatch.load(REPO / "tests" / "data" / "valid" / "small")
     adj = adjustments(small_history(("beta", "alpha", "camhs", 2024, 4)), data)
@@ -499,8 +501,8 @@ def test_a_system_whose_only_partners_are_repeats_is_told_why(tmp_path) -> None:
 )
 @given(case=fast_cases(), new_only=st.booleans(), cap=st.sampled_from([None, 1]))
 def test_fast_plan_with_history_is_the_reference_plan(monkeypatch, case, new_only, cap) -> None:  # type: ignore[no-untyped-def]
-    from peermatch import planning
-    from peermatch.planning import plan
+    from peermatch.planning import api as planning
+    from peermatch.planning.api import plan
 
     monkeypatch.setattr(planning, "PRUNE", 1)  # few candidates: column generation adds links
     data, w, adj = case
@@ -531,7 +533,7 @@ def test_column_generation_prices_lifted_links(monkeypatch) -> None:  # type: ig
     """A lifted link outside the pruned candidates must still be found: here t5 -> z-learner
     ranks fifth for z-learner and fourth among t5's learners without the history, and is in
     the optimum with it (history_lift 1 doubles it)."""
-    from peermatch import planning
+    from peermatch.planning import api as planning
 
     folder = REPO / "tests" / "data" / "history" / "lift"
     data = peermatch.load(folder)

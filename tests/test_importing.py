@@ -12,11 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import peermatch
-from peermatch import importing
 from peermatch.cli import importing as cli_importing
-from peermatch.loading import load_catalogue, shipped_data_dir
-from peermatch.yamlio import parse_yaml
-from peermatch.yamlwrite import dump_yaml, needs_quotes, unwritable
+from peermatch.files import importing
+from peermatch.files.loading import load_catalogue, shipped_data_dir
+from peermatch.files.yaml_read import parse_yaml
+from peermatch.files.yaml_write import dump_yaml, needs_quotes, unwritable
+from peermatch.present.export import export_listing
 
 CATALOGUE = SMALL / "challenges.yaml"
 HEADER = "id,name,kind,country,population,tags,partners,strengths,challenges,evidence_1,source_1"
@@ -143,8 +144,8 @@ def test_round_trip_any_text(
     }
     (folder / "systems.yaml").write_text(dump_yaml(systems), encoding="utf-8")
     before = peermatch.load(folder)
-    listing = importing.export_listing(before)
-    from peermatch.output import render_csv
+    listing = export_listing(before)
+    from peermatch.present.listing import render_csv
 
     csv_path = folder / "r.csv"
     csv_path.write_text(render_csv(listing), encoding="utf-8")
@@ -461,9 +462,9 @@ def test_export_csv_columns_are_documented() -> None:
 
 def test_export_rows_parse_as_csv() -> None:
     data = peermatch.load(SMALL)
-    from peermatch.output import render_csv
+    from peermatch.present.listing import render_csv
 
-    rows = list(csv.DictReader(io.StringIO(render_csv(importing.export_listing(data)))))
+    rows = list(csv.DictReader(io.StringIO(render_csv(export_listing(data)))))
     assert rows[1]["challenges"] == "ambulance-handover:2; discharge:1"
     assert rows[0]["source_1"] == "Report section: Alpha"
 

@@ -22,8 +22,9 @@ import pytest
 import yaml
 from conftest import SMALL, TEST_DATA, invoke
 
-from peermatch import loading, yamlio
-from peermatch.findings import CODES
+from peermatch.core.findings import CODES
+from peermatch.files import loading
+from peermatch.files import yaml_read as yamlio
 
 CORPUS = TEST_DATA / "invalid"
 CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir())

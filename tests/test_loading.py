@@ -8,8 +8,8 @@ import pytest
 from conftest import TEST_DATA
 
 import peermatch
-from peermatch.errors import DataError, PeermatchError
-from peermatch.findings import Severity
+from peermatch.core.errors import DataError, PeermatchError
+from peermatch.core.findings import Severity
 
 HAND = TEST_DATA / "valid" / "handworked"
 

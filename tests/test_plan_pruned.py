@@ -13,9 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_fastscore import cohorts
 
-from peermatch import fastscore, planning
-from peermatch.loading import Dataset, load
-from peermatch.planning import TIE, Candidates, plan
+from peermatch.core.dataset import Dataset
+from peermatch.files.loading import load
+from peermatch.planning import api as planning
+from peermatch.planning.api import TIE, Candidates, plan
+from peermatch.scoring import matrix as fastscore
 
 
 def full_candidates(data: Dataset, new_only: bool = False) -> Candidates:
@@ -42,7 +44,7 @@ def same_plan_value(pruned: planning.Plan, full: planning.Plan, data: Dataset) -
 
 def nudged(result: planning.Plan, data: Dataset) -> float:
     """The plan's objective: each link's score plus its tie-breaking nudge, exactly."""
-    from peermatch.scoring import rank_all
+    from peermatch.scoring.ranking import rank_all
 
     ranking = rank_all(data, new_only=bool(result.settings.get("new_only")), method="reference")
     place = {
@@ -81,7 +83,7 @@ def test_pruned_plan_equals_the_plan_over_every_link(
     new_only: bool,
     pick,  # type: ignore[no-untyped-def]
 ) -> None:
-    from peermatch.scoring import rank_all
+    from peermatch.scoring.ranking import rank_all
 
     ranking = rank_all(data, new_only=new_only, method="reference")
     links = [(b.teacher, lr) for lr, rows in ranking.by_learner.items() for b in rows]
@@ -151,7 +153,7 @@ def test_a_link_is_placed_when_its_nudge_decides() -> None:
 
     import numpy as np
 
-    from peermatch.solver import WarmMatching
+    from peermatch.solver.highs import WarmMatching
 
     places = {(1, 0): 1, (2, 0): 0}
     asked: list[list[tuple[int, int]]] = []
@@ -183,7 +185,7 @@ def test_a_time_limit_in_a_later_round_keeps_the_last_plan(
 ) -> None:
     """The time limit can cut column generation short: the last finished round's plan
     stands, with a bound that still holds for every link; before any round, no plan."""
-    from peermatch import solver
+    from peermatch.solver import highs as solver
 
     monkeypatch.setattr(planning, "PRUNE", 1)  # so that a second round is needed
     best = plan(generated, candidates=full_candidates(generated))

@@ -17,19 +17,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import peermatch
-from peermatch import planning
-from peermatch.errors import PeermatchError, UsageError
-from peermatch.output import render_json
-from peermatch.planning import (
-    DEFAULT_LEARN,
-    DEFAULT_TEACH,
-    TIE,
-    Candidates,
-    plan,
-    plan_listing,
-)
-from peermatch.scoring import rank_all, score_pair
-from peermatch.solver import enumerate_rings
+from peermatch.core.defaults import DEFAULT_LEARN, DEFAULT_TEACH
+from peermatch.core.errors import PeermatchError, UsageError
+from peermatch.planning import api as planning
+from peermatch.planning.api import TIE, Candidates, plan
+from peermatch.present.listing import render_json
+from peermatch.present.plan import plan_listing
+from peermatch.scoring.ranking import rank_all, score_pair
+from peermatch.solver.highs import enumerate_rings
 
 COHORT = TEST_DATA / "valid" / "cohort"
 NAMES = ("ash", "birch", "cedar", "elm", "fir")
@@ -542,7 +537,7 @@ def test_cli_pin_by_name_and_errors() -> None:
 
 
 def test_cli_solver_limit_is_plain(monkeypatch: pytest.MonkeyPatch) -> None:
-    import peermatch.solver as solver
+    import peermatch.solver.highs as solver
 
     def stuck(*args: object, **kw: object) -> None:
         raise solver._limit_error(0.5)
@@ -583,7 +578,7 @@ def test_output_file_is_written(tmp_path: Path) -> None:
 def test_terminal_table_has_a_table_per_learner() -> None:
     import io
 
-    from peermatch.output import render_rich
+    from peermatch.present.listing import render_rich
 
     data = peermatch.load(TEST_DATA / "valid" / "leftout")
     buf = io.StringIO()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import SMALL
 
-from peermatch import loading, yamlio
+from peermatch.files import loading
+from peermatch.files import yaml_read as yamlio
 
 
 def test_a_clean_load_never_unpacks_positions(monkeypatch: pytest.MonkeyPatch) -> None:

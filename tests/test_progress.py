@@ -7,7 +7,7 @@ import io
 import pytest
 from conftest import SMALL, run
 
-from peermatch import progress
+from peermatch.core import progress
 
 
 class FakeTerminal(io.StringIO):

@@ -12,10 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import cohorts
 
-from peermatch.listings import matches_listing
-from peermatch.loading import from_documents
-from peermatch.output import render_json
-from peermatch.scoring import score_pair, suggest
+from peermatch.files.loading import from_documents
+from peermatch.present.listing import render_json
+from peermatch.present.listings import matches_listing
+from peermatch.scoring.ranking import score_pair, suggest
 
 FAST = settings(max_examples=60, deadline=None)
 

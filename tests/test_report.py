@@ -10,8 +10,8 @@ import pytest
 from conftest import REPO, SMALL, invoke, run
 
 import peermatch
-from peermatch import report
-from peermatch.errors import DataError
+from peermatch.core.errors import DataError
+from peermatch.present import report
 
 REPORT_DATA = REPO / "tests" / "data" / "report"
 NASTY = REPORT_DATA / "nasty"
@@ -132,9 +132,10 @@ def test_heatmap_gaps_and_history_note(tmp_path) -> None:  # type: ignore[no-unt
     assert '<tr data-topic="prevention">' in text
     assert "Needed, and only related topics are taught" in text
     data = peermatch.load()
-    from peermatch import history
+    from peermatch.files.history import load_history
+    from peermatch.scoring.adjustments import adjustments
 
-    adj = history.adjustments(history.load_history(REPO / "examples" / "history.yaml", data), data)
+    adj = adjustments(load_history(REPO / "examples" / "history.yaml", data), data)
     r = report.build_report(data, report.read_plan_json(SHIPPED_PLAN, data), history=adj)
     assert "links made in 2023 or later are not repeated" in report.render_html(r)
 

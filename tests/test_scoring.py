@@ -11,7 +11,7 @@ import pytest
 from conftest import TEST_DATA
 
 import peermatch
-from peermatch.scoring import score_pair, suggest
+from peermatch.scoring.ranking import score_pair, suggest
 
 HAND = TEST_DATA / "valid" / "handworked"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from peermatch.errors import DataError
-from peermatch.yamlio import parse_yaml, resolve_plain
+from peermatch.core.errors import DataError
+from peermatch.files.yaml_read import parse_yaml, resolve_plain
 
 
 def parse(text: str):  # type: ignore[no-untyped-def]
@@ -61,7 +61,7 @@ def test_positions_point_at_values_and_keys() -> None:
 
 
 def test_bom_is_allowed_by_read_text(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from peermatch.yamlio import read_text
+    from peermatch.files.yaml_read import read_text
 
     f = tmp_path / "a.yaml"
     f.write_bytes(b"\xef\xbb\xbfa: 1\n")

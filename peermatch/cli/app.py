@@ -15,15 +15,15 @@ import typer
 from typer.core import TyperGroup
 
 from peermatch import __version__
-from peermatch.ci import annotation, in_github_actions, message_annotation
-from peermatch.errors import DataError, PeermatchError, UsageError
-from peermatch.findings import Finding
-from peermatch.output import Format, Listing, emit
+from peermatch.core.errors import DataError, PeermatchError, UsageError
+from peermatch.core.findings import Finding
+from peermatch.present.annotations import annotation, in_github_actions, message_annotation
+from peermatch.present.listing import Format, Listing, emit
 
 if TYPE_CHECKING:
-    from peermatch.history import Adjustments
-    from peermatch.loading import Dataset
-    from peermatch.weights import Weights
+    from peermatch.core.dataset import Dataset
+    from peermatch.core.weights import Weights
+    from peermatch.scoring.adjustments import Adjustments
 
 #: How many finding lines an error prints before pointing at ``peermatch validate``.
 MAX_SHOWN = 20
@@ -188,7 +188,7 @@ def _root(
     if be_quiet and be_verbose:
         raise typer.BadParameter("use either --quiet or --verbose, not both")
     _Verbosity.level = -1 if be_quiet else 1 if be_verbose else 0
-    from peermatch import progress
+    from peermatch.core import progress
 
     progress.quiet = be_quiet  # no progress bars with -q
     ctx.obj = {"debug": debug, "quiet": be_quiet, "verbose": be_verbose}
@@ -239,7 +239,7 @@ WeightsOpt = Annotated[
 
 NewOnlyOpt = Annotated[bool, typer.Option("--new-only", help="Leave out existing partners.")]
 
-#: The default of --window; equal to :data:`peermatch.history.DEFAULT_WINDOW` (tested).
+#: The default of --window; equal to :data:`peermatch.files.history.DEFAULT_WINDOW` (tested).
 DEFAULT_WINDOW = 2
 
 HistoryOpt = Annotated[
@@ -419,9 +419,9 @@ __all__ = [
 
 def main() -> None:
     """The ``peermatch`` console script (also ``python -m peermatch``)."""
-    from peermatch import progress
+    from peermatch.core import progress
 
-    progress.enabled = True  # progress bars on a terminal (see peermatch.progress)
+    progress.enabled = True  # progress bars on a terminal (see peermatch.core.progress)
     only_the_command(sys.argv[1:])
     app(prog_name="peermatch")
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from peermatch.catalogue import closest, did_you_mean, normalise, ranked_matches
 from peermatch.cli.app import info, note
-from peermatch.errors import PeermatchError
-from peermatch.findings import quote
-from peermatch.loading import Dataset, load
-from peermatch.weights import DEFAULT_WEIGHTS, Weights, load_weights
+from peermatch.core.catalogue import closest, did_you_mean, normalise, ranked_matches
+from peermatch.core.dataset import Dataset
+from peermatch.core.errors import PeermatchError
+from peermatch.core.findings import quote
+from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
+from peermatch.files.loading import load
+from peermatch.files.weights import load_weights
 
 
 def load_data(data: Path | None, systems: Path | None, challenges: Path | None) -> Dataset:

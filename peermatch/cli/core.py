@@ -50,9 +50,9 @@ def suggest(
 
     Example: peermatch suggest --for "West Yorkshire" --top 5 --format csv
     """
-    from peermatch import listings
     from peermatch.cli.common import resolve_system
-    from peermatch.scoring import suggest as suggest_matches
+    from peermatch.present import listings
+    from peermatch.scoring.ranking import suggest as suggest_matches
 
     dataset = shared.load()
     who = resolve_system(dataset, system) if system else None
@@ -81,9 +81,9 @@ def explain(
 
     Example: peermatch explain nenc dorset
     """
-    from peermatch import listings
     from peermatch.cli.common import resolve_system
-    from peermatch.scoring import explain as explain_pair
+    from peermatch.present import listings
+    from peermatch.scoring.ranking import explain as explain_pair
 
     dataset = shared.load()
     t, lr = resolve_system(dataset, teacher), resolve_system(dataset, learner)
@@ -103,7 +103,7 @@ def list_systems(*, shared: Shared) -> None:
 
     Example: peermatch systems --format csv --output systems.csv
     """
-    from peermatch import listings
+    from peermatch.present import listings
 
     shared.emit(listings.systems_listing(shared.load()))
 
@@ -124,13 +124,14 @@ def list_challenges(
 
     Example: peermatch challenges --heatmap
     """
-    from peermatch import listings
+    from peermatch.present import listings
 
     dataset = shared.load()
     if heatmap:
-        from peermatch import heatmap as grid
+        from peermatch.analysis.supply import supply_demand
+        from peermatch.present.heatmap import emit_heatmap
 
-        grid.emit_heatmap(grid.supply_demand(dataset), shared.fmt, shared.output)
+        emit_heatmap(supply_demand(dataset), shared.fmt, shared.output)
         return
     shared.emit(listings.challenges_listing(dataset))
 
@@ -149,15 +150,15 @@ def validate(
 
     Example: peermatch validate --strict --data profiles/
     """
-    from peermatch import listings
-    from peermatch.findings import Severity
-    from peermatch.loading import data_paths
-    from peermatch.loading import validate as validate_data
+    from peermatch.core.findings import Severity
+    from peermatch.files.loading import data_paths
+    from peermatch.files.loading import validate as validate_data
+    from peermatch.present import listings
 
     started = time.perf_counter()
     findings = validate_data(shared.data, systems=shared.systems, challenges=shared.challenges)
     if history is not None and not any(f.severity is Severity.ERROR for f in findings):
-        from peermatch.history import validate_history
+        from peermatch.files.history import validate_history
 
         findings += validate_history(history, shared.load())
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
@@ -187,7 +188,7 @@ def validate(
             )
         text = "".join(line + "\n" for line in lines)
         if shared.output is not None:
-            from peermatch.output import write_atomic
+            from peermatch.files.atomic import write_atomic
 
             write_atomic(shared.output, text)
         else:

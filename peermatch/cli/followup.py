@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 from peermatch.cli.app import err
 
 if TYPE_CHECKING:
-    from peermatch.history import Adjustments
-    from peermatch.loading import Dataset
-    from peermatch.weights import Weights
+    from peermatch.core.dataset import Dataset
+    from peermatch.core.weights import Weights
+    from peermatch.scoring.adjustments import Adjustments
 
 
 def adjustments_from(
@@ -29,11 +29,10 @@ def adjustments_from(
     """The history's adjustments, or None without ``--history``; ``note`` prints a summary."""
     if path is None:
         return None
-    from peermatch import history
+    from peermatch.files.history import load_history
+    from peermatch.scoring.adjustments import adjustments
 
-    adj = history.adjustments(
-        history.load_history(path, data), data, weights, year=year, window=window
-    )
+    adj = adjustments(load_history(path, data), data, weights, year=year, window=window)
     if note:
         err(
             f"history: {len(adj.excluded)} pair(s) linked in {adj.year - window} or later "

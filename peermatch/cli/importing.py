@@ -11,7 +11,7 @@ import typer
 from peermatch.cli.app import ChallengesOpt, Shared, app, err, shares
 
 if TYPE_CHECKING:
-    from peermatch.importing import Question
+    from peermatch.files.importing import Question
 
 
 def stdin_is_terminal() -> bool:
@@ -70,8 +70,8 @@ def import_responses(
 
     Example: peermatch import responses.csv --to programme/
     """
-    from peermatch import importing
-    from peermatch.loading import load_catalogue
+    from peermatch.files import importing
+    from peermatch.files.loading import load_catalogue
 
     records = importing.read_csv(responses)
     catalogue_path = importing.choose_catalogue(to, challenges)
@@ -103,7 +103,7 @@ def import_responses(
     for finding in written.warnings:
         err(str(finding))
     if written.challenges is not None:
-        from peermatch.loading import CHALLENGES_FILE, shipped_data_dir
+        from peermatch.files.loading import CHALLENGES_FILE, shipped_data_dir
 
         shipped = catalogue_path == shipped_data_dir() / CHALLENGES_FILE
         source = "the shipped catalogue" if shipped else f"the catalogue {catalogue_path}"
@@ -126,8 +126,8 @@ def export_csv(
 
     Example: peermatch export-csv --output responses.csv
     """
-    from peermatch import importing
-    from peermatch.output import Format, emit
+    from peermatch.present.export import export_listing
+    from peermatch.present.listing import Format, emit
 
     dataset = None if template else shared.load()
-    emit(importing.export_listing(dataset, template=template), Format.csv, shared.output)
+    emit(export_listing(dataset, template=template), Format.csv, shared.output)

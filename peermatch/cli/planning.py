@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from peermatch.cli.app import Format, NewOnlyOpt, Shared, app, err, note, shares
-from peermatch.errors import UsageError
+from peermatch.core.errors import UsageError
 
 TimeLimitOpt = Annotated[
     float,
@@ -90,8 +90,8 @@ def plan(
     Example: peermatch plan --ring-size 3 --format csv --output rings.csv
     """
     from peermatch.cli.common import resolve_system
-    from peermatch.planning import plan as make_plan
-    from peermatch.planning import plan_listing
+    from peermatch.planning.api import plan as make_plan
+    from peermatch.present.plan import plan_listing
 
     dataset = shared.load()
     pins = []
@@ -143,8 +143,8 @@ def groups(
 
     Example: peermatch groups --size 8 --format markdown
     """
-    from peermatch.communities import groups as make_groups
-    from peermatch.communities import groups_listing
+    from peermatch.analysis.groups import groups as make_groups
+    from peermatch.present.groups import groups_listing
 
     result = make_groups(
         shared.load(),
@@ -171,8 +171,8 @@ def gaps(
 
     Example: peermatch gaps --fail --format json
     """
-    from peermatch.coverage import gaps as find_gaps
-    from peermatch.coverage import gaps_listing
+    from peermatch.analysis.gaps import gaps as find_gaps
+    from peermatch.present.gaps import gaps_listing
 
     found = find_gaps(shared.load())
     shared.emit(gaps_listing(found))

@@ -54,8 +54,8 @@ def report(
 
     Example: peermatch report --plan plan.json --output report.html
     """
-    from peermatch import report as rp
-    from peermatch.output import write_atomic
+    from peermatch.files.atomic import write_atomic
+    from peermatch.present import report as rp
 
     dataset = shared.load()
     w = shared.load_weights()
@@ -63,7 +63,7 @@ def report(
     if plan is not None:
         programme = rp.read_plan_json(plan, dataset)
     else:
-        from peermatch.planning import plan as make_plan
+        from peermatch.planning.api import plan as make_plan
 
         programme = rp.programme_from_plan(make_plan(dataset, weights=w, history=adj))
     built = rp.build_report(dataset, programme, weights=w, history=adj, title=title)

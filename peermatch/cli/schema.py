@@ -7,8 +7,8 @@ from typing import Annotated
 import typer
 
 from peermatch.cli.app import OutputOpt, app
-from peermatch.output import write_atomic
-from peermatch.schema import Which, schema_text
+from peermatch.files.atomic import write_atomic
+from peermatch.files.schema import Which, schema_text
 
 
 @app.command()

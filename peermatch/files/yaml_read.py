@@ -30,8 +30,8 @@ from typing import Any
 
 import yaml
 
-from peermatch.errors import DataError, PeermatchError
-from peermatch.findings import Finding, format_path, quote
+from peermatch.core.errors import DataError, PeermatchError
+from peermatch.core.findings import Finding, format_path, quote
 
 Path_ = tuple[str | int, ...]
 

@@ -4,7 +4,7 @@ The report draws a :class:`Programme` (the links of a plan) as a network: system
 nodes on a circle, ordered so that linked systems sit near each other; each teaching link
 is an arrow labelled with its topic; a pair planned in both directions is drawn as two
 curved arrows in the two-way colour, and rings in a colour each. Beside the picture: the
-supply and demand heatmap of topics (:mod:`peermatch.heatmap`), the gaps, and for each
+supply and demand heatmap of topics (:mod:`peermatch.present.heatmap`), the gaps, and for each
 system its links with the evidence behind them.
 
 The HTML needs nothing from the network: styles are inline, the picture is inline SVG,
@@ -29,16 +29,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from peermatch import __version__
-from peermatch.errors import DataError, PeermatchError
-from peermatch.findings import Finding
-from peermatch.heatmap import DEMAND, GAP, RELATED_ONLY, SUPPLY, TopicBalance, shade, supply_demand
-from peermatch.loading import LEVEL_NAMES, Dataset
-from peermatch.scoring import Breakdown, score_pair
-from peermatch.weights import DEFAULT_WEIGHTS, Weights
+from peermatch.analysis.supply import DEMAND, GAP, RELATED_ONLY, SUPPLY, TopicBalance, supply_demand
+from peermatch.core.dataset import LEVEL_NAMES, Dataset
+from peermatch.core.errors import DataError, PeermatchError
+from peermatch.core.findings import Finding
+from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
+from peermatch.present.heatmap import shade
+from peermatch.scoring.ranking import Breakdown, score_pair
 
 if TYPE_CHECKING:
-    from peermatch.history import Adjustments
-    from peermatch.planning import Plan
+    from peermatch.planning.result import Plan
+    from peermatch.scoring.adjustments import Adjustments
 
 Pair = tuple[str, str]
 
@@ -110,7 +111,7 @@ def programme_from_rows(
 
 
 def programme_from_plan(result: Plan) -> Programme:
-    """A programme from :func:`peermatch.planning.plan`'s result."""
+    """A programme from :func:`peermatch.planning.api.plan`'s result."""
     parts = [f"total score {result.total:.1f}"]
     if result.optimal:
         parts.append("optimal")
@@ -721,7 +722,7 @@ def _unlisted_note(rows: list[TopicBalance]) -> str:
 
 
 def _heatmap_table(rows: list[TopicBalance]) -> str:
-    from peermatch.heatmap import _GREENS, _REDS
+    from peermatch.present.heatmap import _GREENS, _REDS
 
     esc = html.escape
     tops = {c: max((int(r.as_row()[c]) for r in rows), default=0) for c in (*SUPPLY, *DEMAND)}

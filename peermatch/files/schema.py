@@ -1,4 +1,4 @@
-"""JSON Schema (draft-07) of the two data files, generated from :mod:`peermatch.models`.
+"""JSON Schema (draft-07) of the two data files, generated from :mod:`peermatch.files.models`.
 
 Editors (VS Code with the YAML extension, any yaml-language-server client) validate and
 complete ``systems.yaml`` and ``challenges.yaml`` as you type with these schemas. The
@@ -31,7 +31,7 @@ class Which(StrEnum):
 
 def _model(name: str) -> type[BaseModel]:
     """The file's model, imported here so that ``peermatch --help`` never builds pydantic's."""
-    from peermatch import models
+    from peermatch.files import models
 
     return models.SystemsFile if name == "systems" else models.ChallengesFile
 

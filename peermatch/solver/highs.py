@@ -29,7 +29,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from peermatch.errors import PeermatchError
+from peermatch.core.defaults import TIME_LIMIT
+from peermatch.core.errors import PeermatchError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -174,7 +175,7 @@ def solve_bmatching(
     teach_lower: BoolArray,
     learn_lower: BoolArray,
     pinned: BoolArray,
-    time_limit: float = 60.0,
+    time_limit: float = TIME_LIMIT,
 ) -> Solution:
     """The links of greatest total ``weight`` within capacities, meeting the most lower bounds.
 
@@ -243,7 +244,7 @@ class WarmMatching:
         teach_lower: BoolArray,
         learn_lower: BoolArray,
         max_weight: float,
-        time_limit: float = 60.0,
+        time_limit: float = TIME_LIMIT,
     ) -> None:
         import numpy as np
 
@@ -468,7 +469,7 @@ def solve_rings(
     weight: FloatArray,
     *,
     pinned: IntArray,
-    time_limit: float = 60.0,
+    time_limit: float = TIME_LIMIT,
 ) -> Solution:
     """Disjoint rings covering the most systems, then of greatest total link ``weight``.
 

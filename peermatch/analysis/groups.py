@@ -28,15 +28,11 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from peermatch.errors import PeermatchError, UsageError
-from peermatch.loading import Dataset
-from peermatch.output import Listing
-from peermatch.weights import DEFAULT_WEIGHTS, Weights
+from peermatch.core.dataset import Dataset
+from peermatch.core.defaults import DEFAULT_GROUP_SIZE, DEFAULT_PER_SYSTEM, TIME_LIMIT
+from peermatch.core.errors import PeermatchError, UsageError
+from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
 
-#: Members per group when ``--size`` is not given (the report's networks of 8-10).
-DEFAULT_SIZE = 10
-#: Groups per system when ``--per-system`` is not given.
-DEFAULT_PER_SYSTEM = 2
 #: The tie-breaking nudge, in worth points, for the most widely shared topic.
 TIE = 1e-4
 #: The solver stops once no assignment can be worth more than this fraction more.
@@ -100,16 +96,13 @@ class Groups:
     settings: dict[str, Any] = field(default_factory=dict)
 
 
-GROUP_COLUMNS = ("group", "topic", "name", "size", "teachers", "learners", "related_teachers")
-
-
 def groups(
     data: Dataset,
     *,
-    size: int = DEFAULT_SIZE,
+    size: int = DEFAULT_GROUP_SIZE,
     per_system: int = DEFAULT_PER_SYSTEM,
     weights: Weights = DEFAULT_WEIGHTS,
-    time_limit: float = 60.0,
+    time_limit: float = TIME_LIMIT,
 ) -> Groups:
     """Communities of practice for the shared challenges (see the module docstring)."""
     import numpy as np
@@ -320,26 +313,3 @@ def _unplaced(
                 )
             out.append(Unplaced(sid, t, why))
     return out
-
-
-def groups_listing(result: Groups) -> Listing:
-    placed = sorted({m.system for g in result.groups for m in g.members})
-    footer = [
-        f"{len(result.groups)} group(s), {len(placed)} system(s) in at least one"
-        + ("" if result.optimal else "; the solver's time limit stopped it: not proven best")
-    ]
-    if result.unplaced:
-        footer.append(f"not placed ({len(result.unplaced)}):")
-        footer.extend(f"  {u.system} on {u.topic}: {u.reason}" for u in result.unplaced)
-    return Listing(
-        key="groups",
-        rows=[g.as_row() for g in result.groups],
-        columns=GROUP_COLUMNS,
-        extra={
-            "unplaced": [u.as_row() for u in result.unplaced],
-            "optimal": result.optimal,
-            "settings": result.settings,
-        },
-        footer="\n".join(footer),
-        table_hidden=("name",),
-    )

@@ -1,9 +1,9 @@
 """From two YAML files to a checked :class:`Dataset`, collecting every problem first.
 
-Order of work: read and parse each file (:mod:`peermatch.yamlio`), check its shape with the
-pydantic models (:mod:`peermatch.models`), then the checks that span both files (unique ids,
-references, partners). Every problem becomes a :class:`~peermatch.findings.Finding` with
-file, line and column; :func:`load` raises one :class:`~peermatch.errors.DataError` with all
+Order of work: read and parse each file (:mod:`peermatch.files.yaml_read`), check its shape with the
+pydantic models (:mod:`peermatch.files.models`), then the checks that span both files (unique ids,
+references, partners). Every problem becomes a :class:`~peermatch.core.findings.Finding` with
+file, line and column; :func:`load` raises one :class:`~peermatch.core.errors.DataError` with all
 of them, :func:`validate` returns them (warnings too).
 """
 
@@ -11,19 +11,28 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from peermatch import models, progress
-from peermatch.bulk import paused_gc
-from peermatch.catalogue import Catalogue, Topic, build_lookup, closest, did_you_mean, normalise
-from peermatch.errors import DataError
-from peermatch.findings import Finding, Severity, format_path, quote
-from peermatch.yamlio import Path_, Positions, parse_yaml, read_text
+from peermatch.core import progress
+from peermatch.core.catalogue import (
+    Catalogue,
+    Topic,
+    build_lookup,
+    closest,
+    did_you_mean,
+    normalise,
+)
+from peermatch.core.dataset import Dataset, NeedEntry, Profile, StrengthEntry
+from peermatch.core.errors import DataError
+from peermatch.core.findings import Finding, Severity, format_path, quote
+from peermatch.core.gc_pause import paused_gc
+from peermatch.files import models
+from peermatch.files.yaml_read import Path_, Positions, parse_yaml, read_text
 
 #: At most this many shape findings (wrong types, unknown fields...) per file; a file that
 #: is wrong everywhere says how many more there are instead of listing a million lines.
@@ -35,62 +44,6 @@ SUGGESTION_BUDGET = 2_000_000
 
 SYSTEMS_FILE = "systems.yaml"
 CHALLENGES_FILE = "challenges.yaml"
-LEVEL_NAMES = {1: "emerging", 2: "established", 3: "exemplar"}
-PRIORITY_NAMES = {1: "low", 2: "medium", 3: "high"}
-
-
-@dataclass(frozen=True)
-class StrengthEntry:
-    topic: str
-    level: int
-    evidence: str
-    source: str | None = None
-
-
-@dataclass(frozen=True)
-class NeedEntry:
-    topic: str
-    priority: int
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class Profile:
-    """One system with its references resolved to catalogue ids."""
-
-    id: str
-    name: str
-    kind: str
-    country: str | None
-    population: int | None
-    tags: tuple[str, ...]
-    teach_capacity: int | None
-    learn_capacity: int | None
-    partners: frozenset[str]
-    exclude: frozenset[str]
-    strengths: dict[str, StrengthEntry]  # topic id -> entry, in file order
-    needs: dict[str, NeedEntry]  # topic id -> entry, in file order
-
-
-@dataclass
-class Dataset:
-    """Everything loaded: profiles sorted by id, the catalogue, and any warnings."""
-
-    systems: list[Profile]
-    catalogue: Catalogue
-    systems_file: str = ""
-    challenges_file: str = ""
-    warnings: list[Finding] = field(default_factory=list)
-    by_id: dict[str, Profile] = field(default_factory=dict, repr=False)
-
-    def __post_init__(self) -> None:
-        if not self.by_id:
-            self.by_id = {p.id: p for p in self.systems}
-
-    def system(self, system_id: str) -> Profile:
-        return self.by_id[system_id]
-
-
 # --------------------------------------------------------------------------- locating files
 
 
@@ -99,7 +52,7 @@ def shipped_data_dir() -> Path:
     packaged = Path(str(resources.files("peermatch") / "data"))
     if (packaged / SYSTEMS_FILE).is_file():
         return packaged
-    return Path(__file__).resolve().parent.parent / "data"
+    return Path(__file__).resolve().parents[2] / "data"
 
 
 def data_paths(
@@ -110,7 +63,7 @@ def data_paths(
     """Which two files to read: explicit files win over ``data``, which wins over the shipped."""
     folder = Path(data) if data is not None else shipped_data_dir()
     if data is not None and not folder.is_dir():
-        from peermatch.errors import PeermatchError
+        from peermatch.core.errors import PeermatchError
 
         what = "is not a folder" if folder.exists() else "does not exist"
         raise PeermatchError(

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from peermatch.yamlio import resolve_plain
+from peermatch.files.yaml_read import resolve_plain
 
 #: Plain scalars some YAML 1.1 readers take for booleans or special keys, beyond PyYAML's own.
 _YAML11_SPECIAL = frozenset({"y", "Y", "n", "N", "=", "<<"})

@@ -1,4 +1,4 @@
-"""What each listing command shows, as :class:`~peermatch.output.Listing` rows.
+"""What each listing command shows, as :class:`~peermatch.present.listing.Listing` rows.
 
 These are library functions so that the CLI's JSON is exactly the library's result.
 """
@@ -8,14 +8,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from peermatch.findings import Finding, Severity
-from peermatch.loading import LEVEL_NAMES, PRIORITY_NAMES, Dataset
-from peermatch.output import Listing
-from peermatch.scoring import MATCH_COLUMNS, Breakdown, Match
-from peermatch.weights import DEFAULT_WEIGHTS, Weights
+from peermatch.core.dataset import LEVEL_NAMES, PRIORITY_NAMES, Dataset
+from peermatch.core.findings import Finding, Severity
+from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
+from peermatch.present.listing import Listing
+from peermatch.scoring.ranking import MATCH_COLUMNS, Breakdown, Match
 
 if TYPE_CHECKING:
-    from peermatch.history import Adjustments
+    from peermatch.scoring.adjustments import Adjustments
 
 
 def matches_listing(matches: Sequence[Match], title: str = "") -> Listing:
@@ -150,7 +150,7 @@ def explain_listing(
     extra: dict[str, object] = {"match": match}
     footer = explain_summary(b, with_history=history is not None)
     if history is not None:
-        from peermatch import history as past
+        from peermatch.scoring import adjustments as past
 
         match["history_factor"] = b.history_factor
         match["repeat"] = b.repeat

@@ -16,13 +16,9 @@ any evaluation order (the reference loop or the vectorised path) gives the same 
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-
-from peermatch.errors import DataError
-from peermatch.findings import Finding
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Positive = Annotated[float, Field(gt=0, le=1000, allow_inf_nan=False)]
 NonNegative = Annotated[float, Field(ge=0, le=1000, allow_inf_nan=False)]
@@ -85,7 +81,7 @@ class Weights(_Part):
     partner_factor: Fraction = 1.0
     #: With ``--history``: a pair whose teacher's past links on one of the learner's needs
     #: were rated 5 is multiplied by ``1 + history_lift`` (rated 4: half that); see
-    #: :mod:`peermatch.history`. The score is capped at 100.
+    #: :mod:`peermatch.files.history`. The score is capped at 100.
     history_lift: Fraction = 0.125
 
     @model_validator(mode="after")
@@ -101,41 +97,3 @@ class Weights(_Part):
 #: The defaults, constructed without validation (they are valid: a test checks that they
 #: equal ``Weights()``), so that importing this module builds no pydantic validator.
 DEFAULT_WEIGHTS = Weights.model_construct()
-
-
-def load_weights(path: str | Path) -> Weights:
-    """Read a weights file (see module docstring); every problem names file and line."""
-    from peermatch.loading import locate
-    from peermatch.yamlio import parse_yaml, read_text
-
-    display = str(path)
-    text = read_text(Path(path), display, hint="check the path given to --weights")
-    raw, positions = parse_yaml(text, display)
-    if raw is None:
-        return DEFAULT_WEIGHTS
-    if not isinstance(raw, dict):
-        raise DataError(
-            [
-                Finding(
-                    display,
-                    1,
-                    1,
-                    "",
-                    "top-level",
-                    "a weights file is a mapping, e.g. 'related_factor: 0.5'",
-                )
-            ]
-        )
-    try:
-        return Weights.model_validate(raw)
-    except ValidationError as exc:
-        findings = []
-        for err in exc.errors(include_url=False):
-            loc = tuple(err["loc"])
-            line, col = locate(positions, loc)
-            where = ".".join(str(p) for p in loc)
-            msg = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "extra_forbidden":
-                msg = "unknown weight; see the README's 'How a match is scored' for the keys"
-            findings.append(Finding(display, line, col, where, "invalid-weight", msg))
-        raise DataError(findings) from None

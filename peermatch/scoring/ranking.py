@@ -14,7 +14,7 @@ The definition (the README's "How a match is scored" walks through an example):
 * Existing partners are multiplied by ``partner_factor`` (1, no penalty, by default).
 * ``score = 100 * base * context * partner``: a percentage of the learner's weighted needs.
 
-This module is the reference definition; :mod:`peermatch.fastscore` computes the same
+This module is the reference definition; :mod:`peermatch.scoring.matrix` computes the same
 numbers for large cohorts, and the tests hold the two to exact equality.
 """
 
@@ -24,14 +24,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from peermatch import progress
-from peermatch.bulk import paused_gc
-from peermatch.loading import LEVEL_NAMES, PRIORITY_NAMES, Dataset, Profile
-from peermatch.weights import DEFAULT_WEIGHTS, Weights
+from peermatch.core import progress
+from peermatch.core.dataset import LEVEL_NAMES, PRIORITY_NAMES, Dataset, Profile
+from peermatch.core.gc_pause import paused_gc
+from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
 
 if TYPE_CHECKING:
-    from peermatch.fastscore import Cohort
-    from peermatch.history import Adjustments
+    from peermatch.scoring.adjustments import Adjustments
+    from peermatch.scoring.matrix import Cohort
 
 
 @dataclass(frozen=True)
@@ -189,7 +189,7 @@ def total(values: Iterable[float]) -> float:
 
     Not ``sum()``: from Python 3.12 it compensates rounding, so with weights that are not
     binary fractions its last bit would depend on the Python version. A plain left-to-right
-    sum is the same everywhere, and is what :mod:`peermatch.fastscore` reproduces.
+    sum is the same everywhere, and is what :mod:`peermatch.scoring.matrix` reproduces.
     """
     out = 0.0
     for v in values:
@@ -245,7 +245,7 @@ def score_pair(
 ) -> Breakdown:
     """The full breakdown of the pair ``teacher -> learner`` (the reference definition).
 
-    With ``history`` (:func:`peermatch.history.adjustments`), the score is multiplied by the
+    With ``history`` (:func:`peermatch.files.history.adjustments`), the score is multiplied by the
     pair's history factor and capped at 100, and a pair that repeats a recent link is
     marked ``repeat``.
     """
@@ -309,7 +309,7 @@ def candidate_teachers(data: Dataset) -> dict[str, set[str]]:
 
 
 #: From this many profiles on, :func:`rank_all` and :func:`suggest` score with
-#: :mod:`peermatch.fastscore` (numpy and scipy, vectorised). Below it the loop over pairs is
+#: :mod:`peermatch.scoring.matrix` (numpy and scipy, vectorised). Below it the loop over pairs is
 #: quicker than importing numpy and scipy (about 0.3 s), which keeps a small cohort instant.
 FAST_FROM = 200
 
@@ -338,9 +338,9 @@ def rank_all(
 
     Excluded pairs are left out, and existing partners with ``new_only``. ``top`` keeps each
     learner's first ``top`` (0 = all); ``learners`` limits the learners (default: all, by id).
-    ``method`` picks the reference loop or :mod:`peermatch.fastscore`; both give the same
+    ``method`` picks the reference loop or :mod:`peermatch.scoring.matrix`; both give the same
     ranking (the tests hold them to it), and every row is a :func:`score_pair` breakdown.
-    With ``history`` (:func:`peermatch.history.adjustments`), repeats of recent links are
+    With ``history`` (:func:`peermatch.files.history.adjustments`), repeats of recent links are
     left out and lifted pairs scored up, on both paths.
     """
     with paused_gc():
@@ -359,7 +359,7 @@ def _rank_all(
 ) -> Ranking:
     wanted = [p.id for p in data.systems] if learners is None else sorted(set(learners))
     if uses_fast_path(data, method):
-        from peermatch.fastscore import Cohort
+        from peermatch.scoring.matrix import Cohort
 
         cohort = Cohort(data, weights)
         return _ranking_fast(cohort, wanted, top, new_only, min_score, history)
@@ -512,7 +512,7 @@ def _suggest_for_fast(
     history: Adjustments | None = None,
 ) -> list[Match]:
     """``suggest --for`` on a large cohort: the same rows, without ranking every learner."""
-    from peermatch.fastscore import Cohort
+    from peermatch.scoring.matrix import Cohort
 
     cohort = Cohort(data, weights)
     mine = _ranking_fast(cohort, [system], top, new_only, min_score, history).by_learner[system]
@@ -572,7 +572,7 @@ def places_with_history(
     history, exactly as the reference ranks it. Every pair must be in that ranking.
 
     A learner the history does not touch ranks as without it (the fast path's
-    :meth:`~peermatch.fastscore.Cohort.ranks_of`). Otherwise: every pair the history leaves
+    :meth:`~peermatch.scoring.matrix.Cohort.ranks_of`). Otherwise: every pair the history leaves
     alone that ranks above the teacher with the history also does without it (a lift only
     raises the teacher), so it is in the plain prefix up to the teacher; the pairs the
     history touches are scored one by one.

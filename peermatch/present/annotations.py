@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from peermatch.findings import Finding, Severity, escape
+from peermatch.core.findings import Finding, Severity, escape
 
 
 def in_github_actions(environ: Mapping[str, str] | None = None) -> bool:

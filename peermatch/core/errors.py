@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from peermatch.findings import Finding, Severity
+from peermatch.core.findings import Finding, Severity
 
 
 class PeermatchError(Exception):

@@ -4,7 +4,7 @@
 above zero (exclusions removed; existing partners too with ``new_only``), so that every
 system learns in 1..``capacity.learn`` links and teaches in 1..``capacity.teach`` links,
 pinned links are in, and the sum of the links' scores is the greatest possible. The
-optimiser (:mod:`peermatch.solver`) is exact; when the lower bounds cannot all hold it
+optimiser (:mod:`peermatch.solver.highs`) is exact; when the lower bounds cannot all hold it
 first meets as many as it can, then maximises the total, and :class:`LeftOut` says for
 each system left out *why*.
 
@@ -26,16 +26,18 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from peermatch import progress
-from peermatch.bulk import paused_gc
-from peermatch.catalogue import closest, did_you_mean
-from peermatch.errors import PeermatchError, UsageError
-from peermatch.loading import Dataset, Profile
-from peermatch.output import Listing
-from peermatch.scoring import (
+from peermatch.core import progress
+from peermatch.core.catalogue import closest, did_you_mean
+from peermatch.core.dataset import Dataset, Profile
+from peermatch.core.defaults import DEFAULT_LEARN, DEFAULT_TEACH, TIME_LIMIT
+from peermatch.core.errors import PeermatchError, UsageError
+from peermatch.core.gc_pause import paused_gc
+from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
+from peermatch.planning.result import LeftOut, Load, Plan, PlanLink, Ring
+from peermatch.scoring.ranking import (
     Breakdown,
     Method,
     Ranking,
@@ -45,12 +47,11 @@ from peermatch.scoring import (
     to_match,
     uses_fast_path,
 )
-from peermatch.weights import DEFAULT_WEIGHTS, Weights
 
 if TYPE_CHECKING:
-    from peermatch.fastscore import Cohort, Links
-    from peermatch.history import Adjustments
-    from peermatch.solver import (
+    from peermatch.scoring.adjustments import Adjustments
+    from peermatch.scoring.matrix import Cohort, Links
+    from peermatch.solver.highs import (
         BoolArray,
         FloatArray,
         IntArray,
@@ -59,16 +60,10 @@ if TYPE_CHECKING:
         WarmMatching,
     )
 
-#: Teaching links per system when neither the profile nor ``--teach`` says.
-DEFAULT_TEACH = 3
-#: Learning links per system when neither the profile nor ``--learn`` says.
-DEFAULT_LEARN = 2
 #: The largest tie-breaking nudge, in score points, given to one link (its learner's best).
 TIE = 1e-5
 #: Above this many candidate rings, each learner keeps only its best teachers.
 MAX_RINGS = 2_000_000
-#: Seconds the solver may take before it reports what it has.
-TIME_LIMIT = 60.0
 #: On the vectorised path, the plan starts from each learner's best PRUNE teachers and
 #: each teacher's best PRUNE learners (or PRUNE_PER_PLACE per place of the largest
 #: capacity, if more); column generation then adds any other link that could improve it,
@@ -93,113 +88,6 @@ GAP = 1e-3
 #: Above EXACT_UP_TO profiles the plan starts from fewer links (at least this many per
 #: learner and per teacher, twice the largest capacity): a round costs seconds there.
 LARGE_PRUNE = 8
-
-
-# --------------------------------------------------------------------------- results
-
-
-@dataclass(frozen=True)
-class PlanLink:
-    """One link of the programme: ``teacher`` helps ``learner``, mainly on ``topic``."""
-
-    learner: str
-    teacher: str
-    topic: str  # the learner's need that the teacher meets best
-    score: float  # exactly the score ``suggest`` prints for this pair
-    other_topics: tuple[str, ...] = ()  # further needs met; "need<-via" when related
-    two_way: bool = False
-    partner: bool = False
-    pinned: bool = False
-    reason: str = ""
-    ring: int | None = None
-
-    def as_row(self, *, rings: bool = False) -> dict[str, Any]:
-        row: dict[str, Any] = {
-            "learner": self.learner,
-            "teacher": self.teacher,
-            "topic": self.topic,
-            "score": self.score,
-        }
-        if rings:
-            row["ring"] = self.ring
-        row.update(
-            {
-                "other_topics": list(self.other_topics),
-                "two_way": self.two_way,
-                "partner": self.partner,
-                "pinned": self.pinned,
-                "reason": self.reason,
-            }
-        )
-        return row
-
-
-@dataclass(frozen=True)
-class LeftOut:
-    """A system the programme could not give a link in one role, and why.
-
-    ``role`` is ``learn``, ``teach`` or (with rings) ``ring``; ``code`` is stable:
-    ``capacity``, ``no-challenges``, ``no-strengths``, ``no-teacher``, ``not-needed``,
-    ``excluded``, ``new-only``, ``repeat`` (with a history), ``conflict``, ``no-ring``.
-    """
-
-    system: str
-    role: str
-    code: str
-    reason: str
-
-    def as_row(self) -> dict[str, str]:
-        return {"system": self.system, "role": self.role, "code": self.code, "reason": self.reason}
-
-
-@dataclass(frozen=True)
-class Load:
-    """How many links a system has in the plan, and its capacities."""
-
-    system: str
-    teaches: int
-    learns: int
-    teach_capacity: int
-    learn_capacity: int
-
-    def as_row(self) -> dict[str, Any]:
-        return {
-            "system": self.system,
-            "teaches": self.teaches,
-            "learns": self.learns,
-            "teach_capacity": self.teach_capacity,
-            "learn_capacity": self.learn_capacity,
-        }
-
-
-@dataclass(frozen=True)
-class Ring:
-    ring: int
-    systems: tuple[str, ...]  # each teaches the next; the last teaches the first
-    score: float
-
-    def as_row(self) -> dict[str, Any]:
-        return {"ring": self.ring, "systems": list(self.systems), "score": self.score}
-
-
-@dataclass
-class Plan:
-    """The programme: its links (by learner, best first), total, bound and who is left out."""
-
-    links: list[PlanLink]
-    total: float
-    bound: float | None  # no plan (meeting as many lower bounds) scores higher; None if pruned
-    optimal: bool
-    left_out: list[LeftOut]
-    loads: list[Load]
-    rings: list[Ring] | None = None
-    settings: dict[str, Any] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def complete(self) -> bool:
-        """Whether every system teaches and learns (is in a ring)."""
-        return not self.left_out
 
 
 # --------------------------------------------------------------------------- candidates
@@ -401,7 +289,7 @@ class _Touched:
 # --------------------------------------------------------------------------- plan
 
 
-@paused_gc()  # many small objects, no cycles: see peermatch.bulk
+@paused_gc()  # many small objects, no cycles: see peermatch.core.gc_pause
 def plan(
     data: Dataset,
     *,
@@ -421,14 +309,14 @@ def plan(
 
     ``pins`` are ``(teacher, learner)`` ids forced into the plan. The candidate links are
     every pair ``suggest`` ranks (same ``weights``, same ``new_only``). ``method`` is
-    :func:`~peermatch.scoring.rank_all`'s: from :data:`~peermatch.scoring.FAST_FROM`
+    :func:`~peermatch.scoring.ranking.rank_all`'s: from :data:`~peermatch.scoring.ranking.FAST_FROM`
     profiles the vectorised scorer proposes each learner's and each teacher's best links,
     and column generation adds any other link that could improve the plan, so the result
     is the same exact optimum (above :data:`EXACT_UP_TO` profiles: proven within
     :data:`GAP` of it, the bound saying how far at most). ``candidates`` may be given
     instead (no links are added).
 
-    With ``history`` (:func:`peermatch.history.adjustments`) the links are scored with it,
+    With ``history`` (:func:`peermatch.files.history.adjustments`) the links are scored with it,
     as ``suggest --history`` scores them: a pair linked within the window is never planned
     (a ``--pin`` on one is an error that says so), and well-rated teachers are lifted.
     """
@@ -454,7 +342,7 @@ def plan(
     cohort = None
     if candidates is None:
         if uses_fast_path(data, method):
-            from peermatch.fastscore import Cohort
+            from peermatch.scoring.matrix import Cohort
 
             cohort = Cohort(data, weights)
             if ring_size is None:
@@ -804,7 +692,7 @@ class _Context:
 def _plan_links(ctx: _Context, pinned: list[int], time_limit: float) -> Plan:
     import numpy as np
 
-    from peermatch.solver import solve_bmatching
+    from peermatch.solver.highs import solve_bmatching
 
     n = ctx.n
     notes: list[str] = []
@@ -855,9 +743,9 @@ def _column_generation(
 ) -> tuple[BoolArray, float, bool]:
     """The b-matching over every link, solving only over the links that matter.
 
-    Solve the LP over a working set of links (:class:`~peermatch.solver.WarmMatching`,
+    Solve the LP over a working set of links (:class:`~peermatch.solver.highs.WarmMatching`,
     each solve starting from the last basis); price every other link with its duals
-    (:meth:`~peermatch.fastscore.Cohort.price`, and the history's lifted links here); add
+    (:meth:`~peermatch.scoring.matrix.Cohort.price`, and the history's lifted links here); add
     those that could improve it, and the near misses so that few rounds are needed;
     repeat until no link left out could improve it. Then the LP optimum over the working
     set is the optimum over every link and, the matrix being totally unimodular,
@@ -869,7 +757,7 @@ def _column_generation(
 
     import numpy as np
 
-    from peermatch.solver import SolverLimit, WarmMatching
+    from peermatch.solver.highs import SolverLimit, WarmMatching
 
     assert ctx.cohort is not None
     n = ctx.n
@@ -1012,7 +900,7 @@ def _priced(
     if touched is not None:  # lifted links are priced here, with their lifted scores
         lt, llr, lsc, _ = touched.gains(sol.teacher_price, sol.learner_price, keys, slack)
         if len(lt):
-            from peermatch.fastscore import Links
+            from peermatch.scoring.matrix import Links
 
             more = Links(
                 np.concatenate([more.teacher, lt]),
@@ -1072,7 +960,7 @@ def _plan_rings(
 ) -> Plan:
     import numpy as np
 
-    from peermatch.solver import enumerate_rings, solve_rings
+    from peermatch.solver.highs import enumerate_rings, solve_rings
 
     full = ctx.cand
     able = (ctx.teach_cap > 0) & (ctx.learn_cap > 0)
@@ -1203,95 +1091,3 @@ def _why_no_ring(ctx: _Context, cand: Candidates, rings: Rings, i: int, size: in
         "rings chosen, and no other choice puts more systems in rings (or as many with a "
         "higher total)",
     )
-
-
-# --------------------------------------------------------------------------- listing
-
-PLAN_COLUMNS = (
-    "learner",
-    "teacher",
-    "topic",
-    "score",
-    "other_topics",
-    "two_way",
-    "partner",
-    "pinned",
-    "reason",
-)
-RING_COLUMNS = (*PLAN_COLUMNS[:4], "ring", *PLAN_COLUMNS[4:])
-
-
-def plan_listing(result: Plan, data: Dataset) -> Listing:
-    """The plan as rows under ``links``, with the summary fields beside them."""
-    rings = result.rings is not None
-    loads = {ld.system: ld for ld in result.loads}
-    extra: dict[str, Any] = {
-        "total": result.total,
-        "bound": result.bound,
-        "optimal": result.optimal,
-        "complete": result.complete,
-        "left_out": [x.as_row() for x in result.left_out],
-        "systems": [ld.as_row() for ld in result.loads],
-    }
-    if result.rings is not None:
-        extra["rings"] = [r.as_row() for r in result.rings]
-    extra["settings"] = result.settings
-    extra["notes"] = result.notes
-    if rings:
-        assert result.rings is not None
-        titles = {
-            str(r.ring): f"ring {r.ring}: "
-            + " -> ".join((*r.systems, r.systems[0]))
-            + f" (total {r.score:.1f})"
-            for r in result.rings
-        }
-        group_by = "ring"
-    else:
-        titles = {}
-        for sid, ld in loads.items():
-            titles[sid] = (
-                f"{sid} ({data.system(sid).name}): learns {ld.learns} of {ld.learn_capacity}, "
-                f"teaches {ld.teaches} of {ld.teach_capacity}"
-            )
-        group_by = "learner"
-    systems = len(result.loads)
-    what = (
-        f"{len(result.rings or [])} rings, {len(result.links)} links"
-        if rings
-        else f"{len(result.links)} links"
-    )
-    title = f"Plan for {systems} systems: {what}, total score {result.total:.1f}"
-    return Listing(
-        key="links",
-        rows=[k.as_row(rings=rings) for k in result.links],
-        columns=RING_COLUMNS if rings else PLAN_COLUMNS,
-        extra=extra,
-        title=title,
-        footer=plan_summary(result),
-        table_hidden=("other_topics", "partner", "pinned"),
-        group_by=group_by,
-        group_titles=titles,
-    )
-
-
-def plan_summary(result: Plan) -> str:
-    """The lines after a plan's table: optimality, and who is left out and why."""
-    rings = result.rings is not None
-    if result.optimal and result.bound is not None:
-        of = " of rings" if rings else ""
-        few = (" that puts as many in rings" if rings else " that leaves as few out") * bool(
-            result.left_out
-        )
-        lines = [f"optimal: no plan{of}{few} scores higher (bound {result.bound:.1f})"]
-    elif result.bound is not None and math.isfinite(result.bound):
-        lines = [f"not proven optimal: a plan could score up to {result.bound:.1f}"]
-    else:
-        lines = ["not proven optimal"]
-    if not result.left_out:
-        lines.append("every system is in a ring" if rings else "every system teaches and learns")
-    else:
-        systems = len({x.system for x in result.left_out})
-        lines.append(f"left out ({systems} system{'s' if systems != 1 else ''}):")
-        lines.extend(f"  {x.system} ({x.role}): {x.reason}" for x in result.left_out)
-    lines.extend(f"note: {note}" for note in result.notes)
-    return "\n".join(lines)

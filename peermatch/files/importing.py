@@ -49,13 +49,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from peermatch.catalogue import Catalogue, closest, did_you_mean, normalise, ranked_matches
-from peermatch.errors import DataError, PeermatchError
-from peermatch.findings import Finding, Severity
-from peermatch.loading import Dataset
-from peermatch.models import KINDS, SLUG_PATTERN
-from peermatch.output import Listing
-from peermatch.yamlwrite import dump_yaml, flow
+from peermatch.core.catalogue import Catalogue, closest, did_you_mean, normalise, ranked_matches
+from peermatch.core.errors import DataError, PeermatchError
+from peermatch.core.findings import Finding, Severity
+from peermatch.files.models import KINDS, SLUG_PATTERN
+from peermatch.files.yaml_write import dump_yaml, flow
 
 BASE_COLUMNS = (
     "id",
@@ -195,7 +193,7 @@ def parse_responses(
 
 def read_csv(path: str | Path) -> list[list[str]]:
     """The records of a CSV file (UTF-8, a BOM allowed); a file problem raises DataError."""
-    from peermatch.yamlio import max_bytes
+    from peermatch.files.yaml_read import max_bytes
 
     display = str(path)
     path = Path(path)
@@ -244,7 +242,7 @@ def slugify(text: str) -> str:
 
 
 def unneutralise(text: str) -> str:
-    """Undo :func:`peermatch.output.neutralise`: ``'=x`` -> ``=x``."""
+    """Undo :func:`peermatch.present.listing.neutralise`: ``'=x`` -> ``=x``."""
     if len(text) >= 2 and text[0] == "'" and text[1] in "=+-@\t\r":
         return text[1:]
     return text
@@ -772,7 +770,7 @@ class Written:
 
 def choose_catalogue(to: Path, challenges: Path | None) -> Path:
     """The catalogue to read topics against: ``--challenges``, else the folder's, else shipped."""
-    from peermatch.loading import CHALLENGES_FILE, shipped_data_dir
+    from peermatch.files.loading import CHALLENGES_FILE, shipped_data_dir
 
     own = to / CHALLENGES_FILE
     if challenges is not None:
@@ -801,14 +799,14 @@ def _read_bytes(path: Path) -> bytes:
 def write_folder(result: ImportResult, to: Path, catalogue_path: Path, *, force: bool) -> Written:
     """Write ``to/systems.yaml`` (and the catalogue, if the folder has none), checked first.
 
-    The text is validated with :func:`peermatch.loading.validate` before anything is
+    The text is validated with :func:`peermatch.files.loading.validate` before anything is
     written; both files are written atomically.
     """
     import dataclasses
     import tempfile
 
-    from peermatch.loading import CHALLENGES_FILE, SYSTEMS_FILE, validate
-    from peermatch.output import write_atomic
+    from peermatch.files.atomic import write_atomic
+    from peermatch.files.loading import CHALLENGES_FILE, SYSTEMS_FILE, validate
 
     if result.errors:
         raise DataError(result.errors)
@@ -837,40 +835,3 @@ def write_folder(result: ImportResult, to: Path, catalogue_path: Path, *, force:
     write_atomic(target, text)
     warnings = [f for f in findings if f.severity is Severity.WARNING and f.file == str(target)]
     return Written(target, copied, warnings)
-
-
-# --------------------------------------------------------------------------- exporting
-
-
-def export_listing(data: Dataset | None, *, template: bool = False) -> Listing:
-    """Profiles in the import layout (CSV), one row per system; ``template``: header only."""
-    systems = [] if data is None or template else data.systems
-    n_strengths = max((len(p.strengths) for p in systems), default=1)
-    n_needs = max((len(p.needs) for p in systems), default=1)
-    columns = list(BASE_COLUMNS)
-    for i in range(1, n_strengths + 1):
-        columns += [f"evidence_{i}", f"source_{i}"]
-    columns += [f"note_{i}" for i in range(1, n_needs + 1)]
-    rows = []
-    for p in systems:
-        row: dict[str, Any] = {
-            "id": p.id,
-            "name": p.name,
-            "kind": p.kind,
-            "country": p.country,
-            "population": p.population,
-            "tags": "; ".join(p.tags),
-            "capacity_teach": p.teach_capacity,
-            "capacity_learn": p.learn_capacity,
-            "partners": "; ".join(sorted(p.partners)),
-            "exclude": "; ".join(sorted(p.exclude)),
-            "strengths": "; ".join(f"{s.topic}:{s.level}" for s in p.strengths.values()),
-            "challenges": "; ".join(f"{n.topic}:{n.priority}" for n in p.needs.values()),
-        }
-        for i, s in enumerate(p.strengths.values(), start=1):
-            row[f"evidence_{i}"] = s.evidence
-            row[f"source_{i}"] = s.source
-        for i, n in enumerate(p.needs.values(), start=1):
-            row[f"note_{i}"] = n.note
-        rows.append(row)
-    return Listing(key="systems", rows=rows, columns=columns)

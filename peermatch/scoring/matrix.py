@@ -1,8 +1,8 @@
 """Every pair's score at once, for large cohorts: the same numbers as :func:`scoring.score_pair`.
 
-:mod:`peermatch.scoring` holds the reference definition of a score, one pair at a time.
+:mod:`peermatch.scoring.ranking` holds the reference definition of a score, one pair at a time.
 This module computes the *same* numbers for many pairs with numpy and scipy.sparse, and
-:func:`peermatch.scoring.rank_all` uses it when a cohort is large. It is a second way to
+:func:`peermatch.scoring.ranking.rank_all` uses it when a cohort is large. It is a second way to
 compute one definition, not a second definition: the tests hold every score here to
 bit-for-bit equality with the reference on random cohorts and random weights.
 
@@ -28,7 +28,7 @@ is below a learner's k-th best lower bound cannot be in its top k, and only the 
 candidates left get the full context computation. Those are ordered exactly as
 :func:`scoring.order_key` does (score, then two-way, then teacher id), and the top k kept.
 
-For ``plan`` on a large cohort (see :mod:`peermatch.planning`) the same machinery gives the
+For ``plan`` on a large cohort (see :mod:`peermatch.planning.api`) the same machinery gives the
 candidate links (each learner's and each teacher's best, :meth:`Cohort.links`), any link's
 place in its learner's ranking (:meth:`Cohort.ranks_of`), and, given a linear programme's
 dual prices, the left-out links that would improve it and what they can add at most
@@ -46,9 +46,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import scipy.sparse as sp
 
-from peermatch.loading import Dataset, Profile
-from peermatch.scoring import total
-from peermatch.weights import DEFAULT_WEIGHTS, Weights
+from peermatch.core.dataset import Dataset, Profile
+from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
+from peermatch.scoring.ranking import total
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -397,7 +397,7 @@ class Cohort:
         Returns each learner's ``per_learner`` links of largest positive gain (for column
         generation) and ``excess``, the sum of all positive gains with ``excess_slack``
         (at most ``slack``; default ``slack``) in place of ``slack``: what the left-out links
-        add, at most, to the programme's dual bound (see :mod:`peermatch.planning`). Only
+        add, at most, to the programme's dual bound (see :mod:`peermatch.planning.api`). Only
         cells whose score could beat their prices are scored: about one pass over the
         learner x teacher matrix.
         """

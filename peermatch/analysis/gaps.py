@@ -21,8 +21,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from peermatch.loading import PRIORITY_NAMES, Dataset, Profile
-from peermatch.output import Listing
+from peermatch.core.dataset import PRIORITY_NAMES, Dataset, Profile
 
 KINDS = ("untaught-challenge", "unneeded-system", "untaught-system")
 
@@ -45,9 +44,6 @@ class Gap:
             "nearest": list(self.nearest),
             "detail": self.detail,
         }
-
-
-GAP_COLUMNS = ("kind", "id", "name", "needed_by", "nearest", "detail")
 
 
 def gaps(data: Dataset) -> list[Gap]:
@@ -130,23 +126,3 @@ def gaps(data: Dataset) -> list[Gap]:
         "strength",
     )
     return out
-
-
-def gaps_listing(found: list[Gap]) -> Listing:
-    counts = {kind: sum(1 for g in found if g.kind == kind) for kind in KINDS}
-    if found:
-        footer = (
-            f"{len(found)} gap(s): {counts['untaught-challenge']} untaught challenge(s), "
-            f"{counts['unneeded-system']} system(s) nobody needs, "
-            f"{counts['untaught-system']} system(s) nobody can teach"
-        )
-    else:
-        footer = "no gaps: every challenge has a teacher and every system can teach and learn"
-    return Listing(
-        key="gaps",
-        rows=[g.as_row() for g in found],
-        columns=GAP_COLUMNS,
-        extra={"counts": counts},
-        footer=footer,
-        table_hidden=("name",),
-    )

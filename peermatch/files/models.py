@@ -1,8 +1,9 @@
 """The two data files as pydantic models: the contract of ../DESIGN.md, strictly checked.
 
 These models describe the files exactly as written (``challenge:`` may be an alias);
-:mod:`peermatch.loading` resolves references and builds the :class:`~peermatch.loading.Dataset`
-the rest of the library works with. ``peermatch schema`` is generated from them.
+:mod:`peermatch.files.loading` resolves references and builds the
+:class:`~peermatch.core.dataset.Dataset` the rest of the library works with.
+``peermatch schema`` is generated from them.
 """
 
 from __future__ import annotations
