@@ -32,10 +32,11 @@ if TYPE_CHECKING:
     from peermatch.files.weights import load_weights
     from peermatch.planning.api import plan
     from peermatch.planning.result import LeftOut, Plan, PlanLink
-    from peermatch.scoring.ranking import Breakdown, Match, explain, score_pair, suggest
+    from peermatch.scoring.ranking import Match, suggest
+    from peermatch.scoring.reference import Breakdown, explain, score_pair
 
 _WHERE = {
-    "Breakdown": "peermatch.scoring.ranking",
+    "Breakdown": "peermatch.scoring.reference",
     "DataError": "peermatch.core.errors",
     "Dataset": "peermatch.core.dataset",
     "Finding": "peermatch.core.findings",
@@ -49,13 +50,13 @@ _WHERE = {
     "PlanLink": "peermatch.planning.result",
     "UsageError": "peermatch.core.errors",
     "Weights": "peermatch.core.weights",
-    "explain": "peermatch.scoring.ranking",
+    "explain": "peermatch.scoring.reference",
     "gaps": "peermatch.analysis.gaps",
     "groups": "peermatch.analysis.groups",
     "load": "peermatch.files.loading",
     "load_weights": "peermatch.files.weights",
     "plan": "peermatch.planning.api",
-    "score_pair": "peermatch.scoring.ranking",
+    "score_pair": "peermatch.scoring.reference",
     "suggest": "peermatch.scoring.ranking",
     "validate": "peermatch.files.loading",
 }

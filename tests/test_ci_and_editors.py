@@ -9,7 +9,7 @@ import pytest
 import yaml
 from conftest import REPO, SMALL, TEST_DATA, invoke, run
 
-from peermatch.cli.app import hoist_verbosity
+from peermatch.cli.console import hoist_verbosity
 from peermatch.core.findings import CODES, Finding, Severity
 from peermatch.files import loading
 from peermatch.files.schema import Which, json_schema, schema_text

@@ -19,7 +19,8 @@ from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
 from peermatch.present.listing import Format, render
 from peermatch.present.listings import matches_listing
 from peermatch.scoring import matrix as fastscore
-from peermatch.scoring.ranking import rank_all, score_pair, suggest
+from peermatch.scoring.ranking import rank_all, suggest
+from peermatch.scoring.reference import score_pair
 
 KINDS = ["ics", "trust", "pcn"]
 COUNTRIES = [None, "England", "england", "Wales"]

@@ -20,7 +20,8 @@ from peermatch.files import history
 from peermatch.files.history import History, PastLink
 from peermatch.files.loading import from_documents
 from peermatch.scoring.adjustments import adjustments
-from peermatch.scoring.ranking import score_pair, suggest
+from peermatch.scoring.ranking import suggest
+from peermatch.scoring.reference import score_pair
 
 EXAMPLE = REPO / "examples" / "history.yaml"
 FAST = settings(max_examples=60, deadline=None)
@@ -347,7 +348,7 @@ def test_history_keeps_scores_monotone_in_priority(case, draw) -> None:  # type:
 
 
 def test_cli_default_window_matches_the_library() -> None:
-    from peermatch.cli.app import DEFAULT_WINDOW
+    from peermatch.cli.options import DEFAULT_WINDOW
     from peermatch.core import defaults
 
     assert DEFAULT_WINDOW == defaults.DEFAULT_WINDOW

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import peermatch
-from peermatch.cli import importing as cli_importing
+from peermatch.cli.commands import spreadsheets as cli_importing
 from peermatch.files import importing
 from peermatch.files.loading import load_catalogue, shipped_data_dir
 from peermatch.files.yaml_read import parse_yaml

@@ -23,7 +23,8 @@ from peermatch.planning import api as planning
 from peermatch.planning.api import TIE, Candidates, plan
 from peermatch.present.listing import render_json
 from peermatch.present.plan import plan_listing
-from peermatch.scoring.ranking import rank_all, score_pair
+from peermatch.scoring.ranking import rank_all
+from peermatch.scoring.reference import score_pair
 from peermatch.solver.highs import enumerate_rings
 
 COHORT = TEST_DATA / "valid" / "cohort"

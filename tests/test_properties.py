@@ -15,7 +15,8 @@ from strategies import cohorts
 from peermatch.files.loading import from_documents
 from peermatch.present.listing import render_json
 from peermatch.present.listings import matches_listing
-from peermatch.scoring.ranking import score_pair, suggest
+from peermatch.scoring.ranking import suggest
+from peermatch.scoring.reference import score_pair
 
 FAST = settings(max_examples=60, deadline=None)
 

@@ -11,7 +11,8 @@ import pytest
 from conftest import TEST_DATA
 
 import peermatch
-from peermatch.scoring.ranking import score_pair, suggest
+from peermatch.scoring.ranking import suggest
+from peermatch.scoring.reference import score_pair
 
 HAND = TEST_DATA / "valid" / "handworked"
 

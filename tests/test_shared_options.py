@@ -6,7 +6,7 @@ import pytest
 import typer
 
 from peermatch.cli import app
-from peermatch.cli.app import GROUPS, Shared, shares
+from peermatch.cli.options import GROUPS, Shared, shares
 
 SHARED = [p.name for params in GROUPS.values() for p in params]
 

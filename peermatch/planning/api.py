@@ -38,15 +38,14 @@ from peermatch.core.gc_pause import paused_gc
 from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
 from peermatch.planning.result import LeftOut, Load, Plan, PlanLink, Ring
 from peermatch.scoring.ranking import (
-    Breakdown,
     Method,
     Ranking,
     places_with_history,
     rank_all,
-    score_pair,
     to_match,
     uses_fast_path,
 )
+from peermatch.scoring.reference import Breakdown, score_pair
 
 if TYPE_CHECKING:
     from peermatch.scoring.adjustments import Adjustments

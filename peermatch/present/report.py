@@ -35,7 +35,7 @@ from peermatch.core.errors import DataError, PeermatchError
 from peermatch.core.findings import Finding
 from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
 from peermatch.present.heatmap import shade
-from peermatch.scoring.ranking import Breakdown, score_pair
+from peermatch.scoring.reference import Breakdown, score_pair
 
 if TYPE_CHECKING:
     from peermatch.planning.result import Plan

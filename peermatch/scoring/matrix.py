@@ -48,7 +48,7 @@ import scipy.sparse as sp
 
 from peermatch.core.dataset import Dataset, Profile
 from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
-from peermatch.scoring.ranking import total
+from peermatch.scoring.reference import total
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray

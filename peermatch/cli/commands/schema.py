@@ -6,7 +6,10 @@ from typing import Annotated
 
 import typer
 
-from peermatch.cli.app import OutputOpt, app
+from peermatch.cli.app import app
+from peermatch.cli.options import (
+    OutputOpt,
+)
 from peermatch.files.atomic import write_atomic
 from peermatch.files.schema import Which, schema_text
 

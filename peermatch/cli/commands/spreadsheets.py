@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from peermatch.cli.app import ChallengesOpt, Shared, app, err, shares
+from peermatch.cli.app import app
+from peermatch.cli.console import err
+from peermatch.cli.options import (
+    ChallengesOpt,
+    Shared,
+    shares,
+)
 
 if TYPE_CHECKING:
     from peermatch.files.importing import Question

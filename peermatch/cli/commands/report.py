@@ -8,7 +8,11 @@ from typing import Annotated
 
 import typer
 
-from peermatch.cli.app import Shared, app, shares
+from peermatch.cli.app import app
+from peermatch.cli.options import (
+    Shared,
+    shares,
+)
 
 
 class ReportFormat(StrEnum):

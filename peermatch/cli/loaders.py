@@ -1,11 +1,13 @@
-"""Helpers the commands share: loading from options, resolving system names."""
+"""What the shared options load: the dataset, the weights, a history's adjustments, and a
+system named on the command line. The library is imported here, never at start-up."""
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from peermatch.cli.app import info, note
+from peermatch.cli.console import err, info, note
 from peermatch.core.catalogue import closest, did_you_mean, normalise, ranked_matches
 from peermatch.core.dataset import Dataset
 from peermatch.core.errors import PeermatchError
@@ -13,6 +15,9 @@ from peermatch.core.findings import quote
 from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
 from peermatch.files.loading import load
 from peermatch.files.weights import load_weights
+
+if TYPE_CHECKING:
+    from peermatch.scoring.adjustments import Adjustments
 
 
 def load_data(data: Path | None, systems: Path | None, challenges: Path | None) -> Dataset:
@@ -55,3 +60,28 @@ def resolve_system(data: Dataset, text: str) -> str:
     near = [sid for sid, _ in ranked[:3]] or closest(text, choices)
     hint = did_you_mean(near) or "; see 'peermatch systems' for the ids"
     raise PeermatchError(f"unknown system {quote(text)}{hint}")
+
+
+def adjustments_from(
+    path: Path | None,
+    data: Dataset,
+    weights: Weights,
+    window: int,
+    year: int | None,
+    *,
+    note: bool = False,
+) -> Adjustments | None:
+    """The history's adjustments, or None without ``--history``; ``note`` prints a summary."""
+    if path is None:
+        return None
+    from peermatch.files.history import load_history
+    from peermatch.scoring.adjustments import adjustments
+
+    adj = adjustments(load_history(path, data), data, weights, year=year, window=window)
+    if note:
+        err(
+            f"history: {len(adj.excluded)} pair(s) linked in {adj.year - window} or later "
+            f"left out as repeats, {len(adj.factors)} pair(s) lifted for well-rated past "
+            f"links ({path}); 'peermatch explain TEACHER LEARNER --history {path}' says why"
+        )
+    return adj

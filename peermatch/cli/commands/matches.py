@@ -6,21 +6,17 @@ The library is imported inside each command, not at the top: ``peermatch --help`
 
 from __future__ import annotations
 
-import time
 from typing import Annotated
 
 import typer
 
-from peermatch.cli.app import (
+from peermatch.cli.app import app
+from peermatch.cli.console import annotate, err, info, quiet
+from peermatch.cli.options import (
     Format,
     HistoryOpt,
     NewOnlyOpt,
     Shared,
-    annotate,
-    app,
-    err,
-    info,
-    quiet,
     shares,
 )
 
@@ -50,7 +46,7 @@ def suggest(
 
     Example: peermatch suggest --for "West Yorkshire" --top 5 --format csv
     """
-    from peermatch.cli.common import resolve_system
+    from peermatch.cli.loaders import resolve_system
     from peermatch.present import listings
     from peermatch.scoring.ranking import suggest as suggest_matches
 
@@ -81,9 +77,9 @@ def explain(
 
     Example: peermatch explain nenc dorset
     """
-    from peermatch.cli.common import resolve_system
+    from peermatch.cli.loaders import resolve_system
     from peermatch.present import listings
-    from peermatch.scoring.ranking import explain as explain_pair
+    from peermatch.scoring.reference import explain as explain_pair
 
     dataset = shared.load()
     t, lr = resolve_system(dataset, teacher), resolve_system(dataset, learner)
@@ -150,55 +146,24 @@ def validate(
 
     Example: peermatch validate --strict --data profiles/
     """
-    from peermatch.core.findings import Severity
-    from peermatch.files.loading import data_paths
-    from peermatch.files.loading import validate as validate_data
-    from peermatch.present import listings
+    from peermatch.files.checking import check
+    from peermatch.present.validation import check_listing, check_text
 
-    started = time.perf_counter()
-    findings = validate_data(shared.data, systems=shared.systems, challenges=shared.challenges)
-    if history is not None and not any(f.severity is Severity.ERROR for f in findings):
-        from peermatch.files.history import validate_history
-
-        findings += validate_history(history, shared.load())
-    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
-    warnings = len(findings) - errors
-    failed = errors > 0 or (strict and warnings > 0)
-    sys_path, cat_path = data_paths(shared.data, shared.systems, shared.challenges)
-    info(f"checked {sys_path} and {cat_path} in {time.perf_counter() - started:.2f} s")
-    annotate(findings)
+    result = check(
+        shared.data,
+        shared.systems,
+        shared.challenges,
+        history=history,
+        strict=strict,
+        load=shared.load,
+    )
+    info(f"checked {result.systems_file} and {result.challenges_file} in {result.seconds:.2f} s")
+    annotate(result.findings)
     if shared.fmt is Format.table:
-        # -q leaves out what does not fail the run: warnings without --strict, the OK line
-        shown = [f for f in findings if strict or not quiet() or f.severity is Severity.ERROR]
-        lines = [str(f) for f in shown]
-        if not findings:
-            if not quiet():
-                shipped = (
-                    shared.data is None and shared.systems is None and shared.challenges is None
-                )
-                where = "the shipped data" if shipped else f"{sys_path} and {cat_path}"
-                if history is not None:
-                    where += f" and {history}"
-                lines.append(f"OK: {where}: no problems found")
-        elif failed or not quiet():
-            verdict = "FAILED" if failed else "OK"
-            lines.append(
-                f"{verdict}: {errors} error(s), {warnings} warning(s)"
-                + ("" if strict or not warnings else "; --strict fails on warnings")
-            )
-        text = "".join(line + "\n" for line in lines)
-        if shared.output is not None:
-            from peermatch.files.atomic import write_atomic
-
-            write_atomic(shared.output, text)
-        else:
-            typer.echo(text, nl=False)
+        shared.write_text(check_text(result, quiet=quiet()))
     else:
-        listing = listings.findings_listing(findings)
-        listing.extra["valid"] = not failed
-        listing.extra["strict"] = strict
-        shared.emit(listing)
-    if failed:
+        shared.emit(check_listing(result))
+    if result.failed:
         if shared.fmt is not Format.table and shared.output is None:
-            err(f"{errors} error(s), {warnings} warning(s)")
+            err(f"{result.errors} error(s), {result.warnings} warning(s)")
         raise typer.Exit(1)
