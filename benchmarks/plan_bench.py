@@ -21,7 +21,8 @@ import numpy as np
 
 from peermatch.core.catalogue import Catalogue, Topic
 from peermatch.core.dataset import Dataset, NeedEntry, Profile, StrengthEntry
-from peermatch.planning.api import Candidates, plan
+from peermatch.planning.api import plan
+from peermatch.planning.candidates import Candidates
 from peermatch.scoring.ranking import rank_all
 
 KINDS = ("ics", "trust", "place", "pcn", "council")

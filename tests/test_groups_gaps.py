@@ -199,13 +199,13 @@ def test_gaps_json_equals_library() -> None:
 
 
 def test_cli_defaults_are_the_library_defaults() -> None:
-    """The CLI writes the defaults out (it imports the library lazily); they must agree."""
-    from peermatch.planning import api as planning
+    """The CLI reads its defaults from core/defaults, as the library does; they must agree."""
+    from peermatch.core import defaults
 
     text = " ".join(invoke("plan", "--help").stdout.split())
-    assert f"capacity.teach [default: {planning.DEFAULT_TEACH}]" in text
-    assert f"capacity.learn [default: {planning.DEFAULT_LEARN}]" in text
-    assert f"[default: {planning.TIME_LIMIT:.1f}; x>=0.1]" in text
+    assert f"capacity.teach [default: {defaults.DEFAULT_TEACH}]" in text
+    assert f"capacity.learn [default: {defaults.DEFAULT_LEARN}]" in text
+    assert f"[default: {defaults.TIME_LIMIT:.1f}; x>=0.1]" in text
     text = " ".join(invoke("groups", "--help").stdout.split())
     assert f"Most members in a group. [default: {DEFAULT_SIZE};" in text
     assert f"Most groups a system joins. [default: {DEFAULT_PER_SYSTEM};" in text

@@ -502,10 +502,10 @@ def test_a_system_whose_only_partners_are_repeats_is_told_why(tmp_path) -> None:
 )
 @given(case=fast_cases(), new_only=st.booleans(), cap=st.sampled_from([None, 1]))
 def test_fast_plan_with_history_is_the_reference_plan(monkeypatch, case, new_only, cap) -> None:  # type: ignore[no-untyped-def]
-    from peermatch.planning import api as planning
+    from peermatch.planning import tuning
     from peermatch.planning.api import plan
 
-    monkeypatch.setattr(planning, "PRUNE", 1)  # few candidates: column generation adds links
+    monkeypatch.setattr(tuning, "PRUNE", 1)  # few candidates: column generation adds links
     data, w, adj = case
 
     fast, ref = (
@@ -535,12 +535,13 @@ def test_column_generation_prices_lifted_links(monkeypatch) -> None:  # type: ig
     ranks fifth for z-learner and fourth among t5's learners without the history, and is in
     the optimum with it (history_lift 1 doubles it)."""
     from peermatch.planning import api as planning
+    from peermatch.planning import tuning
 
     folder = REPO / "tests" / "data" / "history" / "lift"
     data = peermatch.load(folder)
     w = peermatch.Weights(history_lift=1.0)
     adj = adjustments(history.load_history(folder / "history.yaml", data), data, w, year=2025)
-    monkeypatch.setattr(planning, "PRUNE", 1)
+    monkeypatch.setattr(tuning, "PRUNE", 1)
     fast, ref = (
         planning.plan(data, weights=w, history=adj, method=m, teach=1, learn=1)
         for m in ("fast", "reference")

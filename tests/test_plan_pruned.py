@@ -15,8 +15,11 @@ from test_fastscore import cohorts
 
 from peermatch.core.dataset import Dataset
 from peermatch.files.loading import load
-from peermatch.planning import api as planning
-from peermatch.planning.api import TIE, Candidates, plan
+from peermatch.planning import column_generation, tuning
+from peermatch.planning.api import plan
+from peermatch.planning.candidates import Candidates
+from peermatch.planning.result import Plan
+from peermatch.planning.tuning import TIE
 from peermatch.scoring import matrix as fastscore
 
 
@@ -29,7 +32,7 @@ def full_candidates(data: Dataset, new_only: bool = False) -> Candidates:
     return Candidates.from_links(ids, links.teacher, links.learner, links.score, links.rank)
 
 
-def same_plan_value(pruned: planning.Plan, full: planning.Plan, data: Dataset) -> None:
+def same_plan_value(pruned: Plan, full: Plan, data: Dataset) -> None:
     # as many systems left out (which ones may differ between equally good plans)
     assert len(pruned.left_out) == len(full.left_out)
     # equal totals: the same optimum (different links only where the tie-breaking nudge,
@@ -42,7 +45,7 @@ def same_plan_value(pruned: planning.Plan, full: planning.Plan, data: Dataset) -
     assert nudged(pruned, data) == pytest.approx(nudged(full, data), abs=1e-6)
 
 
-def nudged(result: planning.Plan, data: Dataset) -> float:
+def nudged(result: Plan, data: Dataset) -> float:
     """The plan's objective: each link's score plus its tie-breaking nudge, exactly."""
     from peermatch.scoring.ranking import rank_all
 
@@ -63,7 +66,7 @@ SETTINGS = settings(
 @pytest.fixture
 def tiny_pruning(monkeypatch: pytest.MonkeyPatch) -> None:
     """Prune hard even on tiny cohorts, so that column generation has work to do."""
-    monkeypatch.setattr(planning, "PRUNE", 1)
+    monkeypatch.setattr(tuning, "PRUNE", 1)
     monkeypatch.setattr(fastscore, "CHUNK_CELLS", 30)
 
 
@@ -105,8 +108,8 @@ def test_pruned_plan_equals_the_plan_over_every_link(
 def test_above_the_exact_size_the_bound_holds(
     tiny_pruning: None, monkeypatch: pytest.MonkeyPatch, data: Dataset
 ) -> None:
-    monkeypatch.setattr(planning, "EXACT_UP_TO", 0)
-    monkeypatch.setattr(planning, "GAP", 0.5)  # stop as early as allowed
+    monkeypatch.setattr(tuning, "EXACT_UP_TO", 0)
+    monkeypatch.setattr(tuning, "GAP", 0.5)  # stop as early as allowed
     stopped = plan(data, method="fast")
     best = plan(data, method="reference")
     assert stopped.bound is not None
@@ -175,7 +178,7 @@ def test_a_link_is_placed_when_its_nudge_decides() -> None:
     score = np.array([50.0 + 3e-6, 50.0])
     lp.add(teacher, learner, score.copy(), np.zeros(2, dtype=bool))
     rank = np.array([-1, -1])
-    sol = planning._settled(SimpleNamespace(ranks=ranks), lp, score, rank)  # type: ignore[arg-type]
+    sol = column_generation._settled(SimpleNamespace(ranks=ranks), lp, score, rank)  # type: ignore[arg-type]
     assert sol.chosen.tolist() == [False, True]  # teacher 2: first in the learner's ranking
     assert rank.tolist() == [1, 0] and asked == [[(1, 0), (2, 0)]]  # both could matter
 
@@ -187,9 +190,9 @@ def test_a_time_limit_in_a_later_round_keeps_the_last_plan(
     stands, with a bound that still holds for every link; before any round, no plan."""
     from peermatch.solver import highs as solver
 
-    monkeypatch.setattr(planning, "PRUNE", 1)  # so that a second round is needed
+    monkeypatch.setattr(tuning, "PRUNE", 1)  # so that a second round is needed
     best = plan(generated, candidates=full_candidates(generated))
-    real_solve, real_priced = solver.WarmMatching.solve, planning._priced
+    real_solve, real_priced = solver.WarmMatching.solve, column_generation._priced
     rounds = {"priced": 0, "allowed": 0}
 
     def solve(self: solver.WarmMatching) -> solver.LPMatching:
@@ -202,7 +205,7 @@ def test_a_time_limit_in_a_later_round_keeps_the_last_plan(
         return real_priced(*args, **kwargs)
 
     monkeypatch.setattr(solver.WarmMatching, "solve", solve)
-    monkeypatch.setattr(planning, "_priced", priced)
+    monkeypatch.setattr(column_generation, "_priced", priced)
     with pytest.raises(solver.SolverLimit, match="before finding any plan"):
         plan(generated)
     rounds.update(priced=0, allowed=1)  # one round, then the time is up

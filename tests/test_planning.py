@@ -20,7 +20,9 @@ import peermatch
 from peermatch.core.defaults import DEFAULT_LEARN, DEFAULT_TEACH
 from peermatch.core.errors import PeermatchError, UsageError
 from peermatch.planning import api as planning
-from peermatch.planning.api import TIE, Candidates, plan
+from peermatch.planning.api import plan
+from peermatch.planning.candidates import Candidates
+from peermatch.planning.tuning import TIE
 from peermatch.present.listing import render_json
 from peermatch.present.plan import plan_listing
 from peermatch.scoring.ranking import rank_all
