@@ -27,11 +27,11 @@ if TYPE_CHECKING:
     from peermatch.core.dataset import Dataset
     from peermatch.core.errors import DataError, PeermatchError, UsageError
     from peermatch.core.findings import Finding
+    from peermatch.core.plan import LeftOut, Plan, PlanLink
     from peermatch.core.weights import Weights
     from peermatch.files.loading import load, validate
     from peermatch.files.weights import load_weights
     from peermatch.planning.api import plan
-    from peermatch.planning.result import LeftOut, Plan, PlanLink
     from peermatch.scoring.ranking import Match, suggest
     from peermatch.scoring.reference import Breakdown, explain, score_pair
 
@@ -43,11 +43,11 @@ _WHERE = {
     "Gap": "peermatch.analysis.gaps",
     "Group": "peermatch.analysis.groups",
     "Groups": "peermatch.analysis.groups",
-    "LeftOut": "peermatch.planning.result",
+    "LeftOut": "peermatch.core.plan",
     "Match": "peermatch.scoring.ranking",
     "PeermatchError": "peermatch.core.errors",
-    "Plan": "peermatch.planning.result",
-    "PlanLink": "peermatch.planning.result",
+    "Plan": "peermatch.core.plan",
+    "PlanLink": "peermatch.core.plan",
     "UsageError": "peermatch.core.errors",
     "Weights": "peermatch.core.weights",
     "explain": "peermatch.scoring.reference",

@@ -14,11 +14,11 @@ from hypothesis import strategies as st
 from test_fastscore import cohorts
 
 from peermatch.core.dataset import Dataset
+from peermatch.core.plan import Plan
 from peermatch.files.loading import load
 from peermatch.planning import column_generation, tuning
 from peermatch.planning.api import plan
 from peermatch.planning.candidates import Candidates
-from peermatch.planning.result import Plan
 from peermatch.planning.tuning import TIE
 from peermatch.scoring import matrix as fastscore
 

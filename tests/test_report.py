@@ -11,7 +11,9 @@ from conftest import REPO, SMALL, invoke, run
 
 import peermatch
 from peermatch.core.errors import DataError
+from peermatch.files.plan_json import read_plan
 from peermatch.present import report
+from peermatch.present.report import layout, markdown
 
 REPORT_DATA = REPO / "tests" / "data" / "report"
 NASTY = REPORT_DATA / "nasty"
@@ -21,7 +23,7 @@ SHIPPED_RINGS = REPORT_DATA / "shipped-rings.json"
 
 def build(data_dir: Path | None, plan: Path, **kw):  # type: ignore[no-untyped-def]
     data = peermatch.load(data_dir)
-    return report.build_report(data, report.read_plan_json(plan, data), **kw)
+    return report.build_report(data, read_plan(plan, data), **kw)
 
 
 def test_html_is_self_contained_and_has_one_node_per_system() -> None:
@@ -49,7 +51,7 @@ def test_two_way_and_rings_are_styled() -> None:
         assert f'<g class="link two-way" data-teacher="{teacher}" data-learner="{learner}">' in text
     rings = build(None, SHIPPED_RINGS)
     text = report.render_html(rings)
-    assert text.count('<g class="link ring"') == len(rings.programme.links) == 22
+    assert text.count('<g class="link ring"') == len(rings.plan.links) == 22
     assert "ring 1: bob → wakefield → impact-adult-care → bob" in text
     assert "8 ring(s)" in text
 
@@ -98,7 +100,7 @@ def test_markdown_with_mermaid() -> None:
 
 def test_mermaid_labels_never_break_out() -> None:
     nasty = 'a"b]c[d|e<f>g{h}i\nj#k`l'
-    out = report.mermaid_text(nasty)
+    out = markdown.mermaid_text(nasty)
     assert not set(out) & set('"[]|<>{}`\n')
     assert out == "a#34;b#93;c#91;d#124;e#60;f#62;g#123;h#125;i j#35;k#96;l"
 
@@ -113,7 +115,7 @@ def test_output_is_deterministic() -> None:
 
 def test_layout_keeps_nodes_apart_and_on_the_canvas() -> None:
     r = build(None, SHIPPED_PLAN)
-    width, height, pos = report.geometry(r)
+    width, height, pos = layout.geometry(r)
     points = [(x, y) for x, y, _ in pos.values()]
     assert len(points) == 22
     for x, y in points:
@@ -123,7 +125,7 @@ def test_layout_keeps_nodes_apart_and_on_the_canvas() -> None:
         for i, a in enumerate(points)
         for b in points[i + 1 :]
     )
-    assert closest > 2 * report.NODE_R
+    assert closest > 2 * layout.NODE_R
 
 
 def test_heatmap_gaps_and_history_note(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -136,7 +138,7 @@ def test_heatmap_gaps_and_history_note(tmp_path) -> None:  # type: ignore[no-unt
     from peermatch.scoring.adjustments import adjustments
 
     adj = adjustments(load_history(REPO / "examples" / "history.yaml", data), data)
-    r = report.build_report(data, report.read_plan_json(SHIPPED_PLAN, data), history=adj)
+    r = report.build_report(data, read_plan(SHIPPED_PLAN, data), history=adj)
     assert "links made in 2023 or later are not repeated" in report.render_html(r)
 
 
@@ -159,7 +161,7 @@ def test_bad_plan_files(tmp_path, text, message) -> None:  # type: ignore[no-unt
     path = tmp_path / "plan.json"
     path.write_text(text)
     with pytest.raises(DataError, match=re.escape(message)):
-        report.read_plan_json(path, peermatch.load(SMALL))
+        read_plan(path, peermatch.load(SMALL))
     result = invoke("report", "--data", str(SMALL), "--plan", str(path))
     assert result.exit_code == 1
     assert result.stderr.startswith(f"{path}: {message}")

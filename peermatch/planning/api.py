@@ -32,12 +32,12 @@ from peermatch.core.dataset import Dataset
 from peermatch.core.defaults import DEFAULT_LEARN, DEFAULT_TEACH, TIME_LIMIT
 from peermatch.core.errors import UsageError
 from peermatch.core.gc_pause import paused_gc
+from peermatch.core.plan import Plan
 from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
 from peermatch.planning import tuning
 from peermatch.planning.candidates import Candidates, with_history
 from peermatch.planning.column_generation import plan_links
 from peermatch.planning.context import PlanContext
-from peermatch.planning.result import Plan
 from peermatch.planning.rings import plan_rings
 from peermatch.scoring.ranking import (
     Method,

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 
 from peermatch.core import progress
 from peermatch.core.errors import PeermatchError
+from peermatch.core.plan import Plan
 from peermatch.planning import tuning
 from peermatch.planning.candidates import Candidates
 from peermatch.planning.context import PlanContext
-from peermatch.planning.result import Plan
 from peermatch.scoring.reference import score_pair
 
 if TYPE_CHECKING:

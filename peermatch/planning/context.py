@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 from peermatch.core.catalogue import closest, did_you_mean
 from peermatch.core.dataset import Dataset, Profile
 from peermatch.core.errors import PeermatchError, UsageError
+from peermatch.core.plan import LeftOut, Load, PlanLink
 from peermatch.core.weights import Weights
 from peermatch.planning.candidates import Candidates
-from peermatch.planning.result import LeftOut, Load, PlanLink
 from peermatch.scoring.ranking import (
     places_with_history,
     to_match,

@@ -6,10 +6,10 @@ import math
 from typing import TYPE_CHECKING
 
 from peermatch.core.errors import PeermatchError
+from peermatch.core.plan import LeftOut, Plan, PlanLink, Ring
 from peermatch.planning.candidates import Candidates
 from peermatch.planning.column_generation import capped_bound, not_proven
 from peermatch.planning.context import PlanContext
-from peermatch.planning.result import LeftOut, Plan, PlanLink, Ring
 
 if TYPE_CHECKING:
     from peermatch.solver.highs import (

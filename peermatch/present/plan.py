@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 from peermatch.core.dataset import Dataset
-from peermatch.planning.result import Plan
+from peermatch.core.plan import Plan
 from peermatch.present.listing import Listing
 
 # --------------------------------------------------------------------------- listing

@@ -65,12 +65,14 @@ def report(
     w = shared.load_weights()
     adj = shared.adjustments(dataset, w)
     if plan is not None:
-        programme = rp.read_plan_json(plan, dataset)
+        from peermatch.files.plan_json import read_plan
+
+        drawn = read_plan(plan, dataset)
     else:
         from peermatch.planning.api import plan as make_plan
 
-        programme = rp.programme_from_plan(make_plan(dataset, weights=w, history=adj))
-    built = rp.build_report(dataset, programme, weights=w, history=adj, title=title)
+        drawn = make_plan(dataset, weights=w, history=adj)
+    built = rp.build_report(dataset, drawn, weights=w, history=adj, title=title)
     output = shared.output
     if fmt is None:
         suffix = output.suffix.lower() if output is not None else ""

@@ -1,4 +1,8 @@
-"""What a plan is: its links, the systems left out and why, each system's load, its rings."""
+"""What a plan is: its links, the systems left out and why, each system's load, its rings.
+
+The result of :func:`peermatch.planning.api.plan`, and what
+:mod:`peermatch.files.plan_json` reads back: a domain type, so it lives in core with the
+dataset it is made from."""
 
 from __future__ import annotations
 
