@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 import peermatch
 from peermatch.core.defaults import DEFAULT_LEARN, DEFAULT_TEACH
 from peermatch.core.errors import PeermatchError, UsageError
-from peermatch.planning import api as planning
+from peermatch.planning import tuning
 from peermatch.planning.api import plan
 from peermatch.planning.candidates import Candidates
 from peermatch.planning.tuning import TIE
@@ -227,14 +227,14 @@ def few_candidates() -> Iterator[None]:
     """Prune hard on the vectorised path (one teacher per learner, one learner per teacher,
     no near misses), so that column generation has to find the rest."""
     names = ("PRUNE", "PRUNE_PER_PLACE", "PRICE_PER_LEARNER", "MARGIN")
-    saved = {k: getattr(planning, k) for k in names}
+    saved = {k: getattr(tuning, k) for k in names}
     for k, v in zip(names, (1, 0, 1, 0.0), strict=True):
-        setattr(planning, k, v)
+        setattr(tuning, k, v)
     try:
         yield
     finally:
         for k, v in saved.items():
-            setattr(planning, k, v)
+            setattr(tuning, k, v)
 
 
 def test_both_ways_agree_on_a_generated_cohort(tmp_path: Path) -> None:
