@@ -156,7 +156,7 @@ def test_a_link_is_placed_when_its_nudge_decides() -> None:
 
     import numpy as np
 
-    from peermatch.solver.highs import WarmMatching
+    from peermatch.solver.matching import WarmMatching
 
     places = {(1, 0): 1, (2, 0): 0}
     asked: list[list[tuple[int, int]]] = []
@@ -189,22 +189,23 @@ def test_a_time_limit_in_a_later_round_keeps_the_last_plan(
     """The time limit can cut column generation short: the last finished round's plan
     stands, with a bound that still holds for every link; before any round, no plan."""
     from peermatch.solver import highs as solver
+    from peermatch.solver import matching
 
     monkeypatch.setattr(tuning, "PRUNE", 1)  # so that a second round is needed
     best = plan(generated, candidates=full_candidates(generated))
-    real_solve, real_priced = solver.WarmMatching.solve, column_generation._priced
+    real_solve, real_priced = matching.WarmMatching.solve, column_generation._priced
     rounds = {"priced": 0, "allowed": 0}
 
-    def solve(self: solver.WarmMatching) -> solver.LPMatching:
+    def solve(self: matching.WarmMatching) -> matching.LPMatching:
         if rounds["priced"] >= rounds["allowed"]:  # the time is up
-            raise solver._limit_error(self.time_limit)
+            raise solver.limit_error(self.time_limit)
         return real_solve(self)
 
     def priced(*args, **kwargs):  # type: ignore[no-untyped-def]
         rounds["priced"] += 1  # a round has finished
         return real_priced(*args, **kwargs)
 
-    monkeypatch.setattr(solver.WarmMatching, "solve", solve)
+    monkeypatch.setattr(matching.WarmMatching, "solve", solve)
     monkeypatch.setattr(column_generation, "_priced", priced)
     with pytest.raises(solver.SolverLimit, match="before finding any plan"):
         plan(generated)

@@ -27,7 +27,7 @@ from peermatch.present.listing import render_json
 from peermatch.present.plan import plan_listing
 from peermatch.scoring.ranking import rank_all
 from peermatch.scoring.reference import score_pair
-from peermatch.solver.highs import enumerate_rings
+from peermatch.solver.rings import enumerate_rings
 
 COHORT = TEST_DATA / "valid" / "cohort"
 NAMES = ("ash", "birch", "cedar", "elm", "fir")
@@ -541,11 +541,12 @@ def test_cli_pin_by_name_and_errors() -> None:
 
 def test_cli_solver_limit_is_plain(monkeypatch: pytest.MonkeyPatch) -> None:
     import peermatch.solver.highs as solver
+    import peermatch.solver.matching as matching
 
     def stuck(*args: object, **kw: object) -> None:
-        raise solver._limit_error(0.5)
+        raise solver.limit_error(0.5)
 
-    monkeypatch.setattr(solver, "solve_bmatching", stuck)
+    monkeypatch.setattr(matching, "solve_bmatching", stuck)
     result = invoke("plan", "--data", str(COHORT), "--time-limit", "0.5")
     assert result.exit_code == 1
     assert result.stderr.startswith("error: the solver reached its time limit of 0.5 s")

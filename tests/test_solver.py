@@ -11,8 +11,9 @@ from cohorts import brute_bmatching, brute_cycles, brute_rings
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from peermatch.solver import highs as solver
-from peermatch.solver.highs import enumerate_rings, solve_bmatching, solve_rings
+from peermatch.solver import rings as solver
+from peermatch.solver.matching import solve_bmatching
+from peermatch.solver.rings import enumerate_rings, solve_rings
 
 SCORES = st.sampled_from([12.5, 25.0, 33.25, 40.0, 50.0, 62.5, 75.0, 90.0, 100.0])
 

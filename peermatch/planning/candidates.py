@@ -17,10 +17,7 @@ from peermatch.scoring.reference import score_pair
 if TYPE_CHECKING:
     from peermatch.scoring.adjustments import Adjustments
     from peermatch.scoring.matrix import Cohort
-    from peermatch.solver.highs import (
-        FloatArray,
-        IntArray,
-    )
+    from peermatch.solver.highs import FloatArray, IntArray
 
 
 @dataclass(frozen=True)

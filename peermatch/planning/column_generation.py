@@ -17,13 +17,8 @@ from peermatch.scoring.reference import score_pair
 
 if TYPE_CHECKING:
     from peermatch.scoring.matrix import Links
-    from peermatch.solver.highs import (
-        BoolArray,
-        FloatArray,
-        IntArray,
-        LPMatching,
-        WarmMatching,
-    )
+    from peermatch.solver.highs import BoolArray, FloatArray, IntArray
+    from peermatch.solver.matching import LPMatching, WarmMatching
 
 
 @dataclass(frozen=True)
@@ -80,7 +75,7 @@ class _Touched:
 def plan_links(ctx: PlanContext, pinned: list[int], time_limit: float) -> Plan:
     import numpy as np
 
-    from peermatch.solver.highs import solve_bmatching
+    from peermatch.solver.matching import solve_bmatching
 
     n = ctx.n
     notes: list[str] = []
@@ -145,7 +140,8 @@ def _column_generation(
 
     import numpy as np
 
-    from peermatch.solver.highs import SolverLimit, WarmMatching
+    from peermatch.solver.highs import SolverLimit
+    from peermatch.solver.matching import WarmMatching
 
     assert ctx.cohort is not None
     n = ctx.n

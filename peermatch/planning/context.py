@@ -22,10 +22,7 @@ from peermatch.scoring.reference import Breakdown, score_pair
 if TYPE_CHECKING:
     from peermatch.scoring.adjustments import Adjustments
     from peermatch.scoring.matrix import Cohort
-    from peermatch.solver.highs import (
-        BoolArray,
-        IntArray,
-    )
+    from peermatch.solver.highs import BoolArray, IntArray
 
 
 @dataclass

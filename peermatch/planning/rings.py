@@ -12,9 +12,7 @@ from peermatch.planning.column_generation import capped_bound, not_proven
 from peermatch.planning.context import PlanContext
 
 if TYPE_CHECKING:
-    from peermatch.solver.highs import (
-        Rings,
-    )
+    from peermatch.solver.rings import Rings
 
 
 def plan_rings(
@@ -22,7 +20,7 @@ def plan_rings(
 ) -> Plan:
     import numpy as np
 
-    from peermatch.solver.highs import enumerate_rings, solve_rings
+    from peermatch.solver.rings import enumerate_rings, solve_rings
 
     full = ctx.cand
     able = (ctx.teach_cap > 0) & (ctx.learn_cap > 0)
