@@ -19,6 +19,7 @@ from peermatch.files.loading import load
 from peermatch.planning import column_generation, tuning
 from peermatch.planning.api import plan
 from peermatch.planning.candidates import Candidates
+from peermatch.planning.pricing import candidate_links
 from peermatch.planning.tuning import TIE
 from peermatch.scoring import matrix as fastscore
 
@@ -26,7 +27,7 @@ from peermatch.scoring import matrix as fastscore
 def full_candidates(data: Dataset, new_only: bool = False) -> Candidates:
     """Every link suggest ranks, with its exact ranking place: no pruning at all."""
     cohort = fastscore.Cohort(data)
-    links = cohort.links(per_learner=0, per_teacher=0, new_only=new_only)
+    links = candidate_links(cohort, per_learner=0, per_teacher=0, new_only=new_only)
     assert links.rank is not None and bool((links.rank >= 0).all())
     ids = tuple(p.id for p in data.systems)
     return Candidates.from_links(ids, links.teacher, links.learner, links.score, links.rank)

@@ -108,6 +108,7 @@ def plan(
     cohort = None
     if candidates is None:
         if uses_fast_path(data, method):
+            from peermatch.planning.pricing import candidate_links
             from peermatch.scoring.matrix import Cohort
 
             cohort = Cohort(data, weights)
@@ -127,7 +128,9 @@ def plan(
                 k_learn += max(Counter(lr for _, lr in history.excluded).values(), default=0)
                 k_teach += max(Counter(t for t, _ in history.excluded).values(), default=0)
             with progress.step("choosing candidate links"):
-                links = cohort.links(per_learner=k_learn, per_teacher=k_teach, new_only=new_only)
+                links = candidate_links(
+                    cohort, per_learner=k_learn, per_teacher=k_teach, new_only=new_only
+                )
                 assert links.rank is not None
                 ranks = links.rank.copy()
                 unknown = ranks < 0  # each learner's best are placed; column generation

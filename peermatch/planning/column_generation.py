@@ -16,7 +16,7 @@ from peermatch.planning.context import PlanContext
 from peermatch.scoring.reference import score_pair
 
 if TYPE_CHECKING:
-    from peermatch.scoring.matrix import Links
+    from peermatch.planning.pricing import Links
     from peermatch.solver.highs import BoolArray, FloatArray, IntArray
     from peermatch.solver.matching import LPMatching, WarmMatching
 
@@ -273,10 +273,13 @@ def _priced(
     import numpy as np
 
     assert ctx.cohort is not None
+    from peermatch.planning.pricing import price
+
     cohort = ctx.cohort
     keys = np.sort(lp.teacher * ctx.n + lp.learner)
     skip = keys if touched is None else np.union1d(keys, touched.keys)
-    pricing = cohort.price(
+    pricing = price(
+        cohort,
         sol.teacher_price,
         sol.learner_price,
         per_learner=per_learner,
@@ -289,7 +292,7 @@ def _priced(
     if touched is not None:  # lifted links are priced here, with their lifted scores
         lt, llr, lsc, _ = touched.gains(sol.teacher_price, sol.learner_price, keys, slack)
         if len(lt):
-            from peermatch.scoring.matrix import Links
+            from peermatch.planning.pricing import Links
 
             more = Links(
                 np.concatenate([more.teacher, lt]),

@@ -28,17 +28,14 @@ is below a learner's k-th best lower bound cannot be in its top k, and only the 
 candidates left get the full context computation. Those are ordered exactly as
 :func:`scoring.order_key` does (score, then two-way, then teacher id), and the top k kept.
 
-For ``plan`` on a large cohort (see :mod:`peermatch.planning.api`) the same machinery gives the
-candidate links (each learner's and each teacher's best, :meth:`Cohort.links`), any link's
-place in its learner's ranking (:meth:`Cohort.ranks_of`), and, given a linear programme's
-dual prices, the left-out links that would improve it and what they can add at most
-(:meth:`Cohort.price`): column generation with a proof of how far a pruned plan can be
-from the best one.
+For ``plan`` on a large cohort the same machinery gives any link's place in its learner's
+ranking (:meth:`Cohort.ranks_of`); the plan's candidate links and the pricing of left-out
+links against an LP's duals are in :mod:`peermatch.planning.pricing`, built on
+:meth:`Cohort.best` and :meth:`Cohort.scores`.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -72,29 +69,7 @@ _POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.int64)
 
 
 @dataclass(frozen=True)
-class Links:
-    """Candidate plan links as arrays: ``teacher[i] -> learner[i]`` scores ``score[i]``."""
-
-    teacher: Ints
-    learner: Ints
-    score: Floats
-    two_way: Bools
-    rank: Ints | None = None  # the place in the learner's ranking, -1 where not known
-
-    def __len__(self) -> int:
-        return len(self.score)
-
-
-@dataclass(frozen=True)
-class Pricing:
-    """Left-out links priced against dual prices: the best to add, and the most they add."""
-
-    links: Links  # each learner's links of largest positive gain
-    excess: float  # the sum of every left-out link's positive gain
-
-
-@dataclass(frozen=True)
-class _Best:
+class Best:
     """One chunk's kept cells, row by row: row i's are ``[starts[i], ends[i])``."""
 
     teacher: Ints
@@ -269,10 +244,10 @@ class Cohort:
         return factor
 
     def partner(self, teachers: Ints, learners: Ints) -> Bools:
-        return _member(self.partner_keys, self.n, learners, teachers)
+        return member(self.partner_keys, self.n, learners, teachers)
 
     def excluded(self, teachers: Ints, learners: Ints) -> Bools:
-        return _member(self.exclude_keys, self.n, learners, teachers)
+        return member(self.exclude_keys, self.n, learners, teachers)
 
     def scores(self, teachers: Ints, learners: Ints, earned: Floats) -> Floats:
         """Each pair's score from its earned points, exactly as ``score_pair`` computes it."""
@@ -328,134 +303,13 @@ class Cohort:
         """
         learners = self.all_systems if learners is None else learners
         for rows in self.chunks(learners):
-            best = self._best(rows, top=top, new_only=new_only, min_score=min_score)
+            best = self.best(rows, top=top, new_only=new_only, min_score=min_score)
             for i in range(len(rows)):
                 yield Ranked(int(rows[i]), best.teacher[best.starts[i] : best.ends[i]].tolist())
             if progress is not None:
                 progress(len(rows))
 
-    def links(
-        self,
-        *,
-        per_learner: int,
-        per_teacher: int,
-        new_only: bool = False,
-        progress: Callable[[int], None] | None = None,
-    ) -> Links:
-        """Candidate links for a plan: each learner's best ``per_learner`` teachers and each
-        teacher's best ``per_teacher`` learners (0 = every pair scoring above 0), with exact
-        scores, two-way flags and, where known, the link's place in its learner's ranking
-        (``rank``: a learner's best ``per_learner`` are its first; -1 for the others, see
-        :meth:`ranks_of`), each pair once, ordered by learner then teacher."""
-        teacher: list[Ints] = []
-        learner: list[Ints] = []
-        place: list[Ints] = []
-        for by_teacher, top in ((False, per_learner), (True, per_teacher)):
-            for rows in self.chunks(self.all_systems):
-                best = self._best(rows, top=top, new_only=new_only, by_teacher=by_teacher)
-                spans = [np.arange(a, b) for a, b in zip(best.starts, best.ends, strict=True)]
-                keep = np.concatenate(spans or [np.zeros(0, dtype=np.intp)])
-                teacher.append(best.teacher[keep])
-                learner.append(best.learner[keep])
-                if by_teacher:
-                    place.append(np.full(len(keep), -1, dtype=np.intp))
-                else:  # a learner's row, best first: the position is the place
-                    place.append(keep - np.repeat(best.starts, best.ends - best.starts))
-                if progress is not None:
-                    progress(len(rows))
-        n = max(self.n, 1)
-        keys = np.concatenate(teacher).astype(np.int64) * n + np.concatenate(learner)
-        ranks = np.concatenate(place)
-        order = np.lexsort((-ranks, keys))  # per key, a known place (>= 0) first
-        keys, ranks = keys[order], ranks[order]
-        first = np.ones(len(keys), dtype=np.bool_)
-        first[1:] = keys[1:] != keys[:-1]
-        keys, ranks = keys[first], ranks[first]
-        learner_of = (keys % n).astype(np.intp)
-        teacher_of = (keys // n).astype(np.intp)
-        order = np.lexsort((teacher_of, learner_of))
-        t, lr, rank = teacher_of[order], learner_of[order], ranks[order]
-        score = self.scores(t, lr, self._earned_pairs(t, lr))
-        return Links(t, lr, score, self.two_way(t, lr), rank)
-
-    def price(
-        self,
-        teacher_price: Floats,
-        learner_price: Floats,
-        *,
-        per_learner: int,
-        slack: float = 0.0,
-        excess_slack: float | None = None,
-        new_only: bool = False,
-        skip: NDArray[np.int64] | None = None,
-    ) -> Pricing:
-        """Price every possible link against a linear programme's dual prices.
-
-        Over the links ``t -> l`` (score above 0, not excluded, not a partner with
-        ``new_only``) whose key ``t * n + l`` is not in the sorted array ``skip`` (the links
-        the programme had), ``gain = score + slack - teacher_price[t] - learner_price[l]``.
-        Returns each learner's ``per_learner`` links of largest positive gain (for column
-        generation) and ``excess``, the sum of all positive gains with ``excess_slack``
-        (at most ``slack``; default ``slack``) in place of ``slack``: what the left-out links
-        add, at most, to the programme's dual bound (see :mod:`peermatch.planning.api`). Only
-        cells whose score could beat their prices are scored: about one pass over the
-        learner x teacher matrix.
-        """
-        if excess_slack is None:
-            excess_slack = slack
-        if excess_slack > slack:
-            raise ValueError("excess_slack must be at most slack")
-        found: list[tuple[Ints, Ints, Floats]] = []
-        gains: list[float] = []
-        for teacher, learner, score, gain in self._priced(
-            teacher_price, learner_price, slack, new_only, skip
-        ):
-            if excess_slack == slack:
-                gains.extend(gain.tolist())
-            else:  # the cells with a positive gain at excess_slack are among these
-                own = score + excess_slack - teacher_price[teacher] - learner_price[learner]
-                gains.extend(own[own > 0].tolist())
-            order = np.lexsort((teacher, -gain, learner))
-            teacher, learner, score = teacher[order], learner[order], score[order]
-            first = np.searchsorted(learner, learner)  # start of each learner's run
-            keep = np.arange(len(learner)) - first < per_learner
-            found.append((teacher[keep], learner[keep], score[keep]))
-        excess = math.fsum(gains)
-        if not found:
-            empty = np.zeros(0, dtype=np.intp)
-            return Pricing(Links(empty, empty, np.zeros(0), np.zeros(0, dtype=np.bool_)), excess)
-        t, lr, sc = (np.concatenate(part) for part in zip(*found, strict=True))
-        return Pricing(Links(t, lr, sc, self.two_way(t, lr)), excess)
-
-    def _priced(
-        self,
-        teacher_price: Floats,
-        learner_price: Floats,
-        slack: float,
-        new_only: bool,
-        skip: NDArray[np.int64] | None,
-    ) -> Iterator[tuple[Ints, Ints, Floats, Floats]]:
-        """Chunk by chunk: (teacher, learner, score, gain) of the links with a positive
-        ``gain = score + slack - teacher_price - learner_price``, left-out ones only."""
-        n = self.n
-        for rows in self.chunks(self.all_systems):
-            e = self._usable(self.earned(rows), rows, new_only)
-            price = teacher_price[None, :] + learner_price[rows][:, None] - slack
-            points = self.points[rows]
-            per_point = np.zeros(len(rows))
-            np.divide(100.0 * (1.0 + 4 * SLACK), points, out=per_point, where=points > 0)
-            ri, ti = np.nonzero((e > 0) & (e * per_point[:, None] > price))
-            ti = ti.astype(np.intp)
-            learner = rows[ri]
-            if skip is not None and len(skip):
-                keep = ~_member(skip, n, ti, learner)
-                ri, ti, learner = ri[keep], ti[keep], learner[keep]
-            score = self.scores(ti, learner, e[ri, ti])
-            gain = score + slack - teacher_price[ti] - learner_price[learner]
-            ok = (score > 0) & (gain > 0)
-            yield ti[ok], learner[ok], score[ok], gain[ok]
-
-    def _earned_pairs(self, teachers: Ints, learners: Ints) -> Floats:
+    def earned_pairs(self, teachers: Ints, learners: Ints) -> Floats:
         """Earned points of each pair ``teachers[i] -> learners[i]``, summed in need order."""
         out = np.zeros(len(teachers))
         table = self.need_table[learners]
@@ -463,7 +317,7 @@ class Cohort:
             out += self.credits[table[:, j], teachers]
         return out
 
-    def _best(
+    def best(
         self,
         rows: Ints,
         *,
@@ -471,7 +325,7 @@ class Cohort:
         new_only: bool,
         min_score: float = 0.0,
         by_teacher: bool = False,
-    ) -> _Best:
+    ) -> Best:
         """The cells of a chunk of rows (learners, or teachers with ``by_teacher``) that are
         among each row's best ``top`` (all if 0), best first within each row."""
         c = len(rows)
@@ -480,7 +334,7 @@ class Cohort:
             e = np.ascontiguousarray((self.needs @ self.credits[:, rows]).T)
         else:  # row i: what each teacher earns with learner rows[i]
             e = self.earned(rows)
-        e = self._usable(e, rows, new_only)
+        e = self.usable(e, rows, new_only)
         # every score lies in 100 * base * [(1 - cw) * pf, 1], base = earned / points; a
         # cell below the k-th best lower bound of its row cannot be among the row's best k
         cw = self.weights.context_weight
@@ -511,9 +365,9 @@ class Cohort:
         ends = np.searchsorted(ri, local, side="right")
         if top > 0:
             ends = np.minimum(ends, starts + top)
-        return _Best(teacher, learner, score, starts, ends)
+        return Best(teacher, learner, score, starts, ends)
 
-    def _usable(self, e: Floats, rows: Ints, new_only: bool) -> Floats:
+    def usable(self, e: Floats, rows: Ints, new_only: bool) -> Floats:
         """``e`` (a chunk of rows x every system, the rows' systems ``rows``) with the cells
         that can never be a link set to 0: a system and itself, exclusions, and partners
         with ``new_only``. In place; returns ``e``."""
@@ -588,7 +442,7 @@ class Cohort:
             rows = rows_all[start : start + size]
             mine = np.flatnonzero((pos >= start) & (pos < start + len(rows)))
             row_of = pos[mine] - start
-            e = self._usable(self.earned(rows), rows, new_only)
+            e = self.usable(self.earned(rows), rows, new_only)
             t = teachers[mine]
             score = self.scores(t, learners[mine], e[row_of, t])
             two = self.two_way(t, learners[mine])
@@ -644,7 +498,7 @@ def _keys(pairs: sp.csr_matrix) -> NDArray[np.int64]:
     return keys  # row-major with sorted indices: already sorted
 
 
-def _member(keys: NDArray[np.int64], n: int, rows: Ints, cols: Ints) -> Bools:
+def member(keys: NDArray[np.int64], n: int, rows: Ints, cols: Ints) -> Bools:
     """Whether each ``(rows[i], cols[i])`` is one of the pairs ``keys``."""
     if len(keys) == 0 or len(rows) == 0:
         return np.zeros(len(rows), dtype=np.bool_)
