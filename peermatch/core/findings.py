@@ -16,51 +16,126 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
-#: Every finding code, with what it means. Codes are stable: scripts and CI may rely on them.
-CODES: dict[str, str] = {
+class Code(StrEnum):
+    """Every finding code. Codes are stable: scripts and CI may rely on them; the set is
+    closed (a test holds every code the package writes to this enum)."""
+
     # the file itself
-    "no-file": "the file does not exist",
-    "not-a-file": "a folder was given where a file belongs",
-    "unreadable": "the file cannot be read (permissions, I/O error)",
-    "too-large": "the file is above the size limit, or holds more values than it allows",
-    "binary": "a binary file, not text",
-    "encoding": "not UTF-8 text",
-    "tab": "a tab character (YAML is indented with spaces)",
-    "control-character": "a control, bidirectional-override or unusual line-break character",
+    NO_FILE = "no-file"
+    NOT_A_FILE = "not-a-file"
+    UNREADABLE = "unreadable"
+    TOO_LARGE = "too-large"
+    BINARY = "binary"
+    ENCODING = "encoding"
+    TAB = "tab"
+    CONTROL_CHARACTER = "control-character"
     # YAML
-    "yaml-syntax": "the text is not valid YAML",
-    "yaml-anchor": "an anchor (&name): not allowed",
-    "yaml-alias": "an alias (*name): not allowed",
-    "yaml-tag": "a tag (!!python/..., !name): not allowed",
-    "duplicate-key": "the same key twice in one mapping",
-    "key-type": "a key that is not text",
-    "multiple-documents": "more than one YAML document (---) in the file",
-    "too-deep": "nesting deeper than the data format needs",
+    YAML_SYNTAX = "yaml-syntax"
+    YAML_ANCHOR = "yaml-anchor"
+    YAML_ALIAS = "yaml-alias"
+    YAML_TAG = "yaml-tag"
+    DUPLICATE_KEY = "duplicate-key"
+    KEY_TYPE = "key-type"
+    MULTIPLE_DOCUMENTS = "multiple-documents"
+    TOO_DEEP = "too-deep"
     # shape
-    "empty": "the file has no data",
-    "top-level": "the top of the file is not a mapping",
-    "missing-key": "the top-level systems:/challenges: key is missing",
-    "unknown-field": "a field the format does not have",
-    "missing-field": "a required field is missing",
-    "wrong-type": "a value of the wrong type (text, number, list, mapping)",
-    "invalid-value": "a value out of range or not in the expected form",
-    "too-many-problems": "more problems than are listed",
+    EMPTY = "empty"
+    TOP_LEVEL = "top-level"
+    MISSING_KEY = "missing-key"
+    UNKNOWN_FIELD = "unknown-field"
+    MISSING_FIELD = "missing-field"
+    WRONG_TYPE = "wrong-type"
+    INVALID_VALUE = "invalid-value"
+    TOO_MANY_PROBLEMS = "too-many-problems"
     # across the two files
-    "duplicate-id": "an id used twice",
-    "unknown-topic": "a challenge: or related: reference that names no topic",
-    "unknown-system": "a partners:/exclude: entry that names no system",
-    "duplicate-topic": "a topic listed twice in one system's strengths or challenges",
-    "duplicate-reference": "a system listed twice in partners or exclude",
-    "self-reference": "a topic related to itself, or a system listing itself",
-    "invalid-weight": "a bad value in a --weights file",
+    DUPLICATE_ID = "duplicate-id"
+    UNKNOWN_TOPIC = "unknown-topic"
+    UNKNOWN_SYSTEM = "unknown-system"
+    DUPLICATE_TOPIC = "duplicate-topic"
+    DUPLICATE_REFERENCE = "duplicate-reference"
+    SELF_REFERENCE = "self-reference"
+    INVALID_WEIGHT = "invalid-weight"
+    # importing a spreadsheet (peermatch import)
+    CSV = "csv"
+    MISSING_COLUMN = "missing-column"
+    UNKNOWN_COLUMN = "unknown-column"
+    DUPLICATE_COLUMN = "duplicate-column"
+    MISSING_VALUE = "missing-value"
+    INVALID_ID = "invalid-id"
+    ORPHAN_TEXT = "orphan-text"
+    NO_EVIDENCE = "no-evidence"
+    # other files
+    DUPLICATE_LINK = "duplicate-link"
+    PLAN = "plan"
     # warnings (validate --strict fails on them)
-    "no-strengths": "warning: a system with no strengths can teach no one",
-    "no-challenges": "warning: a system with no challenges can learn from no one",
-    "exemplar-without-figure": "warning: a level-3 strength whose evidence has no figure",
-    "unused-topic": "warning: a catalogue topic no system uses",
-    "alias-clash": "warning: an alias that is another topic's id or alias",
-    "one-sided-partner": "warning: a partner listed on one side only",
+    NO_STRENGTHS = "no-strengths"
+    NO_CHALLENGES = "no-challenges"
+    EXEMPLAR_WITHOUT_FIGURE = "exemplar-without-figure"
+    UNUSED_TOPIC = "unused-topic"
+    ALIAS_CLASH = "alias-clash"
+    ONE_SIDED_PARTNER = "one-sided-partner"
+
+
+#: What each code means (docs/hardening.md lists them all, a test checks).
+MEANINGS: dict[Code, str] = {
+    # the file itself
+    Code.NO_FILE: "the file does not exist",
+    Code.NOT_A_FILE: "a folder was given where a file belongs",
+    Code.UNREADABLE: "the file cannot be read (permissions, I/O error)",
+    Code.TOO_LARGE: "the file is above the size limit, or holds more values than it allows",
+    Code.BINARY: "a binary file, not text",
+    Code.ENCODING: "not UTF-8 text",
+    Code.TAB: "a tab character (YAML is indented with spaces)",
+    Code.CONTROL_CHARACTER: "a control, bidirectional-override or unusual line-break character",
+    # YAML
+    Code.YAML_SYNTAX: "the text is not valid YAML",
+    Code.YAML_ANCHOR: "an anchor (&name): not allowed",
+    Code.YAML_ALIAS: "an alias (*name): not allowed",
+    Code.YAML_TAG: "a tag (!!python/..., !name): not allowed",
+    Code.DUPLICATE_KEY: "the same key twice in one mapping",
+    Code.KEY_TYPE: "a key that is not text",
+    Code.MULTIPLE_DOCUMENTS: "more than one YAML document (---) in the file",
+    Code.TOO_DEEP: "nesting deeper than the data format needs",
+    # shape
+    Code.EMPTY: "the file has no data",
+    Code.TOP_LEVEL: "the top of the file is not a mapping",
+    Code.MISSING_KEY: "the top-level systems:/challenges: key is missing",
+    Code.UNKNOWN_FIELD: "a field the format does not have",
+    Code.MISSING_FIELD: "a required field is missing",
+    Code.WRONG_TYPE: "a value of the wrong type (text, number, list, mapping)",
+    Code.INVALID_VALUE: "a value out of range or not in the expected form",
+    Code.TOO_MANY_PROBLEMS: "more problems than are listed",
+    # across the two files
+    Code.DUPLICATE_ID: "an id used twice",
+    Code.UNKNOWN_TOPIC: "a challenge: or related: reference that names no topic",
+    Code.UNKNOWN_SYSTEM: "a partners:/exclude: entry that names no system",
+    Code.DUPLICATE_TOPIC: "a topic listed twice in one system's strengths or challenges",
+    Code.DUPLICATE_REFERENCE: "a system listed twice in partners or exclude",
+    Code.SELF_REFERENCE: "a topic related to itself, or a system listing itself",
+    Code.INVALID_WEIGHT: "a bad value in a --weights file",
+    # importing a spreadsheet (peermatch import)
+    Code.CSV: "the responses file is not readable CSV",
+    Code.MISSING_COLUMN: "a required column is missing from the header",
+    Code.UNKNOWN_COLUMN: "a header the import layout does not have",
+    Code.DUPLICATE_COLUMN: "the same column twice in the header",
+    Code.MISSING_VALUE: "a required cell is empty",
+    Code.INVALID_ID: "an id that is not a slug, or a name no id can be made from",
+    Code.ORPHAN_TEXT: "an evidence, source or note cell with no item to belong to",
+    Code.NO_EVIDENCE: "warning: a strength with no evidence",
+    # other files
+    Code.DUPLICATE_LINK: "the same past link twice in a history file",
+    Code.PLAN: "a plan JSON file that cannot be drawn (not the plan's JSON, or other data)",
+    # warnings (validate --strict fails on them)
+    Code.NO_STRENGTHS: "warning: a system with no strengths can teach no one",
+    Code.NO_CHALLENGES: "warning: a system with no challenges can learn from no one",
+    Code.EXEMPLAR_WITHOUT_FIGURE: "warning: a level-3 strength whose evidence has no figure",
+    Code.UNUSED_TOPIC: "warning: a catalogue topic no system uses",
+    Code.ALIAS_CLASH: "warning: an alias that is another topic's id or alias",
+    Code.ONE_SIDED_PARTNER: "warning: a partner listed on one side only",
 }
+
+#: Code -> meaning, keyed by the plain text of each code.
+CODES: dict[str, str] = {code.value: text for code, text in MEANINGS.items()}
 
 
 @dataclass(frozen=True, order=True)

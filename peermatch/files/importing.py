@@ -70,7 +70,6 @@ BASE_COLUMNS = (
     "challenges",
 )
 REQUIRED_COLUMNS = ("name", "kind", "strengths", "challenges")
-NUMBERED = ("evidence", "source", "note")
 _NUMBERED_RE = re.compile(r"^(evidence|source|note)_([1-9][0-9]{0,2})$")
 
 #: A fuzzy match at least this good (rapidfuzz WRatio, 0-100; a bare substring such as
@@ -104,7 +103,6 @@ KIND_SYNONYMS = {
 _SLUG = re.compile(SLUG_PATTERN)
 _SCALED = re.compile(r"^([0-9]+(?:\.[0-9]+)?)(k|thousand|m|million)$")
 _SCALE = {"k": 1_000, "thousand": 1_000, "m": 1_000_000, "million": 1_000_000}
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 # --------------------------------------------------------------------------- results
