@@ -26,6 +26,25 @@ from peermatch.core.dataset import PRIORITY_NAMES, Dataset, Profile
 KINDS = ("untaught-challenge", "unneeded-system", "untaught-system")
 
 
+#: A needed topic nobody teaches, nor any related topic: a gap.
+GAP = "gap"
+#: A needed topic nobody teaches, but a related topic is (partial credit is possible).
+RELATED_ONLY = "related only"
+
+
+def gap_status(*, needed: bool, taught: bool, related_taught: bool) -> str:
+    """The one definition of a gap, used by ``gaps``, the heatmap and the report.
+
+    A topic someone needs and nobody teaches is untaught: ``related only`` when a related
+    topic is taught (so a partial match is possible), else ``gap``. Otherwise empty.
+    ``peermatch gaps`` lists both kinds as untaught challenges; the heatmap and the report
+    show which of the two each is.
+    """
+    if not needed or taught:
+        return ""
+    return RELATED_ONLY if related_taught else GAP
+
+
 @dataclass(frozen=True)
 class Gap:
     kind: str  # one of KINDS
@@ -48,10 +67,7 @@ class Gap:
 
 def gaps(data: Dataset) -> list[Gap]:
     """Every gap: untaught challenges (by topic id), then systems (by id)."""
-    teachers: dict[str, list[str]] = {}
-    for p in data.systems:
-        for topic in p.strengths:
-            teachers.setdefault(topic, []).append(p.id)
+    teachers = data.teachers
     topics = data.catalogue.topics
     needers: dict[str, list[tuple[int, str]]] = {}
     for p in data.systems:
@@ -64,7 +80,7 @@ def gaps(data: Dataset) -> list[Gap]:
         who = sorted(needers[topic], key=lambda x: (-x[0], x[1]))
         near = [r for r in topics[topic].related if r in teachers]
         wanted = ", ".join(f"{sid} ({PRIORITY_NAMES[pr]})" for pr, sid in who)
-        if near:
+        if gap_status(needed=True, taught=False, related_taught=bool(near)) == RELATED_ONLY:
             taught = "; ".join(f"{r} by {', '.join(teachers[r])}" for r in near)
             detail = (
                 f"needed by {wanted}; no one teaches it, but related topics are taught: {taught}"
@@ -83,10 +99,7 @@ def gaps(data: Dataset) -> list[Gap]:
         )
     # who can teach or learn at all, from topic counts (a system never teaches itself)
     related = {t: topics[t].related for t in topics}
-    need_count: dict[str, int] = {}
-    for p in data.systems:
-        for t in p.needs:
-            need_count[t] = need_count.get(t, 0) + 1
+    need_count = {t: len(ids) for t, ids in data.needers.items()}
 
     teach_count = {t: len(ids) for t, ids in teachers.items()}
 

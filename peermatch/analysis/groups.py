@@ -115,17 +115,11 @@ def groups(
         raise UsageError(f"--per-system must be at least 1, not {per_system}")
     settings = {"size": size, "per_system": per_system}
     topics = data.catalogue.topics
-    sharers: dict[str, list[str]] = {}
-    for p in data.systems:
-        for t in p.needs:
-            sharers.setdefault(t, []).append(p.id)
+    sharers = data.needers
     shared = sorted(
         (t for t, who in sharers.items() if len(who) >= 2), key=lambda t: (-len(sharers[t]), t)
     )
-    teachers_of: dict[str, list[str]] = {}
-    for p in data.systems:
-        for t in p.strengths:
-            teachers_of.setdefault(t, []).append(p.id)
+    teachers_of = data.teachers
 
     # eligible places: (system index, topic index, role, worth, level, priority, via)
     index = {p.id: i for i, p in enumerate(data.systems)}

@@ -11,10 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from peermatch.analysis.gaps import gap_status
 from peermatch.core.dataset import Dataset
-
-GAP = "gap"
-RELATED_ONLY = "related only"
 
 
 @dataclass(frozen=True)
@@ -44,9 +42,9 @@ class TopicBalance:
     def status(self) -> str:
         """``gap`` when someone needs it and nobody teaches it, even through a related topic;
         ``related only`` when only related topics can help; else empty."""
-        if self.learners == 0 or self.teachers > 0:
-            return ""
-        return RELATED_ONLY if self.related else GAP
+        return gap_status(
+            needed=self.learners > 0, taught=self.teachers > 0, related_taught=self.related > 0
+        )
 
     def as_row(self) -> dict[str, Any]:
         return {

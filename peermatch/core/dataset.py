@@ -7,6 +7,7 @@ Built by :mod:`peermatch.files.loading`; read by every layer above.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from peermatch.core.catalogue import Catalogue
 from peermatch.core.findings import Finding
@@ -65,3 +66,29 @@ class Dataset:
 
     def system(self, system_id: str) -> Profile:
         return self.by_id[system_id]
+
+    @cached_property
+    def teachers(self) -> dict[str, list[str]]:
+        """Topic -> the systems with a strength on it, by id (built once, then cached).
+
+        Treat as read-only: every layer shares it."""
+        return _index(self.systems, "strengths")
+
+    @cached_property
+    def needers(self) -> dict[str, list[str]]:
+        """Topic -> the systems with the challenge, by id (built once, then cached)."""
+        return _index(self.systems, "needs")
+
+    def teachers_of(self, topic: str) -> list[str]:
+        return self.teachers.get(topic, [])
+
+    def needers_of(self, topic: str) -> list[str]:
+        return self.needers.get(topic, [])
+
+
+def _index(systems: list[Profile], what: str) -> dict[str, list[str]]:
+    index: dict[str, list[str]] = {}
+    for p in systems:
+        for topic in getattr(p, what):
+            index.setdefault(topic, []).append(p.id)
+    return index

@@ -244,22 +244,11 @@ class PlanContext:
             )
         return LeftOut(sid, role, "conflict", text)
 
-    def _by_topic(self, what: str) -> dict[str, list[str]]:
-        """Topic -> the systems listing it under ``what`` (strengths or needs), cached."""
-        cache: dict[str, dict[str, list[str]]] = self.__dict__.setdefault("_topic_index", {})
-        if what not in cache:
-            index: dict[str, list[str]] = {}
-            for q in self.data.systems:
-                for t in getattr(q, what):
-                    index.setdefault(t, []).append(q.id)
-            cache[what] = index
-        return cache[what]
-
     def _no_candidates(self, p: Profile, role: str) -> LeftOut:
         """No candidate link at all in this role: nobody's topics fit, or exclusions."""
         learning = role == "learn"
         topics = self.data.catalogue.topics
-        by_topic = self._by_topic("strengths" if learning else "needs")
+        by_topic = self.data.teachers if learning else self.data.needers
         mine = p.needs if learning else p.strengths
         found: set[str] = set()
         for t in mine:

@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 from typing import IO
 
-from peermatch.analysis.supply import DEMAND, GAP, SUPPLY, TopicBalance
+from peermatch.analysis.gaps import GAP
+from peermatch.analysis.supply import DEMAND, SUPPLY, TopicBalance
 from peermatch.files.atomic import write_atomic
 from peermatch.present.listing import Format, Listing, emit
 

@@ -63,13 +63,8 @@ def systems_listing(data: Dataset) -> Listing:
 
 
 def challenges_listing(data: Dataset) -> Listing:
-    teachers: dict[str, int] = {}
-    learners: dict[str, int] = {}
-    for p in data.systems:
-        for t in p.strengths:
-            teachers[t] = teachers.get(t, 0) + 1
-        for t in p.needs:
-            learners[t] = learners.get(t, 0) + 1
+    teachers = {t: len(ids) for t, ids in data.teachers.items()}
+    learners = {t: len(ids) for t, ids in data.needers.items()}
     rows = [
         {
             "id": t.id,

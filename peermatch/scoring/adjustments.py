@@ -98,10 +98,7 @@ def adjustments(
     for (teacher, _), record in records(history).items():
         if record.strength > 0:
             by_teacher[teacher].append(record)
-    needed_by: dict[str, list[str]] = defaultdict(list)
-    for p in data.systems:
-        for topic in p.needs:
-            needed_by[topic].append(p.id)
+    needed_by = data.needers
     best: dict[Pair, Record] = {}
     if weights.history_lift > 0:
         for teacher, recs in sorted(by_teacher.items()):

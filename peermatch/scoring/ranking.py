@@ -76,18 +76,15 @@ class Ranking:
 
 def candidate_teachers(data: Dataset) -> dict[str, set[str]]:
     """For each learner, the systems with a strength on one of its needs or a related topic."""
-    teaches: dict[str, set[str]] = {}
-    for p in data.systems:
-        for topic in p.strengths:
-            teaches.setdefault(topic, set()).add(p.id)
+    teaches = data.teachers
     out: dict[str, set[str]] = {}
     topics = data.catalogue.topics
     for p in data.systems:
         found: set[str] = set()
         for need in p.needs:
-            found |= teaches.get(need, set())
+            found.update(teaches.get(need, ()))
             for near in topics[need].related:
-                found |= teaches.get(near, set())
+                found.update(teaches.get(near, ()))
         found.discard(p.id)
         out[p.id] = found
     return out

@@ -7,8 +7,9 @@ from collections import defaultdict
 from pathlib import Path
 
 from peermatch import __version__
-from peermatch.analysis.supply import DEMAND, GAP, RELATED_ONLY, SUPPLY, TopicBalance
-from peermatch.core.dataset import LEVEL_NAMES, Dataset
+from peermatch.analysis.gaps import GAP, RELATED_ONLY
+from peermatch.analysis.supply import DEMAND, SUPPLY, TopicBalance
+from peermatch.core.dataset import LEVEL_NAMES
 from peermatch.core.plan import PlanLink
 from peermatch.present.heatmap import shade
 from peermatch.present.report.build import Report
@@ -216,7 +217,7 @@ def _gap_rows(report: Report) -> tuple[list[TopicBalance], list[TopicBalance], l
 def _gaps_html(report: Report) -> str:
     esc = html.escape
     untaught, related, unlinked = _gap_rows(report)
-    needers = _needers(report.data)
+    needers = report.data.needers
     out = []
     if untaught:
         out.append(
@@ -251,14 +252,6 @@ def _gaps_html(report: Report) -> str:
     if not out:
         out.append("<p>None: every needed topic has a teacher and every system has a link.</p>")
     return "\n".join(out)
-
-
-def _needers(data: Dataset) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = defaultdict(list)
-    for p in data.systems:
-        for topic in p.needs:
-            out[topic].append(p.id)
-    return out
 
 
 def _links_html(report: Report, links: list[PlanLink], *, teaching: bool) -> str:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from peermatch.analysis.supply import DEMAND, GAP, SUPPLY, TopicBalance
+from peermatch.analysis.gaps import GAP
+from peermatch.analysis.supply import DEMAND, SUPPLY, TopicBalance
 from peermatch.core.dataset import LEVEL_NAMES
 from peermatch.present.report.build import Report
-from peermatch.present.report.html import _gap_rows, _headline, _listed, _needers, _unlisted_note
+from peermatch.present.report.html import _gap_rows, _headline, _listed, _unlisted_note
 
 
 def mermaid_text(text: str) -> str:
@@ -69,7 +70,7 @@ def render_markdown(report: Report) -> str:
         out += [md_text(_unlisted_note(report.balance)), ""]
     out += ["## Gaps", ""]
     untaught, related, _ = _gap_rows(report)
-    needers = _needers(data)
+    needers = data.needers
     for title, rows in (
         ("Needed, and nobody can teach it, even through a related topic", untaught),
         ("Needed, and only related topics are taught", related),
