@@ -8,6 +8,7 @@ import json
 import random
 from typing import Any
 
+from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import cohorts
@@ -17,7 +18,7 @@ from peermatch.loading import from_documents
 from peermatch.output import render_json
 from peermatch.scoring import score_pair, suggest
 
-FAST = settings(max_examples=60, deadline=None)
+FAST = settings(max_examples=examples(60), deadline=None)
 
 
 def build(docs: tuple[dict[str, Any], dict[str, Any]]):  # type: ignore[no-untyped-def]
