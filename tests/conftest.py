@@ -8,9 +8,24 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner
 
 from peermatch.cli import app
+
+# Hypothesis profiles: "ci" runs every property test with its full example count (CI sets
+# the CI variable); "dev", the default on a developer's machine, runs a quarter of them so
+# that the whole suite stays quick. HYPOTHESIS_PROFILE=ci chooses the full run anywhere.
+settings.register_profile("ci", max_examples=100, deadline=None, print_blob=True)
+settings.register_profile("dev", max_examples=25, deadline=None)
+_CI = os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if _CI else "dev"))
+
+
+def examples(full: int) -> int:
+    """``full`` examples under the ci profile, the same share of them under a lighter one."""
+    return max(5, full * settings.default.max_examples // 100)
+
 
 REPO = Path(__file__).resolve().parents[1]
 TEST_DATA = REPO / "tests" / "data"

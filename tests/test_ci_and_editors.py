@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+import jsonschema
 import pytest
 import yaml
 from conftest import REPO, SMALL, TEST_DATA, invoke, run
@@ -217,9 +218,6 @@ def test_schema_output_is_written_atomically(tmp_path):
     out = tmp_path / "s.json"
     assert invoke("schema", "challenges", "--output", str(out)).exit_code == 0
     assert out.read_text() == schema_text("challenges")
-
-
-jsonschema = pytest.importorskip("jsonschema")
 
 
 def _validator(which: str):  # type: ignore[no-untyped-def]

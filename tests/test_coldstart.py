@@ -129,8 +129,14 @@ def test_the_console_script_builds_only_the_command_that_runs() -> None:
         ["-q", "validate", "--data", str(SMALL)],
         [],
     ]
-    for args in cases:
-        assert process("main", args) == process("app", args), args
+    # some forty processes, run side by side: each pair is compared as before
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
+        mains = list(pool.map(lambda args: process("main", args), cases))
+        apps = list(pool.map(lambda args: process("app", args), cases))
+    for args, by_main, by_app in zip(cases, mains, apps, strict=True):
+        assert by_main == by_app, args
     probe = (
         "import sys\nfrom peermatch.cli.app import app, only_the_command\n"
         "only_the_command(['suggest', '--top', '1'])\n"

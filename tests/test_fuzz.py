@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import yaml
-from conftest import SMALL, invoke
+from conftest import SMALL, examples, invoke
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,7 +23,7 @@ CHALLENGES = (SMALL / "challenges.yaml").read_text()
 SIGNIFICANT = [*":-[]{},#&*!|>'\"%@`?\n \t\\~=+", "---", "...", "é", "\u202e", "\x00"]
 
 FUZZ = settings(
-    max_examples=150,
+    max_examples=examples(150),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -158,7 +158,7 @@ def test_both_parsers_accept_and_refuse_the_same_mutations(text):
         assert outcomes[0] == outcomes[1]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=list(HealthCheck))
 @given(text=mutated(SYSTEMS))
 def test_the_cli_never_shows_a_traceback(text, tmp_path):
     (tmp_path / "systems.yaml").write_text(text, encoding="utf-8", errors="surrogatepass")

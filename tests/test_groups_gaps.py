@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from cohorts import TOPICS, Spec, dataset, write_yaml
-from conftest import TEST_DATA, invoke
+from conftest import TEST_DATA, examples, invoke
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -67,7 +67,7 @@ def check_groups(data: peermatch.Dataset, result: peermatch.Groups, size: int, p
         assert sum(1 for p in data.systems if t in p.needs) >= 2
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cohorts(), st.integers(3, 6), st.integers(1, 3))
 def test_groups_keep_every_rule(specs: list[Spec], size: int, per: int) -> None:
     data = dataset(specs)
@@ -223,7 +223,7 @@ def test_library_functions_are_not_shadowed_by_modules() -> None:
         assert callable(getattr(peermatch, name))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(cohorts())
 def test_system_gaps_agree_with_the_scorer(specs: list[Spec]) -> None:
     """A system nobody can teach (or nobody needs) is one the scorer finds no pair for."""

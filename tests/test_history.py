@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import REPO, invoke
+from conftest import REPO, examples, invoke
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import cohorts
@@ -24,7 +24,7 @@ from peermatch.scoring.ranking import suggest
 from peermatch.scoring.reference import score_pair
 
 EXAMPLE = REPO / "examples" / "history.yaml"
-FAST = settings(max_examples=60, deadline=None)
+FAST = settings(max_examples=examples(60), deadline=None)
 
 
 @pytest.fixture(scope="module")
@@ -386,7 +386,9 @@ def fast_cases(draw):  # type: ignore[no-untyped-def]
 
 
 SLOW_OK = settings(
-    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(80),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 
 
@@ -496,7 +498,7 @@ def test_a_system_whose_only_partners_are_repeats_is_told_why(tmp_path) -> None:
 
 
 @settings(
-    max_examples=40,
+    max_examples=examples(40),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )

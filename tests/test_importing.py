@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
-from conftest import SMALL, invoke, run
+from conftest import SMALL, examples, invoke, run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -114,7 +114,9 @@ _text = (
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(60),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(name=_text, evidence=_text, source=_text, note=_text, country=_text)
 def test_round_trip_any_text(

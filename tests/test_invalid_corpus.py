@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -88,9 +87,7 @@ def test_suggest_refuses_with_one_clear_message(case, in_case):
     else:
         output = "matches.csv"
         (data / output).write_text(SENTINEL)
-    started = time.perf_counter()
     result = invoke("suggest", *case_args(data), "--format", "csv", "--output", output)
-    assert time.perf_counter() - started < 5
     assert result.exit_code == 1, result.output
     assert result.stdout == ""
     assert "Traceback" not in result.stderr
@@ -190,11 +187,22 @@ def test_a_generated_bomb_of_a_few_hundred_bytes_fails_fast_and_small():
         levels.append(f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 10) + "]")
     text = "systems:\n  - " + "\n    ".join(levels) + "\n"  # 10**12 strings if expanded
     assert len(text) < 1000
-    started = time.perf_counter()
-    with pytest.raises(yamlio.DataError) as info:
-        yamlio.parse_yaml(text, "bomb.yaml")
-    assert time.perf_counter() - started < 0.5
-    assert len(str(info.value)) < 200
+    # refused at the first anchor (line 2), before any alias is read, let alone expanded
+    seen = 0
+
+    class Counting(yaml.SafeLoader):
+        def get_event(self):  # type: ignore[no-untyped-def]
+            nonlocal seen
+            seen += 1
+            return super().get_event()
+
+    for make_parser in (None, Counting):
+        with pytest.raises(yamlio.DataError) as info:
+            yamlio.parse_yaml(text, "bomb.yaml", make_parser=make_parser)
+        (finding,) = info.value.findings
+        assert (finding.code, finding.line) == ("yaml-anchor", 2)
+        assert len(str(info.value)) < 200
+    assert seen < 12
 
 
 def test_the_size_limit_defaults_to_100_mb_and_is_overridable(monkeypatch):

@@ -9,6 +9,7 @@ linear programme's dual prices and every left-out link) is a true upper bound.
 from __future__ import annotations
 
 import pytest
+from conftest import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_fastscore import cohorts
@@ -60,7 +61,9 @@ def nudged(result: Plan, data: Dataset) -> float:
 
 
 SETTINGS = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(60),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 
 

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import yaml
 from cohorts import TOPICS, Spec, brute_bmatching, brute_rings, dataset, write_yaml
-from conftest import TEST_DATA, invoke, run
+from conftest import TEST_DATA, examples, invoke, run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -107,7 +107,7 @@ def check_constraints(data: peermatch.Dataset, result: peermatch.Plan, **kw: obj
 # --------------------------------------------------------------------------- exactness
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     cohorts(),
     st.one_of(st.none(), st.integers(0, 2)),
@@ -181,7 +181,7 @@ def test_plan_is_exact_and_keeps_every_constraint(
         assert x.reason and x.code
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cohorts(min_n=2, max_n=5), st.sampled_from([2, 3]))
 def test_rings_are_rings_and_exact(specs: list[Spec], size: int) -> None:
     data = dataset(specs)

@@ -43,6 +43,7 @@ def test_wanted_only_on_an_enabled_terminal_outside_ci(monkeypatch: pytest.Monke
 
 def test_a_quick_step_draws_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     terminal = on_terminal(monkeypatch)
+    monkeypatch.setattr(progress, "DELAY", 3600.0)  # "quick": it ends before DELAY, surely
     with progress.step("scoring", 10) as advance:
         for _ in range(10):
             advance(1)
@@ -74,10 +75,20 @@ def test_cli_in_a_pipe_prints_no_bar() -> None:
 
 
 def test_a_slow_step_without_advances_still_gets_a_bar(monkeypatch: pytest.MonkeyPatch) -> None:
-    import time
+    """One long call never advances: the timer alone must start the bar."""
+    import threading
 
     terminal = on_terminal(monkeypatch)
-    monkeypatch.setattr(progress, "DELAY", 0.05)
+    monkeypatch.setattr(progress, "DELAY", 0.0)
+    drawn = threading.Event()
+    start = progress._Step._start
+
+    def start_and_tell(self: progress._Step) -> None:
+        start(self)
+        drawn.set()
+
+    monkeypatch.setattr(progress._Step, "_start", start_and_tell)
     with progress.step("checking systems.yaml"):
-        time.sleep(0.5)  # one long call: the timer draws the bar
+        # no advance() in here: only the timer's thread can draw; wait for it by event
+        assert drawn.wait(timeout=60)
     assert "checking systems.yaml" in terminal.getvalue()

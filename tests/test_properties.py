@@ -8,6 +8,7 @@ import json
 import random
 from typing import Any
 
+from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import cohorts
@@ -18,7 +19,7 @@ from peermatch.present.listings import matches_listing
 from peermatch.scoring.ranking import suggest
 from peermatch.scoring.reference import score_pair
 
-FAST = settings(max_examples=60, deadline=None)
+FAST = settings(max_examples=examples(60), deadline=None)
 
 
 def build(docs: tuple[dict[str, Any], dict[str, Any]]):  # type: ignore[no-untyped-def]

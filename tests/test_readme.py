@@ -25,3 +25,19 @@ def test_every_command_is_documented() -> None:
     for name in commands:
         assert f"peermatch {name}" in TEXT, f"README never shows 'peermatch {name}'"
         assert shlex.split(f"peermatch {name}")  # names are shell-safe
+
+
+def test_the_floors_script_pins_every_dependency_to_its_floor() -> None:
+    """benchmarks/floors.py (run by hand, documented under Development) installs exactly the
+    floors pyproject.toml declares, for the package and its test extra."""
+    import tomllib
+
+    from benchmarks.floors import floors
+
+    project = tomllib.loads((README.parent / "pyproject.toml").read_text())["project"]
+    declared = [*project["dependencies"], *project["optional-dependencies"]["test"]]
+    pins = floors()
+    assert len(pins) == len(declared)
+    for requirement, pin in zip(declared, pins, strict=True):
+        assert pin == requirement.replace(">=", "==")
+    assert "python benchmarks/floors.py" in TEXT

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 import numpy as np
 import pytest
 from cohorts import brute_bmatching, brute_cycles, brute_rings
+from conftest import examples
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -65,7 +66,11 @@ def solve(inst: dict[str, np.ndarray]):  # type: ignore[no-untyped-def]
     )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@settings(
+    max_examples=examples(150),
+    deadline=None,
+    suppress_health_check=[HealthCheck.filter_too_much],
+)
 @given(instances())
 def test_bmatching_equals_brute_force(inst: dict[str, np.ndarray]) -> None:
     sol = solve(inst)
@@ -128,7 +133,8 @@ def _random_cohort(seed: int, n: int, density: float) -> dict[str, np.ndarray]:
 
 def _networkx_optimum(inst: dict[str, np.ndarray]) -> float | None:
     """The same problem as a min-cost circulation, by networkx's network simplex (integers)."""
-    nx = pytest.importorskip("networkx")
+    import networkx as nx  # in the test extra: this check must run, never skip
+
     g = nx.DiGraph()
     n = inst["n"]
     demand = {"s": 0, "z": 0}
@@ -188,7 +194,7 @@ def test_bmatching_equals_independent_solvers(seed: int, n: int, density: float)
 # --------------------------------------------------------------------------- rings
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=examples(120), deadline=None)
 @given(instances(max_n=6, max_links=16), st.sampled_from([2, 3]), st.booleans())
 def test_rings_enumerated_and_packed_exactly(
     inst: dict[str, np.ndarray], size: int, reduce: bool
