@@ -9,103 +9,19 @@ Weights are the defaults, random binary fractions, or arbitrary floats.
 from __future__ import annotations
 
 import pytest
+from cohorts import fast_cohorts, weights
 from conftest import examples, invoke
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from peermatch.core.catalogue import Catalogue, Topic
-from peermatch.core.dataset import Dataset, NeedEntry, Profile, StrengthEntry
-from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
+from peermatch.core.dataset import Dataset
+from peermatch.core.weights import Weights
 from peermatch.planning.pricing import candidate_links, price
 from peermatch.present.listing import Format, render
 from peermatch.present.listings import matches_listing
 from peermatch.scoring import matrix as fastscore
 from peermatch.scoring.ranking import rank_all, suggest
 from peermatch.scoring.reference import score_pair
-
-KINDS = ["ics", "trust", "pcn"]
-COUNTRIES = [None, "England", "england", "Wales"]
-POPULATIONS = st.one_of(
-    st.none(),
-    st.just(0),
-    st.integers(1, 3_000_000),
-    st.integers(2**53 - 2, 2**53 + 10),  # beyond float64's exact integers
-)
-
-
-@st.composite
-def cohorts(draw: st.DrawFn, max_systems: int = 14, max_topics: int = 7) -> Dataset:
-    n_topics = draw(st.integers(1, max_topics))
-    tids = [f"t{i}" for i in range(n_topics)]
-    related: dict[str, set[str]] = {t: set() for t in tids}
-    for a, b in draw(st.lists(st.tuples(st.sampled_from(tids), st.sampled_from(tids)))):
-        if a != b:
-            related[a].add(b)
-            related[b].add(a)
-    topics = {t: Topic(t, t, "area", (), tuple(sorted(related[t]))) for t in tids}
-    n = draw(st.integers(1, max_systems))
-    ids = [f"s{i:02d}" for i in range(n)]
-    links = st.lists(st.sampled_from(ids), max_size=2) if n > 1 else st.just([])
-    profiles = []
-    for sid in ids:
-        order = draw(st.permutations(tids))
-        n_strengths = draw(st.integers(0, min(3, n_topics)))
-        n_needs = draw(st.integers(0, min(4, n_topics)))
-        strengths = {
-            t: StrengthEntry(t, draw(st.integers(1, 3)), "did 1 thing") for t in order[:n_strengths]
-        }
-        needs_order = draw(st.permutations(tids))[:n_needs]  # may overlap strengths
-        needs = {t: NeedEntry(t, draw(st.integers(1, 3))) for t in needs_order}
-        profiles.append(
-            Profile(
-                id=sid,
-                name=sid.upper(),
-                kind=draw(st.sampled_from(KINDS)),
-                country=draw(st.sampled_from(COUNTRIES)),
-                population=draw(POPULATIONS),
-                tags=tuple(draw(st.lists(st.sampled_from(["a", "b", "c", "d"]), max_size=3))),
-                teach_capacity=None,
-                learn_capacity=None,
-                partners=frozenset(x for x in draw(links) if x != sid),
-                exclude=frozenset(x for x in draw(links) if x != sid),
-                strengths=strengths,
-                needs=needs,
-            )
-        )
-    return Dataset(systems=profiles, catalogue=Catalogue(topics))
-
-
-def _valid(**fields: object) -> Weights | None:
-    try:
-        return Weights.model_validate(fields)
-    except ValueError:
-        return None
-
-
-@st.composite
-def weights(draw: st.DrawFn) -> Weights:
-    kind = draw(st.sampled_from(["default", "dyadic", "any"]))
-    if kind == "default":
-        return DEFAULT_WEIGHTS
-    if kind == "dyadic":
-        num = st.integers(0, 16).map(lambda k: k / 8)
-    else:
-        num = st.floats(0, 5, allow_nan=False, allow_infinity=False)
-    low, medium, high = sorted(draw(num) + 0.125 for _ in range(3))
-    exemplar, established, emerging = sorted(draw(num) for _ in range(3))
-    frac = st.floats(0.01, 1) if kind == "any" else st.integers(1, 8).map(lambda k: k / 8)
-    w = _valid(
-        priority={"low": low, "medium": medium, "high": high},
-        level_shortfall={"emerging": emerging, "established": established, "exemplar": exemplar},
-        related_factor=draw(frac),
-        context_weight=draw(frac) * 0.99,
-        context={k: draw(num) for k in ("kind", "country", "size", "tags")},
-        partner_factor=draw(st.one_of(frac, st.just(0.0))),
-    )
-    assume(w is not None)
-    assert w is not None
-    return w
-
 
 SETTINGS = settings(
     max_examples=examples(80),
@@ -115,7 +31,7 @@ SETTINGS = settings(
 
 
 @SETTINGS
-@given(data=cohorts(), w=weights())
+@given(data=fast_cohorts(), w=weights())
 def test_every_score_is_the_reference_score_to_the_bit(
     small_chunks: None, data: Dataset, w: Weights
 ) -> None:
@@ -128,7 +44,7 @@ def test_every_score_is_the_reference_score_to_the_bit(
 
 
 @SETTINGS
-@given(data=cohorts(), w=weights())
+@given(data=fast_cohorts(), w=weights())
 def test_two_way_is_the_reference_two_way(small_chunks: None, data: Dataset, w: Weights) -> None:
     import numpy as np
 
@@ -147,7 +63,7 @@ def test_two_way_is_the_reference_two_way(small_chunks: None, data: Dataset, w: 
 
 @SETTINGS
 @given(
-    data=cohorts(),
+    data=fast_cohorts(),
     w=weights(),
     top=st.integers(0, 4),
     new_only=st.booleans(),
@@ -164,7 +80,7 @@ def test_fast_ranking_is_the_reference_ranking(
 
 @SETTINGS
 @given(
-    data=cohorts(),
+    data=fast_cohorts(),
     w=weights(),
     top=st.integers(0, 3),
     new_only=st.booleans(),
@@ -263,7 +179,7 @@ def _reference_pairs(data: Dataset, w: Weights, new_only: bool) -> dict[tuple[in
 
 @SETTINGS
 @given(
-    data=cohorts(),
+    data=fast_cohorts(),
     w=weights(),
     per_learner=st.integers(0, 3),
     per_teacher=st.integers(0, 3),
@@ -317,7 +233,7 @@ def test_plan_links_hold_each_side_best_with_reference_scores(
 
 
 @SETTINGS
-@given(data=cohorts(), w=weights(), new_only=st.booleans(), seed=st.integers(0, 2**32 - 1))
+@given(data=fast_cohorts(), w=weights(), new_only=st.booleans(), seed=st.integers(0, 2**32 - 1))
 def test_excess_sums_the_links_above_their_prices(
     small_chunks: None, data: Dataset, w: Weights, new_only: bool, seed: int
 ) -> None:
@@ -357,7 +273,12 @@ def test_excess_sums_the_links_above_their_prices(
     SETTINGS,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.filter_too_much],
 )
-@given(data=cohorts(), w=weights(), new_only=st.booleans(), pick=st.randoms(use_true_random=False))
+@given(
+    data=fast_cohorts(),
+    w=weights(),
+    new_only=st.booleans(),
+    pick=st.randoms(use_true_random=False),
+)
 def test_ranks_of_is_the_place_in_the_reference_ranking(
     small_chunks: None, data: Dataset, w: Weights, new_only: bool, pick
 ) -> None:  # type: ignore[no-untyped-def]

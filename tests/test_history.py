@@ -7,12 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
+from cohorts import doc_cohorts, fast_cohorts
+from cohorts import weights as fast_weights
 from conftest import REPO, examples, invoke
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from strategies import cohorts
-from test_fastscore import cohorts as fast_cohorts
-from test_fastscore import weights as fast_weights
 
 import peermatch
 from peermatch.core.errors import DataError, UsageError
@@ -259,7 +258,7 @@ def test_suggest_cli_notes_the_effect() -> None:
 
 @st.composite
 def cohort_and_history(draw):  # type: ignore[no-untyped-def]
-    docs = draw(cohorts())
+    docs = draw(doc_cohorts())
     ids = [s["id"] for s in docs[0]["systems"]]
     topics = [c["id"] for c in docs[1]["challenges"]]
     links = []

@@ -9,10 +9,10 @@ linear programme's dual prices and every left-out link) is a true upper bound.
 from __future__ import annotations
 
 import pytest
+from cohorts import fast_cohorts
 from conftest import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_fastscore import cohorts
 
 from peermatch.core.dataset import Dataset
 from peermatch.core.plan import Plan
@@ -76,7 +76,7 @@ def tiny_pruning(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @SETTINGS
 @given(
-    data=cohorts(max_systems=12, max_topics=5),
+    data=fast_cohorts(max_systems=12, max_topics=5),
     teach=st.sampled_from([None, 1, 2]),
     learn=st.sampled_from([None, 1]),
     new_only=st.booleans(),
@@ -108,7 +108,7 @@ def test_pruned_plan_equals_the_plan_over_every_link(
 
 
 @SETTINGS
-@given(data=cohorts(max_systems=12, max_topics=5))
+@given(data=fast_cohorts(max_systems=12, max_topics=5))
 def test_above_the_exact_size_the_bound_holds(
     tiny_pruning: None, monkeypatch: pytest.MonkeyPatch, data: Dataset
 ) -> None:

@@ -8,10 +8,10 @@ import json
 import random
 from typing import Any
 
+from cohorts import doc_cohorts
 from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import cohorts
 
 from peermatch.files.loading import from_documents
 from peermatch.present.listing import render_json
@@ -31,7 +31,7 @@ def profile(docs: tuple[dict[str, Any], dict[str, Any]], sid: str) -> dict[str, 
 
 
 @FAST
-@given(cohorts())
+@given(doc_cohorts())
 def test_scores_are_percentages_and_zero_without_overlap(docs) -> None:  # type: ignore[no-untyped-def]
     data = build(docs)
     topics = data.catalogue.topics
@@ -48,7 +48,7 @@ def test_scores_are_percentages_and_zero_without_overlap(docs) -> None:  # type:
 
 
 @FAST
-@given(cohorts(), st.data())
+@given(doc_cohorts(), st.data())
 def test_raising_a_level_never_lowers_a_score(docs, draw) -> None:  # type: ignore[no-untyped-def]
     data = build(docs)
     teachers = [s for s in docs[0]["systems"] if any(e["level"] < 3 for e in s["strengths"])]
@@ -71,7 +71,7 @@ def test_raising_a_level_never_lowers_a_score(docs, draw) -> None:  # type: igno
 
 
 @FAST
-@given(cohorts(), st.data())
+@given(doc_cohorts(), st.data())
 def test_raising_a_covered_priority_never_lowers_a_score(docs, draw) -> None:  # type: ignore[no-untyped-def]
     data = build(docs)
     learner = draw.draw(st.sampled_from(docs[0]["systems"]))
@@ -95,7 +95,7 @@ def test_raising_a_covered_priority_never_lowers_a_score(docs, draw) -> None:  #
 
 
 @FAST
-@given(cohorts(), st.data())
+@given(doc_cohorts(), st.data())
 def test_a_need_nobody_meets_only_lowers_scores(docs, draw) -> None:  # type: ignore[no-untyped-def]
     systems, challenges = copy.deepcopy(docs)
     challenges["challenges"].append({"id": "orphan", "name": "Orphan", "area": "z"})
@@ -111,7 +111,7 @@ def test_a_need_nobody_meets_only_lowers_scores(docs, draw) -> None:  # type: ig
 
 
 @FAST
-@given(cohorts(), st.randoms(use_true_random=False))
+@given(doc_cohorts(), st.randoms(use_true_random=False))
 def test_output_is_independent_of_input_order(docs, rnd: random.Random) -> None:  # type: ignore[no-untyped-def]
     def render(d):  # type: ignore[no-untyped-def]
         return render_json(matches_listing(suggest(build(d), top=0)))
@@ -128,7 +128,7 @@ def test_output_is_independent_of_input_order(docs, rnd: random.Random) -> None:
 
 
 @FAST
-@given(cohorts())
+@given(doc_cohorts())
 def test_two_way_is_mutual_and_preferred_on_ties(docs) -> None:  # type: ignore[no-untyped-def]
     data = build(docs)
     rows = suggest(data, top=0)
@@ -144,7 +144,7 @@ def test_two_way_is_mutual_and_preferred_on_ties(docs) -> None:  # type: ignore[
 
 
 @FAST
-@given(cohorts())
+@given(doc_cohorts())
 def test_explain_accounts_for_the_whole_score(docs) -> None:  # type: ignore[no-untyped-def]
     data = build(docs)
     for m in suggest(data, top=0):
