@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import yaml
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "data"
 README = REPO / "README.md"
 REPORT_NAME = "learning-from-the-experience-of-systems.txt"
