@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from peermatch.core.dataset import Dataset
-from peermatch.files.importing import BASE_COLUMNS
+from peermatch.files.import_cells import BASE_COLUMNS
 from peermatch.present.listing import Listing
 
 # --------------------------------------------------------------------------- exporting

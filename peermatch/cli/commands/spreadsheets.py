@@ -17,7 +17,7 @@ from peermatch.cli.options import (
 )
 
 if TYPE_CHECKING:
-    from peermatch.files.importing import Question
+    from peermatch.files.import_result import Question
 
 
 def stdin_is_terminal() -> bool:
@@ -77,10 +77,12 @@ def import_responses(
     Example: peermatch import responses.csv --to programme/
     """
     from peermatch.files import importing
+    from peermatch.files.import_cells import read_csv
+    from peermatch.files.import_write import choose_catalogue, write_folder
     from peermatch.files.loading import load_catalogue
 
-    records = importing.read_csv(responses)
-    catalogue_path = importing.choose_catalogue(to, challenges)
+    records = read_csv(responses)
+    catalogue_path = choose_catalogue(to, challenges)
     catalogue = load_catalogue(catalogue_path)
     interactive = not no_input and stdin_is_terminal()
     result = importing.parse_responses(
@@ -105,7 +107,7 @@ def import_responses(
         err(f"{responses}: read '{reading.text}' as {reading.topic} ({how}; row {rows})")
     for finding in result.warnings:
         err(str(finding))
-    written = importing.write_folder(result, to, catalogue_path, force=force)
+    written = write_folder(result, to, catalogue_path, force=force)
     for finding in written.warnings:
         err(str(finding))
     if written.challenges is not None:

@@ -14,6 +14,10 @@ from hypothesis import strategies as st
 import peermatch
 from peermatch.cli.commands import spreadsheets as cli_importing
 from peermatch.files import importing
+from peermatch.files.import_cells import BASE_COLUMNS, clean_text
+from peermatch.files.import_result import Question, Reading
+from peermatch.files.import_topics import TopicMatcher
+from peermatch.files.import_write import write_folder
 from peermatch.files.loading import load_catalogue, shipped_data_dir
 from peermatch.files.yaml_read import parse_yaml
 from peermatch.files.yaml_write import dump_yaml, needs_quotes, unwritable
@@ -154,7 +158,7 @@ def test_round_trip_any_text(
     result = importing.read_responses(csv_path, before.catalogue)
     assert not result.errors
     out = tmp_path / "out"
-    importing.write_folder(result, out, CATALOGUE, force=True)
+    write_folder(result, out, CATALOGUE, force=True)
     assert peermatch.load(out).systems == before.systems
 
 
@@ -323,7 +327,7 @@ def test_bad_files(tmp_path: Path) -> None:
 
 
 def test_control_characters_are_cleaned(tmp_path: Path) -> None:
-    assert importing.clean_text("a\r\nb\rc\x0bd\u2028e\ufefff\tg") == "a\nb\nc d\ne" + "f\tg"
+    assert clean_text("a\r\nb\rc\x0bd\u2028e\ufefff\tg") == "a\nb\nc d\ne" + "f\tg"
     text = 'name,kind,strengths,challenges,evidence_1\nA,ics,camhs:3,discharge,"x\x0cy\r\nz"\n'
     result = do_import(tmp_path, text)
     assert result.exit_code == 0, result.stderr
@@ -424,13 +428,13 @@ def test_weak_match_is_asked_on_a_terminal(tmp_path: Path, monkeypatch) -> None:
 
 
 def test_single_candidate_is_confirmed(tmp_path: Path) -> None:
-    question = importing.Question("ambulance waits", 2, "challenges", ())
-    reader = importing._Reader("r.csv", catalogue(), decide=lambda q: None)
+    question = Question("ambulance waits", 2, "challenges", ())
+    reader = TopicMatcher(catalogue(), decide=lambda q: None)
     got = reader._fuzzy(2, "challenges", "ambulance waits")
     assert got[0] is None and got[3][0][0] == "ambulance-handover"
-    asked: list[importing.Question] = []
+    asked: list[Question] = []
 
-    def decide(q: importing.Question) -> str | None:
+    def decide(q: Question) -> str | None:
         asked.append(q)
         return q.candidates[0][0]
 
@@ -443,7 +447,7 @@ def test_single_candidate_is_confirmed(tmp_path: Path) -> None:
     assert not result.errors
     assert [q.row for q in asked] == [2]  # the same text is asked about once
     assert result.readings == [
-        importing.Reading("ambulance waits", "ambulance-handover", "chosen", 85.5, (2, 3))
+        Reading("ambulance waits", "ambulance-handover", "chosen", 85.5, (2, 3))
     ]
     assert question.text == "ambulance waits"
 
@@ -458,7 +462,7 @@ def test_subprocess_import(tmp_path: Path) -> None:
 
 def test_export_csv_columns_are_documented() -> None:
     doc = importing.__doc__ or ""
-    for column in (*importing.BASE_COLUMNS, "evidence_N", "source_N", "note_N"):
+    for column in (*BASE_COLUMNS, "evidence_N", "source_N", "note_N"):
         assert f"``{column}``" in doc
 
 
