@@ -116,7 +116,8 @@ _HINTS = {
 
 
 def _read(path: str | Path, data: Dataset) -> tuple[History | None, list[Finding]]:
-    from peermatch.files.yaml_read import parse_yaml, read_text
+    from peermatch.files.checked_read import read_text
+    from peermatch.files.yaml_read import parse_yaml
 
     display = str(path)
     try:

@@ -72,7 +72,7 @@ _SCALE = {"k": 1_000, "thousand": 1_000, "m": 1_000_000, "million": 1_000_000}
 
 def read_csv(path: str | Path) -> list[list[str]]:
     """The records of a CSV file (UTF-8, a BOM allowed); a file problem raises DataError."""
-    from peermatch.files.yaml_read import max_bytes
+    from peermatch.files.checked_read import max_bytes
 
     display = str(path)
     path = Path(path)

@@ -32,7 +32,9 @@ from peermatch.core.errors import DataError
 from peermatch.core.findings import Finding, Severity, format_path, quote
 from peermatch.core.gc_pause import paused_gc
 from peermatch.files import models
-from peermatch.files.yaml_read import Path_, Positions, parse_yaml, read_text
+from peermatch.files.checked_read import read_text
+from peermatch.files.yaml_positions import Path_, Positions
+from peermatch.files.yaml_read import parse_yaml
 
 #: At most this many shape findings (wrong types, unknown fields...) per file; a file that
 #: is wrong everywhere says how many more there are instead of listing a million lines.

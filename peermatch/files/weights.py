@@ -13,8 +13,9 @@ from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
 
 def load_weights(path: str | Path) -> Weights:
     """Read a weights file (see module docstring); every problem names file and line."""
+    from peermatch.files.checked_read import read_text
     from peermatch.files.loading import locate
-    from peermatch.files.yaml_read import parse_yaml, read_text
+    from peermatch.files.yaml_read import parse_yaml
 
     display = str(path)
     text = read_text(Path(path), display, hint="check the path given to --weights")

@@ -21,108 +21,19 @@ same from either parser; see :func:`syntax_message`.
 
 from __future__ import annotations
 
-import os
 import re
 from array import array
-from collections.abc import Callable, Iterator, Mapping
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import yaml
 
-from peermatch.core.errors import DataError, PeermatchError
-from peermatch.core.findings import Finding, format_path, quote
-
-Path_ = tuple[str | int, ...]
-
-
-class Positions(Mapping[Path_, tuple[int, int]]):
-    """Where each value starts, by path; :attr:`key_at` holds where each mapping key starts.
-
-    A mapping or list inside a mapping is positioned at its key (that is where an editor
-    should jump); a scalar at its own text.
-
-    Kept compact: while parsing, only one number per value and per key is recorded, in
-    document order (a 20,000-profile file has over a million values, and a dict of path
-    tuples would cost hundreds of megabytes). The path -> position tables are built from
-    the values the first time a position is asked for, which is when something is wrong;
-    a clean file never builds them.
-    """
-
-    def __init__(self) -> None:
-        self._root: Any = None
-        self._marks: array[int] | None = None  # (line << 32 | column) in document order
-        self._table: dict[Path_, tuple[int, int]] | None = None
-        self._keys: dict[Path_, tuple[int, int]] | None = None
-
-    def _record(self, root: Any, marks: array[int]) -> None:
-        self._root, self._marks = root, marks
-        self._table = self._keys = None
-
-    def _tables(self) -> tuple[dict[Path_, tuple[int, int]], dict[Path_, tuple[int, int]]]:
-        if self._table is None or self._keys is None:
-            self._table, self._keys = _unpack(self._root, self._marks)
-            self._root = self._marks = None
-        return self._table, self._keys
-
-    @property
-    def key_at(self) -> dict[Path_, tuple[int, int]]:
-        return self._tables()[1]
-
-    def __getitem__(self, path: Path_) -> tuple[int, int]:
-        return self._tables()[0][path]
-
-    def __iter__(self) -> Iterator[Path_]:
-        return iter(self._tables()[0])
-
-    def __len__(self) -> int:
-        return len(self._tables()[0])
-
-
-def _unpack(
-    root: Any, marks: array[int] | None
-) -> tuple[dict[Path_, tuple[int, int]], dict[Path_, tuple[int, int]]]:
-    """The path tables from the values and their marks, both in document order.
-
-    The marks are, for the root and then for each value in document order: a list item's
-    position, or a mapping entry's key position followed by its value's position.
-    """
-    table: dict[Path_, tuple[int, int]] = {}
-    keys: dict[Path_, tuple[int, int]] = {}
-    if not marks:
-        return table, keys
-    following = iter(marks).__next__
-
-    def pos() -> tuple[int, int]:
-        mark = following()
-        return mark >> 32, mark & 0xFFFFFFFF
-
-    def walk(path: Path_, value: Any) -> None:  # depth is at most MAX_DEPTH
-        if isinstance(value, dict):
-            for k, v in value.items():
-                sub = (*path, k)
-                keys[sub] = pos()
-                table[sub] = pos()
-                walk(sub, v)
-        elif isinstance(value, list):
-            for i, v in enumerate(value):
-                sub = (*path, i)
-                table[sub] = pos()
-                walk(sub, v)
-
-    table[()] = pos()
-    walk((), root)
-    return table, keys
-
+from peermatch.core.findings import format_path, quote
+from peermatch.files.checked_read import _fail, max_values
+from peermatch.files.yaml_messages import _BAD_ESCAPE, _NO_TAGS, syntax_message
+from peermatch.files.yaml_positions import Path_, Positions
 
 MAX_DEPTH = 64
-#: Files above this size are refused before parsing (override: env PEERMATCH_MAX_BYTES).
-#: 100 MB is about twice a 20,000-profile file with a paragraph of evidence per strength.
-DEFAULT_MAX_BYTES = 100_000_000
-#: At most one YAML value (scalar, list or mapping) per this many bytes of the size limit:
-#: 4,000,000 values at the default. Real profiles use about 40 bytes a value; the budget
-#: stops a file of ``[1,1,1,...]`` from taking gigabytes of memory.
-BYTES_PER_VALUE = 25
 
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
@@ -167,88 +78,6 @@ def resolve_plain(value: str) -> Any:
     if _NAN.match(value):
         return float("nan")
     return value
-
-
-def max_bytes() -> int:
-    """The size limit in bytes: env ``PEERMATCH_MAX_BYTES`` or :data:`DEFAULT_MAX_BYTES`."""
-    raw = os.environ.get("PEERMATCH_MAX_BYTES")
-    if raw is None or not raw.strip():
-        return DEFAULT_MAX_BYTES
-    try:
-        value = int(raw.strip().replace("_", ""))
-    except ValueError:
-        value = -1
-    if value < 1:
-        raise PeermatchError(
-            f"PEERMATCH_MAX_BYTES must be a positive whole number of bytes "
-            f"(e.g. 200000000), not {raw!r}"
-        )
-    return value
-
-
-def max_values(limit: int | None = None) -> int:
-    """How many YAML values a file may hold under the size limit ``limit``."""
-    return max(1000, (max_bytes() if limit is None else limit) // BYTES_PER_VALUE)
-
-
-def read_text(path: Path, display: str, *, hint: str = "check the path or --data") -> str:
-    """Read a YAML file as text: UTF-8 (a BOM is allowed), not binary, not too large.
-
-    Every refusal is a :class:`DataError` with one finding naming ``display``; ``hint`` ends
-    the message for a missing file.
-    """
-    limit = max_bytes()
-    try:
-        if path.is_dir():
-            raise _fail(display, 0, 0, "is a folder; give the path of a YAML file", "not-a-file")
-        if path.is_file() and path.stat().st_size > limit:
-            raise _too_large(display, path.stat().st_size, limit)
-        # Read at most one byte more than the limit, so that a device or pipe that never
-        # ends (/dev/zero) is refused, not read forever.
-        with path.open("rb") as handle:
-            raw = handle.read(limit + 1)
-    except FileNotFoundError:
-        raise _fail(display, 0, 0, f"no such file; {hint}", "no-file") from None
-    except OSError as exc:
-        raise _fail(
-            display, 0, 0, f"cannot read the file: {exc.strerror or exc}", "unreadable"
-        ) from None
-    if len(raw) > limit:
-        raise _too_large(display, None, limit)
-    if b"\0" in raw:
-        line = raw[: raw.index(b"\0")].count(b"\n") + 1
-        raise _fail(display, line, 0, "this is a binary file, not YAML text (a NUL byte)", "binary")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        col = len(raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8", "replace"))
-        bad = raw[exc.start]
-        raise _fail(
-            display,
-            line,
-            col + 1,
-            f"not valid UTF-8 (byte 0x{bad:02x}); save the file as UTF-8",
-            "encoding",
-        ) from None
-
-
-def _too_large(display: str, size: int | None, limit: int) -> DataError:
-    size_text = f"{size:,} bytes, above" if size is not None else "larger than"
-    return _fail(
-        display,
-        0,
-        0,
-        f"the file is {size_text} the limit of {limit:,} bytes; "
-        "raise it with the environment variable PEERMATCH_MAX_BYTES",
-        "too-large",
-    )
-
-
-def _fail(
-    display: str, line: int, col: int, message: str, code: str = "yaml-syntax", path: str = ""
-) -> DataError:
-    return DataError([Finding(display, line, col, path, code, message)])
 
 
 def _make_parser(text: str) -> Any:
@@ -400,104 +229,6 @@ def _refuse_raw(text: str, display: str) -> None:
         )
         code = "control-character"
     raise _fail(display, line, col, message, code)
-
-
-_NO_TAGS = "YAML tags such as !!python/object or !name are not allowed; remove the tag"
-_BAD_ESCAPE = (
-    "an escape in double-quoted text gives a control or invalid character "
-    "(such as \\x00, \\e or \\ud800); remove it"
-)
-
-# One plain-English message per kind of syntax error, matched against PyYAML's
-# "context: problem" text. libyaml (C) and PyYAML (Python) word their errors differently;
-# these patterns cover both, so the two parsers give the same message.
-# (patterns compiled on first use, by re's cache: only a file with a syntax error needs them)
-_SYNTAX: tuple[tuple[str, str], ...] = (
-    (
-        r"mapping values are not allowed",
-        "a ':' where no 'key: value' can start; check the indentation, "
-        "or quote text that contains ': '",
-    ),
-    (
-        r"sequence entries are not allowed",
-        "a '- ' list item where no list can start; check the indentation",
-    ),
-    (
-        r"mapping keys are not allowed",
-        "a '? ' where no key can start; quote text that starts with '?'",
-    ),
-    (
-        r"quoted scalar.*(?:end of stream|document separator)",
-        "a quoted text is not closed; add the closing quote",
-    ),
-    (
-        r"unknown escape character",
-        "an unknown escape in double-quoted text; write \\\\ for a backslash, or use single quotes",
-    ),
-    (r"escape code|escape sequence|invalid Unicode character", _BAD_ESCAPE),
-    (
-        r"while parsing a block collection",
-        "expected another '- ' list item here; check the indentation of this line",
-    ),
-    (
-        r"while parsing a block mapping",
-        "expected another 'key: value' here; check the indentation of this line",
-    ),
-    (
-        r"while parsing a flow sequence",
-        "expected ',' or ']' in this [...] list; quote items that contain ':', '[' or '{'",
-    ),
-    (
-        r"while parsing a flow mapping",
-        "expected ',' or '}' in this {...} mapping; quote values that contain ':' or '{'",
-    ),
-    (
-        r"while scanning an? (?:anchor|alias)",
-        "'&' and '*' cannot start a value; quote the text",
-    ),
-    (
-        r"cannot start any token",
-        "a character that cannot start a value (such as @ or `); quote the text",
-    ),
-    (
-        r"while scanning a block scalar",
-        "after '|' or '>' nothing may follow on the same line; start the text on the next line",
-    ),
-    (
-        r"while scanning a simple key",
-        "a line with no ':' inside a mapping (or a key longer than one line); "
-        "add 'key: ' or join the lines",
-    ),
-    (
-        r"while scanning a plain scalar",
-        "text that cannot continue here; check the indentation, or quote the text",
-    ),
-    (
-        r"directive",
-        "a '%' directive line; quote text that starts with '%'",
-    ),
-    (
-        r"document start|document end",
-        "text after the end of the document; check the indentation",
-    ),
-    (
-        r"node content|a node",
-        "expected a value here; quote text that starts with a special character",
-    ),
-    (
-        r"end of stream",
-        "the file ends in the middle of a value; check the last lines",
-    ),
-)
-
-
-def syntax_message(context: str | None, problem: str | None) -> str:
-    """PyYAML's ``context``/``problem`` as one plain-English ``invalid YAML: ...`` message."""
-    text = " ".join(s.strip() for s in (context or "", problem or "") if s)
-    for pattern, message in _SYNTAX:
-        if re.search(pattern, text):
-            return f"invalid YAML: {message}"
-    return f"invalid YAML: {text or 'the text cannot be read as YAML'}"
 
 
 def _compose(

@@ -13,7 +13,7 @@ from conftest import SMALL, examples, invoke
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from peermatch.core.errors import PeermatchError
+from peermatch.core.errors import DataError, PeermatchError
 from peermatch.files import loading
 from peermatch.files import yaml_read as yamlio
 
@@ -75,7 +75,7 @@ def load_texts(tmp: Path, systems: str | bytes, challenges: str | bytes) -> list
 def test_any_text_parses_or_fails_with_our_error(text):
     try:
         yamlio.parse_yaml(text, "fuzz.yaml")
-    except yamlio.DataError as exc:
+    except DataError as exc:
         assert len(exc.findings) == 1
         assert "\n" not in str(exc)
 
@@ -133,7 +133,7 @@ def test_both_parsers_read_well_formed_yaml_identically(doc):
         try:
             value, positions = yamlio.parse_yaml(text, "doc.yaml", make_parser=make)
             results.append((repr(value), sorted(positions.items()), positions.key_at))
-        except yamlio.DataError as exc:
+        except DataError as exc:
             results.append(str(exc))
     assert results[0] == results[1]
 
@@ -147,7 +147,7 @@ def test_both_parsers_accept_and_refuse_the_same_mutations(text):
         try:
             value, positions = yamlio.parse_yaml(text, "doc.yaml", make_parser=make)
             outcomes.append(("ok", repr(value), sorted(positions.items())))
-        except yamlio.DataError as exc:
+        except DataError as exc:
             outcomes.append(("error", exc.findings[0].code))
     if outcomes[0][0] != outcomes[1][0] and re.search(r"\?|:[\]},]", text):
         # the two known differences (docs/hardening.md): pure-Python PyYAML ends a plain

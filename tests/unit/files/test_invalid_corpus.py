@@ -21,8 +21,9 @@ import pytest
 import yaml
 from conftest import SMALL, TEST_DATA, invoke
 
+from peermatch.core.errors import DataError
 from peermatch.core.findings import CODES
-from peermatch.files import loading
+from peermatch.files import checked_read, loading
 from peermatch.files import yaml_read as yamlio
 
 CORPUS = TEST_DATA / "invalid"
@@ -175,7 +176,7 @@ def test_the_bomb_is_refused_after_a_handful_of_events():
             seen += 1
             return super().get_event()
 
-    with pytest.raises(yamlio.DataError) as info:
+    with pytest.raises(DataError) as info:
         yamlio.parse_yaml(text, "bomb.yaml", make_parser=Counting)
     assert seen < 12
     assert "anchors (&name) are not allowed" in str(info.value)
@@ -197,7 +198,7 @@ def test_a_generated_bomb_of_a_few_hundred_bytes_fails_fast_and_small():
             return super().get_event()
 
     for make_parser in (None, Counting):
-        with pytest.raises(yamlio.DataError) as info:
+        with pytest.raises(DataError) as info:
             yamlio.parse_yaml(text, "bomb.yaml", make_parser=make_parser)
         (finding,) = info.value.findings
         assert (finding.code, finding.line) == ("yaml-anchor", 2)
@@ -207,19 +208,19 @@ def test_a_generated_bomb_of_a_few_hundred_bytes_fails_fast_and_small():
 
 def test_the_size_limit_defaults_to_100_mb_and_is_overridable(monkeypatch):
     monkeypatch.delenv("PEERMATCH_MAX_BYTES", raising=False)
-    assert yamlio.max_bytes() == 100_000_000
-    assert yamlio.max_values() == 4_000_000
+    assert checked_read.max_bytes() == 100_000_000
+    assert checked_read.max_values() == 4_000_000
     monkeypatch.setenv("PEERMATCH_MAX_BYTES", "250_000_000")
-    assert yamlio.max_bytes() == 250_000_000
-    assert yamlio.max_values() == 10_000_000
+    assert checked_read.max_bytes() == 250_000_000
+    assert checked_read.max_values() == 10_000_000
 
 
 def test_a_device_that_never_ends_is_refused_not_read_forever(monkeypatch):
     if not Path("/dev/zero").exists():
         pytest.skip("no /dev/zero here")
     monkeypatch.setenv("PEERMATCH_MAX_BYTES", "1000")
-    with pytest.raises(yamlio.DataError) as info:
-        yamlio.read_text(Path("/dev/zero"), "/dev/zero")
+    with pytest.raises(DataError) as info:
+        checked_read.read_text(Path("/dev/zero"), "/dev/zero")
     assert "larger than the limit of 1,000 bytes" in str(info.value)
 
 

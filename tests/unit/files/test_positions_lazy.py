@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import SMALL
 
-from peermatch.files import loading
+from peermatch.files import loading, yaml_positions
 from peermatch.files import yaml_read as yamlio
 
 
@@ -13,7 +13,7 @@ def test_a_clean_load_never_unpacks_positions(monkeypatch: pytest.MonkeyPatch) -
     def refuse(*args: object) -> None:
         raise AssertionError("positions unpacked for a clean file")
 
-    monkeypatch.setattr(yamlio, "_unpack", refuse)
+    monkeypatch.setattr(yaml_positions, "_unpack", refuse)
     assert loading.load(SMALL).systems
     assert loading.load().systems  # the shipped data
 

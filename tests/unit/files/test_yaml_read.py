@@ -61,7 +61,7 @@ def test_positions_point_at_values_and_keys() -> None:
 
 
 def test_bom_is_allowed_by_read_text(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from peermatch.files.yaml_read import read_text
+    from peermatch.files.checked_read import read_text
 
     f = tmp_path / "a.yaml"
     f.write_bytes(b"\xef\xbb\xbfa: 1\n")
