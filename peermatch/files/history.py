@@ -42,7 +42,7 @@ from peermatch.core.catalogue import closest, did_you_mean, normalise
 from peermatch.core.dataset import Dataset
 from peermatch.core.errors import DataError
 from peermatch.core.findings import Finding, format_path
-from peermatch.files.loading import locate
+from peermatch.files.documents import locate
 
 MIN_YEAR, MAX_YEAR = 1900, 2200
 

@@ -14,7 +14,7 @@ from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
 def load_weights(path: str | Path) -> Weights:
     """Read a weights file (see module docstring); every problem names file and line."""
     from peermatch.files.checked_read import read_text
-    from peermatch.files.loading import locate
+    from peermatch.files.documents import locate
     from peermatch.files.yaml_read import parse_yaml
 
     display = str(path)
