@@ -7,7 +7,7 @@ topic, plus the best systems that teach it. Every group has at least one teacher
 least two learners; no system is in more than ``per_system`` groups (default 2); two
 systems that exclude each other never share a topic's groups.
 
-Who joins which group is one integer programme (HiGHS, through :mod:`scipy.optimize`):
+Who joins which group is one integer programme (:mod:`peermatch.solver.integer`):
 
 * a learner's place is worth its need's priority points (low 1, medium 2, high 3);
 * a teacher's place is worth ``priority.low - level_shortfall`` (exemplar 1, established
@@ -107,7 +107,8 @@ def groups(
     """Communities of practice for the shared challenges (see the module docstring)."""
     import numpy as np
     import scipy.sparse as sp
-    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    from peermatch.solver.integer import solve_integer
 
     if size < 3:
         raise UsageError(f"--size must be at least 3 (a teacher and two learners), not {size}")
@@ -201,20 +202,21 @@ def groups(
         n_learn = np.bincount(top_i[~is_teacher], minlength=n_top)
         n_teach = np.bincount(top_i[is_teacher], minlength=n_top)
         g_max = np.minimum(n_teach, n_learn // 2).astype(float)
-        res = milp(
-            -np.concatenate([values, np.zeros(n_top)]),
-            integrality=np.ones(m + n_top),
-            bounds=Bounds(np.zeros(m + n_top), np.concatenate([ones, g_max])),
-            constraints=[LinearConstraint(a, np.concatenate(lo), np.concatenate(hi))],
-            options={"time_limit": time_limit, "mip_rel_gap": GAP},
+        x, optimal = solve_integer(
+            np.concatenate([values, np.zeros(n_top)]),
+            a,
+            np.concatenate(lo),
+            np.concatenate(hi),
+            np.concatenate([ones, g_max]),
+            time_limit=time_limit,
+            gap=GAP,
         )
-        if res.x is None:
+        if x is None:
             raise PeermatchError(
                 f"the solver reached its time limit of {time_limit:g} s before forming any "
                 "groups; raise --time-limit or lower --size"
             )
-        optimal = res.status == 0
-        chosen = np.round(res.x[:m]) > 0.5
+        chosen = np.round(x[:m]) > 0.5
         count = np.bincount(top_i[chosen], minlength=n_top)
 
     built: list[Group] = []
