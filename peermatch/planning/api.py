@@ -39,11 +39,7 @@ from peermatch.planning.candidates import Candidates, with_history
 from peermatch.planning.column_generation import plan_links
 from peermatch.planning.context import PlanContext
 from peermatch.planning.rings import plan_rings
-from peermatch.scoring.ranking import (
-    Method,
-    rank_all,
-    uses_fast_path,
-)
+from peermatch.scoring.ranking import Method, rank_all, uses_fast_path
 
 if TYPE_CHECKING:
     from peermatch.scoring.adjustments import Adjustments

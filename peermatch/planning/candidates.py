@@ -8,11 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from peermatch.core.dataset import Dataset
 from peermatch.planning import tuning
-from peermatch.scoring.ranking import (
-    Ranking,
-    places_with_history,
-)
-from peermatch.scoring.reference import score_pair
+from peermatch.scoring.overlay import HistoryOverlay
+from peermatch.scoring.ranking import Ranking
 
 if TYPE_CHECKING:
     from peermatch.scoring.adjustments import Adjustments
@@ -149,16 +146,10 @@ def with_history(
     new_only: bool,
 ) -> Candidates:
     """The fast path's candidate links scored with the history: repeats dropped, lifted
-    pairs rescored, and each link's place in its learner's ranking with the history."""
-    import numpy as np
-
+    pairs rescored, and each link's place in its learner's ranking with the history
+    (:meth:`~peermatch.scoring.overlay.HistoryOverlay.candidate_links`)."""
+    keep, final, places = HistoryOverlay(cohort, history).candidate_links(
+        teacher, learner, score, new_only
+    )
     ids = tuple(cohort.ids)
-    pairs = [(ids[t], ids[lr]) for t, lr in zip(teacher.tolist(), learner.tolist(), strict=True)]
-    keep = np.array([pr not in history.excluded for pr in pairs], dtype=bool)
-    pairs = [pr for pr, k in zip(pairs, keep.tolist(), strict=True) if k]
-    final = score[keep].copy()
-    for i, (t, lr) in enumerate(pairs):
-        if (t, lr) in history.factors:
-            final[i] = score_pair(cohort.data, t, lr, cohort.weights, history).score
-    places = places_with_history(cohort, pairs, history, new_only)
     return Candidates.from_links(ids, teacher[keep], learner[keep], final, places)

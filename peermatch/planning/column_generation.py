@@ -13,7 +13,6 @@ from peermatch.core.plan import Plan
 from peermatch.planning import tuning
 from peermatch.planning.candidates import Candidates
 from peermatch.planning.context import PlanContext
-from peermatch.scoring.reference import score_pair
 
 if TYPE_CHECKING:
     from peermatch.planning.pricing import Links
@@ -35,18 +34,14 @@ class _Touched:
     def of(cls, ctx: PlanContext) -> _Touched:
         import numpy as np
 
-        assert ctx.history is not None and ctx.cohort is not None
         index = {sid: i for i, sid in enumerate(ctx.cand.ids)}
         n = len(index)
-        every = [*ctx.history.excluded, *ctx.history.factors]
+        every = ctx.overlay.touched_pairs()
         keys = np.unique(np.array([index[t] * n + index[lr] for t, lr in every], dtype=np.int64))
-        t, lr, sc = [], [], []
-        for teacher, learner in sorted(ctx.history.factors):
-            b = score_pair(ctx.data, teacher, learner, ctx.weights, ctx.history)
-            if b.score > 0 and not b.excluded and not b.repeat and not (ctx.new_only and b.partner):
-                t.append(index[teacher])
-                lr.append(index[learner])
-                sc.append(b.score)
+        lifted = ctx.overlay.lifted_links(ctx.new_only)
+        t = [index[teacher] for teacher, _, _ in lifted]
+        lr = [index[learner] for _, learner, _ in lifted]
+        sc = [score for _, _, score in lifted]
         return cls(
             keys,
             np.array(t, dtype=np.int64),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from peermatch.core.catalogue import closest, did_you_mean
@@ -13,10 +14,8 @@ from peermatch.core.errors import PeermatchError, UsageError
 from peermatch.core.plan import LeftOut, Load, PlanLink
 from peermatch.core.weights import Weights
 from peermatch.planning.candidates import Candidates
-from peermatch.scoring.ranking import (
-    places_with_history,
-    to_match,
-)
+from peermatch.scoring.overlay import HistoryOverlay
+from peermatch.scoring.ranking import to_match
 from peermatch.scoring.reference import Breakdown, score_pair
 
 if TYPE_CHECKING:
@@ -36,6 +35,12 @@ class PlanContext:
     n: int
     cohort: Cohort | None = None  # the vectorised scorer, when the candidates are pruned
     history: Adjustments | None = None
+
+    @cached_property
+    def overlay(self) -> HistoryOverlay:
+        """The score matrix with the history (pruned candidates only)."""
+        assert self.cohort is not None
+        return HistoryOverlay(self.cohort, self.history)
 
     # -- pins
 
@@ -93,17 +98,7 @@ class PlanContext:
 
     def ranks(self, teacher: IntArray, learner: IntArray) -> IntArray:
         """Each link's place in its learner's ranking (with the history, if any)."""
-        import numpy as np
-
-        assert self.cohort is not None
-        if self.history is None:
-            return self.cohort.ranks_of(teacher, learner, self.new_only)
-        ids = self.cand.ids
-        pairs = [
-            (ids[t], ids[lr]) for t, lr in zip(teacher.tolist(), learner.tolist(), strict=True)
-        ]
-        places = places_with_history(self.cohort, pairs, self.history, self.new_only)
-        return np.array(places, dtype=np.int64)
+        return self.overlay.ranks_of(teacher, learner, self.new_only)
 
     def find(self, teacher: int, learner: int) -> int | None:
         """The index of the candidate link ``teacher -> learner``, if it is one."""
@@ -125,14 +120,9 @@ class PlanContext:
             found = sorted(ranked.teachers)
         else:
             found = sorted(lr for lr, _ in self.cohort.teaching(i, new_only=self.new_only))
-        if self.history is None:
-            return found
         ids = self.cand.ids
-        return [
-            j
-            for j in found
-            if not self.history.is_excluded(*((ids[j], ids[i]) if learning else (ids[i], ids[j])))
-        ]
+        allows = self.overlay.allows
+        return [j for j in found if allows(*((ids[j], ids[i]) if learning else (ids[i], ids[j])))]
 
     def _why_no_link(self, b: Breakdown) -> str:
         teacher, learner = b.teacher, b.learner

@@ -16,11 +16,16 @@ from peermatch.core import progress
 from peermatch.core.dataset import LEVEL_NAMES, PRIORITY_NAMES, Dataset
 from peermatch.core.gc_pause import paused_gc
 from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
-from peermatch.scoring.reference import Breakdown, TopicCredit, score_pair
+from peermatch.scoring.reference import (
+    Breakdown,
+    TopicCredit,
+    kept_in_ranking,
+    order_key,
+    score_pair,
+)
 
 if TYPE_CHECKING:
     from peermatch.scoring.adjustments import Adjustments
-    from peermatch.scoring.matrix import Cohort
 
 
 @dataclass(frozen=True)
@@ -142,9 +147,10 @@ def _rank_all(
     wanted = [p.id for p in data.systems] if learners is None else sorted(set(learners))
     if uses_fast_path(data, method):
         from peermatch.scoring.matrix import Cohort
+        from peermatch.scoring.overlay import HistoryOverlay
 
-        cohort = Cohort(data, weights)
-        return _ranking_fast(cohort, wanted, top, new_only, min_score, history)
+        overlay = HistoryOverlay(Cohort(data, weights), history)
+        return Ranking(overlay.ranking(wanted, top=top, new_only=new_only, min_score=min_score))
     ranking = Ranking()
     candidates = candidate_teachers(data)
     with progress.step("scoring", len(wanted)) as advance:
@@ -152,73 +158,13 @@ def _rank_all(
             rows = []
             for teacher in sorted(candidates[learner]):
                 b = score_pair(data, teacher, learner, weights, history)
-                if not _kept(b, min_score, new_only):
+                if not kept_in_ranking(b, min_score, new_only):
                     continue
                 rows.append(b)
             rows.sort(key=order_key)
             ranking.by_learner[learner] = rows[:top] if top > 0 else rows
             advance(1)
     return ranking
-
-
-def _kept(b: Breakdown, min_score: float, new_only: bool) -> bool:
-    """Whether a pair belongs in its learner's ranking."""
-    return not (
-        b.score <= 0 or b.score < min_score or b.excluded or b.repeat or (new_only and b.partner)
-    )
-
-
-def _ranking_fast(
-    cohort: Cohort,
-    learners: Sequence[str],
-    top: int,
-    new_only: bool,
-    min_score: float,
-    history: Adjustments | None = None,
-) -> Ranking:
-    """The fast path picks each learner's teachers; :func:`score_pair` explains each one.
-
-    With ``history`` the fast path ranks without it, a little deeper, and the few pairs the
-    history touches are then scored exactly: a lift only raises a pair and a repeat only
-    removes one, so a pair the history leaves alone that is in a learner's adjusted top
-    ``k`` is in its plain top ``k`` + (that learner's repeats); the lifted pairs are added
-    explicitly. The result is the reference ranking with the history, exactly.
-    """
-    import numpy as np
-
-    data, weights, ids = cohort.data, cohort.weights, cohort.ids
-    rows = np.array([cohort.index[sid] for sid in learners], dtype=np.intp)
-    ranking = Ranking()
-    lifted: dict[str, set[str]] = {}
-    deeper = top
-    if history is not None:
-        repeats: dict[str, int] = {}
-        for _, learner in history.excluded:
-            repeats[learner] = repeats.get(learner, 0) + 1
-        for teacher, learner in history.factors:
-            lifted.setdefault(learner, set()).add(teacher)
-        if top > 0:
-            deeper = top + max((repeats.get(sid, 0) for sid in learners), default=0)
-    with progress.step("scoring", len(rows)) as advance:
-        for ranked in cohort.ranked(
-            rows, top=deeper, new_only=new_only, min_score=min_score, progress=advance
-        ):
-            learner = ids[ranked.learner]
-            if history is None:
-                ranking.by_learner[learner] = [
-                    score_pair(data, ids[t], learner, weights) for t in ranked.teachers
-                ]
-                continue
-            teachers = {ids[t] for t in ranked.teachers} | lifted.get(learner, set())
-            found = [score_pair(data, t, learner, weights, history) for t in sorted(teachers)]
-            kept = sorted((b for b in found if _kept(b, min_score, new_only)), key=order_key)
-            ranking.by_learner[learner] = kept[:top] if top > 0 else kept
-    return ranking
-
-
-def order_key(b: Breakdown) -> tuple[float, bool, str]:
-    """Best first: higher score, then two-way before one-way, then teacher id."""
-    return (-b.score, not b.two_way, b.teacher)
 
 
 def suggest(
@@ -295,105 +241,13 @@ def _suggest_for_fast(
 ) -> list[Match]:
     """``suggest --for`` on a large cohort: the same rows, without ranking every learner."""
     from peermatch.scoring.matrix import Cohort
+    from peermatch.scoring.overlay import HistoryOverlay
 
-    cohort = Cohort(data, weights)
-    mine = _ranking_fast(cohort, [system], top, new_only, min_score, history).by_learner[system]
+    overlay = HistoryOverlay(Cohort(data, weights), history)
+    mine = overlay.ranking([system], top=top, new_only=new_only, min_score=min_score)[system]
     rows = [to_match(b, rank, data) for rank, b in enumerate(mine, start=1)]
-    if history is not None:
-        return rows + _teaching_with_history(cohort, system, top, min_score, new_only, history)
-    for learner, rank in cohort.teaching(
-        cohort.index[system], top=top, new_only=new_only, min_score=min_score
-    ):
-        b = score_pair(data, system, cohort.ids[learner], weights)
-        rows.append(to_match(b, rank, data))
-    return rows
-
-
-def _teaching_with_history(
-    cohort: Cohort,
-    system: str,
-    top: int,
-    min_score: float,
-    new_only: bool,
-    history: Adjustments,
-) -> list[Match]:
-    """The learners ``system`` helps most, with the history, and its place in each ranking.
-
-    Each place is exact: every pair the history leaves alone that ranks above ``system``
-    with the history also ranks above it without (a lift only raises ``system``), so it is
-    in the fast path's plain prefix up to ``system``; the pairs the history touches are
-    scored one by one.
-    """
-
-    data, weights = cohort.data, cohort.weights
-    me = data.system(system)
-    topics = data.catalogue.topics
-    reach = set(me.strengths) | {r for t in me.strengths for r in topics[t].related}
-    learners = sorted({p.id for p in data.systems if p.id != system and reach & set(p.needs)})
-    found = [score_pair(data, system, lr, weights, history) for lr in learners]
-    kept = sorted(
-        (b for b in found if _kept(b, min_score, new_only)),
-        key=lambda b: (-b.score, not b.two_way, b.learner),
-    )
-    if top > 0:
-        kept = kept[:top]
-    places = places_with_history(
-        cohort, [(system, b.learner) for b in kept], history, new_only, min_score
-    )
-    return [to_match(b, place + 1, data) for b, place in zip(kept, places, strict=True)]
-
-
-def places_with_history(
-    cohort: Cohort,
-    pairs: Sequence[tuple[str, str]],
-    history: Adjustments,
-    new_only: bool = False,
-    min_score: float = 0.0,
-) -> list[int]:
-    """Each ``(teacher, learner)``'s place (0 = first) in its learner's ranking with the
-    history, exactly as the reference ranks it. Every pair must be in that ranking.
-
-    A learner the history does not touch ranks as without it (the fast path's
-    :meth:`~peermatch.scoring.matrix.Cohort.ranks_of`). Otherwise: every pair the history leaves
-    alone that ranks above the teacher with the history also does without it (a lift only
-    raises the teacher), so it is in the plain prefix up to the teacher; the pairs the
-    history touches are scored one by one.
-    """
-    import numpy as np
-
-    data, weights = cohort.data, cohort.weights
-    touched: dict[str, set[str]] = {}
-    for teacher, learner in (*history.excluded, *history.factors):
-        touched.setdefault(learner, set()).add(teacher)
-    out = [0] * len(pairs)
-    # (above a pair, every pair scores at least as much: min_score changes no place)
-    plain = [i for i, (_, lr) in enumerate(pairs) if lr not in touched]
-    if plain:
-        ts = np.array([cohort.index[pairs[i][0]] for i in plain], dtype=np.intp)
-        ls = np.array([cohort.index[pairs[i][1]] for i in plain], dtype=np.intp)
-        for i, place in zip(plain, cohort.ranks_of(ts, ls, new_only).tolist(), strict=True):
-            out[i] = int(place)
-    done = set(plain)
-    for i, (teacher, learner) in enumerate(pairs):
-        if i in done:
-            continue
-        b = score_pair(data, teacher, learner, weights, history)
-        t, li = cohort.index[teacher], cohort.index[learner]
-        before = int(cohort.ranks_of(np.array([t]), np.array([li]), new_only)[0])
-        (prefix,) = cohort.ranked(np.array([li], dtype=np.intp), top=before + 1, new_only=new_only)
-        mine = order_key(b)
-        ahead = 0
-        others = touched.get(learner, set())
-        for q in (cohort.ids[j] for j in prefix.teachers):
-            if q == teacher or q in others:
-                continue
-            other = score_pair(data, q, learner, weights)
-            ahead += _kept(other, min_score, new_only) and order_key(other) < mine
-        for q in sorted(others - {teacher}):
-            other = score_pair(data, q, learner, weights, history)
-            ahead += _kept(other, min_score, new_only) and order_key(other) < mine
-        out[i] = ahead
-    return out
+    teaching = overlay.teaching(system, top=top, new_only=new_only, min_score=min_score)
+    return rows + [to_match(b, rank, data) for b, rank in teaching]
 
 
 def to_match(b: Breakdown, rank: int, data: Dataset) -> Match:

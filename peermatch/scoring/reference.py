@@ -235,6 +235,18 @@ def score_pair(
     )
 
 
+def kept_in_ranking(b: Breakdown, min_score: float, new_only: bool) -> bool:
+    """Whether a pair belongs in its learner's ranking."""
+    return not (
+        b.score <= 0 or b.score < min_score or b.excluded or b.repeat or (new_only and b.partner)
+    )
+
+
+def order_key(b: Breakdown) -> tuple[float, bool, str]:
+    """Best first: higher score, then two-way before one-way, then teacher id."""
+    return (-b.score, not b.two_way, b.teacher)
+
+
 def explain(
     data: Dataset,
     teacher: str,
