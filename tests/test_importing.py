@@ -268,7 +268,8 @@ def test_kind_synonyms_and_unknown_kind(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == (
         f"{tmp_path / 'responses.csv'}:4:2: kind: unknown kind 'clinic'; use one of: ics, "
-        "trust, provider-collaborative, place, pcn, council, national-body, international"
+        "trust, provider-collaborative, place, pcn, council, national-body, international, "
+        "partnership, vcse"
     )
 
 

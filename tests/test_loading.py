@@ -93,9 +93,10 @@ def test_every_problem_is_collected(tmp_path: Path) -> None:
         "systems.yaml:2:9: systems[0].id: must be a slug: lowercase letters, digits and single "
         "hyphens, e.g. 'north-east'; got 'A'",
         "systems.yaml:4:11: systems[0].kind: must be one of: ics, trust, provider-collaborative, "
-        "place, pcn, council, national-body, international; got 'hospital'",
+        "place, pcn, council, national-body, international, partnership, vcse; got 'hospital'",
         "systems.yaml:8:5: systems[1].colour: unknown field 'colour'; allowed: capacity, "
-        "challenges, country, exclude, id, kind, name, partners, population, strengths, tags",
+        "challenges, country, exclude, id, kind, name, part_of, partners, population, strengths, "
+        "tags",
     ]
 
 
