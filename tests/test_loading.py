@@ -169,3 +169,32 @@ def test_related_unknown_and_alias_clash(tmp_path: Path) -> None:
         "topic 'topic-z'; did you mean topic-a or topic-b?"
     )
     assert "alias 'topic-a' is also the id of 'topic-a'" in findings[1]
+
+
+def test_part_of_names_the_containing_system(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "systems:\n"
+        "  - id: top\n    name: Top\n    kind: ics\n"
+        "  - id: unit\n    name: Unit\n    kind: place\n    part_of: top\n"
+        "  - id: leaf\n    name: Leaf\n    kind: pcn\n    part_of: unit\n",
+    )
+    data = peermatch.load(tmp_path)
+    assert [data.system(sid).part_of for sid in ("top", "unit", "leaf")] == [None, "top", "unit"]
+
+
+def test_part_of_errors_name_the_place(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "systems:\n"
+        "  - id: a\n    name: A\n    kind: ics\n    part_of: b\n"
+        "  - id: b\n    name: B\n    kind: ics\n    part_of: a\n"
+        "  - id: c\n    name: C\n    kind: pcn\n    part_of: c\n"
+        "  - id: d\n    name: D\n    kind: pcn\n    part_of: bb\n",
+    )
+    assert errors_of(tmp_path) == [
+        "systems.yaml:5:14: systems[0].part_of: part_of goes round in a cycle: a -> b -> a; "
+        "a system cannot contain itself",
+        "systems.yaml:13:14: systems[2].part_of: system 'c' cannot be part of itself",
+        "systems.yaml:17:14: systems[3].part_of: unknown system 'bb'; did you mean b?",
+    ]
