@@ -55,8 +55,7 @@ CODES: dict[str, str] = {
     "part-of-cycle": "part_of links that go round in a cycle (a is part of b, b part of a)",
     "invalid-weight": "a bad value in a --weights file",
     # warnings (validate --strict fails on them)
-    "no-strengths": "warning: a system with no strengths can teach no one",
-    "no-challenges": "warning: a system with no challenges can learn from no one",
+    "empty-profile": "warning: a system with no strengths and no challenges takes no part",
     "exemplar-without-figure": "warning: a level-3 strength whose evidence has no figure",
     "unused-topic": "warning: a catalogue topic no system uses",
     "alias-clash": "warning: an alias that is another topic's id or alias",

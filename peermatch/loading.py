@@ -718,19 +718,15 @@ class _Checker:
         for p in profiles:
             i = index[p.id]
             used.update(p.strengths, p.needs)
-            if not p.strengths:
+            # teach-only (no challenges) and learn-only (no strengths) profiles are normal;
+            # only a profile with neither takes no part in matching at all
+            if not p.strengths and not p.needs:
                 self.warn(
                     self.sys,
                     ("systems", i, "id"),
-                    "no-strengths",
-                    f"system '{p.id}' has no strengths, so it can teach no one",
-                )
-            if not p.needs:
-                self.warn(
-                    self.sys,
-                    ("systems", i, "id"),
-                    "no-challenges",
-                    f"system '{p.id}' has no challenges, so it can learn from no one",
+                    "empty-profile",
+                    f"system '{p.id}' has no strengths and no challenges, "
+                    "so it can neither teach nor learn",
                 )
             model_strengths = self.sys.model.systems[i].strengths
             for j, st in enumerate(model_strengths):
