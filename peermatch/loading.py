@@ -452,7 +452,11 @@ def _shown(value: Any, limit: int = 40) -> str:
 
 # --------------------------------------------------------------------------- cross-file checks
 
-_DIGIT = re.compile(r"\d")
+#: A figure in exemplar evidence: a digit, or a word that states a measured ratio ("halved A&E
+#: admissions" is a result as much as "cut by 30"; evidence keeps the report's own word).
+_DIGIT = re.compile(
+    r"\d|\b(?:halved|doubled|tripled|trebled|quadrupled|quartered)\b", re.IGNORECASE
+)
 
 
 class _Checker:

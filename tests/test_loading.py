@@ -197,3 +197,18 @@ def test_part_of_errors_name_the_place(tmp_path: Path) -> None:
         "systems.yaml:13:14: systems[2].part_of: system 'c' cannot be part of itself",
         "systems.yaml:17:14: systems[3].part_of: unknown system 'bb'; did you mean b?",
     ]
+
+
+def test_an_exemplar_figure_may_be_a_word_like_halved(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "systems:\n"
+        "  - id: a\n    name: A\n    kind: ics\n    strengths:\n"
+        "      - {challenge: topic-a, level: 3, evidence: Halved emergency admissions.}\n"
+        "      - {challenge: topic-b, level: 3, evidence: Cut delays a great deal.}\n"
+        "    challenges:\n      - challenge: topic-c\n      - challenge: topic-d\n",
+    )
+    findings = peermatch.validate(tmp_path)
+    assert [(f.code, f.path) for f in findings] == [
+        ("exemplar-without-figure", "systems[0].strengths[1].evidence")
+    ]
