@@ -48,14 +48,14 @@ CODES: dict[str, str] = {
     # across the two files
     "duplicate-id": "an id used twice",
     "unknown-topic": "a challenge: or related: reference that names no topic",
-    "unknown-system": "a partners:/exclude: entry that names no system",
+    "unknown-system": "a partners:/exclude:/part_of: entry that names no system",
     "duplicate-topic": "a topic listed twice in one system's strengths or challenges",
     "duplicate-reference": "a system listed twice in partners or exclude",
-    "self-reference": "a topic related to itself, or a system listing itself",
+    "self-reference": "a topic related to itself, or a system listing itself or part of itself",
+    "part-of-cycle": "part_of links that go round in a cycle (a is part of b, b part of a)",
     "invalid-weight": "a bad value in a --weights file",
     # warnings (validate --strict fails on them)
-    "no-strengths": "warning: a system with no strengths can teach no one",
-    "no-challenges": "warning: a system with no challenges can learn from no one",
+    "empty-profile": "warning: a system with no strengths and no challenges takes no part",
     "exemplar-without-figure": "warning: a level-3 strength whose evidence has no figure",
     "unused-topic": "warning: a catalogue topic no system uses",
     "alias-clash": "warning: an alias that is another topic's id or alias",

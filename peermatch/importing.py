@@ -13,8 +13,9 @@ column              required  what goes in it
 ``id``              no        a slug; left empty, it is made from the name
 ``name``            yes       the system's name
 ``kind``            yes       ics, trust, provider-collaborative, place, pcn, council,
-                              national-body, international (or e.g. "Integrated care
-                              system", "NHS trust", "Local authority")
+                              national-body, international, partnership, vcse (or e.g.
+                              "Integrated care system", "NHS trust", "Local authority")
+``part_of``         no        the id or name of the row this system is a unit of
 ``country``         no        e.g. England
 ``population``      no        a whole number; ``1,200,000``, ``310k`` and ``1.2m`` are fine
 ``tags``            no        context tags, ``;`` or ``,`` between them
@@ -29,6 +30,7 @@ column              required  what goes in it
 ``evidence_N``      no        evidence for the N-th item of ``strengths``
 ``source_N``        no        where that evidence comes from
 ``note_N``          no        a note on the N-th item of ``challenges``
+``need_source_N``   no        where the N-th item of ``challenges`` is stated
 ==================  ========  =====================================================
 
 A topic is a catalogue id, alias or name, in any case. Anything else is free text, read
@@ -61,6 +63,7 @@ BASE_COLUMNS = (
     "id",
     "name",
     "kind",
+    "part_of",
     "country",
     "population",
     "tags",
@@ -72,8 +75,8 @@ BASE_COLUMNS = (
     "challenges",
 )
 REQUIRED_COLUMNS = ("name", "kind", "strengths", "challenges")
-NUMBERED = ("evidence", "source", "note")
-_NUMBERED_RE = re.compile(r"^(evidence|source|note)_([1-9][0-9]{0,2})$")
+NUMBERED = ("evidence", "source", "note", "need_source")
+_NUMBERED_RE = re.compile(r"^(evidence|source|note|need_source)_([1-9][0-9]{0,2})$")
 
 #: A fuzzy match at least this good (rapidfuzz WRatio, 0-100; a bare substring such as
 #: "delays" scores 90, so it is asked about) and clear of the next candidate by
@@ -482,6 +485,11 @@ class _Reader:
         sid = self.row_id.get(number)
         entry: dict[str, Any] = {"id": sid, "name": name}
         entry["kind"] = self._kind(number, cells.get("kind", ""))
+        part_of = self._system_refs(number, "part_of", cells.get("part_of", ""), ids, sid)
+        if len(part_of) > 1:
+            self.error(number, "part_of", "invalid-value", "part_of names one system, not a list")
+        elif part_of:
+            entry["part_of"] = part_of[0]
         if cells.get("country"):
             entry["country"] = cells["country"]
         population = self._whole(number, "population", cells.get("population", ""), None)
@@ -648,13 +656,17 @@ class _Reader:
     def _needs(self, number: int, cells: dict[str, str]) -> list[dict[str, Any]]:
         text = cells.get("challenges", "")
         items = self._items(number, "challenges", text, PRIORITY_WORDS, 2)
-        self._check_numbered(number, cells, ("note",), len(split_list(text)), "challenges")
+        count = len(split_list(text))
+        self._check_numbered(number, cells, ("note", "need_source"), count, "challenges")
         out = []
         for position, topic, priority in items:
             entry: dict[str, Any] = {"challenge": topic, "priority": priority}
             note = cells.get(f"note_{position}", "")
             if note:
                 entry["note"] = note
+            source = cells.get(f"need_source_{position}", "")
+            if source:
+                entry["source"] = source
             out.append(entry)
         return out
 
@@ -850,13 +862,15 @@ def export_listing(data: Dataset | None, *, template: bool = False) -> Listing:
     columns = list(BASE_COLUMNS)
     for i in range(1, n_strengths + 1):
         columns += [f"evidence_{i}", f"source_{i}"]
-    columns += [f"note_{i}" for i in range(1, n_needs + 1)]
+    for i in range(1, n_needs + 1):
+        columns += [f"note_{i}", f"need_source_{i}"]
     rows = []
     for p in systems:
         row: dict[str, Any] = {
             "id": p.id,
             "name": p.name,
             "kind": p.kind,
+            "part_of": p.part_of,
             "country": p.country,
             "population": p.population,
             "tags": "; ".join(p.tags),
@@ -872,5 +886,6 @@ def export_listing(data: Dataset | None, *, template: bool = False) -> Listing:
             row[f"source_{i}"] = s.source
         for i, n in enumerate(p.needs.values(), start=1):
             row[f"note_{i}"] = n.note
+            row[f"need_source_{i}"] = n.source
         rows.append(row)
     return Listing(key="systems", rows=rows, columns=columns)
