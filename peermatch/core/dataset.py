@@ -29,6 +29,7 @@ class NeedEntry:
     topic: str
     priority: int
     note: str | None = None
+    source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class Profile:
     exclude: frozenset[str]
     strengths: dict[str, StrengthEntry]  # topic id -> entry, in file order
     needs: dict[str, NeedEntry]  # topic id -> entry, in file order
+    part_of: str | None = None  # the id of the system this one is a unit of
 
 
 @dataclass

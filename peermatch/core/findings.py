@@ -54,6 +54,7 @@ class Code(StrEnum):
     DUPLICATE_TOPIC = "duplicate-topic"
     DUPLICATE_REFERENCE = "duplicate-reference"
     SELF_REFERENCE = "self-reference"
+    PART_OF_CYCLE = "part-of-cycle"
     INVALID_WEIGHT = "invalid-weight"
     # importing a spreadsheet (peermatch import)
     CSV = "csv"
@@ -68,8 +69,7 @@ class Code(StrEnum):
     DUPLICATE_LINK = "duplicate-link"
     PLAN = "plan"
     # warnings (validate --strict fails on them)
-    NO_STRENGTHS = "no-strengths"
-    NO_CHALLENGES = "no-challenges"
+    EMPTY_PROFILE = "empty-profile"
     EXEMPLAR_WITHOUT_FIGURE = "exemplar-without-figure"
     UNUSED_TOPIC = "unused-topic"
     ALIAS_CLASH = "alias-clash"
@@ -108,10 +108,11 @@ MEANINGS: dict[Code, str] = {
     # across the two files
     Code.DUPLICATE_ID: "an id used twice",
     Code.UNKNOWN_TOPIC: "a challenge: or related: reference that names no topic",
-    Code.UNKNOWN_SYSTEM: "a partners:/exclude: entry that names no system",
+    Code.UNKNOWN_SYSTEM: "a partners:/exclude:/part_of: entry that names no system",
     Code.DUPLICATE_TOPIC: "a topic listed twice in one system's strengths or challenges",
     Code.DUPLICATE_REFERENCE: "a system listed twice in partners or exclude",
-    Code.SELF_REFERENCE: "a topic related to itself, or a system listing itself",
+    Code.SELF_REFERENCE: "a topic related to itself, or a system listing itself or part of itself",
+    Code.PART_OF_CYCLE: "part_of links that go round in a cycle (a is part of b, b part of a)",
     Code.INVALID_WEIGHT: "a bad value in a --weights file",
     # importing a spreadsheet (peermatch import)
     Code.CSV: "the responses file is not readable CSV",
@@ -126,8 +127,7 @@ MEANINGS: dict[Code, str] = {
     Code.DUPLICATE_LINK: "the same past link twice in a history file",
     Code.PLAN: "a plan JSON file that cannot be drawn (not the plan's JSON, or other data)",
     # warnings (validate --strict fails on them)
-    Code.NO_STRENGTHS: "warning: a system with no strengths can teach no one",
-    Code.NO_CHALLENGES: "warning: a system with no challenges can learn from no one",
+    Code.EMPTY_PROFILE: "warning: a system with no strengths and no challenges takes no part",
     Code.EXEMPLAR_WITHOUT_FIGURE: "warning: a level-3 strength whose evidence has no figure",
     Code.UNUSED_TOPIC: "warning: a catalogue topic no system uses",
     Code.ALIAS_CLASH: "warning: an alias that is another topic's id or alias",

@@ -26,7 +26,11 @@ from peermatch.files.yaml_positions import Path_
 SUGGESTION_BUDGET = 2_000_000
 
 
-_DIGIT = re.compile(r"\d")
+#: A figure in exemplar evidence: a digit, or a word that states a measured ratio ("halved A&E
+#: admissions" is a result as much as "cut by 30"; evidence keeps the report's own word).
+_DIGIT = re.compile(
+    r"\d|\b(?:halved|doubled|tripled|trebled|quadrupled|quartered)\b", re.IGNORECASE
+)
 
 
 class Checker:
@@ -164,6 +168,7 @@ class Checker:
             first_line[s.id] = path
             names[s.id] = s.id
             kept.append((i, s))
+        part_of = self._part_of(kept, names)
         profiles = []
         for i, s in kept:
             strengths = self._entries(i, "strengths", s.strengths, catalogue)
@@ -186,10 +191,53 @@ class Checker:
                         t: StrengthEntry(t, e.level, e.evidence, e.source)
                         for t, e in strengths.items()
                     },
-                    needs={t: NeedEntry(t, e.priority, e.note) for t, e in needs.items()},
+                    needs={t: NeedEntry(t, e.priority, e.note, e.source) for t, e in needs.items()},
+                    part_of=part_of.get(s.id),
                 )
             )
         return profiles
+
+    def _part_of(
+        self, kept: list[tuple[int, models.System]], names: dict[str, str]
+    ) -> dict[str, str]:
+        """Each system's valid ``part_of``: an existing system, not itself, in no cycle."""
+        parent: dict[str, str] = {}
+        index: dict[str, int] = {}
+        for i, s in kept:
+            index[s.id] = i
+            ref = s.part_of
+            if ref is None:
+                continue
+            path: Path_ = ("systems", i, "part_of")
+            if ref == s.id:
+                self.error(
+                    self.sys, path, "self-reference", f"system '{s.id}' cannot be part of itself"
+                )
+            elif ref not in names:
+                near = [n for n in self.near(ref, names) if n != s.id]
+                fix = did_you_mean(near) or "; it must be the id of a system in this file"
+                self.error(self.sys, path, "unknown-system", f"unknown system {quote(ref)}{fix}")
+            else:
+                parent[s.id] = ref
+        in_cycle: set[str] = set()
+        for start in parent:  # file order, so each cycle is reported at its first member
+            chain = [start]
+            while chain[-1] in parent and parent[chain[-1]] not in chain:
+                chain.append(parent[chain[-1]])
+            if chain[-1] not in parent or start in in_cycle:
+                continue
+            loop = chain[chain.index(parent[chain[-1]]) :]
+            if loop[0] != start:
+                continue  # start leads into a cycle but is not on it; the cycle is reported
+            in_cycle.update(loop)
+            shown = " -> ".join([*loop, loop[0]])
+            self.error(
+                self.sys,
+                ("systems", index[start], "part_of"),
+                "part-of-cycle",
+                f"part_of goes round in a cycle: {shown}; a system cannot contain itself",
+            )
+        return {sid: ref for sid, ref in parent.items() if sid not in in_cycle}
 
     def _entries(self, i: int, key: str, items: list[Any], catalogue: Catalogue) -> dict[str, Any]:
         seen: dict[str, Path_] = {}
@@ -248,19 +296,15 @@ class Checker:
         for p in profiles:
             i = index[p.id]
             used.update(p.strengths, p.needs)
-            if not p.strengths:
+            # teach-only (no challenges) and learn-only (no strengths) profiles are normal;
+            # only a profile with neither takes no part in matching at all
+            if not p.strengths and not p.needs:
                 self.warn(
                     self.sys,
                     ("systems", i, "id"),
-                    "no-strengths",
-                    f"system '{p.id}' has no strengths, so it can teach no one",
-                )
-            if not p.needs:
-                self.warn(
-                    self.sys,
-                    ("systems", i, "id"),
-                    "no-challenges",
-                    f"system '{p.id}' has no challenges, so it can learn from no one",
+                    "empty-profile",
+                    f"system '{p.id}' has no strengths and no challenges, "
+                    "so it can neither teach nor learn",
                 )
             model_strengths = self.sys.model.systems[i].strengths
             for j, st in enumerate(model_strengths):

@@ -17,6 +17,7 @@ BASE_COLUMNS = (
     "id",
     "name",
     "kind",
+    "part_of",
     "country",
     "population",
     "tags",
@@ -32,7 +33,7 @@ BASE_COLUMNS = (
 REQUIRED_COLUMNS = ("name", "kind", "strengths", "challenges")
 
 
-_NUMBERED_RE = re.compile(r"^(evidence|source|note)_([1-9][0-9]{0,2})$")
+_NUMBERED_RE = re.compile(r"^(evidence|source|note|need_source)_([1-9][0-9]{0,2})$")
 
 
 LEVEL_WORDS = {"emerging": 1, "established": 2, "exemplar": 3}

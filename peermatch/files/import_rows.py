@@ -241,6 +241,11 @@ class RowReader:
         sid = self.row_id.get(number)
         entry: dict[str, Any] = {"id": sid, "name": name}
         entry["kind"] = self._kind(number, cells.get("kind", ""))
+        part_of = self._system_refs(number, "part_of", cells.get("part_of", ""), ids, sid)
+        if len(part_of) > 1:
+            self.error(number, "part_of", "invalid-value", "part_of names one system, not a list")
+        elif part_of:
+            entry["part_of"] = part_of[0]
         if cells.get("country"):
             entry["country"] = cells["country"]
         population = self._whole(number, "population", cells.get("population", ""), None)
@@ -407,13 +412,17 @@ class RowReader:
     def _needs(self, number: int, cells: dict[str, str]) -> list[dict[str, Any]]:
         text = cells.get("challenges", "")
         items = self._items(number, "challenges", text, PRIORITY_WORDS, 2)
-        self._check_numbered(number, cells, ("note",), len(split_list(text)), "challenges")
+        count = len(split_list(text))
+        self._check_numbered(number, cells, ("note", "need_source"), count, "challenges")
         out = []
         for position, topic, priority in items:
             entry: dict[str, Any] = {"challenge": topic, "priority": priority}
             note = cells.get(f"note_{position}", "")
             if note:
                 entry["note"] = note
+            source = cells.get(f"need_source_{position}", "")
+            if source:
+                entry["source"] = source
             out.append(entry)
         return out
 

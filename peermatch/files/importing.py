@@ -13,8 +13,9 @@ column              required  what goes in it
 ``id``              no        a slug; left empty, it is made from the name
 ``name``            yes       the system's name
 ``kind``            yes       ics, trust, provider-collaborative, place, pcn, council,
-                              national-body, international (or e.g. "Integrated care
-                              system", "NHS trust", "Local authority")
+                              national-body, international, partnership, vcse (or e.g.
+                              "Integrated care system", "NHS trust", "Local authority")
+``part_of``         no        the id or name of the row this system is a unit of
 ``country``         no        e.g. England
 ``population``      no        a whole number; ``1,200,000``, ``310k`` and ``1.2m`` are fine
 ``tags``            no        context tags, ``;`` or ``,`` between them
@@ -29,6 +30,7 @@ column              required  what goes in it
 ``evidence_N``      no        evidence for the N-th item of ``strengths``
 ``source_N``        no        where that evidence comes from
 ``note_N``          no        a note on the N-th item of ``challenges``
+``need_source_N``   no        where the N-th item of ``challenges`` is stated
 ==================  ========  =====================================================
 
 A topic is a catalogue id, alias or name, in any case. Anything else is free text, read

@@ -31,6 +31,8 @@ Kind = Literal[
     "council",
     "national-body",
     "international",
+    "partnership",
+    "vcse",
 ]
 KINDS: tuple[str, ...] = get_args(Kind)
 
@@ -87,6 +89,7 @@ class Need(_Strict):
     challenge: Ref = Field(description="A topic id or alias from challenges.yaml.")
     priority: Priority = Field(default=2, description="1 low, 2 medium, 3 high.")
     note: Text | None = Field(default=None, description="Optional context.")
+    source: Text | None = Field(default=None, description="Where the evidence comes from.")
 
 
 class Capacity(_Strict):
@@ -108,6 +111,9 @@ class System(_Strict):
     )
     name: Text = Field(description="The system's name, e.g. North East and North Cumbria.")
     kind: Kind = Field(description="What sort of system this is.")
+    part_of: Ref | None = Field(
+        default=None, description="the id of the system this one is a unit of"
+    )
     country: Text | None = Field(default=None, description="e.g. England, Scotland, Wales.")
     population: Annotated[int, Field(strict=True, ge=0)] | None = Field(
         default=None, description="People served, a whole number, e.g. 3000000."

@@ -19,13 +19,15 @@ def export_listing(data: Dataset | None, *, template: bool = False) -> Listing:
     columns = list(BASE_COLUMNS)
     for i in range(1, n_strengths + 1):
         columns += [f"evidence_{i}", f"source_{i}"]
-    columns += [f"note_{i}" for i in range(1, n_needs + 1)]
+    for i in range(1, n_needs + 1):
+        columns += [f"note_{i}", f"need_source_{i}"]
     rows = []
     for p in systems:
         row: dict[str, Any] = {
             "id": p.id,
             "name": p.name,
             "kind": p.kind,
+            "part_of": p.part_of,
             "country": p.country,
             "population": p.population,
             "tags": "; ".join(p.tags),
@@ -41,5 +43,6 @@ def export_listing(data: Dataset | None, *, template: bool = False) -> Listing:
             row[f"source_{i}"] = s.source
         for i, n in enumerate(p.needs.values(), start=1):
             row[f"note_{i}"] = n.note
+            row[f"need_source_{i}"] = n.source
         rows.append(row)
     return Listing(key="systems", rows=rows, columns=columns)

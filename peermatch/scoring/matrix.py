@@ -26,7 +26,8 @@ pair come from one sparse-times-dense product. The context factor lies between
 ``1 - context_weight`` and 1, so ``base`` brackets each score; a teacher whose upper bound
 is below a learner's k-th best lower bound cannot be in its top k, and only the few
 candidates left get the full context computation. Those are ordered exactly as
-:func:`~peermatch.scoring.reference.order_key` does (score, then two-way, then teacher id), and the top k kept.
+:func:`~peermatch.scoring.reference.order_key` does (score, then two-way, then teacher id),
+and the top k kept.
 
 For ``plan`` on a large cohort the same machinery gives any link's place in its learner's
 ranking (:meth:`Cohort.ranks_of`); the plan's candidate links and the pricing of left-out
@@ -81,7 +82,8 @@ class Best:
 
 @dataclass(frozen=True)
 class Ranked:
-    """One learner's best teachers (system indexes), in :func:`~peermatch.scoring.reference.order_key` order."""
+    """One learner's best teachers (system indexes), best first
+    (:func:`~peermatch.scoring.reference.order_key`)."""
 
     learner: int
     teachers: list[int]

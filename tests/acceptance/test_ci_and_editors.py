@@ -28,9 +28,8 @@ BROKEN_ARGS = (
 )
 STRICT_CODES = [
     "alias-clash",
+    "empty-profile",
     "exemplar-without-figure",
-    "no-challenges",
-    "no-strengths",
     "one-sided-partner",
     "unused-topic",
 ]
@@ -43,11 +42,11 @@ def test_warnings_pass_without_strict_and_fail_with_it():
     plain = invoke("validate", "--data", str(WARNINGS))
     assert plain.exit_code == 0
     assert plain.stdout.splitlines()[-1] == (
-        "OK: 0 error(s), 6 warning(s); --strict fails on warnings"
+        "OK: 0 error(s), 5 warning(s); --strict fails on warnings"
     )
     strict = invoke("validate", "--strict", "--data", str(WARNINGS))
     assert strict.exit_code == 1
-    assert strict.stdout.splitlines()[-1] == "FAILED: 0 error(s), 6 warning(s)"
+    assert strict.stdout.splitlines()[-1] == "FAILED: 0 error(s), 5 warning(s)"
 
 
 def test_each_strict_warning_has_a_stable_code_and_a_place():
@@ -55,7 +54,7 @@ def test_each_strict_warning_has_a_stable_code_and_a_place():
     assert result.exit_code == 1
     doc = json.loads(result.stdout)
     assert doc["valid"] is False and doc["strict"] is True
-    assert (doc["errors"], doc["warnings"]) == (0, 6)
+    assert (doc["errors"], doc["warnings"]) == (0, 5)
     assert sorted(f["code"] for f in doc["findings"]) == STRICT_CODES
     assert all(CODES[code].startswith("warning: ") for code in STRICT_CODES)
     one = next(f for f in doc["findings"] if f["code"] == "one-sided-partner")
@@ -68,7 +67,7 @@ def test_each_strict_warning_has_a_stable_code_and_a_place():
         "path": "systems[0].partners[0]",
         "message": "'beta' does not list 'alpha' as a partner; add it on both sides",
     }
-    assert result.stderr == "0 error(s), 6 warning(s)\n"
+    assert result.stderr == "0 error(s), 5 warning(s)\n"
 
 
 def test_the_json_equals_the_library_result():
@@ -99,7 +98,7 @@ def test_quiet_hides_warnings_and_the_ok_line_but_not_errors():
 def test_quiet_with_strict_still_lists_the_warnings_that_fail():
     result = invoke("validate", "--strict", "-q", "--data", str(WARNINGS))
     assert result.exit_code == 1
-    assert len(result.stdout.splitlines()) == 7
+    assert len(result.stdout.splitlines()) == 6
 
 
 def test_verbose_reports_what_was_loaded_on_stderr():
@@ -151,7 +150,7 @@ def test_validate_annotates_every_finding_in_github_actions():
     env = {"GITHUB_ACTIONS": "true"}
     result = invoke("validate", "--strict", "--data", str(WARNINGS), env=env)
     notes = [line for line in result.stderr.splitlines() if line.startswith("::")]
-    assert len(notes) == 6 and all(line.startswith("::warning file=") for line in notes)
+    assert len(notes) == 5 and all(line.startswith("::warning file=") for line in notes)
     assert not any(line.startswith("::") for line in result.stdout.splitlines())
     assert "::" not in invoke("validate", "--data", str(WARNINGS)).stderr
 

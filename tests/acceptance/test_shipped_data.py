@@ -2,9 +2,12 @@
 
 The profiles are built from Ham C, *Learning from the experience of systems*, NHS
 Confederation and the Health Foundation, 2023. These tests read the YAML with
-``yaml.safe_load`` and plain Python only, so they hold whatever the library does; the one
-exception, ``test_report_pairings_rank_near_the_top``, asks the library's own ranking
-whether the learning the report describes comes out of ``peermatch suggest``.
+``yaml.safe_load`` and plain Python only, so they hold whatever the library does. They
+check provenance, never outcomes: every strength and every need names a section that
+exists in the report, no text copies ten words of it, every unit's ``part_of`` names a
+system in the file, and the shorthand people type resolves to one topic each. No test
+asserts that a chosen pair ranks high: tuning the data until expected pairs come out on
+top is how needs the report never states crept in (issue 13).
 """
 
 from __future__ import annotations
@@ -23,10 +26,26 @@ REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "data"
 README = REPO / "README.md"
 REPORT_NAME = "learning-from-the-experience-of-systems.txt"
-# CI clones the repo with shared/ beside it: the repo root's parent holds shared/seed/.
-REPORT_CANDIDATES = (
-    REPO.parent / "shared" / "seed" / REPORT_NAME,
-    REPO / "shared" / "seed" / REPORT_NAME,
+
+
+def _main_checkout(repo: Path) -> Path | None:
+    """The main checkout when ``repo`` is a linked git worktree (its .git is a file)."""
+    git = repo / ".git"
+    try:
+        if not git.is_file():
+            return None
+        gitdir = Path(git.read_text(encoding="utf-8").split("gitdir:", 1)[1].strip())
+        common = (gitdir / (gitdir / "commondir").read_text(encoding="utf-8").strip()).resolve()
+    except (OSError, IndexError):
+        return None
+    return common.parent
+
+
+# CI clones the repo with shared/ beside it: the repo root's parent holds shared/seed/. A
+# linked worktree looks beside its main checkout too.
+REPORT_CANDIDATES = tuple(
+    root / "shared" / "seed" / REPORT_NAME
+    for root in (REPO.parent, REPO, *[main.parent for main in [_main_checkout(REPO)] if main])
 )
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -39,12 +58,15 @@ KINDS = {
     "council",
     "national-body",
     "international",
+    "partnership",
+    "vcse",
 }
 TOPIC_KEYS = {"id", "name", "area", "aliases", "related", "description"}
 SYSTEM_KEYS = {
     "id",
     "name",
     "kind",
+    "part_of",
     "country",
     "population",
     "tags",
@@ -55,7 +77,7 @@ SYSTEM_KEYS = {
     "challenges",
 }
 STRENGTH_KEYS = {"challenge", "level", "evidence", "source"}
-NEED_KEYS = {"challenge", "priority", "note"}
+NEED_KEYS = {"challenge", "priority", "note", "source"}
 TEXT_FIELDS = {"description", "evidence", "note", "name"}
 RUN = 10  # longest run of consecutive words allowed to match the report
 
@@ -124,18 +146,23 @@ def _find_report() -> Path | None:
     return next((path for path in REPORT_CANDIDATES if path.is_file()), None)
 
 
-# (a) our own words -------------------------------------------------------------------
-
-
-def test_no_text_repeats_ten_words_of_the_report() -> None:
+@pytest.fixture(scope="module")
+def report_lines() -> list[str]:
     report = _find_report()
     if report is None:
         pytest.skip(
             f"report {REPORT_NAME} not found beside the repo (looked in "
             + ", ".join(str(path.parent) for path in REPORT_CANDIDATES)
-            + "); the paraphrase check needs shared/seed/ next to the checkout"
+            + "); the provenance checks need shared/seed/ next to the checkout"
         )
-    words = _words(report.read_text(encoding="utf-8"))
+    return report.read_text(encoding="utf-8").splitlines()
+
+
+# (a) our own words -------------------------------------------------------------------
+
+
+def test_no_text_repeats_ten_words_of_the_report(report_lines: list[str]) -> None:
+    words = _words("\n".join(report_lines))
     runs = {tuple(words[i : i + RUN]) for i in range(len(words) - RUN + 1)}
     copied = []
     for name in ("challenges.yaml", "systems.yaml"):
@@ -159,19 +186,8 @@ def test_every_studied_system_is_profiled(systems: list[dict[str, Any]]) -> None
         assert words.lower() in by_id[system_id]["name"].lower(), system_id
 
 
-def test_every_system_has_three_strengths_and_two_challenges(
-    systems: list[dict[str, Any]],
-) -> None:
-    thin = [
-        system["id"]
-        for system in systems
-        if len(system.get("strengths", [])) < 3 or len(system.get("challenges", [])) < 2
-    ]
-    assert not thin, f"fewer than 3 strengths or 2 challenges: {thin}"
-
-
 def test_enough_systems_for_a_cohort(systems: list[dict[str, Any]]) -> None:
-    assert 20 <= len(systems) <= 30
+    assert len(systems) >= 20
 
 
 # (c) the catalogue is broad ----------------------------------------------------------
@@ -273,7 +289,11 @@ def test_partners_exist_and_are_symmetric(systems: list[dict[str, Any]]) -> None
     assert not one_sided, f"partners listed on one side only: {one_sided}"
 
 
-# (e) and (f) evidence ----------------------------------------------------------------
+# (e) and (f) evidence and provenance ---------------------------------------------------
+
+#: A figure in exemplar evidence: a digit, or the report's own word for a measured ratio.
+FIGURE = re.compile(r"\d|\b(?:halved|doubled|tripled|trebled|quadrupled|quartered)\b", re.I)
+SOURCE = re.compile(r"^Report section: (?P<heading>[^/]+?)(?: / (?P<sub>.+))?$")
 
 
 def test_level_three_evidence_states_figures(systems: list[dict[str, Any]]) -> None:
@@ -281,43 +301,125 @@ def test_level_three_evidence_states_figures(systems: list[dict[str, Any]]) -> N
         (system["id"], strength["challenge"])
         for system in systems
         for strength in system.get("strengths", [])
-        if strength["level"] == 3 and not re.search(r"\d", strength["evidence"])
+        if strength["level"] == 3 and not FIGURE.search(strength["evidence"])
     ]
     assert not vague, f"level 3 without figures: {vague}"
 
 
-def test_every_strength_names_its_report_section(systems: list[dict[str, Any]]) -> None:
+def test_every_strength_and_need_has_a_source(systems: list[dict[str, Any]]) -> None:
     unsourced = [
-        (system["id"], strength["challenge"])
+        (system["id"], key, entry["challenge"])
         for system in systems
-        for strength in system.get("strengths", [])
-        if not str(strength.get("source", "")).startswith("Report section: ")
+        for key in ("strengths", "challenges")
+        for entry in system.get(key, [])
+        if not SOURCE.match(str(entry.get("source", "")))
     ]
-    assert not unsourced, f"strengths without a report section: {unsourced}"
+    assert not unsourced, f"without 'Report section: <heading> / <sub-heading>': {unsourced}"
 
 
-# (g) all teach and all learn ---------------------------------------------------------
+def _norm(line: str) -> str:
+    """A heading line compared loosely: case, spacing and a leading '4. ' ignored."""
+    return " ".join(re.sub(r"^\d+\.\s+", "", line.strip()).casefold().split())
 
 
-def test_all_teach_and_all_learn(systems: list[dict[str, Any]]) -> None:
-    teachers: dict[str, set[str]] = {}
-    learners: dict[str, set[str]] = {}
+def _sections(lines: list[str]) -> dict[str, tuple[int, int, str]]:
+    """Each top heading of the report -> (its line, the line its section ends, subtitle).
+
+    Top headings are the entries of the contents page (e.g. "Where next?") and the case
+    studies, whose title lines read "<system> – <subtitle>" (the systems are the column
+    heads of the case-study tables). A heading's section runs to the next top heading.
+    """
+    start = lines.index("Contents")
+    end = lines.index("Foreword", start)
+    contents = [m.group(1).strip() for line in lines[start:end] if (m := TOC.match(line))]
+    found: dict[str, tuple[int, str]] = {title: (lines.index(title, end), "") for title in contents}
+    names = {cell.strip() for line in lines if line.startswith("\t") for cell in line.split("\t")}
+    for number, line in enumerate(lines):
+        m = CASE_STUDY.match(line)
+        if m and m.group("name") in names:
+            found[m.group("name")] = (number, m.group("subtitle"))
+    starts = sorted(first for first, _ in found.values())
+    return {
+        heading: (first, next((s for s in starts if s > first), len(lines)), subtitle)
+        for heading, (first, subtitle) in found.items()
+    }
+
+
+TOC = re.compile(r"^\d+\t(.+)$")
+CASE_STUDY = re.compile(r"^(?P<name>[^–(]+?)(?: \([A-Z]+\))? – (?P<subtitle>.+)$")
+
+
+def _is_sub_heading(sub: str, subtitle: str, body: list[str]) -> bool:
+    """``sub`` is the case study's subtitle, a whole line of the section, or a table row's
+    label (its first tab-separated cell)."""
+    want = _norm(sub)
+    return want == _norm(subtitle) or any(
+        want in (_norm(line), _norm(line.split("\t")[0])) for line in body
+    )
+
+
+def test_every_source_names_a_section_of_the_report(
+    systems: list[dict[str, Any]], report_lines: list[str]
+) -> None:
+    sections = _sections(report_lines)
+    assert {"Where next?", "Annex", "West Yorkshire", "Surrey Heartlands"} <= set(sections)
+    wrong = []
     for system in systems:
-        for strength in system.get("strengths", []):
-            teachers.setdefault(strength["challenge"], set()).add(system["id"])
-        for need in system.get("challenges", []):
-            learners.setdefault(need["challenge"], set()).add(system["id"])
-    cannot_learn, cannot_teach = [], []
-    for system in systems:
-        sid = system["id"]
-        needs = {need["challenge"] for need in system.get("challenges", [])}
-        offers = {strength["challenge"] for strength in system.get("strengths", [])}
-        if not any(teachers.get(topic, set()) - {sid} for topic in needs):
-            cannot_learn.append(sid)
-        if not any(learners.get(topic, set()) - {sid} for topic in offers):
-            cannot_teach.append(sid)
-    assert not cannot_learn, f"no other system teaches any of their challenges: {cannot_learn}"
-    assert not cannot_teach, f"no other system needs any of their strengths: {cannot_teach}"
+        for key in ("strengths", "challenges"):
+            for entry in system.get(key, []):
+                m = SOURCE.match(str(entry.get("source", "")))
+                if m is None:
+                    continue  # reported by test_every_strength_and_need_has_a_source
+                heading, sub = m.group("heading"), m.group("sub")
+                where = f"{system['id']}.{key}.{entry['challenge']}: {entry['source']}"
+                if heading not in sections:
+                    wrong.append(f"{where} (no such heading)")
+                    continue
+                first, end, subtitle = sections[heading]
+                if sub is not None and not _is_sub_heading(
+                    sub, subtitle, report_lines[first + 1 : end]
+                ):
+                    wrong.append(f"{where} (no such sub-heading under {heading})")
+    assert not wrong, "sources naming no section of the report:\n" + "\n".join(wrong)
+
+
+# (g) units and the words people type ---------------------------------------------------
+
+
+def test_part_of_names_another_system_without_cycles(systems: list[dict[str, Any]]) -> None:
+    parent = {s["id"]: s["part_of"] for s in systems if s.get("part_of") is not None}
+    known = {s["id"] for s in systems}
+    for sid, up in parent.items():
+        assert up in known and up != sid, (sid, up)
+        seen = {sid}
+        while up in parent:
+            assert up not in seen, f"part_of cycle through {sid}"
+            seen.add(up)
+            up = parent[up]
+
+
+#: Shorthand people type (a real form failed on the first six), each naming one topic.
+SHORTHAND = [
+    "DTOC",
+    "A&E",
+    "QI",
+    "workforce",
+    "carers",
+    "flow",
+    "peer learning",
+    "anticipatory care",
+]
+
+
+def test_shorthand_resolves_to_one_topic(topics: list[dict[str, Any]]) -> None:
+    for term in SHORTHAND:
+        owners = {
+            topic["id"]
+            for topic in topics
+            for name in [topic["id"], *topic.get("aliases", [])]
+            if name.casefold() == term.casefold()
+        }
+        assert len(owners) == 1, f"{term!r} names {sorted(owners) or 'no topic'}"
 
 
 # the docs section stays true to the files --------------------------------------------
@@ -340,95 +442,15 @@ def test_docs_section_matches_the_data(
     for system in systems:
         cells = rows.get(system["id"])
         assert cells is not None, f"{system['id']} missing from {README.name}"
-        assert cells[1:5] == [
+        part_of = system.get("part_of")
+        assert cells[1:6] == [
             system["name"],
             system["kind"],
-            str(len(system["strengths"])),
-            str(len(system["challenges"])),
+            f"`{part_of}`" if part_of else "",
+            str(len(system.get("strengths", []))),
+            str(len(system.get("challenges", []))),
         ], system["id"]
     for area, count in Counter(topic["area"] for topic in topics).items():
         cells = rows.get(area)
         assert cells is not None, f"area {area} missing from {README.name}"
         assert cells[1] == str(count), area
-
-
-# the report's own pairings come out near the top ---------------------------------------
-
-# (learner, teacher, where the report shows the learner learning from the teacher). Line
-# numbers are those of shared/seed/learning-from-the-experience-of-systems.txt.
-REPORT_PAIRINGS = [
-    (
-        "gloucestershire",
-        "canterbury",
-        "line 740 and the External help row (line 304): Canterbury's experience informed the"
-        " early stages of Gloucestershire's work",
-    ),
-    (
-        "gloucestershire",
-        "lga-sector-led-improvement",
-        "lines 1024-1046 and 1162: a Leading Integration Peer Support review (March 2022)"
-        " reshaped Gloucestershire's clinical and care professional leadership",
-    ),
-    (
-        "wakefield",
-        "canterbury",
-        "line 498: alliance contracts and 'one system, one budget' learned from Canterbury",
-    ),
-    (
-        "west-yorkshire",
-        "canterbury",
-        "External help row (line 304): West Yorkshire has drawn on learning from Canterbury",
-    ),
-    (
-        "west-yorkshire",
-        "lga-sector-led-improvement",
-        "line 468: West Yorkshire adapts local government's sector-led improvement to how it"
-        " oversees and assures partners",
-    ),
-    (
-        "nenc",
-        "jonkoping",
-        "External help row (line 304): NENC has involved leaders from Jönköping",
-    ),
-]
-
-# Learning the report shows as finished: the learner adopted what it learned and now teaches
-# it at least as well, so neither side still needs it from the other and no ranking is
-# asserted. Both list the topic as a strength and each other as partners.
-FINISHED_LEARNING = [
-    (
-        "cambridgeshire-peterborough",
-        "bob",
-        "ambulance-conveyance",
-        "lines 322 and 822: call before you convey drew on experience in Oxford; it has since"
-        " supported 4,241 people",
-    ),
-]
-
-
-def test_report_pairings_rank_near_the_top() -> None:
-    import peermatch
-
-    data = peermatch.load()
-    ranked: dict[str, list[str]] = {}
-    for match in peermatch.suggest(data, top=0):
-        ranked.setdefault(match.learner, []).append(match.teacher)
-    low = [
-        f"{learner} <- {teacher}: rank "
-        + (
-            str(ranked[learner].index(teacher) + 1)
-            if teacher in ranked.get(learner, [])
-            else "none"
-        )
-        + f" ({reason})"
-        for learner, teacher, reason in REPORT_PAIRINGS
-        if teacher not in ranked.get(learner, [])[:3]
-    ]
-    assert not low, "report pairings outside the learner's top 3:\n" + "\n".join(low)
-
-    by_id = {system.id: system for system in data.systems}
-    for learner, teacher, topic, reason in FINISHED_LEARNING:
-        was, now = by_id[teacher], by_id[learner]
-        assert teacher in now.partners and learner in was.partners, reason
-        assert topic in was.strengths and topic in now.strengths, reason
-        assert now.strengths[topic].level >= was.strengths[topic].level, reason

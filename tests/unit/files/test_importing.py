@@ -169,8 +169,8 @@ def test_template_is_the_header(tmp_path: Path) -> None:
     result = invoke("export-csv", "--template")
     assert result.exit_code == 0
     assert result.stdout == (
-        "id,name,kind,country,population,tags,capacity_teach,capacity_learn,partners,"
-        "exclude,strengths,challenges,evidence_1,source_1,note_1\n"
+        "id,name,kind,part_of,country,population,tags,capacity_teach,capacity_learn,"
+        "partners,exclude,strengths,challenges,evidence_1,source_1,note_1,need_source_1\n"
     )
 
 
@@ -275,7 +275,8 @@ def test_kind_synonyms_and_unknown_kind(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == (
         f"{tmp_path / 'responses.csv'}:4:2: kind: unknown kind 'clinic'; use one of: ics, "
-        "trust, provider-collaborative, place, pcn, council, national-body, international"
+        "trust, provider-collaborative, place, pcn, council, national-body, international, "
+        "partnership, vcse"
     )
 
 
@@ -462,7 +463,7 @@ def test_subprocess_import(tmp_path: Path) -> None:
 
 def test_export_csv_columns_are_documented() -> None:
     doc = importing.__doc__ or ""
-    for column in (*BASE_COLUMNS, "evidence_N", "source_N", "note_N"):
+    for column in (*BASE_COLUMNS, "evidence_N", "source_N", "note_N", "need_source_N"):
         assert f"``{column}``" in doc
 
 
@@ -526,3 +527,16 @@ def test_any_string_reads_back(text: str) -> None:
     out = dump_yaml({"k": text, "l": [text]})
     assert parse_yaml(out, "x")[0] == {"k": text, "l": [text]}
     assert yaml.safe_load(out) == {"k": text, "l": [text]}  # a YAML 1.1 reader agrees
+
+
+def test_part_of_and_need_sources_survive_the_round_trip(tmp_path: Path) -> None:
+    text = (
+        "name,kind,part_of,strengths,challenges,evidence_1,note_1,need_source_1\n"
+        "Top,ics,,camhs:2,discharge:3,Built a single point of access.,Delays.,Report p. 4\n"
+        "Unit,place,Top,discharge:2,camhs,Runs a discharge hub.,,\n"
+    )
+    result = do_import(tmp_path, text, "--no-input")
+    assert result.exit_code == 0, result.stderr
+    data = peermatch.load(tmp_path / "out")
+    assert data.system("unit").part_of == "top"
+    assert data.system("top").needs["discharge"].source == "Report p. 4"

@@ -9,7 +9,6 @@ from conftest import TEST_DATA
 
 import peermatch
 from peermatch.core.errors import DataError, PeermatchError
-from peermatch.core.findings import Severity
 
 HAND = TEST_DATA / "valid" / "handworked"
 
@@ -35,7 +34,7 @@ def test_handworked_loads_with_aliases_resolved() -> None:
     south = data.system("south")
     assert list(south.needs) == ["topic-a", "topic-c"]  # "The A Topic" is an alias
     assert data.catalogue.topics["topic-b"].related == ("topic-a",)  # symmetric
-    assert [w.code for w in data.warnings] == ["no-strengths"]
+    assert data.warnings == []  # east has no strengths: learn-only, which is normal
 
 
 def test_explicit_files_override_data_dir() -> None:
@@ -93,9 +92,10 @@ def test_every_problem_is_collected(tmp_path: Path) -> None:
         "systems.yaml:2:9: systems[0].id: must be a slug: lowercase letters, digits and single "
         "hyphens, e.g. 'north-east'; got 'A'",
         "systems.yaml:4:11: systems[0].kind: must be one of: ics, trust, provider-collaborative, "
-        "place, pcn, council, national-body, international; got 'hospital'",
+        "place, pcn, council, national-body, international, partnership, vcse; got 'hospital'",
         "systems.yaml:8:5: systems[1].colour: unknown field 'colour'; allowed: capacity, "
-        "challenges, country, exclude, id, kind, name, partners, population, strengths, tags",
+        "challenges, country, exclude, id, kind, name, part_of, partners, population, strengths, "
+        "tags",
     ]
 
 
@@ -145,7 +145,7 @@ def test_missing_folder_and_file(tmp_path: Path) -> None:
 
 def test_validate_returns_warnings_without_raising() -> None:
     findings = peermatch.validate(HAND)
-    assert [(f.severity, f.code) for f in findings] == [(Severity.WARNING, "no-strengths")]
+    assert findings == []  # a learn-only system is normal, not a warning
 
 
 def test_related_unknown_and_alias_clash(tmp_path: Path) -> None:
@@ -168,3 +168,47 @@ def test_related_unknown_and_alias_clash(tmp_path: Path) -> None:
         "topic 'topic-z'; did you mean topic-a or topic-b?"
     )
     assert "alias 'topic-a' is also the id of 'topic-a'" in findings[1]
+
+
+def test_part_of_names_the_containing_system(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "systems:\n"
+        "  - id: top\n    name: Top\n    kind: ics\n"
+        "  - id: unit\n    name: Unit\n    kind: place\n    part_of: top\n"
+        "  - id: leaf\n    name: Leaf\n    kind: pcn\n    part_of: unit\n",
+    )
+    data = peermatch.load(tmp_path)
+    assert [data.system(sid).part_of for sid in ("top", "unit", "leaf")] == [None, "top", "unit"]
+
+
+def test_part_of_errors_name_the_place(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "systems:\n"
+        "  - id: a\n    name: A\n    kind: ics\n    part_of: b\n"
+        "  - id: b\n    name: B\n    kind: ics\n    part_of: a\n"
+        "  - id: c\n    name: C\n    kind: pcn\n    part_of: c\n"
+        "  - id: d\n    name: D\n    kind: pcn\n    part_of: bb\n",
+    )
+    assert errors_of(tmp_path) == [
+        "systems.yaml:5:14: systems[0].part_of: part_of goes round in a cycle: a -> b -> a; "
+        "a system cannot contain itself",
+        "systems.yaml:13:14: systems[2].part_of: system 'c' cannot be part of itself",
+        "systems.yaml:17:14: systems[3].part_of: unknown system 'bb'; did you mean b?",
+    ]
+
+
+def test_an_exemplar_figure_may_be_a_word_like_halved(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "systems:\n"
+        "  - id: a\n    name: A\n    kind: ics\n    strengths:\n"
+        "      - {challenge: topic-a, level: 3, evidence: Halved emergency admissions.}\n"
+        "      - {challenge: topic-b, level: 3, evidence: Cut delays a great deal.}\n"
+        "    challenges:\n      - challenge: topic-c\n      - challenge: topic-d\n",
+    )
+    findings = peermatch.validate(tmp_path)
+    assert [(f.code, f.path) for f in findings] == [
+        ("exemplar-without-figure", "systems[0].strengths[1].evidence")
+    ]

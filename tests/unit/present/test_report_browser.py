@@ -132,8 +132,8 @@ def test_report_loads_without_errors(shipped_page: Path, tmp_path: Path) -> None
     assert console_messages(proc.stderr) == []
     svg = re.search(r'<svg[^>]*id="network".*?</svg>', dom, re.S)
     assert svg is not None
-    assert svg.group(0).count('<circle class="node"') == 22  # one node per system
-    assert svg.group(0).count("<textPath") == 44  # one topic label per link
+    assert svg.group(0).count('<circle class="node"') == 34  # one node per system
+    assert svg.group(0).count("<textPath") == 36  # one topic label per link
 
 
 def test_the_picture_is_drawn(shipped_page: Path, tmp_path: Path) -> None:

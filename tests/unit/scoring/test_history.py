@@ -80,7 +80,7 @@ BAD = [
     (
         "links:\n  - {teacher: nenk, learner: dorset, topic: discharge, year: 2024}\n",
         ":2:15: links[0].teacher: unknown system 'nenk'; did you mean "
-        "nenc-provider-collaborative or nenc?",
+        "nenc-provider-collaborative, nenc or new-local?",
     ),
     (
         "links:\n  - {teacher: nenc, learner: dorset, topic: dischage, year: 2024}\n",
@@ -185,7 +185,8 @@ def test_suggest_leaves_out_repeats_and_lifts(data) -> None:  # type: ignore[no-
     before = {(m.teacher, m.learner): m for m in suggest(data, top=0)}
     after = {(m.teacher, m.learner): m for m in suggest(data, top=0, history=adj)}
     assert ("nenc", "east-surrey") in before
-    assert set(before) - set(after) == set(adj.excluded)
+    # an excluded pair that is no match anyway (e.g. wyaat -> frimley) has nothing to remove
+    assert set(before) - set(after) == set(adj.excluded) & set(before)
     for pair, m in after.items():
         factor = adj.factor(*pair)
         assert m.score == min(100.0, before[pair].score * factor)
@@ -526,7 +527,7 @@ def test_report_makes_the_plan_when_none_is_given(tmp_path) -> None:  # type: ig
     result = invoke("report", "--history", str(EXAMPLE), "--output", str(out))
     assert result.exit_code == 0, result.stderr
     text = out.read_text()
-    assert text.count('<circle class="node"') == 22
+    assert text.count('<circle class="node"') == len(peermatch.load().systems)
     assert 'data-teacher="nenc" data-learner="east-surrey"' not in text
     assert "links made in 2023 or later are not repeated" in text
 
