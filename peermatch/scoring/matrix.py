@@ -44,9 +44,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import scipy.sparse as sp
 
-from peermatch.core.dataset import Dataset, Profile
+from peermatch.core.dataset import Dataset
 from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
-from peermatch.scoring.reference import total
+from peermatch.scoring.matrix_build import build_context, build_credits, pair_keys, pairs_matrix
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -61,9 +61,6 @@ else:
 CHUNK_CELLS = 4_000_000
 #: Relative slack on the pruning bounds; far above any rounding error, far below a score step.
 SLACK = 1e-9
-#: Populations from this on are not exact as float64; their size ratio is done in Python
-#: (the array holds a placeholder 1.0 for them).
-BIG_POPULATION = 2**53
 #: Cells per block when bounding the k-th best score of a row (see _kth_lower).
 BLOCK = 64
 _POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.int64)
@@ -95,6 +92,22 @@ class Cohort:
     Build one per (dataset, weights); every method is a pure function of them.
     """
 
+    # set by matrix_build.build_credits
+    points: Floats
+    rows: dict[tuple[str, int], int]
+    zero_row: int
+    credits: Floats
+    needs: sp.csr_matrix
+    need_table: Ints
+    # set by matrix_build.build_context
+    kind: Ints
+    country: Ints
+    big: Bools
+    population: Floats
+    has_population: Bools
+    tag_bits: NDArray[np.uint8]
+    tag_count: Ints
+
     def __init__(self, data: Dataset, weights: Weights = DEFAULT_WEIGHTS) -> None:
         self.data = data
         self.weights = weights
@@ -102,108 +115,13 @@ class Cohort:
         self.n = n = len(systems)
         self.ids = [p.id for p in systems]
         self.index = {sid: i for i, sid in enumerate(self.ids)}
-        self._build_credits(systems)
-        self._build_context(systems)
-        self.partners = _pairs(systems, self.index, "partners")
-        self.exclude = _pairs(systems, self.index, "exclude")
-        self.partner_keys = _keys(self.partners)
-        self.exclude_keys = _keys(self.exclude)
+        build_credits(self, systems)
+        build_context(self, systems)
+        self.partners = pairs_matrix(systems, self.index, "partners")
+        self.exclude = pairs_matrix(systems, self.index, "exclude")
+        self.partner_keys = pair_keys(self.partners)
+        self.exclude_keys = pair_keys(self.exclude)
         self.all_systems: Ints = np.arange(n, dtype=np.intp)
-
-    # ------------------------------------------------------------------ construction
-
-    def _build_credits(self, systems: list[Profile]) -> None:
-        w = self.weights
-        topics = self.data.catalogue.topics
-        # the (topic, priority) pairs some learner needs: one table row each
-        rows: dict[tuple[str, int], int] = {}
-        need_rows: list[list[int]] = []
-        points: list[float] = []
-        for p in systems:
-            mine = []
-            for need in p.needs.values():
-                mine.append(rows.setdefault((need.topic, need.priority), len(rows)))
-            need_rows.append(mine)
-            points.append(total([w.priority.of(need.priority) for need in p.needs.values()]))
-        self.points: Floats = np.array(points, dtype=np.float64)
-        self.rows = rows
-        self.zero_row = len(rows)
-        # who can meet each topic: directly (its shortfall) or, failing that, through the
-        # smallest shortfall among its related strengths (the reference's best credit)
-        direct: dict[str, tuple[list[int], list[float]]] = {}
-        near: dict[str, dict[int, float]] = {}
-        shortfall = w.level_shortfall.of
-        for t, p in enumerate(systems):
-            for topic, st in p.strengths.items():
-                s = shortfall(st.level)
-                who, short = direct.setdefault(topic, ([], []))
-                who.append(t)
-                short.append(s)
-                for other in topics[topic].related:
-                    if other in p.strengths:
-                        continue
-                    best = near.setdefault(other, {})
-                    if t not in best or s < best[t]:
-                        best[t] = s
-        table = np.zeros((len(rows) + 1, self.n), dtype=np.float64)
-        for (topic, priority), r in rows.items():
-            pts = w.priority.of(priority)
-            if topic in direct:
-                who, short = direct[topic]
-                table[r, who] = pts - np.array(short)
-            if topic in near:
-                best = near[topic]
-                who_near = np.fromiter(best.keys(), dtype=np.intp, count=len(best))
-                short_near = np.fromiter(best.values(), dtype=np.float64, count=len(best))
-                # max over related strengths of rf * (pts - s) is rf * (pts - min s), bit
-                # for bit: rounding is monotone
-                table[r, who_near] = w.related_factor * (pts - short_near)
-        self.credits: Floats = table
-        # one sparse row per learner, its needs' table rows in need order (not sorted!)
-        indptr = np.zeros(self.n + 1, dtype=np.int64)
-        indptr[1:] = np.cumsum([len(r) for r in need_rows])
-        indices = np.array([r for mine in need_rows for r in mine], dtype=np.int32)
-        self.needs = sp.csr_matrix(
-            (np.ones(len(indices)), indices, indptr), shape=(self.n, len(rows) + 1)
-        )
-        width = max((len(r) for r in need_rows), default=0)
-        padded = np.full((self.n, max(width, 1)), self.zero_row, dtype=np.intp)
-        for i, mine in enumerate(need_rows):
-            padded[i, : len(mine)] = mine
-        self.need_table: Ints = padded  # for two-way: a teacher's own needs, padded
-
-    def _build_context(self, systems: list[Profile]) -> None:
-        kinds: dict[str, int] = {}
-        countries: dict[str, int] = {}
-        tags: dict[str, int] = {}
-        self.kind: Ints = np.array(
-            [kinds.setdefault(p.kind, len(kinds)) for p in systems], dtype=np.intp
-        )
-        self.country: Ints = np.array(
-            [
-                countries.setdefault(p.country.casefold(), len(countries)) if p.country else -1
-                for p in systems
-            ],
-            dtype=np.intp,
-        )
-        pops = [p.population or 0 for p in systems]
-        self.big: Bools = np.array([x >= BIG_POPULATION for x in pops], dtype=np.bool_)
-        self.population: Floats = np.array(
-            [float(x) if x < BIG_POPULATION else 1.0 for x in pops], dtype=np.float64
-        )
-        self.has_population: Bools = np.array([x > 0 for x in pops], dtype=np.bool_)
-        sets = [set(p.tags) for p in systems]
-        for s in sets:
-            for tag in sorted(s):
-                tags.setdefault(tag, len(tags))
-        nbytes = max(1, (len(tags) + 7) // 8)
-        bits = np.zeros((self.n, nbytes), dtype=np.uint8)
-        for i, s in enumerate(sets):
-            for tag in s:
-                code = tags[tag]
-                bits[i, code // 8] |= np.uint8(1 << (code % 8))
-        self.tag_bits = bits
-        self.tag_count: Ints = np.array([len(s) for s in sets], dtype=np.intp)
 
     # ------------------------------------------------------------------ pieces of a score
 
@@ -474,30 +392,6 @@ class Cohort:
             ranks[order] = before
             out[mine] = ranks[len(ci) :]
         return out
-
-
-def _pairs(systems: list[Profile], index: dict[str, int], attr: str) -> sp.csr_matrix:
-    """A symmetric boolean matrix of partners or exclusions (either side listing counts)."""
-    rows: list[int] = []
-    cols: list[int] = []
-    for i, p in enumerate(systems):
-        for other in getattr(p, attr):
-            j = index[other]
-            rows += (i, j)
-            cols += (j, i)
-    n = len(systems)
-    m = sp.csr_matrix((np.ones(len(rows), dtype=np.bool_), (rows, cols)), shape=(n, n))
-    m.sum_duplicates()
-    m.sort_indices()
-    return m
-
-
-def _keys(pairs: sp.csr_matrix) -> NDArray[np.int64]:
-    """The pairs ``(i, j)`` of a matrix as sorted keys ``i * n + j``, for fast membership."""
-    n = pairs.shape[0]
-    rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(pairs.indptr))
-    keys: NDArray[np.int64] = rows * n + pairs.indices.astype(np.int64)
-    return keys  # row-major with sorted indices: already sorted
 
 
 def member(keys: NDArray[np.int64], n: int, rows: Ints, cols: Ints) -> Bools:
