@@ -231,6 +231,10 @@ def _refuse_raw(text: str, display: str) -> None:
     raise _fail(display, line, col, message, code)
 
 
+# A kernel, kept whole on purpose (longer than the ~60-line rule): one loop over the
+# parser's events that builds values, records positions and refuses anchors, tags,
+# duplicate keys and depth as it goes. Split into calls per event, it costs a function
+# call per value on files of millions of values.
 def _compose(
     parser: Any,
     display: str,

@@ -43,9 +43,8 @@ from peermatch.scoring.ranking import Method, rank_all, uses_fast_path
 
 if TYPE_CHECKING:
     from peermatch.scoring.adjustments import Adjustments
-
-
-# --------------------------------------------------------------------------- candidates
+    from peermatch.scoring.matrix import Cohort
+    from peermatch.solver.highs import IntArray
 
 
 # --------------------------------------------------------------------------- plan
@@ -82,67 +81,20 @@ def plan(
     as ``suggest --history`` scores them: a pair linked within the window is never planned
     (a ``--pin`` on one is an error that says so), and well-rated teachers are lifted.
     """
-    import numpy as np
-
-    if ring_size is not None and ring_size not in (2, 3):
-        raise UsageError(f"--ring-size must be 2 or 3, not {ring_size}")
-    for name, value in (("--teach", teach), ("--learn", learn)):
-        if value is not None and value < 0:
-            raise UsageError(f"{name} must be 0 or more, not {value}")
-    if time_limit <= 0:
-        raise UsageError("--time-limit must be more than 0 seconds")
+    _check_settings(ring_size, teach, learn, time_limit)
     default_teach = DEFAULT_TEACH if teach is None else teach
     default_learn = DEFAULT_LEARN if learn is None else learn
-    teach_cap = np.array(
-        [p.teach_capacity if p.teach_capacity is not None else default_teach for p in data.systems],
-        dtype=np.int64,
-    )
-    learn_cap = np.array(
-        [p.learn_capacity if p.learn_capacity is not None else default_learn for p in data.systems],
-        dtype=np.int64,
-    )
+    teach_cap = _capacities(data, "teach_capacity", default_teach)
+    learn_cap = _capacities(data, "learn_capacity", default_learn)
     cohort = None
     if candidates is None:
         if uses_fast_path(data, method):
-            from peermatch.planning.pricing import candidate_links
             from peermatch.scoring.matrix import Cohort
 
             cohort = Cohort(data, weights)
-            if ring_size is None:
-                # fewer to start with above EXACT_UP_TO: each LP round costs seconds there,
-                # and pricing adds what is missing; two rounds usually prove GAP
-                exact = len(data.systems) <= tuning.EXACT_UP_TO
-                least, depth = (
-                    (tuning.PRUNE, tuning.PRUNE_PER_PLACE) if exact else (tuning.LARGE_PRUNE, 2)
-                )
-                k_learn = max(least, depth * int(learn_cap.max(initial=0)))
-                k_teach = max(least, depth * int(teach_cap.max(initial=0)))
-            else:
-                k_learn = k_teach = 0  # rings use every link; see max_rings
-            if history is not None and k_learn:
-                # repeats are dropped below: reach past them so no one runs out of links
-                k_learn += max(Counter(lr for _, lr in history.excluded).values(), default=0)
-                k_teach += max(Counter(t for t, _ in history.excluded).values(), default=0)
-            with progress.step("choosing candidate links"):
-                links = candidate_links(
-                    cohort, per_learner=k_learn, per_teacher=k_teach, new_only=new_only
-                )
-                assert links.rank is not None
-                ranks = links.rank.copy()
-                unknown = ranks < 0  # each learner's best are placed; column generation
-                if ring_size is not None:  # places the others if it must; rings, here
-                    ranks[unknown] = cohort.ranks_of(
-                        links.teacher[unknown], links.learner[unknown], new_only
-                    )
-            ids = tuple(p.id for p in data.systems)
-            if history is None:
-                candidates = Candidates.from_links(
-                    ids, links.teacher, links.learner, links.score, ranks
-                )
-            else:
-                candidates = with_history(
-                    cohort, history, links.teacher, links.learner, links.score, new_only
-                )
+            candidates = _pruned_candidates(
+                cohort, teach_cap, learn_cap, new_only, ring_size, history
+            )
         else:
             ranking = rank_all(
                 data, weights, new_only=new_only, method="reference", history=history
@@ -167,6 +119,66 @@ def plan(
         result = plan_rings(ctx, pinned, ring_size, time_limit, max_rings)
     result.settings = settings
     return result
+
+
+def _check_settings(
+    ring_size: int | None, teach: int | None, learn: int | None, time_limit: float
+) -> None:
+    if ring_size is not None and ring_size not in (2, 3):
+        raise UsageError(f"--ring-size must be 2 or 3, not {ring_size}")
+    for name, value in (("--teach", teach), ("--learn", learn)):
+        if value is not None and value < 0:
+            raise UsageError(f"{name} must be 0 or more, not {value}")
+    if time_limit <= 0:
+        raise UsageError("--time-limit must be more than 0 seconds")
+
+
+def _capacities(data: Dataset, attr: str, default: int) -> IntArray:
+    """Each system's capacity (``teach_capacity`` or ``learn_capacity``), else ``default``."""
+    import numpy as np
+
+    values = [getattr(p, attr) for p in data.systems]
+    return np.array([default if v is None else v for v in values], dtype=np.int64)
+
+
+def _pruned_candidates(
+    cohort: Cohort,
+    teach_cap: IntArray,
+    learn_cap: IntArray,
+    new_only: bool,
+    ring_size: int | None,
+    history: Adjustments | None,
+) -> Candidates:
+    """The score matrix's candidate links: each learner's and each teacher's best few
+    (every link for rings), ranked, and scored with the history if there is one."""
+    from peermatch.planning.pricing import candidate_links
+
+    if ring_size is None:
+        # fewer to start with above EXACT_UP_TO: each LP round costs seconds there,
+        # and pricing adds what is missing; two rounds usually prove GAP
+        exact = len(cohort.ids) <= tuning.EXACT_UP_TO
+        least, depth = (tuning.PRUNE, tuning.PRUNE_PER_PLACE) if exact else (tuning.LARGE_PRUNE, 2)
+        k_learn = max(least, depth * int(learn_cap.max(initial=0)))
+        k_teach = max(least, depth * int(teach_cap.max(initial=0)))
+    else:
+        k_learn = k_teach = 0  # rings use every link; see max_rings
+    if history is not None and k_learn:
+        # repeats are dropped below: reach past them so no one runs out of links
+        k_learn += max(Counter(lr for _, lr in history.excluded).values(), default=0)
+        k_teach += max(Counter(t for t, _ in history.excluded).values(), default=0)
+    with progress.step("choosing candidate links"):
+        links = candidate_links(cohort, per_learner=k_learn, per_teacher=k_teach, new_only=new_only)
+        assert links.rank is not None
+        ranks = links.rank.copy()
+        unknown = ranks < 0  # each learner's best are placed; column generation
+        if ring_size is not None:  # places the others if it must; rings, here
+            ranks[unknown] = cohort.ranks_of(
+                links.teacher[unknown], links.learner[unknown], new_only
+            )
+    if history is None:
+        ids = tuple(cohort.ids)
+        return Candidates.from_links(ids, links.teacher, links.learner, links.score, ranks)
+    return with_history(cohort, history, links.teacher, links.learner, links.score, new_only)
 
 
 # --------------------------------------------------------------------------- rings

@@ -37,53 +37,59 @@ def parse_pin(text: str) -> tuple[str, str]:
     return teacher.strip(), learner.strip()
 
 
+RingSizeOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--ring-size",
+        min=2,
+        max=3,
+        help="Make rings of 2..N systems (N = 2 or 3), each teaching the next.",
+        show_default=False,
+    ),
+]
+TeachOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--teach",
+        min=0,
+        help="Most teaching links for a system whose profile sets no capacity.teach "
+        f"[default: {DEFAULT_TEACH}].",
+        show_default=False,
+    ),
+]
+LearnOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--learn",
+        min=0,
+        help="Most learning links for a system whose profile sets no capacity.learn "
+        f"[default: {DEFAULT_LEARN}].",
+        show_default=False,
+    ),
+]
+PinOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--pin",
+        metavar="TEACHER:LEARNER",
+        help="Force this link into the plan (repeatable; ids or names).",
+        show_default=False,
+    ),
+]
+StrictPlanOpt = Annotated[
+    bool, typer.Option("--strict", help="Exit 1 if any system is left out of the plan.")
+]
+
+
 @app.command()
 @shares("history", "weights", "data", "format", "output")
 def plan(
-    ring_size: Annotated[
-        int | None,
-        typer.Option(
-            "--ring-size",
-            min=2,
-            max=3,
-            help="Make rings of 2..N systems (N = 2 or 3), each teaching the next.",
-            show_default=False,
-        ),
-    ] = None,
-    teach: Annotated[
-        int | None,
-        typer.Option(
-            "--teach",
-            min=0,
-            help="Most teaching links for a system whose profile sets no capacity.teach "
-            f"[default: {DEFAULT_TEACH}].",
-            show_default=False,
-        ),
-    ] = None,
-    learn: Annotated[
-        int | None,
-        typer.Option(
-            "--learn",
-            min=0,
-            help="Most learning links for a system whose profile sets no capacity.learn "
-            f"[default: {DEFAULT_LEARN}].",
-            show_default=False,
-        ),
-    ] = None,
-    pin: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--pin",
-            metavar="TEACHER:LEARNER",
-            help="Force this link into the plan (repeatable; ids or names).",
-            show_default=False,
-        ),
-    ] = None,
+    ring_size: RingSizeOpt = None,
+    teach: TeachOpt = None,
+    learn: LearnOpt = None,
+    pin: PinOpt = None,
     new_only: NewOnlyOpt = False,
-    strict: Annotated[
-        bool,
-        typer.Option("--strict", help="Exit 1 if any system is left out of the plan."),
-    ] = False,
+    strict: StrictPlanOpt = False,
     time_limit: TimeLimitOpt = TIME_LIMIT,
     *,
     shared: Shared,
