@@ -26,12 +26,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from peermatch.core.dataset import Dataset
 from peermatch.core.defaults import DEFAULT_GROUP_SIZE, DEFAULT_PER_SYSTEM, TIME_LIMIT
 from peermatch.core.errors import PeermatchError, UsageError
 from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
+
+if TYPE_CHECKING:
+    from peermatch.solver.highs import BoolArray, IntArray
 
 #: The tie-breaking nudge, in worth points, for the most widely shared topic.
 TIE = 1e-4
@@ -105,26 +108,34 @@ def groups(
     time_limit: float = TIME_LIMIT,
 ) -> Groups:
     """Communities of practice for the shared challenges (see the module docstring)."""
-    import numpy as np
-    import scipy.sparse as sp
-
-    from peermatch.solver.integer import solve_integer
-
     if size < 3:
         raise UsageError(f"--size must be at least 3 (a teacher and two learners), not {size}")
     if per_system < 1:
         raise UsageError(f"--per-system must be at least 1, not {per_system}")
     settings = {"size": size, "per_system": per_system}
-    topics = data.catalogue.topics
     sharers = data.needers
     shared = sorted(
         (t for t, who in sharers.items() if len(who) >= 2), key=lambda t: (-len(sharers[t]), t)
     )
-    teachers_of = data.teachers
+    places, unformed = _places(data, shared, weights)
+    chosen, count, optimal = _assign(data, shared, places, size, per_system, time_limit)
+    built, in_groups = _deal(data, shared, places, chosen, count, size)
+    unplaced = _unplaced(data, shared, sharers, built, in_groups, unformed, per_system, size)
+    return Groups(built, unplaced, optimal, settings)
 
-    # eligible places: (system index, topic index, role, worth, level, priority, via)
+
+Place = tuple[int, int, str, float, int | None, int | None, str | None]
+
+
+def _places(
+    data: Dataset, shared: list[str], weights: Weights
+) -> tuple[list[Place], dict[str, str]]:
+    """Every eligible place (system index, topic index, role, worth, level, priority, via),
+    and the topics no group can form around, with why."""
+    topics = data.catalogue.topics
+    sharers, teachers_of = data.needers, data.teachers
     index = {p.id: i for i, p in enumerate(data.systems)}
-    places: list[tuple[int, int, str, float, int | None, int | None, str | None]] = []
+    places: list[Place] = []
     unformed: dict[str, str] = {}
     for ti, t in enumerate(shared):
         nudge = TIE * (len(shared) - ti) / len(shared)
@@ -157,6 +168,24 @@ def groups(
             places.append(
                 (index[sid], ti, "learner", weights.priority.of(pr) + nudge, None, pr, None)
             )
+
+    return places, unformed
+
+
+def _assign(
+    data: Dataset,
+    shared: list[str],
+    places: list[Place],
+    size: int,
+    per_system: int,
+    time_limit: float,
+) -> tuple[BoolArray, IntArray, bool]:
+    """Which places are taken, how many groups each topic gets, and whether proven best:
+    the integer programme (:func:`~peermatch.solver.integer.solve_integer`)."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    from peermatch.solver.integer import solve_integer
 
     n_sys, n_top, m = len(data.systems), len(shared), len(places)
     chosen = np.zeros(m, dtype=bool)
@@ -191,6 +220,7 @@ def groups(
         hi += [np.zeros(n_top)]
         lo += [np.full(n_top, -np.inf)]
         hi += [np.zeros(n_top)]
+        index = {p.id: i for i, p in enumerate(data.systems)}
         excl = _exclusion_rows(data, places, index)
         if excl:
             r = np.repeat(np.arange(len(excl)), 2)
@@ -219,6 +249,21 @@ def groups(
         chosen = np.round(x[:m]) > 0.5
         count = np.bincount(top_i[chosen], minlength=n_top)
 
+    return chosen, count, optimal
+
+
+def _deal(
+    data: Dataset,
+    shared: list[str],
+    places: list[Place],
+    chosen: BoolArray,
+    count: IntArray,
+    size: int,
+) -> tuple[list[Group], dict[str, list[str]]]:
+    """The chosen places dealt into groups of at most ``size``, teachers first."""
+    import numpy as np
+
+    topics = data.catalogue.topics
     built: list[Group] = []
     in_groups: dict[str, list[str]] = {}
     for ti, t in enumerate(shared):
@@ -243,8 +288,7 @@ def groups(
             for mem in group_members:
                 in_groups.setdefault(mem.system, []).append(gid)
 
-    unplaced = _unplaced(data, shared, sharers, built, in_groups, unformed, per_system, size)
-    return Groups(built, unplaced, optimal, settings)
+    return built, in_groups
 
 
 def _exclusion_rows(
