@@ -32,6 +32,7 @@ excluded pairs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -147,6 +148,17 @@ def _read(path: str | Path, data: Dataset) -> tuple[History | None, list[Finding
     except ValidationError as exc:
         return None, [_translate(err, at) for err in exc.errors(include_url=False)]
 
+    links, findings = _resolve(model, data, at, lambda i: locate(positions, ("links", i))[0])
+    return (None if findings else History(links, display)), findings
+
+
+Locator = Callable[[tuple[str | int, ...], str, str], Finding]
+
+
+def _resolve(
+    model: _HistoryModel, data: Dataset, at: Locator, line_of: Callable[[int], int]
+) -> tuple[list[PastLink], list[Finding]]:
+    """The links with their references resolved, and a finding for each that cannot be."""
     findings: list[Finding] = []
     names = {p.id: p.id for p in data.systems} | {normalise(p.name): p.id for p in data.systems}
     links: list[PastLink] = []
@@ -187,7 +199,7 @@ def _read(path: str | Path, data: Dataset) -> tuple[History | None, list[Finding
             )
             continue
         assert topic is not None
-        line = locate(positions, ("links", i))[0]
+        line = line_of(i)
         key = (ids["teacher"], ids["learner"], topic, item.year)
         if key in first:
             findings.append(
@@ -201,7 +213,7 @@ def _read(path: str | Path, data: Dataset) -> tuple[History | None, list[Finding
             continue
         first[key] = line
         links.append(PastLink(*key, item.outcome, item.note, line))
-    return (None if findings else History(links, display)), findings
+    return links, findings
 
 
 def _translate(err: Any, at: Any) -> Finding:
