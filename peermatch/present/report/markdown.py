@@ -30,8 +30,6 @@ def md_text(text: str) -> str:
 
 def render_markdown(report: Report) -> str:
     data = report.data
-    prog = report.plan
-    node = {sid: f"n{i}" for i, sid in enumerate(report.order)}
     out = [f"# {md_text(report.title)}", "", md_text(_headline(report)), ""]
     if report.history_note:
         out += [md_text(report.history_note), ""]
@@ -44,6 +42,24 @@ def render_markdown(report: Report) -> str:
         "```mermaid",
         "flowchart LR",
     ]
+    out += _mermaid(report)
+    out += ["```", ""]
+    unlinked = [p.id for p in data.systems if p.id not in report.linked]
+    if unlinked:
+        out += [f"Not in the picture (no link): {md_text(', '.join(unlinked))}.", ""]
+    out += _markdown_heatmap(_listed(report.balance))
+    if _unlisted_note(report.balance):
+        out += [md_text(_unlisted_note(report.balance)), ""]
+    out += _gaps(report)
+    out += _systems(report)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _mermaid(report: Report) -> list[str]:
+    """The network as Mermaid flowchart lines: rings as subgraphs, then every link."""
+    data, prog = report.data, report.plan
+    node = {sid: f"n{i}" for i, sid in enumerate(report.order)}
+    out: list[str] = []
     ring_members = [set(r) for r in report.rings]
     in_ring = set().union(*ring_members) if ring_members else set()
     for i, ring in enumerate(report.rings, start=1):
@@ -61,13 +77,13 @@ def render_markdown(report: Report) -> str:
         )
         label = mermaid_text(f"{link.topic} ({link.score:.1f})")
         out.append(f'  {node[link.teacher]} {start} "{label}" {arrow} {node[link.learner]}')
-    out += ["```", ""]
-    unlinked = [p.id for p in data.systems if p.id not in report.linked]
-    if unlinked:
-        out += [f"Not in the picture (no link): {md_text(', '.join(unlinked))}.", ""]
-    out += _markdown_heatmap(_listed(report.balance))
-    if _unlisted_note(report.balance):
-        out += [md_text(_unlisted_note(report.balance)), ""]
+    return out
+
+
+def _gaps(report: Report) -> list[str]:
+    """The gaps section: untaught and related-only topics, then who is left out."""
+    data, prog = report.data, report.plan
+    out: list[str] = []
     out += ["## Gaps", ""]
     untaught, related, _ = _gap_rows(report)
     needers = data.needers
@@ -94,6 +110,13 @@ def render_markdown(report: Report) -> str:
         out.append("")
     if not (untaught or related or prog.left_out):
         out += ["None: every needed topic has a teacher.", ""]
+    return out
+
+
+def _systems(report: Report) -> list[str]:
+    """Each system's links, both ways, with the evidence behind each."""
+    data, prog = report.data, report.plan
+    out: list[str] = []
     out += ["## Systems, their links and the evidence", ""]
     for p in data.systems:
         out += [f"### {md_text(p.name)} ({md_text(p.id)})", ""]
@@ -127,7 +150,7 @@ def render_markdown(report: Report) -> str:
                         + (f" ({md_text(c.source)})" if c.source else "")
                     )
             out.append("")
-    return "\n".join(out).rstrip("\n") + "\n"
+    return out
 
 
 def _markdown_heatmap(rows: list[TopicBalance]) -> list[str]:
