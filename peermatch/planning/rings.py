@@ -12,6 +12,7 @@ from peermatch.planning.column_generation import capped_bound, not_proven
 from peermatch.planning.context import PlanContext
 
 if TYPE_CHECKING:
+    from peermatch.solver.highs import IntArray
     from peermatch.solver.rings import Rings
 
 
@@ -20,56 +21,11 @@ def plan_rings(
 ) -> Plan:
     import numpy as np
 
-    from peermatch.solver.rings import enumerate_rings, solve_rings
+    from peermatch.solver.rings import solve_rings
 
     full = ctx.cand
-    able = (ctx.teach_cap > 0) & (ctx.learn_cap > 0)
-    ok = able[full.teacher] & able[full.learner]
-    cand = Candidates(full.ids, full.teacher[ok], full.learner[ok], full.score[ok], full.rank[ok])
-    notes: list[str] = []
-    pruned = False
-    k = int(cand.rank.max()) + 1 if len(cand) else 0
-    rings = enumerate_rings(ctx.n, cand.teacher, cand.learner, ring_size, limit=max_rings)
-    while rings is None:
-        if k <= 1:
-            raise PeermatchError(
-                f"more than {max_rings} possible rings even with one teacher per learner; "
-                "plan a smaller cohort"
-            )
-        k = max(1, k // 2)
-        pruned = True
-        sub = cand.top(k)
-        rings = enumerate_rings(ctx.n, sub.teacher, sub.learner, ring_size, limit=max_rings)
-        if rings is not None:
-            cand = sub
-    if pruned:
-        notes.append(
-            f"more than {max_rings} possible rings: each learner kept only its best {k} "
-            "teachers; the rings are the best among those, not proven best overall"
-        )
-    # cand (possibly pruned) index -> full candidate index
-    full_index = {
-        (int(t), int(lr)): i
-        for i, (t, lr) in enumerate(zip(full.teacher, full.learner, strict=True))
-    }
-    to_full = np.array(
-        [full_index[(int(t), int(lr))] for t, lr in zip(cand.teacher, cand.learner, strict=True)],
-        dtype=np.int64,
-    )
-    from_full = {int(f): j for j, f in enumerate(to_full)}
-    on_ring = np.zeros(len(cand), dtype=bool)
-    on_ring[rings.links[rings.links >= 0]] = True
-    pin_idx = []
-    for li in pinned:
-        j = from_full.get(li)
-        if j is None or not on_ring[j]:
-            t, lr = full.ids[int(full.teacher[li])], full.ids[int(full.learner[li])]
-            raise PeermatchError(
-                f"--pin {t}:{lr}: no ring of up to {ring_size} systems contains this link "
-                f"({lr} cannot teach {t} back"
-                + (", directly or through a third system)" if ring_size == 3 else ")")
-            )
-        pin_idx.append(j)
+    cand, rings, notes, pruned = _enumerated(ctx, ring_size, max_rings)
+    to_full, pin_idx = _ring_pins(ctx, cand, rings, pinned, ring_size)
     sol = solve_rings(
         ctx.n,
         rings,
@@ -107,6 +63,75 @@ def plan_rings(
     return Plan(
         links, total, bound, sol.optimal and not pruned, left_out, loads, ring_rows, notes=notes
     )
+
+
+def _enumerated(
+    ctx: PlanContext, ring_size: int, max_rings: int
+) -> tuple[Candidates, Rings, list[str], bool]:
+    """Every ring of the candidate links (each learner's best teachers only, halving how
+    many it keeps, if there are more than ``max_rings``), with a note when pruned."""
+    from peermatch.solver.rings import enumerate_rings
+
+    full = ctx.cand
+    able = (ctx.teach_cap > 0) & (ctx.learn_cap > 0)
+    ok = able[full.teacher] & able[full.learner]
+    cand = Candidates(full.ids, full.teacher[ok], full.learner[ok], full.score[ok], full.rank[ok])
+    notes: list[str] = []
+    pruned = False
+    k = int(cand.rank.max()) + 1 if len(cand) else 0
+    rings = enumerate_rings(ctx.n, cand.teacher, cand.learner, ring_size, limit=max_rings)
+    while rings is None:
+        if k <= 1:
+            raise PeermatchError(
+                f"more than {max_rings} possible rings even with one teacher per learner; "
+                "plan a smaller cohort"
+            )
+        k = max(1, k // 2)
+        pruned = True
+        sub = cand.top(k)
+        rings = enumerate_rings(ctx.n, sub.teacher, sub.learner, ring_size, limit=max_rings)
+        if rings is not None:
+            cand = sub
+    if pruned:
+        notes.append(
+            f"more than {max_rings} possible rings: each learner kept only its best {k} "
+            "teachers; the rings are the best among those, not proven best overall"
+        )
+    return cand, rings, notes, pruned
+
+
+def _ring_pins(
+    ctx: PlanContext, cand: Candidates, rings: Rings, pinned: list[int], ring_size: int
+) -> tuple[IntArray, list[int]]:
+    """Each ring candidate's index among all candidates, and each pin's ring candidate
+    index (a pin no ring contains is an error that says why)."""
+    import numpy as np
+
+    full = ctx.cand
+    # cand (possibly pruned) index -> full candidate index
+    full_index = {
+        (int(t), int(lr)): i
+        for i, (t, lr) in enumerate(zip(full.teacher, full.learner, strict=True))
+    }
+    to_full = np.array(
+        [full_index[(int(t), int(lr))] for t, lr in zip(cand.teacher, cand.learner, strict=True)],
+        dtype=np.int64,
+    )
+    from_full = {int(f): j for j, f in enumerate(to_full)}
+    on_ring = np.zeros(len(cand), dtype=bool)
+    on_ring[rings.links[rings.links >= 0]] = True
+    pin_idx = []
+    for li in pinned:
+        j = from_full.get(li)
+        if j is None or not on_ring[j]:
+            t, lr = full.ids[int(full.teacher[li])], full.ids[int(full.learner[li])]
+            raise PeermatchError(
+                f"--pin {t}:{lr}: no ring of up to {ring_size} systems contains this link "
+                f"({lr} cannot teach {t} back"
+                + (", directly or through a third system)" if ring_size == 3 else ")")
+            )
+        pin_idx.append(j)
+    return to_full, pin_idx
 
 
 def _why_no_ring(ctx: PlanContext, cand: Candidates, rings: Rings, i: int, size: int) -> LeftOut:
