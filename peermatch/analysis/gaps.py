@@ -67,6 +67,31 @@ class Gap:
 
 def gaps(data: Dataset) -> list[Gap]:
     """Every gap: untaught challenges (by topic id), then systems (by id)."""
+    out = _untaught_challenges(data)
+    # who can teach or learn at all, from topic counts (a system never teaches itself)
+    need_count = {t: len(ids) for t, ids in data.needers.items()}
+    teach_count = {t: len(ids) for t, ids in data.teachers.items()}
+    out += _cut_off(
+        data,
+        "unneeded-system",
+        need_count,
+        [(p, p.strengths, p.needs) for p in data.systems],
+        "strengths",
+        "challenge",
+    )
+    out += _cut_off(
+        data,
+        "untaught-system",
+        teach_count,
+        [(p, p.needs, p.strengths) for p in data.systems],
+        "challenges",
+        "strength",
+    )
+    return out
+
+
+def _untaught_challenges(data: Dataset) -> list[Gap]:
+    """A gap for each needed topic nobody teaches (:func:`gap_status`), by topic id."""
     teachers = data.teachers
     topics = data.catalogue.topics
     needers: dict[str, list[tuple[int, str]]] = {}
@@ -97,45 +122,30 @@ def gaps(data: Dataset) -> list[Gap]:
                 detail,
             )
         )
-    # who can teach or learn at all, from topic counts (a system never teaches itself)
-    related = {t: topics[t].related for t in topics}
-    need_count = {t: len(ids) for t, ids in data.needers.items()}
+    return out
 
-    teach_count = {t: len(ids) for t, ids in teachers.items()}
 
-    def cut_off(
-        kind: str,
-        count: dict[str, int],
-        sides: list[tuple[Profile, Collection[str], Collection[str]]],
-        noun: str,
-        as_what: str,
-    ) -> None:
-        """A ``kind`` gap for each system none of whose topics (or their related topics)
-        another system has in ``count``; ``sides`` is (system, its topics, its other side)."""
-        for p, listed, opposite in sides:
-            if not listed:
-                out.append(Gap(kind, p.id, p.name, detail=f"it lists no {noun}"))
-            elif not any(  # a system never teaches itself: its own listing does not count
-                count.get(x, 0) - (1 if x in opposite else 0) > 0
-                for t in listed
-                for x in (t, *related[t])
-            ):
-                names = ", ".join(listed)
-                detail = f"no other system lists {names} (or a related topic) as a {as_what}"
-                out.append(Gap(kind, p.id, p.name, detail=detail))
-
-    cut_off(
-        "unneeded-system",
-        need_count,
-        [(p, p.strengths, p.needs) for p in data.systems],
-        "strengths",
-        "challenge",
-    )
-    cut_off(
-        "untaught-system",
-        teach_count,
-        [(p, p.needs, p.strengths) for p in data.systems],
-        "challenges",
-        "strength",
-    )
+def _cut_off(
+    data: Dataset,
+    kind: str,
+    count: dict[str, int],
+    sides: list[tuple[Profile, Collection[str], Collection[str]]],
+    noun: str,
+    as_what: str,
+) -> list[Gap]:
+    """A ``kind`` gap for each system none of whose topics (or their related topics)
+    another system has in ``count``; ``sides`` is (system, its topics, its other side)."""
+    related = {t: data.catalogue.topics[t].related for t in data.catalogue.topics}
+    out: list[Gap] = []
+    for p, listed, opposite in sides:
+        if not listed:
+            out.append(Gap(kind, p.id, p.name, detail=f"it lists no {noun}"))
+        elif not any(  # a system never teaches itself: its own listing does not count
+            count.get(x, 0) - (1 if x in opposite else 0) > 0
+            for t in listed
+            for x in (t, *related[t])
+        ):
+            names = ", ".join(listed)
+            detail = f"no other system lists {names} (or a related topic) as a {as_what}"
+            out.append(Gap(kind, p.id, p.name, detail=detail))
     return out
