@@ -172,6 +172,8 @@ def _places(
     return places, unformed
 
 
+# Builds the integer programme whole, kept in one piece on purpose (longer than the
+# ~60-line rule): each block of rows is one rule of a group, read best side by side.
 def _assign(
     data: Dataset,
     shared: list[str],

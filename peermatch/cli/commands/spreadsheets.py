@@ -44,28 +44,34 @@ def ask(question: Question) -> str | None:
         err(f"answer a number from 0 to {len(question.candidates)}")
 
 
+ResponsesArg = Annotated[
+    Path, typer.Argument(help="CSV of form responses, one row per system.", dir_okay=False)
+]
+ToOpt = Annotated[
+    Path,
+    typer.Option(
+        "--to", help="Folder to write systems.yaml into (made if missing).", file_okay=False
+    ),
+]
+NoInputOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-input",
+        help="Never ask: a free-text topic without a clear match fails its row.",
+    ),
+]
+ForceOpt = Annotated[
+    bool, typer.Option("--force", help="Replace an existing systems.yaml in the folder.")
+]
+
+
 @app.command("import")
 def import_responses(
-    responses: Annotated[
-        Path, typer.Argument(help="CSV of form responses, one row per system.", dir_okay=False)
-    ],
-    to: Annotated[
-        Path,
-        typer.Option(
-            "--to", help="Folder to write systems.yaml into (made if missing).", file_okay=False
-        ),
-    ],
+    responses: ResponsesArg,
+    to: ToOpt,
     challenges: ChallengesOpt = None,
-    no_input: Annotated[
-        bool,
-        typer.Option(
-            "--no-input",
-            help="Never ask: a free-text topic without a clear match fails its row.",
-        ),
-    ] = False,
-    force: Annotated[
-        bool, typer.Option("--force", help="Replace an existing systems.yaml in the folder.")
-    ] = False,
+    no_input: NoInputOpt = False,
+    force: ForceOpt = False,
 ) -> None:
     """Turn a spreadsheet of form responses into a checked systems.yaml.
 
