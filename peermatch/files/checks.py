@@ -91,7 +91,27 @@ class Checker:
             kept[ch.id] = i
             topics[ch.id] = Topic(ch.id, ch.name, ch.area, tuple(ch.aliases), (), ch.description)
         lookup = build_lookup(topics.values())
-        # alias clashes: an alias naming another topic's id or alias is ambiguous
+        self._alias_clashes(entries, kept, topics, lookup)
+        related = self._related(entries, kept, lookup, topics)
+        for tid, topic in topics.items():
+            topics[tid] = Topic(
+                topic.id,
+                topic.name,
+                topic.area,
+                topic.aliases,
+                tuple(sorted(related[tid])),
+                topic.description,
+            )
+        return Catalogue(topics, lookup)
+
+    def _alias_clashes(
+        self,
+        entries: list[models.Challenge],
+        kept: dict[str, int],
+        topics: dict[str, Topic],
+        lookup: dict[str, str],
+    ) -> None:
+        """Warn about an alias naming another topic's id or alias: it is ambiguous."""
         owner: dict[str, str] = {normalise(t.id): t.id for t in topics.values()}
         for i, ch in enumerate(entries):
             if kept[ch.id] != i:
@@ -110,6 +130,15 @@ class Checker:
                     )
                 else:
                     owner.setdefault(key, ch.id)
+
+    def _related(
+        self,
+        entries: list[models.Challenge],
+        kept: dict[str, int],
+        lookup: dict[str, str],
+        topics: dict[str, Topic],
+    ) -> dict[str, set[str]]:
+        """Each topic's related topics, resolved and made symmetric."""
         related: dict[str, set[str]] = {t: set() for t in topics}
         for i, ch in enumerate(entries):
             if kept[ch.id] != i:
@@ -135,16 +164,7 @@ class Checker:
                 else:
                     related[ch.id].add(target)
                     related[target].add(ch.id)
-        for tid, topic in topics.items():
-            topics[tid] = Topic(
-                topic.id,
-                topic.name,
-                topic.area,
-                topic.aliases,
-                tuple(sorted(related[tid])),
-                topic.description,
-            )
-        return Catalogue(topics, lookup)
+        return related
 
     # -- systems
 
