@@ -15,27 +15,25 @@ from peermatch.files.import_cells import (
     _SCALE,
     _SCALED,
     _SLUG,
-    BASE_COLUMNS,
     KIND_SYNONYMS,
     LEVEL_WORDS,
     PRIORITY_WORDS,
-    REQUIRED_COLUMNS,
     _kinds_hint,
     _number_or_word,
     _ordinal,
     clean_text,
-    header_key,
     slugify,
     split_list,
     unneutralise,
 )
+from peermatch.files.import_header import HeaderReader
 from peermatch.files.import_result import Decide, ImportResult, Reading
 from peermatch.files.import_topics import TopicMatcher
 from peermatch.files.models import KINDS
 from peermatch.files.yaml_write import flow
 
 
-class RowReader:
+class RowReader(HeaderReader):
     """One pass over the rows; collects profiles, findings and readings."""
 
     def __init__(self, display: str, catalogue: Catalogue, decide: Decide | None) -> None:
@@ -47,82 +45,6 @@ class RowReader:
         self.placeholders: list[int] = []
         self.error_count = 0
         self.row_id: dict[int, str] = {}
-
-    # -- findings
-
-    def error(self, row: int, column: str, code: str, message: str) -> None:
-        self.error_count += 1
-        col = self.columns.get(column, -1) + 1
-        self.findings.append(Finding(self.display, row, col, column, code, message))
-
-    def warn(self, row: int, column: str, code: str, message: str) -> None:
-        col = self.columns.get(column, -1) + 1
-        self.findings.append(
-            Finding(self.display, row, col, column, code, message, Severity.WARNING)
-        )
-
-    # -- the header
-
-    def _header(self, header: list[str]) -> list[str]:
-        ignored: list[tuple[int, str]] = []
-        known = {*BASE_COLUMNS}
-        for i, name in enumerate(header):
-            key = header_key(name)
-            if not key:
-                continue  # a blank header cell: nothing to read there
-            if key not in known and not _NUMBERED_RE.match(key):
-                ignored.append((i, name))
-            elif key in self.columns:
-                self.findings.append(
-                    Finding(
-                        self.display,
-                        1,
-                        i + 1,
-                        key,
-                        "duplicate-column",
-                        f"column '{name}' appears twice (first as column "
-                        f"{self.columns[key] + 1}); keep one",
-                    )
-                )
-            else:
-                self.columns[key] = i
-        for i, name in ignored:
-            near = closest(header_key(name), {c: c for c in known}, limit=1, cutoff=85)
-            if near:
-                self.findings.append(
-                    Finding(
-                        self.display,
-                        1,
-                        i + 1,
-                        name,
-                        "unknown-column",
-                        f"column '{name}' is not part of the layout and was ignored"
-                        f"{did_you_mean(near)}",
-                        Severity.WARNING,
-                    )
-                )
-        missing = [c for c in REQUIRED_COLUMNS if c not in self.columns]
-        if missing:
-            one_cell = len(header) == 1 and (";" in header[0] or "\t" in header[0])
-            hint = (
-                "; the header is one cell: save the sheet with commas between columns"
-                if one_cell
-                else "; see 'peermatch export-csv --template' for the layout"
-            )
-            self.findings.append(
-                Finding(
-                    self.display,
-                    1,
-                    0,
-                    "",
-                    "missing-column",
-                    "the header has no "
-                    + ", ".join(f"'{c}'" for c in missing)
-                    + (" column" if len(missing) == 1 else " columns")
-                    + hint,
-                )
-            )
-        return [name for _, name in ignored]
 
     # -- the rows
 
