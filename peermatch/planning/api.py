@@ -3,10 +3,13 @@
 ``plan`` chooses directed links teacher -> learner among the pairs ``suggest`` scores
 above zero (exclusions removed; existing partners too with ``new_only``), so that every
 system learns in 1..``capacity.learn`` links and teaches in 1..``capacity.teach`` links,
-pinned links are in, and the sum of the links' scores is the greatest possible. The
-optimiser (:mod:`peermatch.solver.highs`) is exact; when the lower bounds cannot all hold it
-first meets as many as it can, then maximises the total, and :class:`LeftOut` says for
-each system left out *why*.
+pinned links are in, and the sum of the links' scores is the greatest possible. It is a
+linear programme (:mod:`peermatch.solver.matching`, whose optimal vertex is integral)
+solved by column generation over the candidate links: exact up to
+:data:`~peermatch.planning.tuning.EXACT_UP_TO` profiles, proven within
+:data:`~peermatch.planning.tuning.GAP` of the optimum above. When the lower bounds cannot
+all hold it first meets as many as it can, then maximises the total, and
+:class:`~peermatch.core.plan.LeftOut` says for each system left out *why*.
 
 With ``ring_size`` N (2 or 3) the programme is instead made of rings of 2..N systems in
 which each teaches the next: pairs that teach each other, or trios A -> B -> C -> A. It

@@ -80,14 +80,14 @@ def build_report(
         balance=supply_demand(data),
         breakdowns=breakdowns,
         mutual=mutual,
-        order=circle_order([p.id for p in data.systems], plan),
+        order=drawing_order([p.id for p in data.systems], plan),
         ring_of=ring_of,
         history_note=note,
     )
 
 
-def circle_order(ids: Sequence[str], plan: Plan) -> list[str]:
-    """Systems in drawing order round the circle: rings together, then linked systems
+def drawing_order(ids: Sequence[str], plan: Plan) -> list[str]:
+    """Systems in drawing order: rings together, then linked systems
     near each other (breadth-first from the busiest system), then the unlinked ones."""
     weight: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for link in plan.links:
