@@ -30,8 +30,9 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from peermatch import loading, yamlio  # noqa: E402
-from peermatch.errors import PeermatchError  # noqa: E402
+from peermatch.core.errors import PeermatchError  # noqa: E402
+from peermatch.files import loading  # noqa: E402
+from peermatch.files import yaml_read as yamlio  # noqa: E402
 
 VALID = REPO / "tests" / "data" / "valid"
 #: The two known differences between libyaml and pure-Python PyYAML (docs/hardening.md).

@@ -19,10 +19,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np
 
-from peermatch.catalogue import Catalogue, Topic
-from peermatch.loading import Dataset, NeedEntry, Profile, StrengthEntry
-from peermatch.planning import Candidates, plan
-from peermatch.scoring import rank_all
+from peermatch.core.catalogue import Catalogue, Topic
+from peermatch.core.dataset import Dataset, NeedEntry, Profile, StrengthEntry
+from peermatch.planning.api import plan
+from peermatch.planning.candidates import Candidates
+from peermatch.scoring.ranking import rank_all
 
 KINDS = ("ics", "trust", "place", "pcn", "council")
 

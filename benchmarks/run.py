@@ -150,7 +150,7 @@ Rows: TypeAlias = tuple[list["Row"], list[str]]
 
 def cold_start(runs: int) -> Rows:
     notes = []
-    from peermatch.loading import shipped_data_dir
+    from peermatch.files.loading import shipped_data_dir
 
     shipped = shipped_data_dir()
     if (shipped / "systems.yaml").is_file():

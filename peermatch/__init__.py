@@ -22,39 +22,43 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from peermatch.communities import Group, Groups, groups
-    from peermatch.coverage import Gap, gaps
-    from peermatch.errors import DataError, PeermatchError, UsageError
-    from peermatch.findings import Finding
-    from peermatch.loading import Dataset, load, validate
-    from peermatch.planning import LeftOut, Plan, PlanLink, plan
-    from peermatch.scoring import Breakdown, Match, explain, score_pair, suggest
-    from peermatch.weights import Weights, load_weights
+    from peermatch.analysis.gaps import Gap, gaps
+    from peermatch.analysis.groups import Group, Groups, groups
+    from peermatch.core.dataset import Dataset
+    from peermatch.core.errors import DataError, PeermatchError, UsageError
+    from peermatch.core.findings import Finding
+    from peermatch.core.plan import LeftOut, Plan, PlanLink
+    from peermatch.core.weights import Weights
+    from peermatch.files.loading import load, validate
+    from peermatch.files.weights import load_weights
+    from peermatch.planning.api import plan
+    from peermatch.scoring.ranking import Match, suggest
+    from peermatch.scoring.reference import Breakdown, explain, score_pair
 
 _WHERE = {
-    "Breakdown": "peermatch.scoring",
-    "DataError": "peermatch.errors",
-    "Dataset": "peermatch.loading",
-    "Finding": "peermatch.findings",
-    "Gap": "peermatch.coverage",
-    "Group": "peermatch.communities",
-    "Groups": "peermatch.communities",
-    "LeftOut": "peermatch.planning",
-    "Match": "peermatch.scoring",
-    "PeermatchError": "peermatch.errors",
-    "Plan": "peermatch.planning",
-    "PlanLink": "peermatch.planning",
-    "UsageError": "peermatch.errors",
-    "Weights": "peermatch.weights",
-    "explain": "peermatch.scoring",
-    "gaps": "peermatch.coverage",
-    "groups": "peermatch.communities",
-    "load": "peermatch.loading",
-    "load_weights": "peermatch.weights",
-    "plan": "peermatch.planning",
-    "score_pair": "peermatch.scoring",
-    "suggest": "peermatch.scoring",
-    "validate": "peermatch.loading",
+    "Breakdown": "peermatch.scoring.reference",
+    "DataError": "peermatch.core.errors",
+    "Dataset": "peermatch.core.dataset",
+    "Finding": "peermatch.core.findings",
+    "Gap": "peermatch.analysis.gaps",
+    "Group": "peermatch.analysis.groups",
+    "Groups": "peermatch.analysis.groups",
+    "LeftOut": "peermatch.core.plan",
+    "Match": "peermatch.scoring.ranking",
+    "PeermatchError": "peermatch.core.errors",
+    "Plan": "peermatch.core.plan",
+    "PlanLink": "peermatch.core.plan",
+    "UsageError": "peermatch.core.errors",
+    "Weights": "peermatch.core.weights",
+    "explain": "peermatch.scoring.reference",
+    "gaps": "peermatch.analysis.gaps",
+    "groups": "peermatch.analysis.groups",
+    "load": "peermatch.files.loading",
+    "load_weights": "peermatch.files.weights",
+    "plan": "peermatch.planning.api",
+    "score_pair": "peermatch.scoring.reference",
+    "suggest": "peermatch.scoring.ranking",
+    "validate": "peermatch.files.loading",
 }
 
 

@@ -1,4 +1,11 @@
-"""Build small cohorts in Python (no YAML) and solve them by brute force, for the plan tests."""
+"""Cohorts for the tests, built one way: a cohort is a list of :class:`Spec` (one system
+each) and a catalogue; :func:`dataset` makes the library's :class:`Dataset` from it
+directly, :func:`documents` the two YAML documents (and :func:`write_yaml` the files).
+
+Hypothesis draws cohorts as specs too: :func:`doc_cohorts` (as parsed documents, for
+properties through the loader) and :func:`fast_cohorts` (as datasets with the awkward
+cases on purpose, for the score matrix). Brute-force solvers for the plan tests follow.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +13,16 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import yaml
+from hypothesis import assume
+from hypothesis import strategies as st
 
-from peermatch.catalogue import Catalogue, Topic
-from peermatch.loading import Dataset, NeedEntry, Profile, StrengthEntry
+from peermatch.core.catalogue import Catalogue, Topic
+from peermatch.core.dataset import Dataset, NeedEntry, Profile, StrengthEntry
+from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
 
 TOPICS = ("t-a", "t-b", "t-c", "t-d")
 RELATED = {"t-a": ("t-b",), "t-b": ("t-a",)}
@@ -30,6 +41,14 @@ class Spec:
     partners: tuple[str, ...] = ()
     kind: str = "ics"
     population: int | None = None
+    country: str | None = "England"
+    tags: tuple[str, ...] = ()
+    name: str | None = None  # default: the id, title-cased
+    evidence: str = "evidence {topic} 10%"  # each strength's evidence, {topic} filled in
+
+    @property
+    def display(self) -> str:
+        return self.name if self.name is not None else self.id.title()
 
 
 def catalogue(
@@ -45,17 +64,17 @@ def dataset(specs: Sequence[Spec], cat: Catalogue | None = None) -> Dataset:
     profiles = [
         Profile(
             id=s.id,
-            name=s.id.title(),
+            name=s.display,
             kind=s.kind,
-            country="England",
+            country=s.country,
             population=s.population,
-            tags=(),
+            tags=s.tags,
             teach_capacity=s.teach,
             learn_capacity=s.learn,
             partners=frozenset(s.partners),
             exclude=frozenset(s.exclude),
             strengths={
-                t: StrengthEntry(t, lv, f"evidence {t} 10%") for t, lv in s.strengths.items()
+                t: StrengthEntry(t, lv, s.evidence.format(topic=t)) for t, lv in s.strengths.items()
             },
             needs={t: NeedEntry(t, pr) for t, pr in s.needs.items()},
         )
@@ -64,23 +83,23 @@ def dataset(specs: Sequence[Spec], cat: Catalogue | None = None) -> Dataset:
     return Dataset(sorted(profiles, key=lambda p: p.id), cat or catalogue())
 
 
-def write_yaml(specs: Sequence[Spec], folder: Path, cat_topics: Sequence[str] = TOPICS) -> Path:
-    """The same cohort as the two YAML files, systems in the order given."""
-    folder.mkdir(parents=True, exist_ok=True)
+def documents(
+    specs: Sequence[Spec], cat: Catalogue | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``(systems_doc, challenges_doc)``: the same cohort as the two files' documents."""
+    cat = cat or catalogue()
     challenges = [
-        {"id": t, "name": t.upper(), "area": "area", "related": list(RELATED.get(t, ()))}
-        for t in cat_topics
+        {"id": t.id, "name": t.name, "area": t.area, "related": list(t.related)} for t in cat
     ]
     systems = []
     for s in specs:
-        entry: dict[str, object] = {
-            "id": s.id,
-            "name": s.id.title(),
-            "kind": s.kind,
-            "country": "England",
-        }
+        entry: dict[str, Any] = {"id": s.id, "name": s.display, "kind": s.kind}
+        if s.country is not None:
+            entry["country"] = s.country
         if s.population:
             entry["population"] = s.population
+        if s.tags:
+            entry["tags"] = list(s.tags)
         cap = {k: v for k, v in (("teach", s.teach), ("learn", s.learn)) if v is not None}
         if cap:
             entry["capacity"] = cap
@@ -89,16 +108,161 @@ def write_yaml(specs: Sequence[Spec], folder: Path, cat_topics: Sequence[str] = 
         if s.exclude:
             entry["exclude"] = list(s.exclude)
         entry["strengths"] = [
-            {"challenge": t, "level": lv, "evidence": f"evidence {t} 10%"}
+            {"challenge": t, "level": lv, "evidence": s.evidence.format(topic=t)}
             for t, lv in s.strengths.items()
         ]
         entry["challenges"] = [{"challenge": t, "priority": pr} for t, pr in s.needs.items()]
         systems.append(entry)
-    (folder / "challenges.yaml").write_text(
-        yaml.safe_dump({"challenges": challenges}, sort_keys=False)
-    )
-    (folder / "systems.yaml").write_text(yaml.safe_dump({"systems": systems}, sort_keys=False))
+    return {"systems": systems}, {"challenges": challenges}
+
+
+def write_yaml(specs: Sequence[Spec], folder: Path, cat_topics: Sequence[str] = TOPICS) -> Path:
+    """The same cohort as the two YAML files, systems in the order given."""
+    folder.mkdir(parents=True, exist_ok=True)
+    systems, challenges = documents(specs, catalogue(cat_topics))
+    (folder / "challenges.yaml").write_text(yaml.safe_dump(challenges, sort_keys=False))
+    (folder / "systems.yaml").write_text(yaml.safe_dump(systems, sort_keys=False))
     return folder
+
+
+# --------------------------------------------------------------------------- hypothesis
+
+DOC_KINDS = ["ics", "trust", "place", "council", "international"]
+DOC_TAGS = ["urban", "rural", "coastal", "large", "small"]
+
+
+@st.composite
+def doc_cohorts(
+    draw: st.DrawFn, min_systems: int = 2, max_systems: int = 6, max_topics: int = 6
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``(systems_doc, challenges_doc)`` for a random small cohort."""
+    n_topics = draw(st.integers(1, max_topics))
+    topics = [f"t{i}" for i in range(n_topics)]
+    related: dict[str, tuple[str, ...]] = {}
+    areas: dict[str, str] = {}
+    for i, t in enumerate(topics):
+        related[t] = (
+            tuple(sorted(draw(st.sets(st.sampled_from(topics[:i]), max_size=2)))) if i else ()
+        )
+        areas[t] = f"a{i % 3}"
+    n = draw(st.integers(min_systems, max_systems))
+    ids = [f"s{i}" for i in range(n)]
+    specs = []
+    for sid in ids:
+        strengths = draw(
+            st.dictionaries(st.sampled_from(topics), st.integers(1, 3), max_size=n_topics)
+        )
+        needs = draw(st.dictionaries(st.sampled_from(topics), st.integers(1, 3), max_size=n_topics))
+        others = [o for o in ids if o != sid]
+        spec = Spec(
+            sid,
+            strengths,
+            needs,
+            kind=draw(st.sampled_from(DOC_KINDS)),
+            country=None,
+            name=sid.upper(),
+            evidence="{topic} work",
+        )
+        if draw(st.booleans()):
+            spec.country = draw(st.sampled_from(["England", "Scotland"]))
+        if draw(st.booleans()):
+            spec.population = draw(st.integers(1_000, 3_000_000))
+        spec.tags = tuple(sorted(draw(st.sets(st.sampled_from(DOC_TAGS), max_size=3))))
+        if others and draw(st.integers(0, 4)) == 0:
+            spec.exclude = (draw(st.sampled_from(others)),)
+        specs.append(spec)
+    # partners, symmetric
+    for i, sid in enumerate(ids):
+        for other in ids[i + 1 :]:
+            if draw(st.integers(0, 5)) == 0:
+                specs[i].partners += (other,)
+                specs[ids.index(other)].partners += (sid,)
+    cat = Catalogue({t: Topic(t, t.upper(), areas[t], (), related[t]) for t in topics})
+    return documents(specs, cat)
+
+
+FAST_KINDS = ["ics", "trust", "pcn"]
+COUNTRIES = [None, "England", "england", "Wales"]
+POPULATIONS = st.one_of(
+    st.none(),
+    st.just(0),
+    st.integers(1, 3_000_000),
+    st.integers(2**53 - 2, 2**53 + 10),  # beyond float64's exact integers
+)
+
+
+@st.composite
+def fast_cohorts(draw: st.DrawFn, max_systems: int = 14, max_topics: int = 7) -> Dataset:
+    """A random cohort as a :class:`Dataset`, with ties (no population, no tags), country
+    case, zero and huge populations, duplicate tags, one-sided partners and exclusions,
+    related topics and learners without needs on purpose."""
+    n_topics = draw(st.integers(1, max_topics))
+    tids = [f"t{i}" for i in range(n_topics)]
+    related: dict[str, set[str]] = {t: set() for t in tids}
+    for a, b in draw(st.lists(st.tuples(st.sampled_from(tids), st.sampled_from(tids)))):
+        if a != b:
+            related[a].add(b)
+            related[b].add(a)
+    n = draw(st.integers(1, max_systems))
+    ids = [f"s{i:02d}" for i in range(n)]
+    links = st.lists(st.sampled_from(ids), max_size=2) if n > 1 else st.just([])
+    specs = []
+    for sid in ids:
+        order = draw(st.permutations(tids))
+        n_strengths = draw(st.integers(0, min(3, n_topics)))
+        n_needs = draw(st.integers(0, min(4, n_topics)))
+        strengths = {t: draw(st.integers(1, 3)) for t in order[:n_strengths]}
+        needs_order = draw(st.permutations(tids))[:n_needs]  # may overlap strengths
+        needs = {t: draw(st.integers(1, 3)) for t in needs_order}
+        specs.append(
+            Spec(
+                sid,
+                strengths,
+                needs,
+                name=sid.upper(),
+                kind=draw(st.sampled_from(FAST_KINDS)),
+                country=draw(st.sampled_from(COUNTRIES)),
+                population=draw(POPULATIONS),
+                tags=tuple(draw(st.lists(st.sampled_from(["a", "b", "c", "d"]), max_size=3))),
+                partners=tuple(x for x in draw(links) if x != sid),
+                exclude=tuple(x for x in draw(links) if x != sid),
+                evidence="did 1 thing",
+            )
+        )
+    topics = {t: Topic(t, t, "area", (), tuple(sorted(related[t]))) for t in tids}
+    return dataset(specs, Catalogue(topics))
+
+
+def _valid(**fields: object) -> Weights | None:
+    try:
+        return Weights.model_validate(fields)
+    except ValueError:
+        return None
+
+
+@st.composite
+def weights(draw: st.DrawFn) -> Weights:
+    kind = draw(st.sampled_from(["default", "dyadic", "any"]))
+    if kind == "default":
+        return DEFAULT_WEIGHTS
+    if kind == "dyadic":
+        num = st.integers(0, 16).map(lambda k: k / 8)
+    else:
+        num = st.floats(0, 5, allow_nan=False, allow_infinity=False)
+    low, medium, high = sorted(draw(num) + 0.125 for _ in range(3))
+    exemplar, established, emerging = sorted(draw(num) for _ in range(3))
+    frac = st.floats(0.01, 1) if kind == "any" else st.integers(1, 8).map(lambda k: k / 8)
+    w = _valid(
+        priority={"low": low, "medium": medium, "high": high},
+        level_shortfall={"emerging": emerging, "established": established, "exemplar": exemplar},
+        related_factor=draw(frac),
+        context_weight=draw(frac) * 0.99,
+        context={k: draw(num) for k in ("kind", "country", "size", "tags")},
+        partner_factor=draw(st.one_of(frac, st.just(0.0))),
+    )
+    assume(w is not None)
+    assert w is not None
+    return w
 
 
 # --------------------------------------------------------------------------- brute force

@@ -41,7 +41,7 @@ def small() -> Path:
 @pytest.fixture
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Several chunks and the block bound of the fast path even on tiny cohorts."""
-    from peermatch import fastscore
+    from peermatch.scoring import matrix as fastscore
 
     monkeypatch.setattr(fastscore, "CHUNK_CELLS", 30)
     monkeypatch.setattr(fastscore, "BLOCK", 2)

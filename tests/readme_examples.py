@@ -1,7 +1,7 @@
 """The console examples of README.md and docs/*.md, run for real.
 
 Every fenced ``console`` block holds commands (lines starting ``$ ``) each followed by its
-exact output (stdout, then stderr). ``tests/test_docs.py`` runs them and compares;
+exact output (stdout, then stderr). ``tests/acceptance/test_docs.py`` runs them and compares;
 ``python tests/readme_examples.py [PAGE ...]`` rewrites the outputs of every page (or of
 the pages named) after a deliberate change. A block's commands run in order, through bash,
 in one scratch folder (so ``--output`` files land there, and a block can show a workflow:

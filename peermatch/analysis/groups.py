@@ -1,0 +1,357 @@
+"""Communities of practice: groups of systems that share a challenge, with people who teach it.
+
+For every topic that at least two systems list as a challenge, ``groups`` proposes one or
+more groups of at most ``size`` members (default 10: the report's local networks are
+"eight to ten people ... a common yet complex challenge"): the systems that need the
+topic, plus the best systems that teach it. Every group has at least one teacher and at
+least two learners; no system is in more than ``per_system`` groups (default 2); two
+systems that exclude each other never share a topic's groups.
+
+Who joins which group is one integer programme (:mod:`peermatch.solver.integer`):
+
+* a learner's place is worth its need's priority points (low 1, medium 2, high 3);
+* a teacher's place is worth ``priority.low - level_shortfall`` (exemplar 1, established
+  0.75, emerging 0.5), halved (``related_factor``) for a teacher of a related topic, who
+  is asked only when nobody teaches the topic itself;
+* per topic, ``k`` groups need ``k`` teachers, ``2k`` learners and hold ``size * k``
+  members; there are never more teachers than learners;
+* the total worth is maximised, to within 0.1% (``GAP``; proving the last 0.1% can take
+  minutes on thousands of profiles). Ties go to topics that more systems share.
+
+A topic's members are then dealt into the fewest groups that hold them: teachers best
+first, then learners by priority, round the groups in turn, so sizes differ by at most one.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from peermatch.core.dataset import Dataset
+from peermatch.core.defaults import DEFAULT_GROUP_SIZE, DEFAULT_PER_SYSTEM, TIME_LIMIT
+from peermatch.core.errors import PeermatchError, UsageError
+from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
+
+if TYPE_CHECKING:
+    from peermatch.solver.highs import BoolArray, IntArray
+
+#: The tie-breaking nudge, in worth points, for the most widely shared topic.
+TIE = 1e-4
+#: The solver stops once no assignment can be worth more than this fraction more.
+GAP = 1e-3
+
+
+@dataclass(frozen=True)
+class Member:
+    system: str
+    role: str  # "teacher" or "learner"
+    level: int | None = None  # teachers: 1..3
+    priority: int | None = None  # learners: 1..3
+    via: str | None = None  # a teacher of a related topic: which one
+
+
+@dataclass(frozen=True)
+class Group:
+    group: str  # the topic id, or "topic-2" etc. when a topic has several groups
+    topic: str
+    name: str
+    members: tuple[Member, ...]
+
+    @property
+    def teachers(self) -> list[str]:
+        return [m.system for m in self.members if m.role == "teacher"]
+
+    @property
+    def learners(self) -> list[str]:
+        return [m.system for m in self.members if m.role == "learner"]
+
+    def as_row(self) -> dict[str, Any]:
+        related = [f"{m.system}<-{m.via}" for m in self.members if m.via]
+        return {
+            "group": self.group,
+            "topic": self.topic,
+            "name": self.name,
+            "size": len(self.members),
+            "teachers": self.teachers,
+            "learners": self.learners,
+            "related_teachers": related,
+        }
+
+
+@dataclass(frozen=True)
+class Unplaced:
+    """A system that shares a challenge but is in none of that topic's groups, and why."""
+
+    system: str
+    topic: str
+    reason: str
+
+    def as_row(self) -> dict[str, str]:
+        return {"system": self.system, "topic": self.topic, "reason": self.reason}
+
+
+@dataclass
+class Groups:
+    groups: list[Group]
+    unplaced: list[Unplaced]
+    optimal: bool = True
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+def groups(
+    data: Dataset,
+    *,
+    size: int = DEFAULT_GROUP_SIZE,
+    per_system: int = DEFAULT_PER_SYSTEM,
+    weights: Weights = DEFAULT_WEIGHTS,
+    time_limit: float = TIME_LIMIT,
+) -> Groups:
+    """Communities of practice for the shared challenges (see the module docstring)."""
+    if size < 3:
+        raise UsageError(f"--size must be at least 3 (a teacher and two learners), not {size}")
+    if per_system < 1:
+        raise UsageError(f"--per-system must be at least 1, not {per_system}")
+    settings = {"size": size, "per_system": per_system}
+    sharers = data.needers
+    shared = sorted(
+        (t for t, who in sharers.items() if len(who) >= 2), key=lambda t: (-len(sharers[t]), t)
+    )
+    places, unformed = _places(data, shared, weights)
+    chosen, count, optimal = _assign(data, shared, places, size, per_system, time_limit)
+    built, in_groups = _deal(data, shared, places, chosen, count, size)
+    unplaced = _unplaced(data, shared, sharers, built, in_groups, unformed, per_system, size)
+    return Groups(built, unplaced, optimal, settings)
+
+
+Place = tuple[int, int, str, float, int | None, int | None, str | None]
+
+
+def _places(
+    data: Dataset, shared: list[str], weights: Weights
+) -> tuple[list[Place], dict[str, str]]:
+    """Every eligible place (system index, topic index, role, worth, level, priority, via),
+    and the topics no group can form around, with why."""
+    topics = data.catalogue.topics
+    sharers, teachers_of = data.needers, data.teachers
+    index = {p.id: i for i, p in enumerate(data.systems)}
+    places: list[Place] = []
+    unformed: dict[str, str] = {}
+    for ti, t in enumerate(shared):
+        nudge = TIE * (len(shared) - ti) / len(shared)
+        direct = teachers_of.get(t, [])
+        for sid in direct:
+            st = data.system(sid).strengths[t]
+            worth = weights.priority.low - weights.level_shortfall.of(st.level)
+            places.append((index[sid], ti, "teacher", worth + nudge, st.level, None, None))
+        if not direct:
+            best: dict[str, tuple[float, int, str]] = {}
+            for near in topics[t].related:
+                for sid in teachers_of.get(near, []):
+                    st = data.system(sid).strengths[near]
+                    worth = weights.related_factor * (
+                        weights.priority.low - weights.level_shortfall.of(st.level)
+                    )
+                    if sid not in best or worth > best[sid][0]:
+                        best[sid] = (worth, st.level, near)
+            for sid in sorted(best):
+                worth, level, near = best[sid]
+                if t not in data.system(sid).needs:
+                    places.append((index[sid], ti, "teacher", worth + nudge, level, None, near))
+            if not best:
+                unformed[t] = "nobody teaches it or a related topic (see 'peermatch gaps')"
+        for sid in sharers[t]:
+            p = data.system(sid)
+            if t in p.strengths:
+                continue  # it teaches this topic
+            pr = p.needs[t].priority
+            places.append(
+                (index[sid], ti, "learner", weights.priority.of(pr) + nudge, None, pr, None)
+            )
+
+    return places, unformed
+
+
+# Builds the integer programme whole, kept in one piece on purpose (longer than the
+# ~60-line rule): each block of rows is one rule of a group, read best side by side.
+def _assign(
+    data: Dataset,
+    shared: list[str],
+    places: list[Place],
+    size: int,
+    per_system: int,
+    time_limit: float,
+) -> tuple[BoolArray, IntArray, bool]:
+    """Which places are taken, how many groups each topic gets, and whether proven best:
+    the integer programme (:func:`~peermatch.solver.integer.solve_integer`)."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    from peermatch.solver.integer import solve_integer
+
+    n_sys, n_top, m = len(data.systems), len(shared), len(places)
+    chosen = np.zeros(m, dtype=bool)
+    count = np.zeros(n_top, dtype=np.int64)
+    optimal = True
+    if m and n_top:
+        sys_i = np.array([pl[0] for pl in places], dtype=np.int64)
+        top_i = np.array([pl[1] for pl in places], dtype=np.int64)
+        is_teacher = np.array([pl[2] == "teacher" for pl in places])
+        values = np.array([pl[3] for pl in places])
+        cols = np.arange(m)
+        ones = np.ones(m)
+        # variables: x (m places), then g (n_top groups per topic, integer)
+        per_sys = sp.csr_array((ones, (sys_i, cols)), shape=(n_sys, m))
+        learners = sp.csr_array(
+            (ones[~is_teacher], (top_i[~is_teacher], cols[~is_teacher])), shape=(n_top, m)
+        )
+        teachers = sp.csr_array(
+            (ones[is_teacher], (top_i[is_teacher], cols[is_teacher])), shape=(n_top, m)
+        )
+        eye = sp.identity(n_top, format="csr")
+        zeros_g = sp.csr_array((n_sys, n_top))
+        rows = [
+            sp.hstack([per_sys, zeros_g]),  # <= per_system
+            sp.hstack([learners, -2 * eye]),  # learners >= 2 g
+            sp.hstack([teachers, -eye]),  # teachers >= g
+            sp.hstack([learners + teachers, -size * eye]),  # members <= size g
+            sp.hstack([teachers - learners, sp.csr_array((n_top, n_top))]),  # teachers <= learners
+        ]
+        lo = [np.zeros(n_sys), np.zeros(n_top), np.zeros(n_top), np.full(n_top, -np.inf)]
+        hi = [np.full(n_sys, per_system), np.full(n_top, np.inf), np.full(n_top, np.inf)]
+        hi += [np.zeros(n_top)]
+        lo += [np.full(n_top, -np.inf)]
+        hi += [np.zeros(n_top)]
+        index = {p.id: i for i, p in enumerate(data.systems)}
+        excl = _exclusion_rows(data, places, index)
+        if excl:
+            r = np.repeat(np.arange(len(excl)), 2)
+            c = np.array([k for pair in excl for k in pair])
+            rows.append(sp.csr_array((np.ones(len(c)), (r, c)), shape=(len(excl), m + n_top)))
+            lo.append(np.zeros(len(excl)))
+            hi.append(np.ones(len(excl)))
+        a = sp.vstack(rows, format="csr")
+        n_learn = np.bincount(top_i[~is_teacher], minlength=n_top)
+        n_teach = np.bincount(top_i[is_teacher], minlength=n_top)
+        g_max = np.minimum(n_teach, n_learn // 2).astype(float)
+        x, optimal = solve_integer(
+            np.concatenate([values, np.zeros(n_top)]),
+            a,
+            np.concatenate(lo),
+            np.concatenate(hi),
+            np.concatenate([ones, g_max]),
+            time_limit=time_limit,
+            gap=GAP,
+        )
+        if x is None:
+            raise PeermatchError(
+                f"the solver reached its time limit of {time_limit:g} s before forming any "
+                "groups; raise --time-limit or lower --size"
+            )
+        chosen = np.round(x[:m]) > 0.5
+        count = np.bincount(top_i[chosen], minlength=n_top)
+
+    return chosen, count, optimal
+
+
+def _deal(
+    data: Dataset,
+    shared: list[str],
+    places: list[Place],
+    chosen: BoolArray,
+    count: IntArray,
+    size: int,
+) -> tuple[list[Group], dict[str, list[str]]]:
+    """The chosen places dealt into groups of at most ``size``, teachers first."""
+    import numpy as np
+
+    topics = data.catalogue.topics
+    built: list[Group] = []
+    in_groups: dict[str, list[str]] = {}
+    for ti, t in enumerate(shared):
+        if count[ti] == 0:
+            continue
+        members = [places[k] for k in np.flatnonzero(chosen) if places[k][1] == ti]
+        teach = sorted(
+            (pl for pl in members if pl[2] == "teacher"),
+            key=lambda pl: (-pl[3], data.systems[pl[0]].id),
+        )
+        learn = sorted(
+            (pl for pl in members if pl[2] == "learner"),
+            key=lambda pl: (-(pl[5] or 0), data.systems[pl[0]].id),
+        )
+        k = math.ceil(len(members) / size)
+        dealt: list[list[Member]] = [[] for _ in range(k)]
+        for j, pl in enumerate(teach + learn):
+            dealt[j % k].append(Member(data.systems[pl[0]].id, pl[2], pl[4], pl[5], pl[6]))
+        for gi, group_members in enumerate(dealt, start=1):
+            gid = t if k == 1 else f"{t}-{gi}"
+            built.append(Group(gid, t, topics[t].name, tuple(group_members)))
+            for mem in group_members:
+                in_groups.setdefault(mem.system, []).append(gid)
+
+    return built, in_groups
+
+
+def _exclusion_rows(
+    data: Dataset,
+    places: list[tuple[int, int, str, float, int | None, int | None, str | None]],
+    index: dict[str, int],
+) -> list[tuple[int, int]]:
+    """Pairs of places (same topic) whose systems must not be in a group together."""
+    by_topic: dict[int, dict[int, int]] = {}
+    for k, pl in enumerate(places):
+        by_topic.setdefault(pl[1], {})[pl[0]] = k
+    out = []
+    for p in data.systems:
+        for other in sorted(p.exclude):
+            a, b = index[p.id], index[other]
+            if a > b and p.id in data.system(other).exclude:
+                continue  # listed on both sides: one row is enough
+            for seats in by_topic.values():
+                if a in seats and b in seats:
+                    out.append((seats[a], seats[b]))
+    return sorted(set(out))
+
+
+def _unplaced(
+    data: Dataset,
+    shared: list[str],
+    sharers: dict[str, list[str]],
+    built: list[Group],
+    in_groups: dict[str, list[str]],
+    unformed: dict[str, str],
+    per_system: int,
+    size: int,
+) -> list[Unplaced]:
+    placed = {(m.system, g.topic) for g in built for m in g.members}
+    formed = {g.topic for g in built}
+    out = []
+    for t in sorted(shared):
+        for sid in sorted(sharers[t]):
+            if (sid, t) in placed or t in data.system(sid).strengths:
+                continue
+            mine = in_groups.get(sid, [])
+            if len(mine) >= per_system:
+                why = f"already in {len(mine)} groups ({', '.join(mine)}), the --per-system limit"
+            elif t in unformed:
+                why = unformed[t]
+            elif any(
+                o in data.system(sid).exclude or sid in data.system(o).exclude
+                for g in built
+                if g.topic == t
+                for o in g.teachers + g.learners
+            ):
+                why = "it must not be in a group with a member of this topic's group"
+            elif t not in formed:
+                why = (
+                    "no group could form: its teachers are all in --per-system groups "
+                    "already, or too few learners remain"
+                )
+            else:
+                why = (
+                    "this topic's groups are full: each needs its own teacher and holds at "
+                    f"most {size} (--size)"
+                )
+            out.append(Unplaced(sid, t, why))
+    return out

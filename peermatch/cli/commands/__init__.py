@@ -1,0 +1,1 @@
+"""The commands, one module per family; each registers its commands on the app."""

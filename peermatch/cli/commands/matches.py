@@ -1,0 +1,169 @@
+"""The core commands: suggest, explain, systems, challenges, validate.
+
+The library is imported inside each command, not at the top: ``peermatch --help`` and
+``--version`` then never build pydantic's models or import the scoring code.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from peermatch.cli.app import app
+from peermatch.cli.console import annotate, err, info, quiet
+from peermatch.cli.options import (
+    Format,
+    HistoryOpt,
+    NewOnlyOpt,
+    Shared,
+    shares,
+)
+
+
+@app.command()
+@shares("history", "weights", "data", "format", "output")
+def suggest(
+    system: Annotated[
+        str | None,
+        typer.Option(
+            "--for",
+            help="Only matches where this system (id or name) learns or teaches.",
+            show_default=False,
+        ),
+    ] = None,
+    top: Annotated[
+        int, typer.Option("--top", "-n", min=0, help="Teachers per learner (0 = all).")
+    ] = 3,
+    min_score: Annotated[
+        float, typer.Option("--min-score", min=0, max=100, help="Leave out scores below this.")
+    ] = 0.0,
+    new_only: NewOnlyOpt = False,
+    *,
+    shared: Shared,
+) -> None:
+    """Ranked teacher -> learner matches, with the topics and a short reason.
+
+    Example: peermatch suggest --for "West Yorkshire" --top 5 --format csv
+    """
+    from peermatch.cli.loaders import resolve_system
+    from peermatch.present import listings
+    from peermatch.scoring.ranking import suggest as suggest_matches
+
+    dataset = shared.load()
+    who = resolve_system(dataset, system) if system else None
+    w = shared.load_weights()
+    matches = suggest_matches(
+        dataset,
+        top=top,
+        system=who,
+        min_score=min_score,
+        new_only=new_only,
+        weights=w,
+        history=shared.adjustments(dataset, w, note=True),
+    )
+    shared.emit(listings.matches_listing(matches))
+
+
+@app.command()
+@shares("history", "weights", "data", "format", "output")
+def explain(
+    teacher: Annotated[str, typer.Argument(help="The teaching system (id or name).")],
+    learner: Annotated[str, typer.Argument(help="The learning system (id or name).")],
+    *,
+    shared: Shared,
+) -> None:
+    """The full breakdown of one match: every topic, its evidence, and each factor.
+
+    Example: peermatch explain nenc dorset
+    """
+    from peermatch.cli.loaders import resolve_system
+    from peermatch.present import listings
+    from peermatch.scoring.reference import explain as explain_pair
+
+    dataset = shared.load()
+    t, lr = resolve_system(dataset, teacher), resolve_system(dataset, learner)
+    if t == lr:
+        raise typer.BadParameter(
+            "a system cannot teach itself; name two different systems", param_hint="LEARNER"
+        )
+    w = shared.load_weights()
+    adj = shared.adjustments(dataset, w)
+    shared.emit(listings.explain_listing(explain_pair(dataset, t, lr, w, adj), dataset, adj, w))
+
+
+@app.command("systems")
+@shares("data", "format", "output")
+def list_systems(*, shared: Shared) -> None:
+    """List the systems loaded, with their strengths and challenges.
+
+    Example: peermatch systems --format csv --output systems.csv
+    """
+    from peermatch.present import listings
+
+    shared.emit(listings.systems_listing(shared.load()))
+
+
+@app.command("challenges")
+@shares("data", "format", "output")
+def list_challenges(
+    heatmap: Annotated[
+        bool,
+        typer.Option(
+            "--heatmap", help="Supply and demand per topic as a grid (coloured on a terminal)."
+        ),
+    ] = False,
+    *,
+    shared: Shared,
+) -> None:
+    """List the topic catalogue, with how many systems teach and need each topic.
+
+    Example: peermatch challenges --heatmap
+    """
+    from peermatch.present import listings
+
+    dataset = shared.load()
+    if heatmap:
+        from peermatch.analysis.supply import supply_demand
+        from peermatch.present.heatmap import emit_heatmap
+
+        emit_heatmap(supply_demand(dataset), shared.fmt, shared.output)
+        return
+    shared.emit(listings.challenges_listing(dataset))
+
+
+@app.command()
+@shares("data", "format", "output")
+def validate(
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail (exit 1) on warnings too.")
+    ] = False,
+    history: HistoryOpt = None,
+    *,
+    shared: Shared,
+) -> None:
+    """Check the data; print every problem with file:line:column. Exit 1 if any error.
+
+    Example: peermatch validate --strict --data profiles/
+    """
+    from peermatch.files.checking import check
+    from peermatch.present.validation import check_listing, check_text
+
+    result = check(
+        shared.data,
+        shared.systems,
+        shared.challenges,
+        history=history,
+        strict=strict,
+        load=shared.load,
+    )
+    info(f"checked {result.systems_file} and {result.challenges_file} in {result.seconds:.2f} s")
+    annotate(result.findings)
+    if shared.fmt is Format.table:
+        shared.write_text(check_text(result, quiet=quiet()))
+    else:
+        shared.emit(check_listing(result))
+    if result.failed:
+        if shared.fmt is not Format.table and shared.output is None:
+            err(f"{result.errors} error(s), {result.warnings} warning(s)")
+        raise typer.Exit(1)

@@ -1,0 +1,147 @@
+"""``import`` (a CSV of form responses -> systems.yaml) and ``export-csv`` (the reverse)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from peermatch.cli.app import app
+from peermatch.cli.console import err
+from peermatch.cli.options import (
+    ChallengesOpt,
+    Shared,
+    shares,
+)
+
+if TYPE_CHECKING:
+    from peermatch.files.import_result import Question
+
+
+def stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
+def ask(question: Question) -> str | None:
+    """Ask on the terminal which topic a weakly matching free-text answer means."""
+    err(
+        f"row {question.row}, {question.column}: '{question.text}' "
+        "is not a catalogue topic. Closest:"
+    )
+    for i, (tid, name, score) in enumerate(question.candidates, start=1):
+        err(f"  {i}) {tid}  ({name}; match {score:.0f})")
+    if len(question.candidates) == 1:
+        tid = question.candidates[0][0]
+        return tid if typer.confirm(f"Read it as {tid}?", default=True, err=True) else None
+    err("  0) none of these (the row stays unplaced)")
+    choices = [str(i) for i in range(len(question.candidates) + 1)]
+    while True:
+        choice = str(typer.prompt("Which one", default="1", err=True)).strip()
+        if choice in choices:
+            return question.candidates[int(choice) - 1][0] if choice != "0" else None
+        err(f"answer a number from 0 to {len(question.candidates)}")
+
+
+ResponsesArg = Annotated[
+    Path, typer.Argument(help="CSV of form responses, one row per system.", dir_okay=False)
+]
+ToOpt = Annotated[
+    Path,
+    typer.Option(
+        "--to", help="Folder to write systems.yaml into (made if missing).", file_okay=False
+    ),
+]
+NoInputOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-input",
+        help="Never ask: a free-text topic without a clear match fails its row.",
+    ),
+]
+ForceOpt = Annotated[
+    bool, typer.Option("--force", help="Replace an existing systems.yaml in the folder.")
+]
+
+
+@app.command("import")
+def import_responses(
+    responses: ResponsesArg,
+    to: ToOpt,
+    challenges: ChallengesOpt = None,
+    no_input: NoInputOpt = False,
+    force: ForceOpt = False,
+) -> None:
+    """Turn a spreadsheet of form responses into a checked systems.yaml.
+
+    Topics may be catalogue ids, aliases, names or free text; free text without a clear
+    match is asked about on a terminal, and fails its row with --no-input. Every row that
+    cannot be placed is listed with its row and column; nothing is written then. The
+    folder gets the catalogue too, unless it has one, so it works as --data.
+
+    Example: peermatch import responses.csv --to programme/
+    """
+    from peermatch.files import importing
+    from peermatch.files.import_cells import read_csv
+    from peermatch.files.import_write import choose_catalogue, write_folder
+    from peermatch.files.loading import load_catalogue
+
+    records = read_csv(responses)
+    catalogue_path = choose_catalogue(to, challenges)
+    catalogue = load_catalogue(catalogue_path)
+    interactive = not no_input and stdin_is_terminal()
+    result = importing.parse_responses(
+        records, str(responses), catalogue, decide=ask if interactive else None
+    )
+    if result.errors:
+        header_notes = [f for f in result.warnings if f.line == 1]  # e.g. a misspelt column
+        for finding in sorted([*header_notes, *result.errors], key=lambda f: (f.line, f.column)):
+            err(str(finding))
+        bad = [r for r in result.unplaced_rows if r > 1]
+        where = f"row(s) {', '.join(map(str, bad))}" if bad else "the header"
+        err(
+            f"could not place {where} of {responses}; fix them in the spreadsheet and "
+            "import again (nothing was written)"
+        )
+        raise typer.Exit(1)
+    if result.ignored_columns:
+        err(f"{responses}: ignored column(s): {', '.join(result.ignored_columns)}")
+    for reading in result.readings:
+        rows = ", ".join(str(r) for r in reading.rows)
+        how = "as you chose" if reading.how == "chosen" else f"match {reading.score:.0f}"
+        err(f"{responses}: read '{reading.text}' as {reading.topic} ({how}; row {rows})")
+    for finding in result.warnings:
+        err(str(finding))
+    written = write_folder(result, to, catalogue_path, force=force)
+    for finding in written.warnings:
+        err(str(finding))
+    if written.challenges is not None:
+        from peermatch.files.loading import CHALLENGES_FILE, shipped_data_dir
+
+        shipped = catalogue_path == shipped_data_dir() / CHALLENGES_FILE
+        source = "the shipped catalogue" if shipped else f"the catalogue {catalogue_path}"
+        err(f"copied {source} to {written.challenges}")
+    err(f"wrote {len(result.systems)} systems to {written.systems}")
+
+
+@app.command("export-csv")
+@shares("data", "output")
+def export_csv(
+    template: Annotated[
+        bool, typer.Option("--template", help="Only the header row: a blank form layout.")
+    ] = False,
+    *,
+    shared: Shared,
+) -> None:
+    """Write the systems in the CSV layout that 'peermatch import' reads.
+
+    Import the file again and you get the same profiles back.
+
+    Example: peermatch export-csv --output responses.csv
+    """
+    from peermatch.present.export import export_listing
+    from peermatch.present.listing import Format, emit
+
+    dataset = None if template else shared.load()
+    emit(export_listing(dataset, template=template), Format.csv, shared.output)

@@ -1,0 +1,87 @@
+"""What the shared options load: the dataset, the weights, a history's adjustments, and a
+system named on the command line. The library is imported here, never at start-up."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from peermatch.cli.console import err, info, note
+from peermatch.core.catalogue import closest, did_you_mean, normalise, ranked_matches
+from peermatch.core.dataset import Dataset
+from peermatch.core.errors import PeermatchError
+from peermatch.core.findings import quote
+from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
+from peermatch.files.loading import load
+from peermatch.files.weights import load_weights
+
+if TYPE_CHECKING:
+    from peermatch.scoring.adjustments import Adjustments
+
+
+def load_data(data: Path | None, systems: Path | None, challenges: Path | None) -> Dataset:
+    started = time.perf_counter()
+    dataset = load(data, systems=systems, challenges=challenges)
+    info(
+        f"loaded {len(dataset.systems)} systems from {dataset.systems_file} and "
+        f"{len(dataset.catalogue)} topics from {dataset.challenges_file} "
+        f"in {time.perf_counter() - started:.2f} s"
+    )
+    if dataset.warnings:
+        info(f"{len(dataset.warnings)} warning(s) in the data; 'peermatch validate' lists them")
+    return dataset
+
+
+def weights_from(path: Path | None) -> Weights:
+    return load_weights(path) if path is not None else DEFAULT_WEIGHTS
+
+
+def resolve_system(data: Dataset, text: str) -> str:
+    """The id of the system ``text`` names: an id or name, exactly, in any case, or fuzzily.
+
+    A fuzzy answer is taken only when it is clear (one strong candidate); otherwise the
+    error lists the closest ones.
+    """
+    if text in data.by_id:
+        return text
+    key = normalise(text)
+    choices: dict[str, str] = {}
+    for p in data.systems:
+        choices.setdefault(normalise(p.id), p.id)
+        choices.setdefault(normalise(p.name), p.id)
+    if key in choices:
+        return choices[key]
+    ranked = ranked_matches(text, choices, 60)
+    if ranked and ranked[0][1] >= 90 and (len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= 5):
+        sid = ranked[0][0]
+        note(f"note: taking {quote(text)} to mean {sid} ({data.by_id[sid].name})")
+        return sid
+    near = [sid for sid, _ in ranked[:3]] or closest(text, choices)
+    hint = did_you_mean(near) or "; see 'peermatch systems' for the ids"
+    raise PeermatchError(f"unknown system {quote(text)}{hint}")
+
+
+def adjustments_from(
+    path: Path | None,
+    data: Dataset,
+    weights: Weights,
+    window: int,
+    year: int | None,
+    *,
+    note: bool = False,
+) -> Adjustments | None:
+    """The history's adjustments, or None without ``--history``; ``note`` prints a summary."""
+    if path is None:
+        return None
+    from peermatch.files.history import load_history
+    from peermatch.scoring.adjustments import adjustments
+
+    adj = adjustments(load_history(path, data), data, weights, year=year, window=window)
+    if note:
+        err(
+            f"history: {len(adj.excluded)} pair(s) linked in {adj.year - window} or later "
+            f"left out as repeats, {len(adj.factors)} pair(s) lifted for well-rated past "
+            f"links ({path}); 'peermatch explain TEACHER LEARNER --history {path}' says why"
+        )
+    return adj

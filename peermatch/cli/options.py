@@ -1,0 +1,249 @@
+"""The options commands share (data, format, output, weights, history), added to each
+command by :func:`shares` in one order, and their values as one :class:`Shared`.
+
+Defaults come from :mod:`peermatch.core.defaults`, which imports nothing, so building the
+options costs nothing at start-up.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, cast
+
+import typer
+
+from peermatch.core.defaults import DEFAULT_WINDOW, TIME_LIMIT
+from peermatch.present.listing import Format, Listing, emit
+
+if TYPE_CHECKING:
+    from peermatch.core.dataset import Dataset
+    from peermatch.core.weights import Weights
+    from peermatch.scoring.adjustments import Adjustments
+
+# --------------------------------------------------------------------------- shared options
+
+DataOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--data",
+        envvar="PEERMATCH_DATA",
+        help="Folder with systems.yaml and challenges.yaml [default: the shipped data].",
+        show_default=False,
+    ),
+]
+SystemsOpt = Annotated[
+    Path | None,
+    typer.Option("--systems", help="The systems file (overrides --data).", show_default=False),
+]
+ChallengesOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--challenges", help="The challenges catalogue (overrides --data).", show_default=False
+    ),
+]
+FormatOpt = Annotated[
+    Format,
+    typer.Option("--format", "-f", help="Output format.", case_sensitive=False),
+]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write to this file (atomically) instead of stdout.",
+        show_default=False,
+        metavar="<file>",
+    ),
+]
+WeightsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--weights", help="YAML file overriding scoring weights (see README).", show_default=False
+    ),
+]
+
+
+NewOnlyOpt = Annotated[bool, typer.Option("--new-only", help="Leave out existing partners.")]
+
+HistoryOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--history",
+        help="history.yaml of past links and their outcomes: leave out repeats within "
+        "--window years and lift teachers whose links were rated well (see README).",
+        show_default=False,
+        dir_okay=False,
+    ),
+]
+WindowOpt = Annotated[
+    int,
+    typer.Option(
+        "--window",
+        min=0,
+        max=100,
+        help="With --history: do not repeat a link made this many years before the "
+        "planning year or later.",
+    ),
+]
+YearOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--year",
+        min=1900,
+        max=2200,
+        help="With --history: the year being planned [default: the newest year in the "
+        "history plus one].",
+        show_default=False,
+    ),
+]
+
+
+# ------------------------------------------------------------------ @shares: the usual tail
+
+#: The groups of options :func:`shares` adds, in the order every command lists them.
+Group = Literal["history", "weights", "data", "format", "output"]
+
+
+def _option(name: str, annotation: Any, default: Any) -> inspect.Parameter:
+    return inspect.Parameter(
+        name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default
+    )
+
+
+GROUPS: dict[Group, tuple[inspect.Parameter, ...]] = {
+    "history": (
+        _option("history", HistoryOpt, None),
+        _option("window", WindowOpt, DEFAULT_WINDOW),
+        _option("year", YearOpt, None),
+    ),
+    "weights": (_option("weights", WeightsOpt, None),),
+    "data": (
+        _option("data", DataOpt, None),
+        _option("systems", SystemsOpt, None),
+        _option("challenges", ChallengesOpt, None),
+    ),
+    "format": (_option("fmt", FormatOpt, Format.table),),
+    "output": (_option("output", OutputOpt, None),),
+}
+
+
+@dataclass(frozen=True)
+class Shared:
+    """The shared options' values; one a command does not take keeps its default."""
+
+    history: Path | None
+    window: int
+    year: int | None
+    weights: Path | None
+    data: Path | None
+    systems: Path | None
+    challenges: Path | None
+    fmt: Format
+    output: Path | None
+
+    def load(self) -> Dataset:
+        """The dataset --data, --systems and --challenges name."""
+        from peermatch.cli.loaders import load_data
+
+        return load_data(self.data, self.systems, self.challenges)
+
+    def load_weights(self) -> Weights:
+        """The --weights file's weights, or the defaults."""
+        from peermatch.cli.loaders import weights_from
+
+        return weights_from(self.weights)
+
+    def adjustments(
+        self, data: Dataset, weights: Weights, *, note: bool = False
+    ) -> Adjustments | None:
+        """What --history changes (None without it); ``note`` prints a summary."""
+        from peermatch.cli.loaders import adjustments_from
+
+        return adjustments_from(self.history, data, weights, self.window, self.year, note=note)
+
+    def emit(self, listing: Listing) -> None:
+        """Write ``listing`` in --format to --output (or stdout)."""
+        emit(listing, self.fmt, self.output)
+
+    def write_text(self, text: str) -> None:
+        """Write ready-made ``text`` to --output (or stdout)."""
+        if self.output is not None:
+            from peermatch.files.atomic import write_atomic
+
+            write_atomic(self.output, text)
+        else:
+            typer.echo(text, nl=False)
+
+
+_DEFAULTS = {p.name: p.default for group in GROUPS.values() for p in group}
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def shares(*groups: Group) -> Callable[[F], F]:
+    """Give a command the shared options of ``groups``, after its own, as one ``shared``.
+
+    The command declares only its own options and a last parameter ``shared: Shared``;
+    its --help lists the groups' options in the one order all commands use::
+
+        @app.command()
+        @shares("data", "format", "output")
+        def systems(*, shared: Shared) -> None:
+            shared.emit(listings.systems_listing(shared.load()))
+    """
+
+    unknown = set(groups) - set(GROUPS)
+    if unknown:
+        raise ValueError(f"no such option group(s): {sorted(unknown)}; see GROUPS")
+
+    def decorate(command: F) -> F:
+        signature = inspect.signature(command, eval_str=True)
+        own = [p for name, p in signature.parameters.items() if name != "shared"]
+        if len(own) == len(signature.parameters):
+            raise TypeError(f"{command.__name__} needs a parameter 'shared: Shared'")
+        added = [p for group, params in GROUPS.items() if group in groups for p in params]
+
+        @functools.wraps(command)
+        def with_shared(**values: Any) -> Any:
+            given = {p.name: values.pop(p.name) for p in added}
+            return command(**values, shared=Shared(**{**_DEFAULTS, **given}))
+
+        params = [*own, *added]
+        with_shared.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+        with_shared.__annotations__ = {p.name: p.annotation for p in params}
+        return cast(F, with_shared)
+
+    return decorate
+
+
+TimeLimitOpt = Annotated[
+    float,
+    typer.Option(
+        "--time-limit",
+        min=0.1,
+        help="Seconds the solver may take; then it reports the best found and its bound.",
+    ),
+]
+
+__all__ = [
+    "DEFAULT_WINDOW",
+    "TIME_LIMIT",
+    "ChallengesOpt",
+    "DataOpt",
+    "Format",
+    "FormatOpt",
+    "HistoryOpt",
+    "NewOnlyOpt",
+    "OutputOpt",
+    "Shared",
+    "SystemsOpt",
+    "TimeLimitOpt",
+    "WeightsOpt",
+    "WindowOpt",
+    "YearOpt",
+    "shares",
+]

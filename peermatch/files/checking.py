@@ -1,0 +1,91 @@
+"""``validate`` as a library call: check the data files (and a history file), collect every
+finding, and decide the verdict, before anything is printed.
+
+The model is check-jsonschema's ``checker -> result -> reporter``: :func:`check` is the
+checker, :class:`CheckResult` the result, and :mod:`peermatch.present.validation` the
+reporter.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from peermatch.core.dataset import Dataset
+from peermatch.core.findings import Finding, Severity
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """Every finding in the files checked, and what they add up to."""
+
+    findings: list[Finding]
+    strict: bool
+    systems_file: Path
+    challenges_file: Path
+    shipped: bool  # no --data, --systems or --challenges: the shipped data was checked
+    history: Path | None
+    seconds: float
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.findings) - self.errors
+
+    @property
+    def failed(self) -> bool:
+        """Errors fail; warnings too with ``strict``."""
+        return self.errors > 0 or (self.strict and self.warnings > 0)
+
+    @property
+    def checked(self) -> str:
+        """What was checked, in words."""
+        where = (
+            "the shipped data"
+            if self.shipped
+            else f"{self.systems_file} and {self.challenges_file}"
+        )
+        return where + (f" and {self.history}" if self.history is not None else "")
+
+
+def check(
+    data: Path | None = None,
+    systems: Path | None = None,
+    challenges: Path | None = None,
+    *,
+    history: Path | None = None,
+    strict: bool = False,
+    load: Callable[[], Dataset] | None = None,
+) -> CheckResult:
+    """Check the data files and, when they have no errors, ``history`` against them.
+
+    ``load`` loads the dataset for the history check (default: :func:`~.loading.load` of
+    the same files).
+    """
+    from peermatch.files.loading import data_paths, validate
+    from peermatch.files.loading import load as load_files
+
+    started = time.perf_counter()
+    findings = validate(data, systems=systems, challenges=challenges)
+    if history is not None and not any(f.severity is Severity.ERROR for f in findings):
+        from peermatch.files.history import validate_history
+
+        dataset = (
+            load() if load is not None else load_files(data, systems=systems, challenges=challenges)
+        )
+        findings += validate_history(history, dataset)
+    sys_path, cat_path = data_paths(data, systems, challenges)
+    return CheckResult(
+        findings=findings,
+        strict=strict,
+        systems_file=sys_path,
+        challenges_file=cat_path,
+        shipped=data is None and systems is None and challenges is None,
+        history=history,
+        seconds=time.perf_counter() - started,
+    )

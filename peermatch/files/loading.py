@@ -1,0 +1,154 @@
+"""From two YAML files to a checked :class:`Dataset`, collecting every problem first.
+
+Order of work: read and parse each file (:mod:`peermatch.files.yaml_read`), check its shape with the
+pydantic models (:mod:`peermatch.files.models`), then the checks that span both files (unique ids,
+references, partners). Every problem becomes a :class:`~peermatch.core.findings.Finding` with
+file, line and column; :func:`load` raises one :class:`~peermatch.core.errors.DataError` with all
+of them, :func:`validate` returns them (warnings too).
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from peermatch.core.catalogue import (
+    Catalogue,
+)
+from peermatch.core.dataset import Dataset
+from peermatch.core.errors import DataError
+from peermatch.core.findings import Finding, Severity
+from peermatch.core.gc_pause import paused_gc
+from peermatch.files import models
+from peermatch.files.checks import Checker
+from peermatch.files.documents import Document, check_shape, read_document
+from peermatch.files.yaml_positions import Positions
+
+SYSTEMS_FILE = "systems.yaml"
+CHALLENGES_FILE = "challenges.yaml"
+# --------------------------------------------------------------------------- locating files
+
+
+def shipped_data_dir() -> Path:
+    """The data that ships with peermatch: inside the wheel, or ``data/`` in a checkout."""
+    packaged = Path(str(resources.files("peermatch") / "data"))
+    if (packaged / SYSTEMS_FILE).is_file():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "data"
+
+
+def data_paths(
+    data: str | Path | None = None,
+    systems: str | Path | None = None,
+    challenges: str | Path | None = None,
+) -> tuple[Path, Path]:
+    """Which two files to read: explicit files win over ``data``, which wins over the shipped."""
+    folder = Path(data) if data is not None else shipped_data_dir()
+    if data is not None and not folder.is_dir():
+        from peermatch.core.errors import PeermatchError
+
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise PeermatchError(
+            f"{folder}: {what}; --data needs a folder with {SYSTEMS_FILE} and {CHALLENGES_FILE}"
+        )
+    return (
+        Path(systems) if systems is not None else folder / SYSTEMS_FILE,
+        Path(challenges) if challenges is not None else folder / CHALLENGES_FILE,
+    )
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def load(
+    data: str | Path | None = None,
+    *,
+    systems: str | Path | None = None,
+    challenges: str | Path | None = None,
+) -> Dataset:
+    """Load and check the data; raise :class:`DataError` listing every error."""
+    with paused_gc():
+        dataset, findings = _load(data, systems, challenges)
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    if errors or dataset is None:
+        raise DataError(errors)
+    return dataset
+
+
+def validate(
+    data: str | Path | None = None,
+    *,
+    systems: str | Path | None = None,
+    challenges: str | Path | None = None,
+) -> list[Finding]:
+    """Every error and warning in the data, in file order (errors and warnings mixed)."""
+    with paused_gc():
+        _, findings = _load(data, systems, challenges)
+    return sorted(findings, key=lambda f: (f.file, f.line, f.column, f.code, f.message))
+
+
+def _load(
+    data: str | Path | None, systems: str | Path | None, challenges: str | Path | None
+) -> tuple[Dataset | None, list[Finding]]:
+    systems_path, challenges_path = data_paths(data, systems, challenges)
+    findings: list[Finding] = []
+    cat_doc = read_document(challenges_path, models.ChallengesFile, "challenges", findings)
+    sys_doc = read_document(systems_path, models.SystemsFile, "systems", findings)
+    return _assemble(cat_doc, sys_doc, findings), findings
+
+
+def _assemble(
+    cat_doc: Document | None, sys_doc: Document | None, findings: list[Finding]
+) -> Dataset | None:
+    """Cross-file checks, once both files have the right shape (else they'd mislead)."""
+    if cat_doc is None or sys_doc is None:
+        return None
+    checker = Checker(cat_doc, sys_doc)
+    dataset = checker.run()
+    findings.extend(checker.findings)
+    dataset.warnings = [f for f in checker.findings if f.severity is Severity.WARNING]
+    return dataset
+
+
+# --------------------------------------------------------------------------- reading one file
+
+
+def from_documents(
+    systems: Any,
+    challenges: Any,
+    *,
+    systems_name: str = "<systems>",
+    challenges_name: str = "<challenges>",
+) -> Dataset:
+    """Build a :class:`Dataset` from already-parsed documents (``{"systems": [...]}`` and
+    ``{"challenges": [...]}``), with exactly the checks :func:`load` makes."""
+    findings: list[Finding] = []
+    cat_doc = check_shape(
+        challenges, Positions(), challenges_name, models.ChallengesFile, "challenges", findings
+    )
+    sys_doc = check_shape(
+        systems, Positions(), systems_name, models.SystemsFile, "systems", findings
+    )
+    dataset = _assemble(cat_doc, sys_doc, findings)
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    if errors or dataset is None:
+        raise DataError(errors)
+    return dataset
+
+
+# --------------------------------------------------------------------------- cross-file checks
+
+
+def load_catalogue(path: str | Path) -> Catalogue:
+    """Load and check a challenges file on its own (e.g. to resolve topics while importing)."""
+    findings: list[Finding] = []
+    doc = read_document(Path(path), models.ChallengesFile, "challenges", findings)
+    if doc is None:
+        raise DataError(findings)
+    checker = Checker(doc, doc)  # only the catalogue's own checks run
+    catalogue = checker._catalogue()
+    errors = [f for f in checker.findings if f.severity is Severity.ERROR]
+    if errors:
+        raise DataError(errors)
+    return catalogue

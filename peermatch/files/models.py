@@ -1,0 +1,144 @@
+"""The two data files as pydantic models: the contract of ../DESIGN.md, strictly checked.
+
+These models describe the files exactly as written (``challenge:`` may be an alias);
+:mod:`peermatch.files.loading` resolves references and builds the
+:class:`~peermatch.core.dataset.Dataset` the rest of the library works with.
+``peermatch schema`` is generated from them.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+Slug = Annotated[str, StringConstraints(strict=True, pattern=SLUG_PATTERN, max_length=100)]
+Text = Annotated[str, StringConstraints(strict=True, strip_whitespace=False, min_length=1)]
+Ref = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=200)]
+Level = Annotated[int, Field(strict=True, ge=1, le=3)]
+Priority = Annotated[int, Field(strict=True, ge=1, le=3)]
+Count = Annotated[int, Field(strict=True, ge=0, le=1000)]
+
+
+Kind = Literal[
+    "ics",
+    "trust",
+    "provider-collaborative",
+    "place",
+    "pcn",
+    "council",
+    "national-body",
+    "international",
+    "partnership",
+    "vcse",
+]
+KINDS: tuple[str, ...] = get_args(Kind)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Challenge(_Strict):
+    """One improvement topic of the catalogue."""
+
+    id: Slug = Field(
+        description="Unique slug: lowercase letters, digits and hyphens, e.g. ambulance-handover."
+    )
+    name: Text = Field(description="The topic's name, e.g. Ambulance handover delays.")
+    area: Slug = Field(description="A grouping slug, e.g. urgent-and-emergency-care.")
+    aliases: list[Text] = Field(
+        default_factory=list,
+        description="Other names a strength or challenge may use for this topic "
+        "(matched ignoring case).",
+    )
+    related: list[Ref] = Field(
+        default_factory=list,
+        description="Near topics (ids or aliases) that earn partial credit; "
+        "listing on either side relates both ways.",
+    )
+    description: Text | None = Field(
+        default=None, description="One or two sentences in our own words."
+    )
+
+
+class ChallengesFile(_Strict):
+    """challenges.yaml: the catalogue of improvement topics."""
+
+    challenges: list[Challenge] = Field(description="The topics, one entry each.")
+
+
+class Strength(_Strict):
+    """Something a system can teach: a topic, how far along it is, and the evidence."""
+
+    challenge: Ref = Field(description="A topic id or alias from challenges.yaml.")
+    level: Level = Field(
+        description="1 emerging, 2 established, 3 exemplar (measured results; give the figures)."
+    )
+    evidence: Text = Field(
+        description="What they did and what it achieved, in our own words, with figures."
+    )
+    source: Text | None = Field(default=None, description="Where the evidence comes from.")
+
+
+class Need(_Strict):
+    """Something a system wants to learn: a topic and how pressing it is."""
+
+    challenge: Ref = Field(description="A topic id or alias from challenges.yaml.")
+    priority: Priority = Field(default=2, description="1 low, 2 medium, 3 high.")
+    note: Text | None = Field(default=None, description="Optional context.")
+    source: Text | None = Field(default=None, description="Where the evidence comes from.")
+
+
+class Capacity(_Strict):
+    """The most links a system takes in a plan, as teacher and as learner."""
+
+    teach: Count | None = Field(
+        default=None, description="Most learners this system teaches in a plan."
+    )
+    learn: Count | None = Field(
+        default=None, description="Most teachers this system learns from in a plan."
+    )
+
+
+class System(_Strict):
+    """One profile: an ICS, trust, collaborative, place, PCN, council, national body..."""
+
+    id: Slug = Field(
+        description="Unique slug: lowercase letters, digits and hyphens, e.g. north-east."
+    )
+    name: Text = Field(description="The system's name, e.g. North East and North Cumbria.")
+    kind: Kind = Field(description="What sort of system this is.")
+    part_of: Ref | None = Field(
+        default=None, description="the id of the system this one is a unit of"
+    )
+    country: Text | None = Field(default=None, description="e.g. England, Scotland, Wales.")
+    population: Annotated[int, Field(strict=True, ge=0)] | None = Field(
+        default=None, description="People served, a whole number, e.g. 3000000."
+    )
+    tags: list[Slug] = Field(
+        default_factory=list, description="Context tags (slugs), e.g. [large, rural]."
+    )
+    capacity: Capacity = Field(
+        default_factory=Capacity, description="The most links in a plan: {teach: 3, learn: 2}."
+    )
+    partners: list[Ref] = Field(
+        default_factory=list, description="Ids of existing or past learning partners."
+    )
+    exclude: list[Ref] = Field(
+        default_factory=list, description="Ids of systems never to pair with this one."
+    )
+    strengths: list[Strength] = Field(
+        default_factory=list, description="What this system can teach."
+    )
+    challenges: list[Need] = Field(
+        default_factory=list, description="What this system wants to learn."
+    )
+
+
+class SystemsFile(_Strict):
+    """systems.yaml: one profile per system."""
+
+    systems: list[System] = Field(description="The profiles, one entry each.")

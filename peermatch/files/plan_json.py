@@ -1,0 +1,103 @@
+"""The plan's JSON, read back: what ``peermatch plan --format json`` writes (the listing of
+:mod:`peermatch.present.plan`), checked against the data and turned into the same
+:class:`~peermatch.core.plan.Plan` that ``plan()`` returns, so the report draws one
+model whichever way the plan came.
+
+The file may be hand-made: only each link's ``teacher, learner, topic, score`` are
+required; everything else has the plan's defaults.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from peermatch.core.dataset import Dataset
+from peermatch.core.errors import DataError
+from peermatch.core.findings import Finding
+from peermatch.core.plan import LeftOut, Plan, PlanLink, Ring
+
+
+def read_plan(path: str | Path, data: Dataset) -> Plan:
+    """Read the JSON that ``peermatch plan --format json`` writes, checked against ``data``."""
+    display = str(path)
+
+    def fail(message: str) -> DataError:
+        return DataError([Finding(display, 0, 0, "", "plan", message)])
+
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise fail(
+            "no such file; write it with 'peermatch plan --format json --output FILE'"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise fail(f"cannot read the file: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise fail(
+            f"not JSON (line {exc.lineno}): write it with 'peermatch plan --format json'"
+        ) from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("links"), list):
+        raise fail("no 'links' list: write it with 'peermatch plan --format json'")
+    problems = []
+    for i, row in enumerate(doc["links"]):
+        if not isinstance(row, dict) or not {"teacher", "learner", "topic", "score"} <= set(row):
+            problems.append(f"links[{i}]: needs teacher, learner, topic and score")
+            continue
+        for role in ("teacher", "learner"):
+            if row[role] not in data.by_id:
+                problems.append(
+                    f"links[{i}].{role}: unknown system {row[role]!r}; was the plan made "
+                    "from other data? Pass the same --data to both commands"
+                )
+        if row["topic"] not in data.catalogue.topics:
+            problems.append(f"links[{i}].topic: unknown topic {row['topic']!r}")
+    if problems:
+        raise DataError([Finding(display, 0, 0, "", "plan", p) for p in problems])
+    return _plan_from(doc)
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _plan_from(doc: dict[str, Any]) -> Plan:
+    links = [
+        PlanLink(
+            teacher=str(r["teacher"]),
+            learner=str(r["learner"]),
+            topic=str(r["topic"]),
+            score=float(r["score"]),
+            two_way=bool(r.get("two_way", False)),
+            ring=int(r["ring"]) if r.get("ring") is not None else None,
+            other_topics=tuple(str(t) for t in r.get("other_topics") or ()),
+            reason=str(r.get("reason") or ""),
+        )
+        for r in doc["links"]
+    ]
+    rings = [
+        Ring(i, tuple(str(s) for s in r.get("systems", [])), _number(r.get("score")) or 0.0)
+        for i, r in enumerate(doc.get("rings") or [], start=1)
+        if isinstance(r, dict)
+    ]
+    left_out = [
+        LeftOut(
+            str(x["system"]),
+            str(x.get("role", "")),
+            str(x.get("code", "")),
+            str(x.get("reason", "")),
+        )
+        for x in doc.get("left_out") or []
+    ]
+    total = _number(doc.get("total"))
+    return Plan(
+        links=links,
+        total=math.nan if total is None else total,  # not given: the report leaves it out
+        bound=_number(doc.get("bound")),
+        optimal=doc.get("optimal") is True,
+        left_out=left_out,
+        loads=[],
+        rings=rings if doc.get("rings") else None,
+    )

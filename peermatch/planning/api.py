@@ -1,0 +1,187 @@
+"""A whole cohort's programme: every system teaches and learns, at the greatest total score.
+
+``plan`` chooses directed links teacher -> learner among the pairs ``suggest`` scores
+above zero (exclusions removed; existing partners too with ``new_only``), so that every
+system learns in 1..``capacity.learn`` links and teaches in 1..``capacity.teach`` links,
+pinned links are in, and the sum of the links' scores is the greatest possible. It is a
+linear programme (:mod:`peermatch.solver.matching`, whose optimal vertex is integral)
+solved by column generation over the candidate links: exact up to
+:data:`~peermatch.planning.tuning.EXACT_UP_TO` profiles, proven within
+:data:`~peermatch.planning.tuning.GAP` of the optimum above. When the lower bounds cannot
+all hold it first meets as many as it can, then maximises the total, and
+:class:`~peermatch.core.plan.LeftOut` says for each system left out *why*.
+
+With ``ring_size`` N (2 or 3) the programme is instead made of rings of 2..N systems in
+which each teaches the next: pairs that teach each other, or trios A -> B -> C -> A. It
+puts as many systems in rings as possible, then maximises the total.
+
+Capacities: a profile's own ``capacity: {teach, learn}`` wins; for profiles without one,
+``teach``/``learn`` (the CLI's ``--teach``/``--learn``) apply, and without those
+:data:`DEFAULT_TEACH` = 3 and :data:`DEFAULT_LEARN` = 2.
+
+Ties: among plans with the same total, the one using links ranked higher in their
+learner's ``suggest`` list wins (a deterministic nudge of at most :data:`TIE` points per
+link, which the reported ``bound`` accounts for).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from peermatch.core import progress
+from peermatch.core.dataset import Dataset
+from peermatch.core.defaults import DEFAULT_LEARN, DEFAULT_TEACH, TIME_LIMIT
+from peermatch.core.errors import UsageError
+from peermatch.core.gc_pause import paused_gc
+from peermatch.core.plan import Plan
+from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
+from peermatch.planning import tuning
+from peermatch.planning.candidates import Candidates, with_history
+from peermatch.planning.column_generation import plan_links
+from peermatch.planning.context import PlanContext
+from peermatch.planning.rings import plan_rings
+from peermatch.scoring.ranking import Method, rank_all, uses_fast_path
+
+if TYPE_CHECKING:
+    from peermatch.scoring.adjustments import Adjustments
+    from peermatch.scoring.matrix import Cohort
+    from peermatch.solver.highs import IntArray
+
+
+# --------------------------------------------------------------------------- plan
+
+
+@paused_gc()  # many small objects, no cycles: see peermatch.core.gc_pause
+def plan(
+    data: Dataset,
+    *,
+    weights: Weights = DEFAULT_WEIGHTS,
+    teach: int | None = None,
+    learn: int | None = None,
+    new_only: bool = False,
+    pins: Iterable[tuple[str, str]] = (),
+    ring_size: int | None = None,
+    time_limit: float = TIME_LIMIT,
+    max_rings: int = tuning.MAX_RINGS,
+    candidates: Candidates | None = None,
+    method: Method = "auto",
+    history: Adjustments | None = None,
+) -> Plan:
+    """The cohort programme (see the module docstring).
+
+    ``pins`` are ``(teacher, learner)`` ids forced into the plan. The candidate links are
+    every pair ``suggest`` ranks (same ``weights``, same ``new_only``). ``method`` is
+    :func:`~peermatch.scoring.ranking.rank_all`'s: from :data:`~peermatch.scoring.ranking.FAST_FROM`
+    profiles the vectorised scorer proposes each learner's and each teacher's best links,
+    and column generation adds any other link that could improve the plan, so the result
+    is the same exact optimum (above :data:`EXACT_UP_TO` profiles: proven within
+    :data:`GAP` of it, the bound saying how far at most). ``candidates`` may be given
+    instead (no links are added).
+
+    With ``history`` (:func:`peermatch.files.history.adjustments`) the links are scored with it,
+    as ``suggest --history`` scores them: a pair linked within the window is never planned
+    (a ``--pin`` on one is an error that says so), and well-rated teachers are lifted.
+    """
+    _check_settings(ring_size, teach, learn, time_limit)
+    default_teach = DEFAULT_TEACH if teach is None else teach
+    default_learn = DEFAULT_LEARN if learn is None else learn
+    teach_cap = _capacities(data, "teach_capacity", default_teach)
+    learn_cap = _capacities(data, "learn_capacity", default_learn)
+    cohort = None
+    if candidates is None:
+        if uses_fast_path(data, method):
+            from peermatch.scoring.matrix import Cohort
+
+            cohort = Cohort(data, weights)
+            candidates = _pruned_candidates(
+                cohort, teach_cap, learn_cap, new_only, ring_size, history
+            )
+        else:
+            ranking = rank_all(
+                data, weights, new_only=new_only, method="reference", history=history
+            )
+            candidates = Candidates.from_ranking(data, ranking)
+    ids = candidates.ids
+    n = len(ids)
+    ctx = PlanContext(data, weights, candidates, teach_cap, learn_cap, new_only, n, cohort, history)
+    pinned = ctx.pin_links(list(dict.fromkeys(pins)), ring_size)
+    settings: dict[str, Any] = {
+        "teach": default_teach,
+        "learn": default_learn,
+        "new_only": new_only,
+        "ring_size": ring_size,
+        "pins": [f"{t}:{lr}" for t, lr in dict.fromkeys(pins)],
+    }
+    if history is not None:
+        settings["history"] = {"file": history.file, "year": history.year, "window": history.window}
+    if ring_size is None:
+        result = plan_links(ctx, pinned, time_limit)
+    else:
+        result = plan_rings(ctx, pinned, ring_size, time_limit, max_rings)
+    result.settings = settings
+    return result
+
+
+def _check_settings(
+    ring_size: int | None, teach: int | None, learn: int | None, time_limit: float
+) -> None:
+    if ring_size is not None and ring_size not in (2, 3):
+        raise UsageError(f"--ring-size must be 2 or 3, not {ring_size}")
+    for name, value in (("--teach", teach), ("--learn", learn)):
+        if value is not None and value < 0:
+            raise UsageError(f"{name} must be 0 or more, not {value}")
+    if time_limit <= 0:
+        raise UsageError("--time-limit must be more than 0 seconds")
+
+
+def _capacities(data: Dataset, attr: str, default: int) -> IntArray:
+    """Each system's capacity (``teach_capacity`` or ``learn_capacity``), else ``default``."""
+    import numpy as np
+
+    values = [getattr(p, attr) for p in data.systems]
+    return np.array([default if v is None else v for v in values], dtype=np.int64)
+
+
+def _pruned_candidates(
+    cohort: Cohort,
+    teach_cap: IntArray,
+    learn_cap: IntArray,
+    new_only: bool,
+    ring_size: int | None,
+    history: Adjustments | None,
+) -> Candidates:
+    """The score matrix's candidate links: each learner's and each teacher's best few
+    (every link for rings), ranked, and scored with the history if there is one."""
+    from peermatch.planning.pricing import candidate_links
+
+    if ring_size is None:
+        # fewer to start with above EXACT_UP_TO: each LP round costs seconds there,
+        # and pricing adds what is missing; two rounds usually prove GAP
+        exact = len(cohort.ids) <= tuning.EXACT_UP_TO
+        least, depth = (tuning.PRUNE, tuning.PRUNE_PER_PLACE) if exact else (tuning.LARGE_PRUNE, 2)
+        k_learn = max(least, depth * int(learn_cap.max(initial=0)))
+        k_teach = max(least, depth * int(teach_cap.max(initial=0)))
+    else:
+        k_learn = k_teach = 0  # rings use every link; see max_rings
+    if history is not None and k_learn:
+        # repeats are dropped below: reach past them so no one runs out of links
+        k_learn += max(Counter(lr for _, lr in history.excluded).values(), default=0)
+        k_teach += max(Counter(t for t, _ in history.excluded).values(), default=0)
+    with progress.step("choosing candidate links"):
+        links = candidate_links(cohort, per_learner=k_learn, per_teacher=k_teach, new_only=new_only)
+        assert links.rank is not None
+        ranks = links.rank.copy()
+        unknown = ranks < 0  # each learner's best are placed; column generation
+        if ring_size is not None:  # places the others if it must; rings, here
+            ranks[unknown] = cohort.ranks_of(
+                links.teacher[unknown], links.learner[unknown], new_only
+            )
+    if history is None:
+        ids = tuple(cohort.ids)
+        return Candidates.from_links(ids, links.teacher, links.learner, links.score, ranks)
+    return with_history(cohort, history, links.teacher, links.learner, links.score, new_only)
+
+
+# --------------------------------------------------------------------------- rings

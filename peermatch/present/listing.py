@@ -1,0 +1,276 @@
+"""Rows out: one listing renders as a table, CSV, JSON or Markdown, written atomically.
+
+A :class:`Listing` is what every listing command produces: named rows plus whatever else
+the command reports. Renderers never see a command; commands never format text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import IO, Any
+
+from peermatch.core.errors import PeermatchError
+from peermatch.files.atomic import write_atomic
+
+FORMAT_VERSION = 1
+
+
+class Format(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    markdown = "markdown"
+
+
+@dataclass
+class Listing:
+    """Rows under a JSON key, the columns to show (in order), and extra top-level fields."""
+
+    key: str
+    rows: list[dict[str, Any]]
+    columns: Sequence[str]
+    extra: dict[str, Any] = field(default_factory=dict)
+    title: str = ""
+    #: text printed after a table (e.g. a plan's summary); machine formats use ``extra``
+    footer: str = ""
+    #: columns hidden from the terminal table (still in CSV/JSON/Markdown)
+    table_hidden: Sequence[str] = ()
+    #: in the terminal table only: rows (already sorted by it) are shown under a heading per
+    #: value of this column, which is then not repeated; ``group_titles`` maps a value to its
+    #: heading (default: the value itself)
+    group_by: str | None = None
+    group_titles: dict[str, str] = field(default_factory=dict)
+
+    def table_columns(self) -> list[str]:
+        return [c for c in self.columns if c not in self.table_hidden and c != self.group_by]
+
+    def table_groups(self) -> list[tuple[str | None, list[dict[str, Any]]]]:
+        """The rows in runs of equal ``group_by`` value, each with its heading (or ``None``)."""
+        if self.group_by is None:
+            return [(None, self.rows)]
+        runs: list[tuple[str | None, list[dict[str, Any]]]] = []
+        last: object = object()
+        for row in self.rows:
+            value = row.get(self.group_by)
+            if not runs or value != last:
+                key = cell(value)
+                runs.append((self.group_titles.get(key, key), []))
+                last = value
+            runs[-1][1].append(row)
+        return runs
+
+    #: format specs for float columns in text formats (default one decimal, ".1f")
+    float_formats: dict[str, str] = field(default_factory=dict)
+
+    def text(self, row: dict[str, Any], column: str) -> str:
+        """The cell text of ``row[column]`` for the text formats (table, CSV, Markdown)."""
+        value = row.get(column)
+        spec = self.float_formats.get(column)
+        if spec and isinstance(value, float):
+            return format(value, spec)
+        return cell(value)
+
+
+# --------------------------------------------------------------------------- cell text
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """Make a CSV cell safe to open in a spreadsheet (OWASP CSV injection advice)."""
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def cell(value: Any) -> str:
+    """Plain text of a value: lists joined by '; ', booleans yes/no, scores to one decimal."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    if isinstance(value, (list, tuple)):
+        return "; ".join(cell(v) for v in value)
+    return str(value)
+
+
+def _md_cell(text: str) -> str:
+    """A Markdown table cell: one line, pipes and backslashes escaped, no raw HTML."""
+    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
+    return " ".join(text.split())  # newlines and runs of blanks become one space
+
+
+# --------------------------------------------------------------------------- renderers
+
+
+def render_csv(listing: Listing) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(listing.columns)
+    for row in listing.rows:
+        writer.writerow([neutralise(listing.text(row, c)) for c in listing.columns])
+    return buf.getvalue()
+
+
+def render_json(listing: Listing) -> str:
+    doc: dict[str, Any] = {"version": FORMAT_VERSION, listing.key: listing.rows}
+    doc.update(listing.extra)
+    import json  # here, not at the top: most runs never write JSON (cold start)
+
+    try:
+        return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    except ValueError:  # an infinite bound (or a NaN): JSON has no such numbers, so null
+        pass
+    try:
+        return json.dumps(_finite(doc), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    except ValueError as exc:  # pragma: no cover - _finite removes every NaN
+        raise PeermatchError(f"cannot write JSON: {exc}") from None
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
+def render_markdown(listing: Listing) -> str:
+    lines = [
+        "| " + " | ".join(_md_cell(c) for c in listing.columns) + " |",
+        "|"
+        + "|".join(" ---: " if _numeric(listing, c) else " --- " for c in listing.columns)
+        + "|",
+    ]
+    for row in listing.rows:
+        lines.append(
+            "| " + " | ".join(_md_cell(listing.text(row, c)) for c in listing.columns) + " |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _numeric(listing: Listing, column: str) -> bool:
+    values = [r.get(column) for r in listing.rows if r.get(column) is not None]
+    return bool(values) and all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) for v in values
+    )
+
+
+def render_plain(listing: Listing) -> str:
+    """A fixed-width text table for pipes and files: no colour, no box drawing."""
+    columns = listing.table_columns()
+    indent = "  " if listing.group_by else ""
+    header = [c.replace("_", " ") for c in columns]
+    groups = [
+        (title, [[" ".join(listing.text(r, c).split()) for c in columns] for r in rows])
+        for title, rows in listing.table_groups()
+    ]
+    grid = [header] + [row for _, rows in groups for row in rows]
+    widths = [max(len(row[i]) for row in grid) for i in range(len(columns))]
+    numeric = [_numeric(listing, c) for c in columns]
+
+    def line(row: list[str], prefix: str) -> str:
+        parts = [
+            v.rjust(w) if num else v.ljust(w)
+            for v, w, num in zip(row, widths, numeric, strict=True)
+        ]
+        return (prefix + "  ".join(parts)).rstrip()
+
+    out = []
+    if listing.title:
+        out.append(listing.title)
+    out.append(line(header, indent))
+    for title, rows in groups:
+        if title is not None:
+            out.append(title)
+        out.extend(line(row, indent) for row in rows)
+    if not listing.rows:
+        out.append("(none)")
+    if listing.footer:
+        out.append("")
+        out.append(listing.footer)
+    return "\n".join(out) + "\n"
+
+
+def render_rich(listing: Listing, stream: IO[str]) -> None:
+    """A rich table, for a terminal."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    # markup and emoji off: a name such as "[/bold]" or ":x:" is shown as written
+    console = Console(
+        file=stream,
+        no_color=bool(os.environ.get("NO_COLOR")),
+        highlight=False,
+        markup=False,
+        emoji=False,
+    )
+    columns = listing.table_columns()
+
+    def new_table(title: str | None, style: str = "") -> Table:
+        table = Table(
+            title=title, header_style="bold", title_justify="left", title_style=style or None
+        )
+        for c in columns:
+            table.add_column(
+                c.replace("_", " "),
+                justify="right" if _numeric(listing, c) else "left",
+                overflow="fold",
+            )
+        return table
+
+    if listing.group_by is None:
+        table = new_table(listing.title or None)
+        for r in listing.rows:
+            table.add_row(*[listing.text(r, c) for c in columns])
+        console.print(table)
+    else:  # a table per group, its heading as the table's title
+        if listing.title:
+            console.print(Text(listing.title, style="bold"))
+        for heading, rows in listing.table_groups():
+            table = new_table(heading, "bold")
+            for r in rows:
+                table.add_row(*[listing.text(r, c) for c in columns])
+            console.print(table)
+    if not listing.rows:
+        console.print("(none)")
+    if listing.footer:
+        console.print(listing.footer, markup=False)
+
+
+RENDERERS: dict[Format, Callable[[Listing], str]] = {
+    Format.table: render_plain,
+    Format.csv: render_csv,
+    Format.json: render_json,
+    Format.markdown: render_markdown,
+}
+
+
+def render(listing: Listing, fmt: Format) -> str:
+    return RENDERERS[fmt](listing)
+
+
+def emit(listing: Listing, fmt: Format, output: Path | None = None) -> None:
+    """Print to stdout (a rich table on a terminal) or write ``output`` atomically."""
+    if output is not None:
+        write_atomic(output, render(listing, fmt))
+        return
+    stream = sys.stdout
+    if fmt is Format.table and stream.isatty():
+        render_rich(listing, stream)
+        return
+    stream.write(render(listing, fmt))
+    stream.flush()

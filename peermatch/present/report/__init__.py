@@ -1,0 +1,37 @@
+"""A shareable picture of a programme: one self-contained HTML file, or Markdown for GitHub.
+
+The report draws a :class:`~peermatch.core.plan.Plan` as a network: linked systems
+sit near each other (:mod:`.layout`); each teaching link
+is an arrow labelled with its topic; a pair planned in both directions is drawn as two
+curved arrows in the two-way colour, and rings in a colour each. Beside the picture: the
+supply and demand heatmap of topics (:mod:`peermatch.present.heatmap`), the gaps, and for each
+system its links with the evidence behind them.
+
+The HTML needs nothing from the network: styles are inline, the picture is inline SVG,
+the one small script only records load errors into the page (which the browser test
+reads), and a Content-Security-Policy forbids every fetch. The Markdown form draws the
+network as a Mermaid ``flowchart LR``, which GitHub renders.
+
+Every piece of user text goes through :func:`html.escape` (HTML) or :func:`mermaid_text`
+and :func:`md_text` (Markdown). The output is deterministic: the layout is combinatorial,
+coordinates are rounded, and nothing depends on the clock.
+"""
+
+from __future__ import annotations
+
+from peermatch.core.errors import PeermatchError
+from peermatch.present.report.build import Report, build_report
+from peermatch.present.report.html import render_html
+from peermatch.present.report.markdown import render_markdown
+
+
+def render(report: Report, fmt: str) -> str:
+    """The report as ``html`` or ``markdown`` text."""
+    if fmt == "markdown":
+        return render_markdown(report)
+    if fmt == "html":
+        return render_html(report)
+    raise PeermatchError(f"unknown report format '{fmt}'; use html or markdown")
+
+
+__all__ = ["Report", "build_report", "render", "render_html", "render_markdown"]

@@ -1,0 +1,135 @@
+"""What the report draws, worked out once: the plan, each link's breakdown, the two-way
+pairs, the drawing order and the supply and demand of topics."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from peermatch.analysis.supply import TopicBalance, supply_demand
+from peermatch.core.dataset import Dataset
+from peermatch.core.plan import Plan
+from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
+from peermatch.scoring.reference import Breakdown, score_pair
+
+if TYPE_CHECKING:
+    from peermatch.scoring.adjustments import Adjustments
+
+Pair = tuple[str, str]
+
+
+# --------------------------------------------------------------------------- building
+
+
+@dataclass
+class Report:
+    """Everything the renderers need, worked out once."""
+
+    title: str
+    data: Dataset
+    plan: Plan
+    balance: list[TopicBalance]
+    breakdowns: dict[Pair, Breakdown]
+    mutual: set[Pair]
+    order: list[str]
+    ring_of: dict[Pair, int]
+    history_note: str = ""
+
+    @property
+    def rings(self) -> list[tuple[str, ...]]:
+        """Each ring's systems in teaching order."""
+        return [r.systems for r in self.plan.rings or []]
+
+    @property
+    def summary(self) -> str:
+        return summary(self.plan)
+
+    @property
+    def linked(self) -> set[str]:
+        return {s for link in self.plan.links for s in (link.teacher, link.learner)}
+
+
+def build_report(
+    data: Dataset,
+    plan: Plan,
+    *,
+    weights: Weights = DEFAULT_WEIGHTS,
+    history: Adjustments | None = None,
+    title: str = "Peer learning programme",
+) -> Report:
+    pairs = {(link.teacher, link.learner) for link in plan.links}
+    mutual = {p for p in pairs if (p[1], p[0]) in pairs}
+    ring_of: dict[Pair, int] = {}
+    for link in plan.links:
+        if link.ring is not None:
+            ring_of[(link.teacher, link.learner)] = link.ring
+    breakdowns = {p: score_pair(data, p[0], p[1], weights, history) for p in sorted(pairs)}
+    note = ""
+    if history is not None:
+        note = (
+            f"History {history.file}: links made in {history.year - history.window} or later "
+            f"are not repeated; teachers whose past links were rated well are lifted."
+        )
+    return Report(
+        title=title,
+        data=data,
+        plan=plan,
+        balance=supply_demand(data),
+        breakdowns=breakdowns,
+        mutual=mutual,
+        order=drawing_order([p.id for p in data.systems], plan),
+        ring_of=ring_of,
+        history_note=note,
+    )
+
+
+def drawing_order(ids: Sequence[str], plan: Plan) -> list[str]:
+    """Systems in drawing order: rings together, then linked systems
+    near each other (breadth-first from the busiest system), then the unlinked ones."""
+    weight: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for link in plan.links:
+        if link.teacher == link.learner:
+            continue
+        weight[link.teacher][link.learner] += 1
+        weight[link.learner][link.teacher] += 1
+    known = set(ids)
+    order: list[str] = []
+    placed: set[str] = set()
+    for ring in plan.rings or []:
+        for sid in ring.systems:
+            if sid in known and sid not in placed:
+                order.append(sid)
+                placed.add(sid)
+
+    def degree(sid: str) -> int:
+        return sum(weight[sid].values())
+
+    remaining = sorted((s for s in ids if s not in placed), key=lambda s: (-degree(s), s))
+    for start in remaining:
+        if start in placed or degree(start) == 0:
+            continue
+        queue = [start]
+        placed.add(start)
+        while queue:
+            sid = queue.pop(0)
+            order.append(sid)
+            neighbours = sorted(
+                (n for n in weight[sid] if n in known and n not in placed),
+                key=lambda n: (-weight[sid][n], -degree(n), n),
+            )
+            for n in neighbours:
+                placed.add(n)
+                queue.append(n)
+    order += [s for s in sorted(ids) if s not in placed]
+    return order
+
+
+def summary(plan: Plan) -> str:
+    """The plan in a few words for the report's headline: its total and whether optimal."""
+    parts = [f"total score {plan.total:.1f}"] if math.isfinite(plan.total) else []
+    if plan.optimal:
+        parts.append("optimal")
+    return ", ".join(parts)

@@ -1,0 +1,232 @@
+"""The b-matching behind ``plan``: the links of greatest total weight within capacities.
+
+Choose links ``x_l`` in {0, 1} to maximise ``sum w_l x_l`` subject to, for every system
+``i``, ``teach_lower_i <= sum_{teacher(l)=i} x_l <= teach_cap_i`` and the same for
+learning, with pinned links fixed at 1. Every column of the constraint matrix has one 1 in
+a teacher row and one in a learner row: the incidence matrix of a bipartite graph, which
+is totally unimodular, so the LP's optimal vertex is integral (checked after every solve).
+When the lower bounds cannot all hold, the programme is lexicographic: first the fewest
+unmet lower bounds (a slack per bound, costing more than any plan's total), then the
+highest total. The caller explains who was left out.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from peermatch.core.defaults import TIME_LIMIT
+from peermatch.core.errors import PeermatchError
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    IntArray = npt.NDArray[np.int64]
+    FloatArray = npt.NDArray[np.float64]
+    BoolArray = npt.NDArray[np.bool_]
+from peermatch.solver.highs import INTEGRAL_TOL, Solution, limit_error, silent_highs
+
+
+def solve_bmatching(
+    n: int,
+    teacher: IntArray,
+    learner: IntArray,
+    weight: FloatArray,
+    *,
+    teach_cap: IntArray,
+    learn_cap: IntArray,
+    teach_lower: BoolArray,
+    learn_lower: BoolArray,
+    pinned: BoolArray,
+    time_limit: float = TIME_LIMIT,
+) -> Solution:
+    """The links of greatest total ``weight`` within capacities, meeting the most lower bounds.
+
+    ``teach_lower[i]`` asks that system ``i`` teach at least once (likewise learning); the
+    solution meets as many of these as possible and, among those plans, has the greatest
+    total. Pinned links must respect the capacities (the caller checks). One linear
+    programme (:class:`WarmMatching`) over every link, its vertex integral.
+    """
+    import numpy as np
+
+    if len(weight) == 0:
+        unmet = int(teach_lower.sum() + learn_lower.sum())
+        return Solution(np.zeros(0, dtype=bool), 0.0, True, unmet)
+    lp = WarmMatching(
+        n,
+        teach_cap=teach_cap,
+        learn_cap=learn_cap,
+        teach_lower=teach_lower,
+        learn_lower=learn_lower,
+        max_weight=float(weight.max()),
+        time_limit=time_limit,
+    )
+    lp.add(teacher, learner, weight, pinned)
+    sol = lp.solve()
+    return Solution(sol.chosen, sol.bound + lp.big_m * sol.unmet, True, sol.unmet)
+
+
+@dataclass(frozen=True)
+class LPMatching:
+    """One LP solve of the b-matching over the links so far, with its dual prices.
+
+    ``teacher_price[i] + learner_price[j]`` is what a link ``i -> j`` must be worth to
+    improve the plan; ``bound`` is the dual bound over these links (add what the links
+    left out could gain, priced the same way, for a bound over every link).
+    """
+
+    chosen: BoolArray  # per link, in the order the links were added
+    unmet: int
+    teacher_price: FloatArray
+    learner_price: FloatArray
+    bound: float  # of sum(weight * x) - big_m * unmet, over the links given
+
+
+class WarmMatching:
+    """The b-matching as a linear programme that grows: column generation's master problem.
+
+    Maximise ``sum(weight * x) - big_m * (unmet lower bounds)``: with ``big_m`` above any
+    plan's total weight (derived from ``max_weight``, the most any link will weigh), this
+    meets as many lower bounds as possible, then maximises the
+    total, like :func:`solve_bmatching`. Rows: each system's teaching and learning
+    capacity, and for each lower bound "its links + a slack >= 1", the slack costing
+    ``big_m``. Links join as columns (:meth:`add`) and may be reweighed (:meth:`reweigh`);
+    each :meth:`solve` starts from the previous optimal basis (HiGHS's dual simplex, warm),
+    so a round that adds a few thousand links costs a fraction of a fresh solve. The
+    matrix (a bipartite incidence matrix, rows repeated for the lower bounds, unit
+    columns for the slacks) is totally unimodular, so the optimal vertex is integral;
+    it is checked.
+    """
+
+    def __init__(
+        self,
+        n: int,
+        *,
+        teach_cap: IntArray,
+        learn_cap: IntArray,
+        teach_lower: BoolArray,
+        learn_lower: BoolArray,
+        max_weight: float,
+        time_limit: float = TIME_LIMIT,
+    ) -> None:
+        import numpy as np
+
+        self._h = silent_highs()
+        self._h.setOptionValue("presolve", "off")  # a warm start skips it anyway
+        self.n = n
+        # above any plan's total: a plan has at most min(capacities) links
+        big_m = 1.0 + max(max_weight, 0.0) * float(min(teach_cap.sum(), learn_cap.sum()))
+        self.big_m = big_m
+        self.time_limit = time_limit  # for every solve together, from now
+        self.deadline = time.monotonic() + time_limit
+        self.teach_cap = teach_cap
+        self.learn_cap = learn_cap
+        self.need_t = np.flatnonzero(teach_lower)
+        self.need_l = np.flatnonzero(learn_lower)
+        k = len(self.need_t) + len(self.need_l)
+        self.k = k
+        # each system's lower-bound row, or -1
+        self._t_row = np.full(n, -1, dtype=np.int64)
+        self._t_row[self.need_t] = 2 * n + np.arange(len(self.need_t))
+        self._l_row = np.full(n, -1, dtype=np.int64)
+        self._l_row[self.need_l] = 2 * n + len(self.need_t) + np.arange(len(self.need_l))
+        lo = np.concatenate([np.full(2 * n, -np.inf), np.ones(k)])
+        hi = np.concatenate([teach_cap, learn_cap, np.full(k, np.inf)]).astype(np.float64)
+        no_int = np.zeros(0, dtype=np.int32)
+        self._h.addRows(2 * n + k, lo, hi, 0, no_int, no_int, np.zeros(0))
+        slack_rows = (2 * n + np.arange(k)).astype(np.int32)
+        self._h.addCols(
+            k, np.full(k, big_m), np.zeros(k), np.ones(k), k,
+            np.arange(k, dtype=np.int32), slack_rows, np.ones(k),
+        )  # fmt: skip
+        self.teacher: IntArray = np.zeros(0, dtype=np.int64)
+        self.learner: IntArray = np.zeros(0, dtype=np.int64)
+        self.weight: FloatArray = np.zeros(0)
+        self.pinned: BoolArray = np.zeros(0, dtype=np.bool_)
+
+    def __len__(self) -> int:
+        return len(self.weight)
+
+    def add(
+        self, teacher: IntArray, learner: IntArray, weight: FloatArray, pinned: BoolArray
+    ) -> None:
+        """Links ``teacher[i] -> learner[i]`` as new columns (pinned ones fixed at 1)."""
+        import numpy as np
+
+        m = len(weight)
+        if m == 0:
+            return
+        n = self.n
+        rows = np.stack([teacher, n + learner, self._t_row[teacher], self._l_row[learner]], 1)
+        used = rows >= 0
+        starts = np.zeros(m, dtype=np.int32)
+        np.cumsum(used.sum(axis=1)[:-1], out=starts[1:])
+        index = rows[used].astype(np.int32)  # row-major: each column's rows, in turn
+        self._h.addCols(
+            m, -weight, pinned.astype(np.float64), np.ones(m), len(index),
+            starts, index, np.ones(len(index)),
+        )  # fmt: skip
+        self.teacher = np.concatenate([self.teacher, teacher])
+        self.learner = np.concatenate([self.learner, learner])
+        self.weight = np.concatenate([self.weight, weight])
+        self.pinned = np.concatenate([self.pinned, pinned])
+
+    def reweigh(self, links: IntArray, weight: FloatArray) -> None:
+        """New weights for the links at positions ``links`` (in the order added)."""
+        import numpy as np
+
+        if len(links) == 0:
+            return
+        self.weight[links] = weight
+        self._h.changeColsCost(len(links), (self.k + links).astype(np.int32), -weight)
+
+    def solve(self) -> LPMatching:
+        """Solve from the last basis; the chosen links, their prices and the dual bound.
+
+        Raises :class:`SolverLimit` once the time limit (of all solves together) is reached.
+        """
+        import highspy
+        import numpy as np
+
+        n = self.n
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise limit_error(self.time_limit)
+        # HiGHS counts its time limit over every run of the object, not from this one
+        self._h.setOptionValue("time_limit", self._h.getRunTime() + left)
+        self._h.run()
+        status = self._h.getModelStatus()
+        if status == highspy.HighsModelStatus.kTimeLimit:
+            raise limit_error(self.time_limit)
+        if status != highspy.HighsModelStatus.kOptimal:  # pragma: no cover - always feasible
+            raise PeermatchError(
+                f"the plan's linear programme failed: {self._h.modelStatusToString(status)}"
+            )
+        solution = self._h.getSolution()
+        x = np.asarray(solution.col_value)
+        if np.any(np.abs(x - np.round(x)) > INTEGRAL_TOL):  # pragma: no cover - TU
+            raise PeermatchError("the solver returned a fractional plan; please report this")
+        # the max problem's dual values, >= 0: capacity rows (<=), lower-bound rows (>=)
+        dual = np.asarray(solution.row_dual)
+        a_t, a_l = -dual[:n], -dual[n : 2 * n]
+        lower = dual[2 * n :]
+        b_t = np.zeros(n)
+        b_l = np.zeros(n)
+        b_t[self.need_t] = lower[: len(self.need_t)]
+        b_l[self.need_l] = lower[len(self.need_t) :]
+        tp = a_t - b_t
+        lp = a_l - b_l
+        gain = self.weight - tp[self.teacher] - lp[self.learner]
+        bound = float(
+            a_t @ self.teach_cap
+            + a_l @ self.learn_cap
+            - b_t.sum()
+            - b_l.sum()
+            + np.maximum(lower - self.big_m, 0.0).sum()
+            + np.where(self.pinned, gain, np.maximum(gain, 0.0)).sum()
+        )
+        chosen = x[self.k :] > 0.5
+        unmet = round(float(x[: self.k].sum()))
+        return LPMatching(chosen, unmet, tp, lp, bound)

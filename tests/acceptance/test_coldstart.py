@@ -1,0 +1,148 @@
+"""Cold start: the quick paths never import what they do not need.
+
+Timings belong in benchmarks/run.py; these tests pin the cause instead — which modules a
+command imports — so a top-level import added anywhere in the CLI shows up at once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from conftest import REPO, SMALL
+
+HEAVY = ("numpy", "scipy", "rapidfuzz")
+
+
+def imported_by(code: str) -> set[str]:
+    """The top-level modules (and peermatch's own) that ``code`` leaves imported."""
+    probe = (
+        "import sys\n"
+        f"{code}\n"
+        "names = sorted(sys.modules)\n"
+        "import json\n"
+        "print(json.dumps(names), file=sys.__stderr__)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env.pop("PEERMATCH_DATA", None)
+    proc = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=60,
+        check=False,
+    )
+    return set(json.loads(proc.stderr.strip().splitlines()[-1]))
+
+
+def run_cli(*args: str) -> str:
+    return (
+        "from peermatch.cli import app\n"
+        "try:\n"
+        f"    app({list(args)!r}, prog_name='peermatch')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+    )
+
+
+def test_help_and_version_skip_the_library() -> None:
+    for args in (["--version"], ["--help"]):
+        names = imported_by(run_cli(*args))
+        for module in (
+            *HEAVY,
+            "pydantic",
+            "peermatch.files.loading",
+            "peermatch.scoring.ranking",
+            "rich",
+            "json",
+        ):
+            assert module not in names, (args, module)
+
+
+def test_command_help_skips_the_library() -> None:
+    # typer itself validates a command's options with pydantic, so only ours are checked
+    names = imported_by(run_cli("suggest", "--help"))
+    for module in (*HEAVY, "peermatch.files.loading", "peermatch.scoring.ranking"):
+        assert module not in names, module
+
+
+def test_suggest_on_a_small_cohort_skips_numpy_scipy_rapidfuzz() -> None:
+    names = imported_by(run_cli("suggest", "--data", str(SMALL), "--format", "csv"))
+    assert "peermatch.scoring.ranking" in names  # it did run
+    for module in (*HEAVY, "peermatch.scoring.matrix", "rich.progress", "json"):
+        assert module not in names, module
+
+
+def test_import_peermatch_is_lazy_but_complete() -> None:
+    names = imported_by("import peermatch")
+    assert "pydantic" not in names
+    import peermatch
+
+    for name in peermatch.__all__:
+        assert getattr(peermatch, name) is not None
+    assert set(peermatch.__all__) <= set(dir(peermatch))
+
+
+def test_default_weights_are_the_validated_defaults() -> None:
+    from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
+
+    assert Weights() == DEFAULT_WEIGHTS
+    assert Weights.model_validate({}) == DEFAULT_WEIGHTS
+    assert DEFAULT_WEIGHTS.model_dump() == Weights().model_dump()
+    assert hash(DEFAULT_WEIGHTS) == hash(Weights())
+
+
+def test_the_console_script_builds_only_the_command_that_runs() -> None:
+    """main() registers just the command named first (typer builds every registered one on
+    each start); help, errors and output must not change. Both run as real processes: the
+    console script's main() and the whole app."""
+    from peermatch.cli import app
+
+    def process(entry: str, args: list[str]) -> tuple[int, str, str]:
+        env = {**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "100", "NO_COLOR": "1"}
+        env.pop("PEERMATCH_DATA", None)
+        code = f"import sys\nfrom peermatch.cli import {entry}\n"
+        code += "main()" if entry == "main" else "app(prog_name='peermatch')"
+        proc = subprocess.run(
+            [sys.executable, "-c", code, *args],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+        return proc.returncode, proc.stdout, proc.stderr
+
+    names = [info.name or info.callback.__name__ for info in app.registered_commands]
+    assert len(names) >= 10
+    cases = [[name.replace("_", "-"), "--help"] for name in names] + [
+        ["suggest", "--data", str(SMALL), "--top", "1"],
+        ["suggest", "--bogus"],
+        ["plan", "--ring-size"],
+        ["explain", "--data", str(SMALL), "nobody", "else"],
+        ["suggestt"],
+        ["-q", "validate", "--data", str(SMALL)],
+        [],
+    ]
+    # some forty processes, run side by side: each pair is compared as before
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
+        mains = list(pool.map(lambda args: process("main", args), cases))
+        apps = list(pool.map(lambda args: process("app", args), cases))
+    for args, by_main, by_app in zip(cases, mains, apps, strict=True):
+        assert by_main == by_app, args
+    probe = (
+        "import sys\nfrom peermatch.cli.app import app, only_the_command\n"
+        "only_the_command(['suggest', '--top', '1'])\n"
+        "print(len(app.registered_commands), file=sys.__stderr__)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, check=True
+    )
+    assert proc.stderr.strip().splitlines()[-1] == "1"

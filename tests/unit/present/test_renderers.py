@@ -1,0 +1,81 @@
+"""The output renderers alone: one listing as a plain table, CSV, JSON and Markdown."""
+
+from __future__ import annotations
+
+import json
+
+from peermatch.present.listing import (
+    Format,
+    Listing,
+    cell,
+    neutralise,
+    render,
+    render_csv,
+    render_json,
+    render_markdown,
+    render_plain,
+)
+
+
+def listing() -> Listing:
+    return Listing(
+        key="rows",
+        rows=[
+            {"id": "a", "score": 12.345, "tags": ["x", "y"], "ok": True, "note": "=SUM(A1)"},
+            {"id": "b|c", "score": 7.0, "tags": [], "ok": False, "note": None},
+        ],
+        columns=("id", "score", "tags", "ok", "note"),
+        extra={"total": 19.345},
+        title="Two rows",
+        footer="the end",
+        table_hidden=("note",),
+    )
+
+
+def test_cell_text() -> None:
+    assert [cell(None), cell(True), cell(False), cell(2.0), cell(["a", 1.25])] == [
+        "",
+        "yes",
+        "no",
+        "2.0",
+        "a; 1.2",
+    ]
+
+
+def test_csv_is_every_column_with_formulas_neutralised() -> None:
+    assert render_csv(listing()) == (
+        "id,score,tags,ok,note\na,12.3,x; y,yes,'=SUM(A1)\nb|c,7.0,,no,\n"
+    )
+    assert neutralise("+1") == "'+1" and neutralise("plain") == "plain"
+
+
+def test_json_is_versioned_with_the_rows_under_their_key_and_the_extra_fields() -> None:
+    doc = json.loads(render_json(listing()))
+    assert doc["version"] == 1
+    assert doc["rows"][0]["score"] == 12.345 and doc["rows"][1]["tags"] == []
+    assert doc["total"] == 19.345
+
+
+def test_markdown_escapes_pipes_and_right_aligns_numbers() -> None:
+    text = render_markdown(listing())
+    lines = text.splitlines()
+    assert lines[0] == "| id | score | tags | ok | note |"
+    assert lines[1] == "| --- | ---: | --- | --- | --- |"
+    assert lines[3] == "| b\\|c | 7.0 |  | no |  |"
+
+
+def test_plain_table_has_title_hidden_columns_and_footer() -> None:
+    text = render_plain(listing())
+    assert text.splitlines()[0] == "Two rows"
+    assert "note" not in text.splitlines()[1]
+    assert text.splitlines()[2].startswith("a  ") and text.endswith("\nthe end\n")
+    empty = Listing(key="rows", rows=[], columns=("id",))
+    assert render_plain(empty) == "id\n(none)\n"
+
+
+def test_render_dispatches_on_the_format() -> None:
+    lst = listing()
+    assert render(lst, Format.csv) == render_csv(lst)
+    assert render(lst, Format.markdown) == render_markdown(lst)
+    assert render(lst, Format.json) == render_json(lst)
+    assert render(lst, Format.table) == render_plain(lst)
