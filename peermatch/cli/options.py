@@ -59,6 +59,12 @@ OutputOpt = Annotated[
         metavar="<file>",
     ),
 ]
+ForceOutputOpt = Annotated[
+    bool,
+    typer.Option(
+        "--force", help="Let --output replace one of the command's own input files."
+    ),
+]
 WeightsOpt = Annotated[
     Path | None,
     typer.Option(
@@ -127,7 +133,7 @@ GROUPS: dict[Group, tuple[inspect.Parameter, ...]] = {
         _option("challenges", ChallengesOpt, None),
     ),
     "format": (_option("fmt", FormatOpt, Format.table),),
-    "output": (_option("output", OutputOpt, None),),
+    "output": (_option("output", OutputOpt, None), _option("force", ForceOutputOpt, False)),
 }
 
 
@@ -144,6 +150,17 @@ class Shared:
     challenges: Path | None
     fmt: Format
     output: Path | None
+    force: bool
+
+    def inputs(self) -> list[Path | None]:
+        """The files this command reads (for :func:`~peermatch.files.atomic.refuse_inputs`)."""
+        folder = self.data if self.data is not None and self.data.is_dir() else None
+        return [
+            self.systems or (folder / "systems.yaml" if folder else None),
+            self.challenges or (folder / "challenges.yaml" if folder else None),
+            self.history,
+            self.weights,
+        ]
 
     def load(self) -> Dataset:
         """The dataset --data, --systems and --challenges name."""
@@ -171,7 +188,7 @@ class Shared:
 
     def write_text(self, text: str) -> None:
         """Write ready-made ``text`` to --output (or stdout)."""
-        if self.output is not None:
+        if self.output is not None and str(self.output) != "-":
             from peermatch.files.atomic import write_atomic
 
             write_atomic(self.output, text)
@@ -210,7 +227,13 @@ def shares(*groups: Group) -> Callable[[F], F]:
         @functools.wraps(command)
         def with_shared(**values: Any) -> Any:
             given = {p.name: values.pop(p.name) for p in added}
-            return command(**values, shared=Shared(**{**_DEFAULTS, **given}))
+            shared = Shared(**{**_DEFAULTS, **given})
+            if shared.output is not None:
+                from peermatch.files.atomic import refuse_inputs
+
+                own_files = [v for v in values.values() if isinstance(v, Path)]
+                refuse_inputs(shared.output, [*shared.inputs(), *own_files], force=shared.force)
+            return command(**values, shared=shared)
 
         params = [*own, *added]
         with_shared.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]

@@ -265,7 +265,7 @@ def render(listing: Listing, fmt: Format) -> str:
 
 def emit(listing: Listing, fmt: Format, output: Path | None = None) -> None:
     """Print to stdout (a rich table on a terminal) or write ``output`` atomically."""
-    if output is not None:
+    if output is not None and str(output) != "-":
         write_atomic(output, render(listing, fmt))
         return
     stream = sys.stdout
