@@ -156,6 +156,8 @@ class Finding:
             where += f":{self.line}:{self.column}" if self.column else f":{self.line}"
         prefix = "warning: " if self.severity is Severity.WARNING else ""
         # escape() keeps a finding on one line whatever the file name or message holds
+        if self.path.startswith("$"):  # a JSON path, as check-jsonschema writes it
+            return f"{where}::{escape(self.path)}: {prefix}{escape(self.message)}"
         if self.path:
             return f"{where}: {escape(self.path)}: {prefix}{escape(self.message)}"
         return f"{where}: {prefix}{escape(self.message)}"

@@ -145,15 +145,15 @@ def test_heatmap_gaps_and_history_note(tmp_path) -> None:  # type: ignore[no-unt
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("{", "not JSON (line 1)"),
-        ("[]", "no 'links' list"),
+        ("{", "::$: not JSON (line 1, column 2: "),
+        ("[]", "::$: the top level must be an object with a 'links' list"),
         (
             '{"links": [{"teacher": "nope", "learner": "alpha", "topic": "camhs", "score": 1}]}',
-            "links[0].teacher: unknown system 'nope'; was the plan made from other data?",
+            "::$.links[0].teacher: unknown system 'nope'; was the plan made from other data?",
         ),
         (
             '{"links": [{"teacher": "beta", "learner": "alpha"}]}',
-            "links[0]: needs teacher, learner, topic and score",
+            "::$.links[0].topic: missing; write it with 'peermatch plan --format json",
         ),
     ],
 )
@@ -164,7 +164,7 @@ def test_bad_plan_files(tmp_path, text, message) -> None:  # type: ignore[no-unt
         read_plan(path, peermatch.load(SMALL))
     result = invoke("report", "--data", str(SMALL), "--plan", str(path))
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"{path}: {message}")
+    assert result.stderr.startswith(f"{path}{message}")
 
 
 def test_cli_writes_html_or_markdown(tmp_path) -> None:  # type: ignore[no-untyped-def]
