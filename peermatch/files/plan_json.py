@@ -47,7 +47,7 @@ class LinkIn(_Model):
     learner: Id
     teacher: Id
     topic: Id
-    score: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False, strict=False)]
+    score: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
     ring: Annotated[int, Field(ge=1, le=10**6)] | None = None
     other_topics: list[Annotated[StrictStr, Field(max_length=500)]] = []
     two_way: StrictBool = False
@@ -67,7 +67,7 @@ class RingIn(BaseModel):
     model_config = ConfigDict(extra="ignore", strict=True)
 
     systems: list[Id]
-    score: Annotated[float, Field(ge=0, le=1e8, allow_inf_nan=False, strict=False)] = 0.0
+    score: Annotated[float, Field(ge=0, le=1e8, allow_inf_nan=False)] = 0.0
 
 
 class PlanFile(BaseModel):
@@ -77,8 +77,8 @@ class PlanFile(BaseModel):
 
     version: Annotated[int, Field(ge=1, le=1)] = 1
     links: list[LinkIn]
-    total: Annotated[float, Field(ge=0, le=1e8, allow_inf_nan=False, strict=False)] | None = None
-    bound: Annotated[float, Field(ge=0, le=1e8, allow_inf_nan=False, strict=False)] | None = None
+    total: Annotated[float, Field(ge=0, le=1e8, allow_inf_nan=False)] | None = None
+    bound: Annotated[float, Field(ge=0, le=1e8, allow_inf_nan=False)] | None = None
     optimal: StrictBool = False
     left_out: list[LeftOutIn] = []
     rings: list[RingIn] | None = None
@@ -122,7 +122,9 @@ def parse_plan_json(path: str | Path, display: str) -> Any:
     if _depth(text) > MAX_DEPTH:
         raise _fail(display, "$", f"nested deeper than {MAX_DEPTH} levels; {_HINT}")
     try:
-        return json.loads(text, parse_int=_bounded_int, parse_constant=_no_constant)
+        return json.loads(
+            text, parse_int=_bounded_int, parse_float=_finite_float, parse_constant=_no_constant
+        )
     except json.JSONDecodeError as exc:
         raise _fail(
             display, "$", f"not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); {_HINT}"
@@ -159,6 +161,13 @@ def _bounded_int(text: str) -> int:
     if len(text.lstrip("-")) > MAX_DIGITS:
         raise ValueError(f"a number of {len(text.lstrip('-')):,} digits is out of range")
     return int(text)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"the number {text[:40]} is out of range")
+    return value
 
 
 def _no_constant(text: str) -> float:

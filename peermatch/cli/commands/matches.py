@@ -6,6 +6,7 @@ The library is imported inside each command, not at the top: ``peermatch --help`
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -139,12 +140,22 @@ def validate(
         bool, typer.Option("--strict", help="Fail (exit 1) on warnings too.")
     ] = False,
     history: HistoryOpt = None,
+    plan: Annotated[
+        Path | None,
+        typer.Option(
+            "--plan",
+            help="Also check a plan's JSON (as 'peermatch plan --format json' writes it) "
+            "against the data.",
+            dir_okay=False,
+            show_default=False,
+        ),
+    ] = None,
     *,
     shared: Shared,
 ) -> None:
     """Check the data; print every problem with file:line:column. Exit 1 if any error.
 
-    Example: peermatch validate --strict --data profiles/
+    Example: peermatch validate --strict --data profiles/ --plan plan.json
     """
     from peermatch.files.checking import check
     from peermatch.present.validation import check_listing, check_text
@@ -154,6 +165,7 @@ def validate(
         shared.systems,
         shared.challenges,
         history=history,
+        plan=plan,
         strict=strict,
         load=shared.load,
     )
