@@ -61,9 +61,7 @@ OutputOpt = Annotated[
 ]
 ForceOutputOpt = Annotated[
     bool,
-    typer.Option(
-        "--force", help="Let --output replace one of the command's own input files."
-    ),
+    typer.Option("--force", help="Let --output replace one of the command's own input files."),
 ]
 WeightsOpt = Annotated[
     Path | None,

@@ -20,7 +20,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -100,10 +100,9 @@ def _keep_mode(tmp: Path, old: os.stat_result | None) -> None:
         tmp.chmod(0o666 & ~umask)
         return
     if hasattr(os, "chown") and (old.st_uid, old.st_gid) != (os.getuid(), os.getgid()):
-        try:
+        # not ours to give away: the file becomes the writer's, as with cp
+        with suppress(PermissionError):
             os.chown(tmp, old.st_uid, old.st_gid)
-        except PermissionError:
-            pass  # not ours to give away: the file becomes the writer's, as with cp
     tmp.chmod(stat.S_IMODE(old.st_mode))
 
 

@@ -43,7 +43,9 @@ def max_values(limit: int | None = None) -> int:
     return max(1000, (max_bytes() if limit is None else limit) // BYTES_PER_VALUE)
 
 
-def read_bytes(path: Path, display: str, *, what: str = "YAML", hint: str = "check the path") -> bytes:
+def read_bytes(
+    path: Path, display: str, *, what: str = "YAML", hint: str = "check the path"
+) -> bytes:
     """The bytes of a data file, or a :class:`DataError` with one finding naming ``display``.
 
     The one safe reader: a regular file is read if it is within the size limit; a
@@ -61,8 +63,12 @@ def read_bytes(path: Path, display: str, *, what: str = "YAML", hint: str = "che
             raise _too_large(display, info.st_size, limit)
         if not (stat.S_ISREG(info.st_mode) or stat.S_ISCHR(info.st_mode)):
             raise _fail(
-                display, 0, 0, f"is {_kind(info.st_mode)}, not a regular file; save the {what} "
-                "to a file and give its path", "not-a-file"
+                display,
+                0,
+                0,
+                f"is {_kind(info.st_mode)}, not a regular file; save the {what} "
+                "to a file and give its path",
+                "not-a-file",
             )
         # Read at most one byte more than the limit, so that a device that never ends
         # (/dev/zero) is refused, not read forever; non-blocking, so a terminal is not waited on.

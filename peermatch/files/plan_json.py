@@ -199,9 +199,9 @@ def _translate(exc: ValidationError, display: str) -> list[Finding]:
             message = "not a field of the plan's JSON; remove it"
         else:
             value = error.get("input")
-            shown = repr(value) if isinstance(value, (str, int, float, bool)) else type(
-                value
-            ).__name__
+            shown = (
+                repr(value) if isinstance(value, (str, int, float, bool)) else type(value).__name__
+            )
             message = f"{error['msg'].lower()} (got {shown[:60]})"
         findings.append(Finding(display, 0, 0, json_path(loc), "plan", message))
     return findings
@@ -228,7 +228,10 @@ def _references(model: PlanFile, data: Dataset, display: str) -> list[Finding]:
         if link.topic not in data.catalogue.topics:
             add(f"$.links[{i}].topic", f"unknown topic {link.topic!r}")
         if link.teacher == link.learner:
-            add(f"$.links[{i}]", f"{link.teacher!r} is linked to itself; a system cannot teach itself")
+            add(
+                f"$.links[{i}]",
+                f"{link.teacher!r} is linked to itself; a system cannot teach itself",
+            )
         if (link.teacher, link.learner) in seen:
             add(f"$.links[{i}]", f"the link {link.teacher} -> {link.learner} is listed twice")
         seen.add((link.teacher, link.learner))

@@ -98,7 +98,7 @@ def test_a_terminal_device_output_stays_a_device() -> None:
         name = os.ttyname(slave)
         proc = run("systems", "--data", str(SMALL), "-f", "csv", "-o", name)
         assert proc.returncode == 0, proc.stderr
-        assert stat.S_ISCHR(os.stat(name).st_mode)
+        assert stat.S_ISCHR(Path(name).stat().st_mode)
         assert os.read(master, 1000).startswith(b"id,name,kind")
     finally:
         os.close(master)
@@ -108,7 +108,7 @@ def test_a_terminal_device_output_stays_a_device() -> None:
 def test_dev_null_as_output_stays_a_device() -> None:
     proc = run("systems", "--data", str(SMALL), "-o", os.devnull)
     assert proc.returncode == 0, proc.stderr
-    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)  # read its stat only
+    assert stat.S_ISCHR(Path(os.devnull).stat().st_mode)  # read its stat only
 
 
 _SLOW_WRITER = """
