@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, cast
 import typer
 
 from peermatch.core.defaults import DEFAULT_WINDOW, TIME_LIMIT
+from peermatch.core.numbers import SECONDS, YEAR
 from peermatch.present.listing import Format, Listing, emit
 
 if TYPE_CHECKING:
@@ -97,8 +98,8 @@ YearOpt = Annotated[
     int | None,
     typer.Option(
         "--year",
-        min=1900,
-        max=2200,
+        min=YEAR[0],
+        max=YEAR[1],
         help="With --history: the year being planned [default: the newest year in the "
         "history plus one].",
         show_default=False,
@@ -245,7 +246,8 @@ TimeLimitOpt = Annotated[
     float,
     typer.Option(
         "--time-limit",
-        min=0.1,
+        min=SECONDS[0],
+        max=SECONDS[1],
         help="Seconds the solver may take; then it reports the best found and its bound.",
     ),
 ]

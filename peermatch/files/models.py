@@ -12,6 +12,8 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from peermatch.core.numbers import CAPACITY, POPULATION
+
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 Slug = Annotated[str, StringConstraints(strict=True, pattern=SLUG_PATTERN, max_length=100)]
@@ -19,7 +21,8 @@ Text = Annotated[str, StringConstraints(strict=True, strip_whitespace=False, min
 Ref = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=200)]
 Level = Annotated[int, Field(strict=True, ge=1, le=3)]
 Priority = Annotated[int, Field(strict=True, ge=1, le=3)]
-Count = Annotated[int, Field(strict=True, ge=0, le=1000)]
+Count = Annotated[int, Field(strict=True, ge=CAPACITY[0], le=CAPACITY[1])]
+Population = Annotated[int, Field(strict=True, ge=POPULATION[0], le=POPULATION[1])]
 
 
 Kind = Literal[
@@ -115,8 +118,8 @@ class System(_Strict):
         default=None, description="the id of the system this one is a unit of"
     )
     country: Text | None = Field(default=None, description="e.g. England, Scotland, Wales.")
-    population: Annotated[int, Field(strict=True, ge=0)] | None = Field(
-        default=None, description="People served, a whole number, e.g. 3000000."
+    population: Annotated[int, Field(strict=True, ge=POPULATION[0], le=POPULATION[1])] | None = (
+        Field(default=None, description="People served, a whole number, e.g. 3000000.")
     )
     tags: list[Slug] = Field(
         default_factory=list, description="Context tags (slugs), e.g. [large, rural]."

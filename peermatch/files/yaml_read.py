@@ -29,6 +29,7 @@ from typing import Any
 import yaml
 
 from peermatch.core.findings import format_path, quote
+from peermatch.core.numbers import NumberError, too_long
 from peermatch.files.checked_read import _fail, max_values
 from peermatch.files.yaml_messages import _BAD_ESCAPE, _NO_TAGS, syntax_message
 from peermatch.files.yaml_positions import Path_, Positions
@@ -65,12 +66,14 @@ def resolve_plain(value: str) -> Any:
         return None
     if value in _BOOL:
         return _BOOL[value]
-    if _INT10.match(value):
-        return int(value)
-    if _INT8.match(value):
-        return int(value[2:], 8)
-    if _INT16.match(value):
-        return int(value[2:], 16)
+    if _INT10.match(value) or _INT8.match(value) or _INT16.match(value):
+        if too_long(value):  # before Python converts it (it refuses 4,300 digits itself)
+            raise NumberError(
+                f"a number of {sum(c.isdigit() for c in value):,} digits is out of range; "
+                "no value in these files needs more than 20"
+            )
+        base = 10 if _INT10.match(value) else 8 if value[1] == "o" else 16
+        return int(value if base == 10 else value[2:], base)
     if _FLOAT.match(value):
         return float(value)
     if _INF.match(value):
@@ -319,7 +322,10 @@ def _compose(
                     f"invalid YAML: {_BAD_ESCAPE}",
                     "control-character",
                 )
-            value: Any = text if event.style else resolve_plain(text)
+            try:
+                value: Any = text if event.style else resolve_plain(text)
+            except NumberError as exc:
+                raise _fail(display, line, col, str(exc), "invalid-value") from None
             if top is None:
                 root = value
             elif in_mapping:

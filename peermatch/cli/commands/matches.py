@@ -20,6 +20,7 @@ from peermatch.cli.options import (
     Shared,
     shares,
 )
+from peermatch.core.numbers import COUNT
 
 
 @app.command()
@@ -34,7 +35,8 @@ def suggest(
         ),
     ] = None,
     top: Annotated[
-        int, typer.Option("--top", "-n", min=0, help="Teachers per learner (0 = all).")
+        int,
+        typer.Option("--top", "-n", min=0, max=COUNT[1], help="Teachers per learner (0 = all)."),
     ] = 3,
     min_score: Annotated[
         float, typer.Option("--min-score", min=0, max=100, help="Leave out scores below this.")

@@ -27,6 +27,7 @@ from peermatch.core.defaults import (
     TIME_LIMIT,
 )
 from peermatch.core.errors import UsageError
+from peermatch.core.numbers import CAPACITY, COUNT
 
 
 def parse_pin(text: str) -> tuple[str, str]:
@@ -51,7 +52,8 @@ TeachOpt = Annotated[
     int | None,
     typer.Option(
         "--teach",
-        min=0,
+        min=CAPACITY[0],
+        max=CAPACITY[1],
         help="Most teaching links for a system whose profile sets no capacity.teach "
         f"[default: {DEFAULT_TEACH}].",
         show_default=False,
@@ -61,7 +63,8 @@ LearnOpt = Annotated[
     int | None,
     typer.Option(
         "--learn",
-        min=0,
+        min=CAPACITY[0],
+        max=CAPACITY[1],
         help="Most learning links for a system whose profile sets no capacity.learn "
         f"[default: {DEFAULT_LEARN}].",
         show_default=False,
@@ -140,11 +143,11 @@ def plan(
 @app.command()
 @shares("weights", "data", "format", "output")
 def groups(
-    size: Annotated[int, typer.Option("--size", min=3, help="Most members in a group.")] = (
-        DEFAULT_GROUP_SIZE
-    ),
+    size: Annotated[
+        int, typer.Option("--size", min=3, max=COUNT[1], help="Most members in a group.")
+    ] = (DEFAULT_GROUP_SIZE),
     per_system: Annotated[
-        int, typer.Option("--per-system", min=1, help="Most groups a system joins.")
+        int, typer.Option("--per-system", min=1, max=COUNT[1], help="Most groups a system joins.")
     ] = DEFAULT_PER_SYSTEM,
     time_limit: TimeLimitOpt = TIME_LIMIT,
     *,
