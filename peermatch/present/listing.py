@@ -10,6 +10,7 @@ import csv
 import io
 import math
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from peermatch.core.errors import PeermatchError
+from peermatch.core.findings import escape
 from peermatch.files.atomic import write_atomic
 
 FORMAT_VERSION = 1
@@ -104,10 +106,33 @@ def cell(value: Any) -> str:
     return str(value)
 
 
+#: What Markdown reads as markup that could make a link, an image, HTML, code or a table
+#: cell: each is written with a backslash, so it shows as itself.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*\[\]()!|~])")
+#: What GitHub turns into a link by itself (``https://...``, ``www.``): broken by a backslash.
+_AUTOLINK = re.compile(r"(?i)(://|(?<![a-z0-9])www\.)")
+
+
+def markdown_text(text: str) -> str:
+    """The one Markdown sanitiser: ``text`` on one line that renders as itself.
+
+    No link, image, raw HTML, code span or cell break can come out of it: ``[``, ``]``,
+    ``(``, ``)``, ``!``, backticks, ``|``, ``*``, ``~`` and backslashes are escaped,
+    ``<`` is written ``&lt;`` (no raw HTML), and bare URLs (``https://``, ``www.``) are
+    broken so that they are not autolinked.
+    """
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split())).replace("<", "&lt;")
+    return _AUTOLINK.sub(lambda m: m.group(1).replace(":", "\\:").replace(".", "\\."), text)
+
+
+def terminal_text(text: str) -> str:
+    """The one terminal sanitiser: one line, control characters shown escaped (``\\x1b``)."""
+    return escape(" ".join(text.split()))
+
+
 def _md_cell(text: str) -> str:
-    """A Markdown table cell: one line, pipes and backslashes escaped, no raw HTML."""
-    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
-    return " ".join(text.split())  # newlines and runs of blanks become one space
+    """A Markdown table cell: one line, nothing that renders as markup."""
+    return markdown_text(text)
 
 
 # --------------------------------------------------------------------------- renderers
@@ -174,7 +199,7 @@ def render_plain(listing: Listing) -> str:
     indent = "  " if listing.group_by else ""
     header = [c.replace("_", " ") for c in columns]
     groups = [
-        (title, [[" ".join(listing.text(r, c).split()) for c in columns] for r in rows])
+        (title, [[terminal_text(listing.text(r, c)) for c in columns] for r in rows])
         for title, rows in listing.table_groups()
     ]
     grid = [header] + [row for _, rows in groups for row in rows]
@@ -194,7 +219,7 @@ def render_plain(listing: Listing) -> str:
     out.append(line(header, indent))
     for title, rows in groups:
         if title is not None:
-            out.append(title)
+            out.append(terminal_text(title))
         out.extend(line(row, indent) for row in rows)
     if not listing.rows:
         out.append("(none)")
@@ -235,15 +260,15 @@ def render_rich(listing: Listing, stream: IO[str]) -> None:
     if listing.group_by is None:
         table = new_table(listing.title or None)
         for r in listing.rows:
-            table.add_row(*[listing.text(r, c) for c in columns])
+            table.add_row(*[terminal_text(listing.text(r, c)) for c in columns])
         console.print(table)
     else:  # a table per group, its heading as the table's title
         if listing.title:
             console.print(Text(listing.title, style="bold"))
         for heading, rows in listing.table_groups():
-            table = new_table(heading, "bold")
+            table = new_table(None if heading is None else terminal_text(heading), "bold")
             for r in rows:
-                table.add_row(*[listing.text(r, c) for c in columns])
+                table.add_row(*[terminal_text(listing.text(r, c)) for c in columns])
             console.print(table)
     if not listing.rows:
         console.print("(none)")

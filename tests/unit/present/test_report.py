@@ -91,8 +91,8 @@ def test_markdown_with_mermaid() -> None:
         '  n0 == "end (95.0)" ==> n1',
         '  n1 == "subgraph (71.2)" ==> n0',
     ]
-    assert '### End "quoted" \\<script\\>alert\\(1\\)\\</script\\> (end)' in md
-    assert "- **lonely** (learn): lists no challenges \\<b\\>" in md
+    assert '### End "quoted" &lt;script>alert\\(1\\)&lt;/script> (end)' in md
+    assert "- **lonely** (learn): lists no challenges &lt;b>" in md
     rings = report.render_markdown(build(None, SHIPPED_RINGS))
     assert rings.count("  subgraph ring") == 7
     assert '  subgraph ring1["ring 1"]' in rings
