@@ -113,13 +113,6 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_.casefold()).strip("-")[:100].strip("-")
 
 
-def unneutralise(text: str) -> str:
-    """Undo :func:`peermatch.present.listing.neutralise`: ``'=x`` -> ``=x``."""
-    if len(text) >= 2 and text[0] == "'" and text[1] in "=+-@\t\r":
-        return text[1:]
-    return text
-
-
 def clean_text(text: str) -> str:
     """Cell text as the data files allow it: line breaks as ``\\n``, other control
     characters as spaces, no byte-order marks."""

@@ -11,6 +11,7 @@ from typing import Any
 from peermatch.core.catalogue import Catalogue, closest, did_you_mean, normalise
 from peermatch.core.findings import Finding, Severity, quote
 from peermatch.core.numbers import CAPACITY, POPULATION, NumberError, too_long, whole_number
+from peermatch.files.formulas import unneutralise
 from peermatch.files.import_cells import (
     _NUMBERED_RE,
     _SCALE,
@@ -25,7 +26,6 @@ from peermatch.files.import_cells import (
     clean_text,
     slugify,
     split_list,
-    unneutralise,
 )
 from peermatch.files.import_header import HeaderReader
 from peermatch.files.import_result import Decide, ImportResult, Reading

@@ -21,6 +21,7 @@ from typing import IO, Any
 from peermatch.core.errors import PeermatchError
 from peermatch.core.findings import escape
 from peermatch.files.atomic import write_atomic
+from peermatch.files.formulas import neutralise
 
 FORMAT_VERSION = 1
 
@@ -82,15 +83,6 @@ class Listing:
 
 
 # --------------------------------------------------------------------------- cell text
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(text: str) -> str:
-    """Make a CSV cell safe to open in a spreadsheet (OWASP CSV injection advice)."""
-    if text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
 
 
 def cell(value: Any) -> str:
