@@ -31,6 +31,7 @@ from peermatch.files.import_header import HeaderReader
 from peermatch.files.import_result import Decide, ImportResult, Reading
 from peermatch.files.import_topics import TopicMatcher
 from peermatch.files.models import KINDS
+from peermatch.files.yaml_read import character_message, refused_in_value
 from peermatch.files.yaml_write import flow
 
 
@@ -59,7 +60,7 @@ class RowReader(HeaderReader):
         if any(f.severity is Severity.ERROR for f in self.findings):
             return ImportResult(self.display, [], self.findings, ignored_columns=ignored)
         rows = [
-            (number, self._cells(record))
+            (number, self._cells(number, record))
             for number, record in enumerate(records[1:], start=2)
             if any(c.strip() for c in record)
         ]
@@ -96,11 +97,14 @@ class RowReader(HeaderReader):
         ]
         return ImportResult(self.display, systems, self.findings, readings, ignored)
 
-    def _cells(self, record: list[str]) -> dict[str, str]:
+    def _cells(self, number: int, record: list[str]) -> dict[str, str]:
         out = {}
         for key, i in self.columns.items():
             value = record[i] if i < len(record) else ""
             out[key] = unneutralise(clean_text(value).strip()).strip()
+            bad = refused_in_value(out[key])
+            if bad is not None:  # found here, at its cell, not in the YAML written later
+                self.error(number, key, "control-character", character_message(bad)[0])
         return out
 
     def _ids(self, rows: list[tuple[int, dict[str, str]]]) -> dict[str, str]:

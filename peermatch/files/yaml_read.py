@@ -204,6 +204,37 @@ def _char_at(text: str, line: int, col: int) -> str:
     return text[at] if at < len(text) and "\n" not in text[start:at] else ""
 
 
+def character_message(char: str) -> tuple[str, str]:
+    """Why the data files refuse ``char``, and the finding code: one wording for YAML and
+    for a spreadsheet cell that would become YAML."""
+    if char == "\t":
+        return (
+            "a tab character; YAML is indented with spaces, so replace the tab with spaces "
+            '(inside double quotes "\\t" writes a tab)',
+            "tab",
+        )
+    if char == "\ufeff":
+        return "a byte-order mark (U+FEFF) inside the file; delete it", "control-character"
+    if char in "\x85\u2028\u2029":
+        return (
+            f"an unusual line break (U+{ord(char):04X}); use an ordinary line break",
+            "control-character",
+        )
+    if "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069":
+        return (
+            f"a bidirectional-override character (U+{ord(char):04X}), which can make text "
+            "read differently from how it is stored; delete it",
+            "control-character",
+        )
+    return f"a control character (U+{ord(char):04X}); delete it", "control-character"
+
+
+def refused_in_value(text: str) -> str | None:
+    """The first character a data file refuses in a text value, or ``None``."""
+    found = _VALUE_REFUSED.search(text)
+    return None if found is None else found.group()
+
+
 def _refuse_raw(text: str, display: str) -> None:
     """Refuse raw characters that the parsers (or editors) read differently."""
     found = _RAW_REFUSED.search(text)
@@ -212,25 +243,7 @@ def _refuse_raw(text: str, display: str) -> None:
     at = found.start()
     line = text.count("\n", 0, at) + 1
     col = at - (text.rfind("\n", 0, at) + 1) + 1
-    char = found.group()
-    if char == "\t":
-        message = (
-            "a tab character; YAML is indented with spaces, so replace the tab with spaces "
-            '(inside double quotes "\\t" writes a tab)'
-        )
-        code = "tab"
-    elif char == "\ufeff":
-        message = "a byte-order mark (U+FEFF) inside the file; delete it"
-        code = "control-character"
-    elif char in "\x85\u2028\u2029":
-        message = f"an unusual line break (U+{ord(char):04X}); use an ordinary line break"
-        code = "control-character"
-    else:
-        message = (
-            f"a bidirectional-override character (U+{ord(char):04X}), which can make text "
-            "read differently from how it is stored; delete it"
-        )
-        code = "control-character"
+    message, code = character_message(found.group())
     raise _fail(display, line, col, message, code)
 
 

@@ -108,3 +108,20 @@ def test_a_cell_over_the_csv_modules_field_limit_round_trips(tmp_path: Path) -> 
     )
     assert result.exit_code == 0, result.stderr
     _round_trip(folder, tmp_path)
+
+
+def test_a_refused_character_in_a_cell_is_reported_at_its_cell(tmp_path: Path) -> None:
+    csv = tmp_path / "r.csv"
+    csv.write_text(
+        "name,kind,strengths,challenges,evidence_1\nAlpha,ics,camhs:2,,ok \u202e x\n",
+        encoding="utf-8",
+    )
+    result = invoke("import", str(csv), "--to", str(tmp_path / "out"), "--no-input")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{csv}:2:5: evidence_1: a bidirectional-override character (U+202E), which can make "
+        "text read differently from how it is stored; delete it",
+        f"could not place row(s) 2 of {csv}; fix them in the spreadsheet and import again "
+        "(nothing was written)",
+    ]
+    assert not (tmp_path / "out").exists()
