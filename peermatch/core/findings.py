@@ -74,6 +74,7 @@ class Code(StrEnum):
     UNUSED_TOPIC = "unused-topic"
     ALIAS_CLASH = "alias-clash"
     ONE_SIDED_PARTNER = "one-sided-partner"
+    LOOK_ALIKE = "look-alike"
 
 
 #: What each code means (docs/hardening.md lists them all, a test checks).
@@ -132,6 +133,7 @@ MEANINGS: dict[Code, str] = {
     Code.UNUSED_TOPIC: "warning: a catalogue topic no system uses",
     Code.ALIAS_CLASH: "warning: an alias that is another topic's id or alias",
     Code.ONE_SIDED_PARTNER: "warning: a partner listed on one side only",
+    Code.LOOK_ALIKE: "warning: two system names that look the same but are spelt differently",
 }
 
 #: Code -> meaning, keyed by the plain text of each code.
