@@ -54,7 +54,8 @@ class LeftOut:
 
     ``role`` is ``learn``, ``teach`` or (with rings) ``ring``; ``code`` is stable:
     ``capacity``, ``no-challenges``, ``no-strengths``, ``no-teacher``, ``not-needed``,
-    ``excluded``, ``new-only``, ``repeat`` (with a history), ``conflict``, ``no-ring``.
+    ``excluded``, ``new-only``, ``repeat`` (with a history), ``conflict``, ``no-ring``,
+    ``time-limit`` (not placed before the search stopped: nothing proven).
     """
 
     system: str
