@@ -11,28 +11,33 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from peermatch.solver.rings import FloatArray, Rings
+    import numpy as np
+    import numpy.typing as npt
+
+    IntArray = npt.NDArray[np.int64]
+    FloatArray = npt.NDArray[np.float64]
 
 
-def greedy_packing(n: int, rings: Rings, value: FloatArray) -> FloatArray:
+def greedy_packing(n: int, ring_members: IntArray, value: FloatArray) -> FloatArray:
     """Disjoint rings, chosen one at a time: the uncovered system with the fewest rings
     left is placed first, in the ring (largest first) whose other members have the fewest
-    rings left, then of the highest ``value``. Returns 0/1 for each ring."""
+    rings left, then of the highest ``value``. ``ring_members[r]`` lists ring ``r``'s
+    systems (-1 in unused slots). Returns 0/1 for each ring."""
     import numpy as np
 
-    k = len(rings)
+    k = len(ring_members)
     chosen = np.zeros(k)
     if k == 0:
         return chosen
-    slots = rings.members.shape[1]
-    used = rings.members >= 0
+    slots = ring_members.shape[1]
+    used = ring_members >= 0
     owner = np.repeat(np.arange(k), slots).reshape(k, slots)[used]
-    member = rings.members[used]
+    member = ring_members[used]
     order = np.argsort(member, kind="stable")
     starts = np.searchsorted(member[order], np.arange(n + 1))
     rings_of = [order_rings.tolist() for order_rings in np.split(owner[order], starts[1:-1])]
-    members = [row[row >= 0].tolist() for row in rings.members]
-    sizes = rings.size.tolist()
+    members = [row[row >= 0].tolist() for row in ring_members]
+    sizes = [len(m) for m in members]
     values = value.tolist()
     alive = [True] * k
     left = [len(r) for r in rings_of]  # rings still open to each system

@@ -185,7 +185,7 @@ def solve_rings(
 
     # a greedy packing first: a warm start, and when it puts every system that has a ring
     # in one, stage 1 is already proven (nothing can put more systems in rings)
-    x0: FloatArray | None = greedy_packing(n, rings, link_w)
+    x0: FloatArray | None = greedy_packing(n, rings.members, link_w)
     ax0 = a_all @ x0
     if not (np.all(ax0 >= lo - 1e-9) and np.all(ax0 <= hi + 1e-9)):
         x0 = None  # the pins ask for rings the greedy did not choose

@@ -48,7 +48,7 @@ def test_the_greedy_packing_is_disjoint() -> None:
         3,
     )
     assert rings is not None
-    x = greedy_packing(4, rings, np.ones(len(rings)))
+    x = greedy_packing(4, rings.members, np.ones(len(rings)))
     chosen = rings.members[x > 0.5]
     members = chosen[chosen >= 0]
     assert sorted(members.tolist()) == [0, 1, 2, 3]  # 0<->1 and 2<->3: everyone
