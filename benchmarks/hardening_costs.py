@@ -99,7 +99,8 @@ def run(which: str) -> tuple[str, dict[str, float], float, float]:
         target = folder / "imported"
         args = ["import", str(csv), "--to", str(target), "--no-input", "--challenges", str(cat)]
         args += ["--force"]
-        label, limit_s, limit_mb = f"import, 100,000 rows ({csv.stat().st_size / 1e6:.1f} MB)", 10, 1000
+        size = csv.stat().st_size / 1e6
+        label, limit_s, limit_mb = f"import, 100,000 rows ({size:.1f} MB)", 10, 1000
     elif which == "suggest":
         catalogue(folder)
         systems_yaml(folder, 1000, 6, 6)
