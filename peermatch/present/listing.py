@@ -12,7 +12,7 @@ import math
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -131,12 +131,22 @@ def _md_cell(text: str) -> str:
 
 
 def render_csv(listing: Listing) -> str:
+    return "".join(iter_csv(listing))
+
+
+def iter_csv(listing: Listing) -> Iterator[str]:
+    """The CSV text in pieces of about 64 kB, each written as soon as its rows are made
+    (``listing.rows`` may be an iterator: the rows are read once)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(listing.columns)
     for row in listing.rows:
         writer.writerow([neutralise(listing.text(row, c)) for c in listing.columns])
-    return buf.getvalue()
+        if buf.tell() >= 65_536:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()
 
 
 def render_json(listing: Listing) -> str:
@@ -283,9 +293,14 @@ def render(listing: Listing, fmt: Format) -> str:
 def emit(listing: Listing, fmt: Format, output: Path | None = None) -> None:
     """Print to stdout (a rich table on a terminal) or write ``output`` atomically."""
     if output is not None and str(output) != "-":
-        write_atomic(output, render(listing, fmt))
+        write_atomic(output, iter_csv(listing) if fmt is Format.csv else render(listing, fmt))
         return
     stream = sys.stdout
+    if fmt is Format.csv:  # streamed: rows are written as they are made
+        for piece in iter_csv(listing):
+            stream.write(piece)
+        stream.flush()
+        return
     if fmt is Format.table and stream.isatty():
         render_rich(listing, stream)
         return

@@ -6,8 +6,9 @@ The library is imported inside each command, not at the top: ``peermatch --help`
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -21,6 +22,9 @@ from peermatch.cli.options import (
     shares,
 )
 from peermatch.core.numbers import COUNT
+
+if TYPE_CHECKING:
+    from peermatch.scoring.ranking import Match
 
 
 @app.command()
@@ -51,20 +55,27 @@ def suggest(
     """
     from peermatch.cli.loaders import resolve_system
     from peermatch.present import listings
+    from peermatch.scoring.ranking import iter_suggest
     from peermatch.scoring.ranking import suggest as suggest_matches
 
     dataset = shared.load()
     who = resolve_system(dataset, system) if system else None
     w = shared.load_weights()
-    matches = suggest_matches(
-        dataset,
-        top=top,
-        system=who,
-        min_score=min_score,
-        new_only=new_only,
-        weights=w,
-        history=shared.adjustments(dataset, w, note=True),
-    )
+    adj = shared.adjustments(dataset, w, note=True)
+    if shared.fmt is Format.csv and who is None:  # streamed, in bounded memory
+        matches: Iterable[Match] = iter_suggest(
+            dataset, top=top, min_score=min_score, new_only=new_only, weights=w, history=adj
+        )
+    else:
+        matches = suggest_matches(
+            dataset,
+            top=top,
+            system=who,
+            min_score=min_score,
+            new_only=new_only,
+            weights=w,
+            history=adj,
+        )
     shared.emit(listings.matches_listing(matches))
 
 
