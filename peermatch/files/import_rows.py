@@ -31,7 +31,8 @@ from peermatch.files.import_header import HeaderReader
 from peermatch.files.import_result import Decide, ImportResult, Reading
 from peermatch.files.import_topics import TopicMatcher
 from peermatch.files.models import KINDS
-from peermatch.files.yaml_read import character_message, refused_in_value
+from peermatch.files.yaml_messages import character_message
+from peermatch.files.yaml_read import refused_in_value
 from peermatch.files.yaml_write import flow
 
 

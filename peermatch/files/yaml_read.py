@@ -31,7 +31,7 @@ import yaml
 from peermatch.core.findings import format_path, quote
 from peermatch.core.numbers import NumberError, too_long
 from peermatch.files.checked_read import _fail, max_values
-from peermatch.files.yaml_messages import _BAD_ESCAPE, _NO_TAGS, syntax_message
+from peermatch.files.yaml_messages import _BAD_ESCAPE, _NO_TAGS, character_message, syntax_message
 from peermatch.files.yaml_positions import Path_, Positions
 
 MAX_DEPTH = 64
@@ -202,31 +202,6 @@ def _char_at(text: str, line: int, col: int) -> str:
             return ""
     at = start + col - 1
     return text[at] if at < len(text) and "\n" not in text[start:at] else ""
-
-
-def character_message(char: str) -> tuple[str, str]:
-    """Why the data files refuse ``char``, and the finding code: one wording for YAML and
-    for a spreadsheet cell that would become YAML."""
-    if char == "\t":
-        return (
-            "a tab character; YAML is indented with spaces, so replace the tab with spaces "
-            '(inside double quotes "\\t" writes a tab)',
-            "tab",
-        )
-    if char == "\ufeff":
-        return "a byte-order mark (U+FEFF) inside the file; delete it", "control-character"
-    if char in "\x85\u2028\u2029":
-        return (
-            f"an unusual line break (U+{ord(char):04X}); use an ordinary line break",
-            "control-character",
-        )
-    if "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069":
-        return (
-            f"a bidirectional-override character (U+{ord(char):04X}), which can make text "
-            "read differently from how it is stored; delete it",
-            "control-character",
-        )
-    return f"a control character (U+{ord(char):04X}); delete it", "control-character"
 
 
 def refused_in_value(text: str) -> str | None:

@@ -3,30 +3,17 @@ start), and a time limit's reasons never claim what was not proven."""
 
 from __future__ import annotations
 
-import random
-
 import pytest
-from cohorts import Spec, catalogue, dataset
+from cohorts import random_cohort
 
 import peermatch
 from peermatch.solver import rings as solver_rings
 from peermatch.solver.highs import Solution
 from peermatch.solver.ring_greedy import greedy_packing
 
-TOPICS = tuple(f"t{i}" for i in range(8))
-
 
 def dense(n: int, seed: int = 1):  # type: ignore[no-untyped-def]
-    rnd = random.Random(seed)
-    specs = [
-        Spec(
-            id=f"s{i:03d}",
-            strengths={t: rnd.randint(1, 3) for t in rnd.sample(TOPICS, 4)},
-            needs={t: rnd.randint(1, 3) for t in rnd.sample(TOPICS, 4)},
-        )
-        for i in range(n)
-    ]
-    return dataset(specs, catalogue(TOPICS, {}))
+    return random_cohort(n, 8, 4, seed)
 
 
 @pytest.mark.parametrize("seed", [1, 2])

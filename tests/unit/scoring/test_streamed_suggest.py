@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-import random
-
 import pytest
-from cohorts import Spec, catalogue, dataset
+from cohorts import random_cohort
 from conftest import SMALL, invoke
 
 import peermatch
 from peermatch.scoring import ranking
 from peermatch.scoring.ranking import iter_suggest, suggest
 
-TOPICS = tuple(f"t{i}" for i in range(6))
-
 
 def cohort(n: int):  # type: ignore[no-untyped-def]
-    rnd = random.Random(3)
-    specs = [
-        Spec(
-            id=f"s{i:03d}",
-            strengths={t: rnd.randint(1, 3) for t in rnd.sample(TOPICS, 2)},
-            needs={t: rnd.randint(1, 3) for t in rnd.sample(TOPICS, 2)},
-        )
-        for i in range(n)
-    ]
-    return dataset(specs, catalogue(TOPICS, {}))
+    return random_cohort(n, 6, 2, seed=3)
 
 
 @pytest.mark.parametrize("n", [30, 230])  # the reference loop and the vectorised path
