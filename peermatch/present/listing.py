@@ -140,8 +140,15 @@ def iter_csv(listing: Listing) -> Iterator[str]:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(listing.columns)
+    columns = list(listing.columns)
     for row in listing.rows:
-        writer.writerow([neutralise(listing.text(row, c)) for c in listing.columns])
+        # listing.text for each cell, with text cells (most of them) taken as they are
+        writer.writerow(
+            [
+                neutralise(v if v.__class__ is str else listing.text(row, c))
+                for c, v in zip(columns, map(row.get, columns), strict=True)
+            ]
+        )
         if buf.tell() >= 65_536:
             yield buf.getvalue()
             buf.seek(0)
