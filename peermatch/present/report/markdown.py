@@ -5,7 +5,6 @@ from __future__ import annotations
 from peermatch.analysis.gaps import GAP
 from peermatch.analysis.supply import DEMAND, SUPPLY, TopicBalance
 from peermatch.core.dataset import LEVEL_NAMES
-from peermatch.core.plan import PlanLink
 from peermatch.present.listing import markdown_text
 from peermatch.present.report.build import Report
 from peermatch.present.report.html import _gap_rows, _headline, _listed, _unlisted_note
@@ -41,18 +40,8 @@ def render_markdown(report: Report) -> str:
         "```mermaid",
         "flowchart LR",
     ]
-    drawn = _drawn_links(report)
-    out += _mermaid(report, drawn)
+    out += _mermaid(report)
     out += ["```", ""]
-    if len(drawn) < len(report.plan.links):
-        out += [
-            md_text(
-                f"The plan has {len(report.plan.links)} links and Mermaid draws at most "
-                f"{MERMAID_MAX_EDGES} arrows, so the diagram shows the {len(drawn)} with the "
-                "highest scores; every link is listed under its systems below."
-            ),
-            "",
-        ]
     unlinked = [p.id for p in data.systems if p.id not in report.linked]
     if unlinked:
         out += [f"Not in the picture (no link): {md_text(', '.join(unlinked))}.", ""]
@@ -64,24 +53,9 @@ def render_markdown(report: Report) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-#: Mermaid refuses to draw a flowchart with more edges than this (its maxEdges default).
-MERMAID_MAX_EDGES = 500
-
-
-def _drawn_links(report: Report) -> list[PlanLink]:
-    """The links the diagram draws: all of them, or the best :data:`MERMAID_MAX_EDGES`."""
-    links = report.plan.links
-    if len(links) <= MERMAID_MAX_EDGES:
-        return list(links)
-    best = sorted(links, key=lambda k: (-k.score, k.teacher, k.learner))[:MERMAID_MAX_EDGES]
-    kept = {(k.teacher, k.learner) for k in best}
-    return [k for k in links if (k.teacher, k.learner) in kept]
-
-
-def _mermaid(report: Report, links: list[PlanLink]) -> list[str]:
-    """The network as Mermaid flowchart lines: rings as subgraphs, then ``links``."""
-    data = report.data
-    shown = {k.teacher for k in links} | {k.learner for k in links}
+def _mermaid(report: Report) -> list[str]:
+    """The network as Mermaid flowchart lines: rings as subgraphs, then every link."""
+    data, prog = report.data, report.plan
     node = {sid: f"n{i}" for i, sid in enumerate(report.order)}
     out: list[str] = []
     ring_members = [set(r) for r in report.rings]
@@ -93,9 +67,9 @@ def _mermaid(report: Report, links: list[PlanLink]) -> list[str]:
                 out.append(f'    {node[sid]}["{mermaid_text(data.system(sid).name)}"]')
         out.append("  end")
     for sid in report.order:
-        if sid not in in_ring and sid in report.linked and sid in shown:
+        if sid not in in_ring and sid in report.linked:
             out.append(f'  {node[sid]}["{mermaid_text(data.system(sid).name)}"]')
-    for link in links:
+    for link in prog.links:
         start, arrow = (
             ("==", "==>") if (link.teacher, link.learner) in report.mutual else ("--", "-->")
         )

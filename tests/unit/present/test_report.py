@@ -189,23 +189,3 @@ def test_cli_subprocess(tmp_path) -> None:  # type: ignore[no-untyped-def]
     proc = run("report", "--plan", str(SHIPPED_PLAN), "--output", str(out))
     assert proc.returncode == 0, proc.stderr
     assert out.stat().st_size > 10_000
-
-
-def test_a_plan_above_mermaids_edge_limit_draws_the_best_and_says_so(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    from peermatch.present.report import markdown as md
-
-    monkeypatch.setattr(md, "MERMAID_MAX_EDGES", 1)
-    data = peermatch.load(SMALL)
-    r = report.build_report(data, peermatch.plan(data))
-    text = md.render_markdown(r)
-    block = re.search(r"```mermaid\n(.*?)```", text, re.S)
-    assert block is not None
-    arrows = [line for line in block.group(1).splitlines() if "->" in line or "==>" in line]
-    assert len(arrows) == 1
-    assert "camhs (89.4)" in arrows[0]  # the higher of the two scores
-    assert (
-        "The plan has 2 links and Mermaid draws at most 1 arrows, so the diagram shows the 1 "
-        "with the highest scores; every link is listed under its systems below." in text
-    )
