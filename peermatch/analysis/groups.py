@@ -14,12 +14,14 @@ Who joins which group is one integer programme (:mod:`peermatch.solver.integer`)
   0.75, emerging 0.5), halved (``related_factor``) for a teacher of a related topic, who
   is asked only when nobody teaches the topic itself;
 * per topic, ``k`` groups need ``k`` teachers, ``2k`` learners and hold ``size * k``
-  members; there are never more teachers than learners;
+  members; there are never more teachers than learners, and at most ``size // 2`` teachers
+  a group;
 * the total worth is maximised, to within 0.1% (``GAP``; proving the last 0.1% can take
   minutes on thousands of profiles). Ties go to topics that more systems share.
 
-A topic's members are then dealt into the fewest groups that hold them: teachers best
-first, then learners by priority, round the groups in turn, so sizes differ by at most one.
+A topic's members are then dealt into the fewest groups that hold them and keep every group
+to the rules: teachers best first, then learners by priority, round the groups in turn
+(see :func:`_dealing_order`).
 """
 
 from __future__ import annotations
@@ -216,12 +218,14 @@ def _assign(
             sp.hstack([teachers, -eye]),  # teachers >= g
             sp.hstack([learners + teachers, -size * eye]),  # members <= size g
             sp.hstack([teachers - learners, sp.csr_array((n_top, n_top))]),  # teachers <= learners
+            # no group can hold more teachers than half its places: teachers <= size // 2 g
+            sp.hstack([teachers, -(size // 2) * eye]),
         ]
         lo = [np.zeros(n_sys), np.zeros(n_top), np.zeros(n_top), np.full(n_top, -np.inf)]
         hi = [np.full(n_sys, per_system), np.full(n_top, np.inf), np.full(n_top, np.inf)]
         hi += [np.zeros(n_top)]
-        lo += [np.full(n_top, -np.inf)]
-        hi += [np.zeros(n_top)]
+        lo += [np.full(n_top, -np.inf), np.full(n_top, -np.inf)]
+        hi += [np.zeros(n_top), np.zeros(n_top)]
         index = {p.id: i for i, p in enumerate(data.systems)}
         excl = _exclusion_rows(data, places, index)
         if excl:
@@ -280,10 +284,11 @@ def _deal(
             (pl for pl in members if pl[2] == "learner"),
             key=lambda pl: (-(pl[5] or 0), data.systems[pl[0]].id),
         )
-        k = math.ceil(len(members) / size)
+        k = max(math.ceil(len(members) / size), math.ceil(len(teach) / (size // 2)))
         dealt: list[list[Member]] = [[] for _ in range(k)]
-        for j, pl in enumerate(teach + learn):
-            dealt[j % k].append(Member(data.systems[pl[0]].id, pl[2], pl[4], pl[5], pl[6]))
+        for j, group in enumerate(_dealing_order(len(teach), len(learn), k)):
+            pl = (teach + learn)[j]
+            dealt[group].append(Member(data.systems[pl[0]].id, pl[2], pl[4], pl[5], pl[6]))
         for gi, group_members in enumerate(dealt, start=1):
             gid = t if k == 1 else f"{t}-{gi}"
             built.append(Group(gid, t, topics[t].name, tuple(group_members)))
@@ -291,6 +296,32 @@ def _deal(
                 in_groups.setdefault(mem.system, []).append(gid)
 
     return built, in_groups
+
+
+def _dealing_order(n_teach: int, n_learn: int, k: int) -> list[int]:
+    """The group of each member, teachers then learners, for ``k`` groups of one topic.
+
+    Teachers go round the groups in turn; each group then gets as many learners as it has
+    teachers (two at least), and the rest go to the smallest groups, so that no group has
+    more teachers than learners and sizes stay even. Learners are dealt round the groups
+    from where the teachers stopped, passing groups that have their share. Whenever the
+    integer programme's counts hold for the topic (``k`` teachers and ``2k`` learners at
+    least, no more teachers than learners, nor than ``size // 2`` per group, all in ``k``
+    groups of ``size``), every group keeps those rules.
+    """
+    teachers = [j % k for j in range(n_teach)]
+    share = [max(teachers.count(g), 2) for g in range(k)]
+    for _ in range(n_learn - sum(share)):
+        smallest = min(range(k), key=lambda g: (teachers.count(g) + share[g], g))
+        share[smallest] += 1
+    learners: list[int] = []
+    group = n_teach % k
+    for _ in range(n_learn):
+        while learners.count(group) >= share[group]:
+            group = (group + 1) % k
+        learners.append(group)
+        group = (group + 1) % k
+    return teachers + learners
 
 
 def _exclusion_rows(
