@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import math
 import time
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ import yaml
 from benchmarks.resolver import resolver as resolver_module
 from benchmarks.resolver.resolver import Resolver, available_methods, normalise
 
+nan = float("nan")
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 
@@ -151,9 +153,7 @@ def main() -> None:
                     )
                     print(f" {res.score:.0f} [{alts}]")
             continue
-        build, per10k = (
-            (float("nan"), float("nan")) if args.no_timing else timings(topics, method, load)
-        )
+        build, per10k = (nan, nan) if args.no_timing else timings(topics, method, load)
         for s in ("dev", "test"):
             m = measure(r, split[s])
             rows.append((method, s, m, r.threshold, build, per10k))
@@ -165,7 +165,7 @@ def main() -> None:
                 bare = Resolver(topics, method=method)
                 for s in ("dev", "test"):
                     m = measure(bare, split[s])
-                    rows.append(("tfidf, no glossary", s, m, bare.threshold, build, per10k))
+                    rows.append(("tfidf, no glossary", s, m, bare.threshold, nan, nan))
             finally:
                 resolver_module._GLOSSARY_BY_FIRST.update(saved)
     if rows:
@@ -179,13 +179,17 @@ HEADER = (
 )
 
 
+def _seconds(x: float) -> str:
+    return "–" if math.isnan(x) else f"{x:.2f} s"
+
+
 def table(rows: list[tuple[str, str, dict[str, float], float, float, float]]) -> str:
     lines = [HEADER]
     for method, s, m, thr, build, per10k in rows:
         lines.append(
             f"| {method} ({thr:g}) | {s} | {m['n']:.0f} | {m['top1']:.1%} | {m['top3']:.1%} "
             f"| {m['answered']:.1%} | {m['nm_precision']:.1%} | {m['nm_recall']:.1%} "
-            f"| {per10k:.2f} s | {build:.2f} s |"
+            f"| {_seconds(per10k)} | {_seconds(build)} |"
         )
     return "\n".join(lines)
 
