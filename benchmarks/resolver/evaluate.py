@@ -24,17 +24,38 @@ from typing import Any
 import numpy as np
 import yaml
 
-from benchmarks.resolver import resolver as resolver_module
-from benchmarks.resolver.resolver import Resolver, available_methods, normalise
+from benchmarks.resolver import wordllama
+from peermatch.core import glossary
+from peermatch.core.catalogue import Topic
+from peermatch.core.glossary import fold
+from peermatch.core.resolve import METHODS, Resolver
+from peermatch.files.loading import load as load_data
 
 nan = float("nan")
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 
 
-def load_topics(path: Path = ROOT / "data" / "challenges.yaml") -> list[dict[str, Any]]:
-    with path.open(encoding="utf-8") as f:
-        return list(yaml.safe_load(f)["challenges"])
+def load_topics(data: Path = ROOT / "data") -> list[Topic]:
+    """The shipped catalogue's topics, read by peermatch itself."""
+    return list(load_data(data).catalogue)
+
+
+def available_methods() -> tuple[str, ...]:
+    """The package's methods, and wordllama's when it is installed (no dependency)."""
+    return METHODS + (tuple(wordllama.SCORERS) if wordllama.installed() else ())
+
+
+def make(topics: list[Topic], method: str) -> Resolver:
+    """A resolver for ``method``: the package's own, or one of the benchmarks' wordllama."""
+    if method in wordllama.SCORERS:
+        return Resolver(
+            topics,
+            method=method,
+            threshold=wordllama.THRESHOLDS[method],
+            scorer=wordllama.SCORERS[method],
+        )
+    return Resolver(topics, method=method)
 
 
 def load_phrases(path: Path = HERE / "phrases.yaml") -> list[dict[str, Any]]:
@@ -78,9 +99,9 @@ def distinct_phrases(phrases: list[dict[str, Any]], n: int = 10_000) -> list[str
     return [f"{a} {b}" for a, b in itertools.islice(pairs, n)]
 
 
-def timings(topics: list[dict[str, Any]], method: str, load: list[str]) -> tuple[float, float]:
+def timings(topics: list[Topic], method: str, load: list[str]) -> tuple[float, float]:
     t0 = time.perf_counter()
-    r = Resolver(topics, method=method)
+    r = make(topics, method)
     r.resolve("warm up")
     build = time.perf_counter() - t0
     runs = []
@@ -101,7 +122,7 @@ def calibrate(resolver: Resolver, phrases: list[dict[str, Any]]) -> tuple[float,
     no-match recall).
     """
     texts = [p["text"] for p in phrases]
-    exact = [resolver.exact.get(normalise(t)) for t in texts]
+    exact = [resolver.exact.get(fold(t)) for t in texts]
     s = np.round(resolver.scores(texts), 1)
     best = s.max(axis=1)
     first = [resolver.ids[j] for j in np.argsort(-s, axis=1, kind="stable")[:, 0]]
@@ -134,7 +155,7 @@ def main() -> None:
     load = distinct_phrases(phrases)
     rows = []
     for method in args.methods.split(","):
-        r = Resolver(topics, method=method)
+        r = make(topics, method)
         if args.calibrate:
             thr, acc, recall = calibrate(r, split["dev"])
             print(
@@ -159,15 +180,15 @@ def main() -> None:
             rows.append((method, s, m, r.threshold, build, per10k))
         if method == "tfidf":
             # what the NHS-shorthand glossary is worth: the same method without it
-            saved = dict(resolver_module._GLOSSARY_BY_FIRST)
-            resolver_module._GLOSSARY_BY_FIRST.clear()
+            saved = dict(glossary.GLOSSARY_BY_FIRST)
+            glossary.GLOSSARY_BY_FIRST.clear()
             try:
                 bare = Resolver(topics, method=method)
                 for s in ("dev", "test"):
                     m = measure(bare, split[s])
                     rows.append(("tfidf, no glossary", s, m, bare.threshold, nan, nan))
             finally:
-                resolver_module._GLOSSARY_BY_FIRST.update(saved)
+                glossary.GLOSSARY_BY_FIRST.update(saved)
     if rows:
         print(table(rows))
 

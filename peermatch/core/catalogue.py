@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from peermatch.core.resolve import Resolver
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,7 @@ class Catalogue:
 
     topics: dict[str, Topic]
     _lookup: dict[str, str] = field(default_factory=dict, repr=False)
+    _resolver: Resolver | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self._lookup:
@@ -34,6 +39,16 @@ class Catalogue:
     def suggest(self, ref: str, limit: int = 3) -> list[str]:
         """Topic ids closest to an unknown ``ref``, best first."""
         return closest(ref, self._lookup, limit=limit)
+
+    def resolver(self) -> Resolver:
+        """The free-text resolver over these topics, built on first use, then cached.
+
+        Meaning only ever suggests: a data file's references go through :meth:`resolve`."""
+        if self._resolver is None:
+            from peermatch.core.resolve import Resolver
+
+            self._resolver = Resolver(self.topics.values())
+        return self._resolver
 
     def __iter__(self) -> Iterator[Topic]:
         return iter(self.topics.values())
