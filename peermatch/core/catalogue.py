@@ -6,6 +6,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from peermatch.core.glossary import exact_labels, fold
+
 if TYPE_CHECKING:
     from peermatch.core.resolve import Resolver
 
@@ -27,6 +29,7 @@ class Catalogue:
     topics: dict[str, Topic]
     _lookup: dict[str, str] = field(default_factory=dict, repr=False)
     _resolver: Resolver | None = field(default=None, repr=False, compare=False)
+    _exact: dict[str, str] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self._lookup:
@@ -39,6 +42,13 @@ class Catalogue:
     def suggest(self, ref: str, limit: int = 3) -> list[str]:
         """Topic ids closest to an unknown ``ref``, best first."""
         return closest(ref, self._lookup, limit=limit)
+
+    def exact(self, text: str) -> str | None:
+        """The topic ``text`` names exactly: an id, name or alias, ignoring case, spacing and
+        punctuation (the resolver's exact hits, without loading its matrices)."""
+        if self._exact is None:
+            self._exact = exact_labels(self.topics.values())
+        return self._exact.get(fold(text))
 
     def resolver(self) -> Resolver:
         """The free-text resolver over these topics, built on first use, then cached.

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from typing import Protocol
 
-__all__ = ["GLOSSARY", "STOPWORDS", "expand", "fold", "stem"]
+__all__ = ["GLOSSARY", "STOPWORDS", "exact_labels", "expand", "fold", "stem"]
 
 # NHS shorthand -> plain words, added to (never replacing) the words of a query. Written as a
 # general glossary of terms that NHS staff use, not fitted to the labelled phrases: it
@@ -213,3 +214,32 @@ def expand(words: list[str]) -> list[str]:
             if len(key) == 1 or tuple(words[i : i + len(key)]) == key:
                 extra.extend(expansion)
     return words + extra if extra else words
+
+
+class Labelled(Protocol):
+    """A topic's id, name and aliases (a :class:`peermatch.core.catalogue.Topic`)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def aliases(self) -> tuple[str, ...]: ...
+
+
+def exact_labels(topics: Iterable[Labelled]) -> dict[str, str]:
+    """Each topic's id, name and aliases, folded, to its id: what counts as typed exactly.
+
+    Ids first, then names, then aliases, each in id order: an id always means its own topic.
+    numpy-free, so an exact query answers without loading the resolver's matrices.
+    """
+    ordered = sorted(topics, key=lambda t: t.id)
+    table: dict[str, str] = {}
+    for t in ordered:
+        table.setdefault(fold(t.id), t.id)
+    for t in ordered:
+        table.setdefault(fold(t.name), t.id)
+    for t in ordered:
+        for alias in t.aliases:
+            table.setdefault(fold(alias), t.id)
+    return table

@@ -35,7 +35,7 @@ from typing import Protocol
 
 import numpy as np
 
-from peermatch.core.glossary import STOPWORDS, expand, fold, stem
+from peermatch.core.glossary import STOPWORDS, exact_labels, expand, fold, stem
 
 __all__ = ["METHODS", "THRESHOLDS", "Resolution", "Resolver", "Scorer", "TopicText"]
 
@@ -273,12 +273,7 @@ class Resolver:
         self.threshold = THRESHOLDS[method] if threshold is None else float(threshold)
         self.n_alternatives = alternatives
         self._factory = scorer or SCORERS[method]
-        # ids first, then names, then aliases: an id always means its own topic
-        self.exact: dict[str, str] = {}
-        for labels in (lambda t: (t.id,), lambda t: (t.name,), lambda t: t.aliases):
-            for t in self.topics:
-                for label in labels(t):
-                    self.exact.setdefault(fold(label), t.id)
+        self.exact = exact_labels(self.topics)
         self._scorer: Scorer | None = None
 
     @property
