@@ -40,8 +40,11 @@ class Catalogue:
         return self._lookup.get(normalise(ref))
 
     def suggest(self, ref: str, limit: int = 3) -> list[str]:
-        """Topic ids closest to an unknown ``ref``, best first."""
-        return closest(ref, self._lookup, limit=limit)
+        """Topic ids closest to an unknown ``ref`` by meaning (the resolver), best first.
+
+        Only ever a suggestion ("did you mean"): a reference resolves exactly or not at all."""
+        ranked = self.resolver().resolve(ref).ranked()
+        return [tid for tid, score in ranked if score > 0][:limit]
 
     def exact(self, text: str) -> str | None:
         """The topic ``text`` names exactly: an id, name or alias, ignoring case, spacing and
