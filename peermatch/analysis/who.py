@@ -21,7 +21,7 @@ from peermatch.scoring.reference import score_pair
 
 if TYPE_CHECKING:
     from peermatch.core.catalogue import Catalogue
-    from peermatch.core.resolve import Resolution
+    from peermatch.core.resolution import Resolution
     from peermatch.scoring.adjustments import Adjustments
 
 
@@ -65,7 +65,7 @@ class WhoResult:
 
 def understand(catalogue: Catalogue, query: str) -> Resolution:
     """The resolver's reading of ``query``; an exact id, name or alias needs no matrices."""
-    from peermatch.core.resolve import Resolution
+    from peermatch.core.resolution import Resolution
 
     exact = catalogue.exact(query)
     if exact is not None:

@@ -30,12 +30,12 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
 
 from peermatch.core.glossary import STOPWORDS, exact_labels, expand, fold, stem
+from peermatch.core.resolution import Resolution
 
 __all__ = ["METHODS", "THRESHOLDS", "Resolution", "Resolver", "Scorer", "TopicText"]
 
@@ -65,22 +65,6 @@ class Scorer(Protocol):
     """A method: the 0-100 score of every topic for every text, shape (texts, topics)."""
 
     def scores(self, texts: Sequence[str]) -> np.ndarray: ...
-
-
-@dataclass(frozen=True)
-class Resolution:
-    """Where one phrase landed: ``topic`` is None when nothing fits well enough."""
-
-    text: str
-    topic: str | None
-    score: float
-    alternatives: tuple[tuple[str, float], ...]
-    how: str
-
-    def ranked(self) -> list[tuple[str, float]]:
-        """The topic (if any) and then the alternatives, best first."""
-        head = [(self.topic, self.score)] if self.topic is not None else []
-        return head + list(self.alternatives)
 
 
 class Tfidf:

@@ -9,7 +9,7 @@ from peermatch.present.listing import Listing
 
 if TYPE_CHECKING:
     from peermatch.analysis.who import WhoResult, WhoRow
-    from peermatch.core.resolve import Resolution
+    from peermatch.core.resolution import Resolution
 
 TEACHER_COLUMNS = ("teacher", "level", "related", "evidence", "source", "via", "score")
 LEARNER_COLUMNS = ("learner", "priority", "note", "source", "score")

@@ -70,7 +70,9 @@ def suggest(
     from peermatch.scoring.ranking import suggest as suggest_matches
 
     if role is not None and not system:
-        raise typer.BadParameter("--as needs --for SYSTEM", param_hint="--as")
+        from peermatch.core.errors import UsageError
+
+        raise UsageError("--as needs --for SYSTEM: whose side to show")
     dataset = shared.load()
     who = resolve_system(dataset, system) if system else None
     topics = sorted({resolve_topic(dataset, t) for t in topic}) if topic else None

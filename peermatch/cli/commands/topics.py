@@ -61,7 +61,9 @@ def who(
 def resolve(
     text: Annotated[
         list[str] | None,
-        typer.Argument(help="Phrases to place on catalogue topics.", show_default=False),
+        typer.Argument(
+            help="Phrases to place on catalogue topics.", metavar="TEXT", show_default=False
+        ),
     ] = None,
     file: Annotated[
         Path | None,
@@ -74,8 +76,10 @@ def resolve(
 
     Example: peermatch resolve "bed blocking" "can't get a GP appointment" --format csv
     """
+    from peermatch.core.errors import UsageError
+
     if bool(text) == (file is not None):
-        raise typer.BadParameter("give phrases or --file FILE, one of the two", param_hint="TEXT")
+        raise UsageError("give phrases to resolve, or --file FILE: one of the two")
     from peermatch.files.phrases import read_phrases
     from peermatch.present.who import resolve_listing
 
