@@ -146,12 +146,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--methods", default=",".join(available_methods()))
     ap.add_argument("--calibrate", action="store_true")
-    ap.add_argument("--errors", choices=["dev", "test"])
+    ap.add_argument("--errors", choices=["dev", "test", "whole"])
     ap.add_argument("--no-timing", action="store_true")
     args = ap.parse_args()
     topics = load_topics()
     phrases = load_phrases()
     split = {s: [p for p in phrases if p["split"] == s] for s in ("dev", "test")}
+    split["whole"] = phrases
     load = distinct_phrases(phrases)
     rows = []
     for method in args.methods.split(","):
@@ -175,7 +176,7 @@ def main() -> None:
                     print(f" {res.score:.0f} [{alts}]")
             continue
         build, per10k = (nan, nan) if args.no_timing else timings(topics, method, load)
-        for s in ("dev", "test"):
+        for s in ("dev", "test", "whole"):
             m = measure(r, split[s])
             rows.append((method, s, m, r.threshold, build, per10k))
         if method == "tfidf":
@@ -184,7 +185,7 @@ def main() -> None:
             glossary.GLOSSARY_BY_FIRST.clear()
             try:
                 bare = Resolver(topics, method=method)
-                for s in ("dev", "test"):
+                for s in ("dev", "test", "whole"):
                     m = measure(bare, split[s])
                     rows.append(("tfidf, no glossary", s, m, bare.threshold, nan, nan))
             finally:
