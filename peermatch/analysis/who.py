@@ -110,6 +110,23 @@ def who(
     return WhoResult(query, hit, r.how, alternatives, learners, system, tuple(ranked))
 
 
+def _pair(
+    data: Dataset,
+    teacher: str | None,
+    learner: str | None,
+    weights: Weights,
+    history: Adjustments | None,
+) -> tuple[bool, float | None]:
+    """Whether a row stays, and the pair's score when both ends are known: a system is not
+    its own teacher, and an excluded pair or a recent repeat (with a history) is left out."""
+    if teacher is None or learner is None:
+        return True, None
+    if teacher == learner:
+        return False, None
+    b = score_pair(data, teacher, learner, weights, history)
+    return not (b.excluded or b.repeat), b.score
+
+
 def _teachers(
     data: Dataset,
     topic: str,
@@ -127,14 +144,9 @@ def _teachers(
                 found[teacher] = (True, near)
     rows = []
     for teacher, (related, via) in found.items():
-        score = None
-        if learner is not None:
-            if teacher == learner:
-                continue
-            b = score_pair(data, teacher, learner, weights, history)
-            if b.excluded or b.repeat:
-                continue
-            score = b.score
+        kept, score = _pair(data, teacher, learner, weights, history)
+        if not kept:
+            continue
         s = data.system(teacher).strengths[via]
         key = (-(score or 0.0), related, -s.level, teacher)
         rows.append(
@@ -155,14 +167,9 @@ def _learners(
     """Each system with ``topic`` among its challenges (scored for ``teacher`` if named)."""
     rows = []
     for learner in data.needers_of(topic):
-        score = None
-        if teacher is not None:
-            if teacher == learner:
-                continue
-            b = score_pair(data, teacher, learner, weights, history)
-            if b.excluded or b.repeat:
-                continue
-            score = b.score
+        kept, score = _pair(data, teacher, learner, weights, history)
+        if not kept:
+            continue
         n = data.system(learner).needs[topic]
         key = (-(score or 0.0), -n.priority, learner)
         rows.append(

@@ -34,7 +34,7 @@ from typing import Protocol
 
 import numpy as np
 
-from peermatch.core.glossary import STOPWORDS, exact_labels, expand, fold, stem
+from peermatch.core.glossary import STOPWORDS, Labelled, exact_labels, expand, fold, stem
 from peermatch.core.resolution import Resolution
 
 __all__ = ["METHODS", "THRESHOLDS", "Resolution", "Resolver", "Scorer", "TopicText"]
@@ -48,15 +48,9 @@ THRESHOLDS: Mapping[str, float] = {"fuzzy": 85.9, "tfidf": 17.8}
 METHODS = ("tfidf", "fuzzy")
 
 
-class TopicText(Protocol):
+class TopicText(Labelled, Protocol):
     """What the resolver reads of a topic (a :class:`peermatch.core.catalogue.Topic`)."""
 
-    @property
-    def id(self) -> str: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def aliases(self) -> tuple[str, ...]: ...
     @property
     def description(self) -> str | None: ...
 

@@ -78,24 +78,20 @@ def who_listing(result: WhoResult) -> Listing:
     hidden: tuple[str, ...] = ("evidence", "note", "source")
     if result.system is None:
         hidden += ("score",)
+    columns: Sequence[str] = LEARNER_COLUMNS if result.learners else TEACHER_COLUMNS
     if result.learners:
-        return Listing(
-            key="learners",
-            rows=[_learner(r) for r in result.rows],
-            columns=LEARNER_COLUMNS,
-            extra=extra,
-            title=title,
-            footer=footer,
-            table_hidden=hidden,
-        )
+        key, rows = "learners", [_learner(r) for r in result.rows]
+    else:
+        key, rows = "teachers", [_teacher(r) for r in result.rows]
+        hidden += ("related",)
     return Listing(
-        key="teachers",
-        rows=[_teacher(r) for r in result.rows],
-        columns=TEACHER_COLUMNS,
+        key=key,
+        rows=rows,
+        columns=columns,
         extra=extra,
         title=title,
         footer=footer,
-        table_hidden=("related", *hidden),
+        table_hidden=hidden,
     )
 
 
