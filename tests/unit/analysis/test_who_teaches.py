@@ -111,3 +111,14 @@ def test_suggest_as_keeps_one_direction(role: str) -> None:
     assert one
     with pytest.raises(ValueError, match="role needs a system"):
         suggest(data, role=role)  # type: ignore[arg-type]
+
+
+@settings(max_examples=examples(40), deadline=None)
+@given(fast_cohorts())
+def test_suggest_on_some_topics_is_the_same_on_both_paths(data: Dataset) -> None:
+    topics = sorted(data.catalogue.topics)[::2]
+    fast = suggest(data, top=0, topics=topics, method="fast")
+    reference = suggest(data, top=0, topics=topics, method="reference")
+    assert fast == reference
+    needs = set(topics)
+    assert all(set(data.system(m.learner).needs) & needs for m in fast)
