@@ -10,6 +10,7 @@ from peermatch.cli.app import app, main
 
 # isort: off
 from peermatch.cli.commands import matches  # noqa: F401  (registers commands)
+from peermatch.cli.commands import topics  # noqa: F401
 from peermatch.cli.commands import spreadsheets  # noqa: F401
 from peermatch.cli.commands import programme  # noqa: F401
 from peermatch.cli.commands import report  # noqa: F401

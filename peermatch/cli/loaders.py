@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from peermatch.cli.console import err, info, note
 from peermatch.core.catalogue import closest, did_you_mean, normalise, ranked_matches
 from peermatch.core.dataset import Dataset
-from peermatch.core.errors import PeermatchError
+from peermatch.core.errors import UsageError
 from peermatch.core.findings import quote
 from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
 from peermatch.files.loading import load
@@ -59,7 +59,25 @@ def resolve_system(data: Dataset, text: str) -> str:
         return sid
     near = [sid for sid, _ in ranked[:3]] or closest(text, choices)
     hint = did_you_mean(near) or "; see 'peermatch systems' for the ids"
-    raise PeermatchError(f"unknown system {quote(text)}{hint}")
+    raise UsageError(f"unknown system {quote(text)}{hint}")
+
+
+def resolve_topic(data: Dataset, text: str) -> str:
+    """The topic ``text`` names: exactly (id, name or alias), or by meaning with a note.
+
+    A query no topic fits is a usage error naming the nearest topics ("did you mean").
+    """
+    from peermatch.analysis.who import understand
+
+    r = understand(data.catalogue, text)
+    if r.topic is None:
+        near = [tid for tid, score in r.ranked() if score > 0]
+        hint = did_you_mean(near) or "; see 'peermatch challenges' for the topics"
+        raise UsageError(f"unknown topic {quote(text)}{hint}")
+    if r.how != "exact":
+        name = data.catalogue.topics[r.topic].name
+        note(f"note: taking {quote(text)} to mean {r.topic} ({name}, score {r.score:.1f})")
+    return r.topic
 
 
 def adjustments_from(

@@ -11,6 +11,7 @@ import functools
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, cast
 
@@ -68,6 +69,14 @@ WeightsOpt = Annotated[
 
 
 NewOnlyOpt = Annotated[bool, typer.Option("--new-only", help="Leave out existing partners.")]
+
+
+class Role(StrEnum):
+    """``suggest --as``: one direction at a time for the system named by --for."""
+
+    learner = "learner"
+    teacher = "teacher"
+
 
 HistoryOpt = Annotated[
     Path | None,

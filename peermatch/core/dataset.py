@@ -6,7 +6,8 @@ Built by :mod:`peermatch.files.loading`; read by every layer above.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from peermatch.core.catalogue import Catalogue
@@ -80,6 +81,17 @@ class Dataset:
     def needers(self) -> dict[str, list[str]]:
         """Topic -> the systems with the challenge, by id (built once, then cached)."""
         return _index(self.systems, "needs")
+
+    def with_needs_only(self, topics: Collection[str]) -> Dataset:
+        """The same data with each system's challenges cut to ``topics`` (strengths kept):
+        what ``suggest --topic`` scores, so a score reads as a share of those needs only."""
+        keep = set(topics)
+        systems = [
+            replace(p, needs={t: n for t, n in p.needs.items() if t in keep}) for p in self.systems
+        ]
+        return Dataset(
+            systems, self.catalogue, self.systems_file, self.challenges_file, self.warnings
+        )
 
     def teachers_of(self, topic: str) -> list[str]:
         return self.teachers.get(topic, [])

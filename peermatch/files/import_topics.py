@@ -1,20 +1,19 @@
 """Reading free text in a spreadsheet cell as a catalogue topic: exactly (id, alias, name),
-fuzzily when one candidate is clearly best, or by asking (``Question``) on a terminal."""
+by meaning (the catalogue's resolver, :meth:`Catalogue.resolver`) when one topic is clearly
+best, or by asking (``Question``) on a terminal."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from peermatch.core.catalogue import Catalogue, normalise, ranked_matches
+from peermatch.core.catalogue import Catalogue, normalise
 from peermatch.files.import_result import Decide, Question
 
-#: A fuzzy match at least this good (rapidfuzz WRatio, 0-100; a bare substring such as
-#: "delays" scores 90, so it is asked about) and clear of the next candidate by
-#: :data:`CLEAR_MARGIN` is taken without asking.
-STRONG_MATCH = 92.0
-CLEAR_MARGIN = 5.0
-#: Candidates below this are not offered at all.
-WEAK_MATCH = 60.0
+#: The resolver's answer (a topic above its no-match threshold) is taken without asking when
+#: the next topic scores at least this many points (of 100) less. On the dev phrases of
+#: benchmarks/resolver/phrases.yaml every reading this clear was right (45 of 45; with 15
+#: points, 63 of 65). "delays" (ambulance-handover 29.9, discharge 29.4) is asked about.
+CLEAR_MARGIN = 20.0
 
 Candidates = tuple[tuple[str, str, float], ...]
 
@@ -74,12 +73,13 @@ class TopicMatcher:
     def _fuzzy(
         self, number: int, column: str, text: str
     ) -> tuple[str | None, str, float, tuple[tuple[str, str, float], ...]]:
-        candidates = _candidates(text, self.choices, self.catalogue)
+        candidates = _candidates(text, self.catalogue)
         if not candidates:
             return None, "", 0.0, ()
         best = candidates[0]
         second = candidates[1][2] if len(candidates) > 1 else 0.0
-        if best[2] >= STRONG_MATCH and best[2] - second >= CLEAR_MARGIN:
+        answered = best[2] >= self.catalogue.resolver().threshold
+        if answered and best[2] - second >= CLEAR_MARGIN:
             return best[0], "fuzzy", best[2], candidates
         if self.decide is not None:
             chosen = self.decide(Question(text, number, column, candidates))
@@ -99,8 +99,8 @@ def _topic_choices(catalogue: Catalogue) -> dict[str, str]:
     return choices
 
 
-def _candidates(
-    text: str, choices: dict[str, str], catalogue: Catalogue
-) -> tuple[tuple[str, str, float], ...]:
-    ranked = ranked_matches(text, choices, WEAK_MATCH)[:3]
-    return tuple((tid, catalogue.topics[tid].name, round(score, 1)) for tid, score in ranked)
+def _candidates(text: str, catalogue: Catalogue) -> tuple[tuple[str, str, float], ...]:
+    """The resolver's three nearest topics with a score above 0, best first."""
+    r = catalogue.resolver().resolve(text)
+    ranked = [(tid, score) for tid, score in r.ranked() if score > 0][:3]
+    return tuple((tid, catalogue.topics[tid].name, score) for tid, score in ranked)

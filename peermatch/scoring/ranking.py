@@ -101,6 +101,8 @@ def candidate_teachers(data: Dataset) -> dict[str, set[str]]:
 FAST_FROM = 200
 
 Method = Literal["auto", "reference", "fast"]
+#: With ``suggest(system=...)``: only the rows where it learns, or where it teaches.
+Role = Literal["learner", "teacher"]
 
 
 def uses_fast_path(data: Dataset, method: Method = "auto") -> bool:
@@ -177,15 +179,28 @@ def suggest(
     weights: Weights = DEFAULT_WEIGHTS,
     method: Method = "auto",
     history: Adjustments | None = None,
+    topics: Sequence[str] | None = None,
+    role: Role | None = None,
 ) -> list[Match]:
     """Ranked matches: for each learner (by id) its best ``top`` teachers (0 = all).
 
     With ``system``, the rows where it is the learner (its top teachers) and then the rows
     where it is the teacher (the learners it helps most, best first); ``rank`` is always the
-    teacher's place in that learner's list.
+    teacher's place in that learner's list. ``role`` keeps one of the two.
+    With ``topics``, only those needs are considered (:meth:`Dataset.with_needs_only`): a
+    score is then the share of the learner's needs on those topics that the teacher covers.
     """
+    if role is not None and system is None:
+        raise ValueError("role needs a system")
+    if topics is not None:
+        data = data.with_needs_only(topics)
     with paused_gc():
-        return _suggest(data, top, system, min_score, new_only, weights, method, history)
+        rows = _suggest(data, top, system, min_score, new_only, weights, method, history)
+    if role == "learner":
+        return [m for m in rows if m.learner == system]
+    if role == "teacher":
+        return [m for m in rows if m.teacher == system]
+    return rows
 
 
 def _suggest(

@@ -71,10 +71,10 @@ def test_for_accepts_a_name_fuzzily() -> None:
 
 def test_unknown_system_suggests() -> None:
     result = invoke("suggest", "--data", HAND, "--for", "sooth trust")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a system named on the command line: wrong usage
     assert result.stdout == ""
     assert result.stderr == (
-        "error: unknown system 'sooth trust'; did you mean west, south or east?\n"
+        "usage error: unknown system 'sooth trust'; did you mean west, south or east?\n"
     )
 
 

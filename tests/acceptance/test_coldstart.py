@@ -146,3 +146,15 @@ def test_the_console_script_builds_only_the_command_that_runs() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, check=True
     )
     assert proc.stderr.strip().splitlines()[-1] == "1"
+
+
+def test_who_answers_an_exact_topic_without_numpy_and_free_text_without_scipy() -> None:
+    topics = str(REPO / "tests" / "data" / "valid" / "topics")
+    exact = imported_by(run_cli("who", "DTOC", "--data", topics, "--format", "csv"))
+    assert "peermatch.analysis.who" in exact  # it did run
+    for module in (*HEAVY, "peermatch.core.resolve"):
+        assert module not in exact, module
+    meant = imported_by(run_cli("who", "bed blocking", "--data", topics, "--format", "csv"))
+    assert "peermatch.core.resolve" in meant
+    for module in ("scipy", "rapidfuzz", "peermatch.scoring.matrix"):
+        assert module not in meant, module

@@ -16,6 +16,7 @@ from peermatch.cli.options import (
     Format,
     HistoryOpt,
     NewOnlyOpt,
+    Role,
     Shared,
     shares,
 )
@@ -39,19 +40,42 @@ def suggest(
         float, typer.Option("--min-score", min=0, max=100, help="Leave out scores below this.")
     ] = 0.0,
     new_only: NewOnlyOpt = False,
+    topic: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--topic",
+            help="Only needs on this topic (id, alias or your own words); repeatable.",
+            show_default=False,
+        ),
+    ] = None,
+    role: Annotated[
+        Role | None,
+        typer.Option(
+            "--as",
+            help="With --for: only where it learns, or only where it teaches.",
+            show_default=False,
+        ),
+    ] = None,
     *,
     shared: Shared,
 ) -> None:
     """Ranked teacher -> learner matches, with the topics and a short reason.
 
     Example: peermatch suggest --for "West Yorkshire" --top 5 --format csv
+
+    Example: peermatch suggest --for dorset --topic frailty --as learner
     """
-    from peermatch.cli.loaders import resolve_system
+    from peermatch.cli.loaders import resolve_system, resolve_topic
     from peermatch.present import listings
     from peermatch.scoring.ranking import suggest as suggest_matches
 
+    if role is not None and not system:
+        from peermatch.core.errors import UsageError
+
+        raise UsageError("--as needs --for SYSTEM: whose side to show")
     dataset = shared.load()
     who = resolve_system(dataset, system) if system else None
+    topics = sorted({resolve_topic(dataset, t) for t in topic}) if topic else None
     w = shared.load_weights()
     matches = suggest_matches(
         dataset,
@@ -61,6 +85,8 @@ def suggest(
         new_only=new_only,
         weights=w,
         history=shared.adjustments(dataset, w, note=True),
+        topics=topics,
+        role=role.value if role is not None else None,
     )
     shared.emit(listings.matches_listing(matches))
 

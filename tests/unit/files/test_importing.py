@@ -377,9 +377,9 @@ def test_free_text_clear_matches_are_taken_and_reported(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     r = tmp_path / "responses.csv"
     assert result.stderr.splitlines()[:3] == [
-        f"{r}: read 'camhs waiting' as camhs (match 95; row 2)",
-        f"{r}: read 'discharges' as discharge (match 95; row 2)",
-        f"{r}: read 'handover delay' as ambulance-handover (match 97; row 2)",
+        f"{r}: read 'camhs waiting' as camhs (match 91; row 2)",
+        f"{r}: read 'discharges' as discharge (match 40; row 2)",
+        f"{r}: read 'handover delay' as ambulance-handover (match 80; row 2)",
     ]
     data = peermatch.load(tmp_path / "out")
     assert list(data.system("a").strengths) == ["ambulance-handover", "camhs"]
@@ -388,7 +388,7 @@ def test_free_text_clear_matches_are_taken_and_reported(tmp_path: Path) -> None:
 
 WEAK = (
     "name,kind,strengths,challenges\n"
-    "A,ics,camhs:2,hospital discharge delays\n"
+    "A,ics,camhs:2,discharge and handover delays\n"
     "B,ics,discharge:1,camhs\n"
 )
 
@@ -397,9 +397,9 @@ def test_weak_match_fails_without_input(tmp_path: Path) -> None:
     result = do_import(tmp_path, WEAK, "--no-input")
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == (
-        f"{tmp_path / 'responses.csv'}:2:4: challenges: 'hospital discharge delays' is not a "
-        "catalogue topic; closest: discharge (90), ambulance-handover (86); write a topic id, "
-        "or run without --no-input on a terminal to choose"
+        f"{tmp_path / 'responses.csv'}:2:4: challenges: 'discharge and handover delays' is not "
+        "a catalogue topic; closest: ambulance-handover (64), discharge (52); write a topic "
+        "id, or run without --no-input on a terminal to choose"
     )
 
 
@@ -411,13 +411,15 @@ def test_weak_match_is_asked_on_a_terminal(tmp_path: Path, monkeypatch) -> None:
     from peermatch.cli import app
 
     args = ["import", str(csv_path), "--to", str(tmp_path / "out"), "--challenges", str(CATALOGUE)]
-    result = CliRunner().invoke(app, args, input="1\n", catch_exceptions=False)
+    result = CliRunner().invoke(app, args, input="2\n", catch_exceptions=False)
     assert result.exit_code == 0, result.stderr
-    assert "row 2, challenges: 'hospital discharge delays' is not a catalogue topic" in (
+    assert "row 2, challenges: 'discharge and handover delays' is not a catalogue topic" in (
         result.stderr
     )
-    assert "  1) discharge  (Discharge; match 90)" in result.stderr
-    assert "read 'hospital discharge delays' as discharge (as you chose; row 2)" in result.stderr
+    assert "  2) discharge  (Discharge; match 52)" in result.stderr
+    assert "read 'discharge and handover delays' as discharge (as you chose; row 2)" in (
+        result.stderr
+    )
     assert list(peermatch.load(tmp_path / "out").system("a").needs) == ["discharge"]
     # 0 = none of these: the row stays unplaced
     result = CliRunner().invoke(app, [*args, "--force"], input="0\n", catch_exceptions=False)
@@ -448,7 +450,7 @@ def test_single_candidate_is_confirmed(tmp_path: Path) -> None:
     assert not result.errors
     assert [q.row for q in asked] == [2]  # the same text is asked about once
     assert result.readings == [
-        Reading("ambulance waits", "ambulance-handover", "chosen", 85.5, (2, 3))
+        Reading("ambulance waits", "ambulance-handover", "chosen", 27.4, (2, 3))
     ]
     assert question.text == "ambulance waits"
 
