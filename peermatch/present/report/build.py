@@ -13,6 +13,7 @@ from peermatch.analysis.supply import TopicBalance, supply_demand
 from peermatch.core.dataset import Dataset
 from peermatch.core.plan import Plan
 from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
+from peermatch.present.report.labels import short_names
 from peermatch.scoring.reference import Breakdown, score_pair
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ class Report:
     mutual: set[Pair]
     order: list[str]
     ring_of: dict[Pair, int]
+    names: dict[str, str]  # each system's short name, for labels (the full name on hover)
     history_note: str = ""
 
     @property
@@ -82,6 +84,7 @@ def build_report(
         mutual=mutual,
         order=drawing_order([p.id for p in data.systems], plan),
         ring_of=ring_of,
+        names=short_names({p.id: p.name for p in data.systems}),
         history_note=note,
     )
 

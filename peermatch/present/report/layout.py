@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from peermatch.core.plan import PlanLink
 from peermatch.present.report.build import Pair, Report
+from peermatch.present.report.labels import text_width
 
 KIND_COLOURS = {
     "ics": "#4e79a7",
@@ -29,7 +30,33 @@ ONE_WAY = "#555555"
 TWO_WAY = "#7b3294"
 
 
-RING_COLOURS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d")
+RING_COLOURS = (
+    "#1b9e77",
+    "#d95f02",
+    "#7570b3",
+    "#e7298a",
+    "#66a61e",
+    "#e6ab02",
+    "#a6761d",
+    "#1f78b4",
+    "#b15928",
+    "#6a3d9a",
+    "#33a02c",
+    "#e31a1c",
+)
+
+
+def ring_colour(ring: int) -> str:
+    """Ring ``ring``'s colour (from 1): the palette first, then hues a golden angle apart,
+    so every ring in a plan has its own colour."""
+    if 1 <= ring <= len(RING_COLOURS):
+        return RING_COLOURS[ring - 1]
+    import colorsys
+
+    hue = (ring * 0.618033988749895) % 1.0
+    lightness = (0.32, 0.42, 0.52)[ring % 3]
+    r, g, b = colorsys.hls_to_rgb(hue, lightness, 0.75)
+    return f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
 
 
 NODE_R = 9.0
@@ -42,6 +69,7 @@ class Edge:
     label_path: str  # the same curve drawn left to right, so its label is never upside down
     colour: str
     kind: str  # "one-way", "two-way" or "ring"
+    label: str  # the topic, cut with "…" to fit along the curve ("" when nothing fits)
 
 
 def _r(value: float) -> str:
@@ -105,9 +133,6 @@ FORCE_LIMIT = 300
 POLYGON_LIMIT = 5
 
 
-CHAR_WIDTH = 6.4  # an 11px label's average character width, for spacing
-
-
 def components(order: Sequence[str], pairs: Iterable[Pair]) -> list[list[str]]:
     """Connected groups of linked systems, each in ``order``; biggest first."""
     neighbours: dict[str, set[str]] = defaultdict(set)
@@ -166,7 +191,7 @@ def geometry(report: Report) -> tuple[float, float, dict[str, tuple[float, float
             side = 100.0 + 25.0 * n
         else:
             side = max(110.0, 130.0 * math.sqrt(n))
-        label = CHAR_WIDTH * max(len(s) for s in group) + NODE_R + 12
+        label = max(text_width(report.names[s]) for s in group) + NODE_R + 12
         boxes.append((group, side, label))
     widest = max((side + 2 * label for _, side, label in boxes), default=0.0)
     max_width = max(max_width, widest)
@@ -189,7 +214,7 @@ def geometry(report: Report) -> tuple[float, float, dict[str, tuple[float, float
     height = y + row_height
     unlinked = [s for s in report.order if s not in report.linked]
     if unlinked:
-        cell = CHAR_WIDTH * max(len(s) for s in unlinked) + NODE_R + 30
+        cell = max(text_width(report.names[s]) for s in unlinked) + NODE_R + 30
         per_row = max(1, int(max_width // cell))
         top = height + (30.0 if height else 10.0)
         for i, sid in enumerate(unlinked):
@@ -211,7 +236,7 @@ def edges(report: Report, pos: dict[str, tuple[float, float, bool]]) -> list[Edg
         length = math.hypot(dx, dy) or 1.0
         ring = report.ring_of.get(pair)
         if ring is not None:
-            colour, kind = RING_COLOURS[(ring - 1) % len(RING_COLOURS)], "ring"
+            colour, kind = ring_colour(ring), "ring"
         elif pair in report.mutual:
             colour, kind = TWO_WAY, "two-way"
         else:
@@ -227,8 +252,38 @@ def edges(report: Report, pos: dict[str, tuple[float, float, bool]]) -> list[Edg
         label_path = (
             path if sx <= ex else f"M{_r(ex)},{_r(ey)} Q{_r(cx)},{_r(cy)} {_r(sx)},{_r(sy)}"
         )
-        out.append(Edge(link, path, label_path, colour, kind))
+        curve = _curve_length((sx, sy), (cx, cy), (ex, ey))
+        out.append(Edge(link, path, label_path, colour, kind, fit_label(link.topic, curve)))
     return out
+
+
+TOPIC_CHAR_WIDTH = 5.3  # a 9px topic label's average character width
+
+
+def fit_label(topic: str, length: float) -> str:
+    """``topic`` as it fits along a curve of ``length`` pixels (with a margin at each end
+    for the arrowhead): whole, or cut with "…", or "" when not even a few letters fit."""
+    room = int((length - 14.0) / TOPIC_CHAR_WIDTH)
+    if len(topic) <= room:
+        return topic
+    if room < 6:  # "heal…" says less than the hover does
+        return ""
+    return topic[: room - 1].rstrip("-") + "…"
+
+
+def _curve_length(
+    start: tuple[float, float], control: tuple[float, float], end: tuple[float, float]
+) -> float:
+    """A quadratic Bézier curve's length, by 16 straight pieces (ample for a label)."""
+    total, (px, py) = 0.0, start
+    for i in range(1, 17):
+        t = i / 16
+        a, b, c = (1 - t) ** 2, 2 * (1 - t) * t, t * t
+        x = a * start[0] + b * control[0] + c * end[0]
+        y = a * start[1] + b * control[1] + c * end[1]
+        total += math.hypot(x - px, y - py)
+        px, py = x, y
+    return total
 
 
 def _toward(x: float, y: float, tx: float, ty: float, dist: float) -> tuple[float, float]:

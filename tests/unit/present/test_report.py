@@ -48,7 +48,8 @@ def test_two_way_and_rings_are_styled() -> None:
     mutual = sorted(links.mutual)
     assert mutual  # this plan has a pair planned both ways (the shipped plan need not)
     for teacher, learner in mutual:
-        assert f'<g class="link two-way" data-teacher="{teacher}" data-learner="{learner}">' in text
+        hooks = f'<g class="link two-way" data-teacher="{teacher}" data-learner="{learner}" '
+        assert hooks in text
     rings = build(None, SHIPPED_RINGS)
     text = report.render_html(rings)
     assert text.count('<g class="link ring"') == len(rings.plan.links) == 18

@@ -1,0 +1,127 @@
+"""The words on the picture: each system's name shortened to fit a label, and where each
+label goes so that no two overlap."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+
+#: The longest label, in characters; a longer name is abbreviated, then cut at a word.
+LABEL_CHARS = 26
+
+
+CHAR_WIDTH = 6.4  # an 11px label's average character width, for spacing
+
+
+LABEL_HEIGHT = 13.0
+
+
+# Long phrases that recur in health and care names, and their usual short forms.
+_ABBREVIATIONS = (
+    ("NHS Foundation Trust", "NHS FT"),
+    ("Integrated Care System", "ICS"),
+    ("Integrated Care Board", "ICB"),
+    ("Primary Care Network", "PCN"),
+    ("Health and Care Partnership", "HCP"),
+    ("Local Government Association", "LGA"),
+    ("District Health Board", "DHB"),
+    ("Provider Collaboration Board", "Provider Collab. Board"),
+    ("Provider Collaborative", "Provider Collab."),
+    ("Shared Care Records", "Shared Records"),
+    (" and ", " & "),
+)
+
+
+_ACRONYM = re.compile(r"^(?P<name>.*?)\s*\((?P<paren>[^()]*)\)\s*$")
+
+
+def short_name(name: str, limit: int = LABEL_CHARS) -> str:
+    """``name`` in at most ``limit`` characters: a trailing parenthesis dropped (or, for a
+    long name, its acronym kept), common phrases abbreviated, then cut at a word with "…"."""
+    text = " ".join(name.split())
+    if len(text) <= limit:
+        return text
+    found = _ACRONYM.match(text)
+    if found:
+        paren = found.group("paren").strip()
+        if paren.isupper() and 2 <= len(paren) <= 8 and " " not in paren:
+            return paren
+        text = found.group("name").strip() or text
+    for long, short in _ABBREVIATIONS:
+        if len(text) <= limit:
+            break
+        text = re.sub(re.escape(long), short, text, flags=re.IGNORECASE)
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,&-")
+    return (cut or text[: limit - 1]) + "…"
+
+
+def short_names(names: Mapping[str, str]) -> dict[str, str]:
+    """Each id's short name; two systems whose short names collide keep their full names."""
+    short = {sid: short_name(name) for sid, name in names.items()}
+    seen: dict[str, list[str]] = {}
+    for sid, text in short.items():
+        seen.setdefault(text.casefold(), []).append(sid)
+    for sids in seen.values():
+        if len(sids) > 1:
+            for sid in sids:
+                short[sid] = " ".join(names[sid].split())
+    return short
+
+
+def text_width(text: str) -> float:
+    return CHAR_WIDTH * len(text)
+
+
+Box = tuple[float, float, float, float]  # left, top, right, bottom
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def place_labels(
+    order: Sequence[str],
+    pos: Mapping[str, tuple[float, float, bool]],
+    labels: Mapping[str, str],
+    radius: float,
+    bounds: Box,
+    obstacles: Iterable[Box] = (),
+) -> dict[str, tuple[float, float, str] | None]:
+    """Where each node's label goes: ``(x, y, anchor)``, or ``None`` when every place
+    beside the node would overlap another label or node (the name then shows on hover,
+    and when the system is searched for or focused).
+
+    Greedy in ``order``: the preferred side first (right or left, as the layout says),
+    then the other side, then above and below."""
+    pad = 4.0
+    nodes = [(x - radius, y - radius, x + radius, y + radius) for x, y, _ in pos.values()]
+    placed: list[Box] = list(obstacles)
+    out: dict[str, tuple[float, float, str] | None] = {}
+    for sid in order:
+        x, y, right = pos[sid]
+        w = text_width(labels[sid])
+        half = LABEL_HEIGHT / 2
+        sides = [
+            (x + radius + pad, y, "start"),
+            (x - radius - pad, y, "end"),
+            (x, y - radius - pad - half, "middle"),
+            (x, y + radius + pad + half, "middle"),
+        ]
+        if not right:
+            sides[0], sides[1] = sides[1], sides[0]
+        out[sid] = None
+        for lx, ly, anchor in sides:
+            left = lx if anchor == "start" else lx - w if anchor == "end" else lx - w / 2
+            box = (left, ly - half, left + w, ly + half)
+            if box[0] < bounds[0] or box[2] > bounds[2] or box[1] < bounds[1] or box[3] > bounds[3]:
+                continue
+            if any(_overlaps(box, other) for other in placed):
+                continue
+            if any(_overlaps(box, n) for n in nodes):
+                continue
+            placed.append(box)
+            out[sid] = (round(lx, 1), round(ly, 1), anchor)
+            break
+    return out
