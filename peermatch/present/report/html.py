@@ -14,6 +14,7 @@ from peermatch.core.plan import PlanLink
 from peermatch.present.heatmap import shade
 from peermatch.present.report.build import Report
 from peermatch.present.report.layout import KIND_COLOURS, ONE_WAY, TWO_WAY, ring_colour
+from peermatch.present.report.matrix import use_matrix
 from peermatch.present.report.script import SCRIPT, controls, script_hash
 from peermatch.present.report.style import CSS
 from peermatch.present.report.svg import render_svg
@@ -48,9 +49,8 @@ def render_html(report: Report) -> str:
     out += [
         '<section id="programme">',
         "<h2>The programme</h2>",
-        "<p>Each arrow points from the system that teaches to the system that learns, and "
-        "is labelled with the main topic. Thicker arrows score higher. Each system's links "
-        'and the evidence behind them are <a href="#systems">below</a>.</p>',
+        f"<p>{_reading(report)} Each system's links and the evidence behind them are "
+        '<a href="#systems">below</a>.</p>',
         controls(report),
         _legend(report),
         f"<figure>{render_svg(report)}</figure>",
@@ -92,6 +92,20 @@ def render_html(report: Report) -> str:
         "</html>",
     ]
     return "\n".join(out) + "\n"
+
+
+def _reading(report: Report) -> str:
+    """How to read the picture: the network, or the matrix for a large programme."""
+    if use_matrix(report):
+        return (
+            f"With {len(report.linked)} linked systems the programme is drawn as a matrix: a "
+            "row for each system that teaches, a column for each that learns, a square for "
+            "each link (darker scores higher)."
+        )
+    return (
+        "Each arrow points from the system that teaches to the system that learns, and is "
+        "labelled with the main topic. Thicker arrows score higher."
+    )
 
 
 def _headline(report: Report) -> str:

@@ -226,6 +226,17 @@ def geometry(report: Report) -> tuple[float, float, dict[str, tuple[float, float
     return round(width, 1), round(height + 10.0, 1), pos
 
 
+def edge_style(report: Report, link: PlanLink) -> tuple[str, str]:
+    """A link's colour and kind: its ring's colour, the two-way colour, or the one-way."""
+    pair = (link.teacher, link.learner)
+    ring = report.ring_of.get(pair)
+    if ring is not None:
+        return ring_colour(ring), "ring"
+    if pair in report.mutual:
+        return TWO_WAY, "two-way"
+    return ONE_WAY, "one-way"
+
+
 def edges(report: Report, pos: dict[str, tuple[float, float, bool]]) -> list[Edge]:
     out = []
     for link in report.plan.links:
@@ -234,13 +245,7 @@ def edges(report: Report, pos: dict[str, tuple[float, float, bool]]) -> list[Edg
         x2, y2, _ = pos[link.learner]
         dx, dy = x2 - x1, y2 - y1
         length = math.hypot(dx, dy) or 1.0
-        ring = report.ring_of.get(pair)
-        if ring is not None:
-            colour, kind = ring_colour(ring), "ring"
-        elif pair in report.mutual:
-            colour, kind = TWO_WAY, "two-way"
-        else:
-            colour, kind = ONE_WAY, "one-way"
+        colour, kind = edge_style(report, link)
         bend = 0.18 if pair in report.mutual else 0.07
         # the control point sits to the right of the direction of travel, so the two
         # directions of a two-way pair curve apart

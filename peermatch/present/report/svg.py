@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import html
 
+from peermatch.core.plan import PlanLink
 from peermatch.present.report.build import Report
 from peermatch.present.report.labels import place_labels
-from peermatch.present.report.layout import KIND_COLOURS, NODE_R, Edge, _r, edges, geometry
+from peermatch.present.report.layout import KIND_COLOURS, NODE_R, _r, edges, geometry
+from peermatch.present.report.matrix import render_matrix, use_matrix
 
 #: Room around the layout's box for curves that bulge out and for labels.
 MARGIN = 24.0
 
 
 def render_svg(report: Report) -> str:
+    """The network, or from :data:`~.matrix.MATRIX_FROM` linked systems the matrix."""
+    if use_matrix(report):
+        hooks = [_link_hooks(report, link) for link in report.plan.links]
+        titles = [_link_title(report, link) for link in report.plan.links]
+        return render_matrix(report, hooks, titles)
     width, height, pos = geometry(report)
     drawn = edges(report, pos)
     colours = sorted({e.colour for e in drawn})
@@ -34,10 +41,10 @@ def render_svg(report: Report) -> str:
         )
     parts.append("</defs>")
     parts.append('<g class="links">')
-    hooks = [_link_hooks(report, e) for e in drawn]
+    hooks = [_link_hooks(report, e.link) for e in drawn]
     for e, hook in zip(drawn, hooks, strict=True):
         stroke = 1.0 + e.link.score / 40.0
-        title = esc(_link_title(report, e))
+        title = esc(_link_title(report, e.link))
         parts.append(
             f'<g class="link {e.kind}"{hook} data-title="{title}"><title>{title}</title>'
             f'<path d="{e.path}" fill="none" stroke="{e.colour}" stroke-width="{stroke:.2f}" '
@@ -60,10 +67,9 @@ def render_svg(report: Report) -> str:
     return "\n".join(parts)
 
 
-def _link_hooks(report: Report, e: Edge) -> str:
+def _link_hooks(report: Report, link: PlanLink) -> str:
     """The link's data attributes: its systems, topics, areas and score."""
     esc = html.escape
-    link = e.link
     topics = (link.topic, *(t for t in link.other_topics if t != link.topic))
     areas = sorted({a for t in topics if (a := _area(report, t))})
     return (
@@ -78,15 +84,14 @@ def _area(report: Report, topic: str) -> str:
     return found.area if found is not None else ""
 
 
-def _link_title(report: Report, e: Edge) -> str:
+def _link_title(report: Report, link: PlanLink) -> str:
     """What hovering a link says: who teaches whom, on which topics, and the score."""
-    link = e.link
     names = report.data.system
     topics = ", ".join((link.topic, *(t for t in link.other_topics if t != link.topic)))
     return (
         f"{names(link.teacher).name} teaches {names(link.learner).name}: {topics} "
         f"(score {link.score:.1f}"
-        + (", two-way in the plan" if e.kind == "two-way" else "")
+        + (", two-way in the plan" if (link.learner, link.teacher) in report.mutual else "")
         + (f", ring {link.ring}" if link.ring is not None else "")
         + ")"
     )
