@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from peermatch.analysis.supply import TopicBalance, supply_demand
 from peermatch.core.dataset import Dataset
-from peermatch.core.plan import Plan
+from peermatch.core.plan import Plan, PlanLink
 from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
 from peermatch.present.report.labels import short_names
 from peermatch.scoring.reference import Breakdown, score_pair
@@ -128,6 +128,13 @@ def drawing_order(ids: Sequence[str], plan: Plan) -> list[str]:
                 queue.append(n)
     order += [s for s in sorted(ids) if s not in placed]
     return order
+
+
+def link_topics(link: PlanLink) -> tuple[str, ...]:
+    """The learner's needs a link meets: its main topic, then the others (an other topic
+    written ``need<-via``, met through a related topic, counts as its need)."""
+    needs = [link.topic] + [t.split("<-", 1)[0] for t in link.other_topics]
+    return tuple(dict.fromkeys(needs))
 
 
 def summary(plan: Plan) -> str:

@@ -53,7 +53,10 @@ def short_name(name: str, limit: int = LABEL_CHARS) -> str:
         text = re.sub(re.escape(long), short, text, flags=re.IGNORECASE)
     if len(text) <= limit:
         return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,&-")
+    cut = text[: limit - 1]
+    if text[limit - 1] != " ":  # the cut falls inside a word: drop the part-word
+        cut = cut.rsplit(" ", 1)[0]
+    cut = cut.rstrip(" ,&-")
     return (cut or text[: limit - 1]) + "…"
 
 

@@ -25,7 +25,7 @@ import base64
 import hashlib
 import html
 
-from peermatch.present.report.build import Report
+from peermatch.present.report.build import Report, link_topics
 
 SCRIPT = r"""(function(){
 var d=document.documentElement,errors=[];
@@ -93,7 +93,7 @@ def controls(report: Report) -> str:
     esc = html.escape
     topics: set[str] = set()
     for link in report.plan.links:
-        topics.update((link.topic, *link.other_topics))
+        topics.update(link_topics(link))
     catalogue = report.data.catalogue.topics
     known = sorted(t for t in topics if t in catalogue)
     areas = sorted({catalogue[t].area for t in known})

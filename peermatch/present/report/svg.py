@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from peermatch.core.plan import PlanLink
-from peermatch.present.report.build import Report
+from peermatch.present.report.build import Report, link_topics
 from peermatch.present.report.labels import place_labels
 from peermatch.present.report.layout import KIND_COLOURS, NODE_R, _r, edges, geometry
 from peermatch.present.report.matrix import render_matrix, use_matrix
@@ -70,7 +70,7 @@ def render_svg(report: Report) -> str:
 def _link_hooks(report: Report, link: PlanLink) -> str:
     """The link's data attributes: its systems, topics, areas and score."""
     esc = html.escape
-    topics = (link.topic, *(t for t in link.other_topics if t != link.topic))
+    topics = link_topics(link)
     areas = sorted({a for t in topics if (a := _area(report, t))})
     return (
         f' data-teacher="{esc(link.teacher)}" data-learner="{esc(link.learner)}"'
@@ -87,7 +87,7 @@ def _area(report: Report, topic: str) -> str:
 def _link_title(report: Report, link: PlanLink) -> str:
     """What hovering a link says: who teaches whom, on which topics, and the score."""
     names = report.data.system
-    topics = ", ".join((link.topic, *(t for t in link.other_topics if t != link.topic)))
+    topics = ", ".join(link_topics(link))
     return (
         f"{names(link.teacher).name} teaches {names(link.learner).name}: {topics} "
         f"(score {link.score:.1f}"
