@@ -31,9 +31,7 @@ def cli(*args: str) -> None:
 def pages(work: Path) -> list[tuple[str, Path, str]]:
     """(name, report file, a system to focus) for the shipped data and 100 systems."""
     shipped = work / "shipped.html"
-    cli(
-        "report", "--plan", str(REPO / "tests/data/report/shipped-plan.json"), "-o", str(shipped)
-    )
+    cli("report", "--plan", str(REPO / "tests/data/report/shipped-plan.json"), "-o", str(shipped))
     sys.path.insert(0, str(REPO / "benchmarks"))
     from generate import generate
 
