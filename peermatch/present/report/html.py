@@ -26,7 +26,6 @@ _CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src {script}; img-
 def render_html(report: Report) -> str:
     esc = html.escape
     data = report.data
-    prog = report.plan
     out = [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -68,22 +67,7 @@ def render_html(report: Report) -> str:
         "</section>",
         '<section id="systems">',
         "<h2>Systems, their links and the evidence</h2>",
-    ]
-    by_teacher: dict[str, list[PlanLink]] = defaultdict(list)
-    by_learner: dict[str, list[PlanLink]] = defaultdict(list)
-    for link in prog.links:
-        by_teacher[link.teacher].append(link)
-        by_learner[link.learner].append(link)
-    for p in sorted(data.systems, key=lambda p: (p.name.casefold(), p.id)):
-        out.append(f'<div class="system" id="system-{esc(p.id)}">')
-        where = ", ".join(x for x in (p.kind, p.country) if x)
-        out.append(f'<h3>{esc(p.name)} <span class="muted">({esc(p.id)}; {esc(where)})</span></h3>')
-        out.append("<h4>Teaches</h4>")
-        out.append(_links_html(report, by_teacher[p.id], teaching=True))
-        out.append("<h4>Learns from</h4>")
-        out.append(_links_html(report, by_learner[p.id], teaching=False))
-        out.append("</div>")
-    out += [
+        *_cards(report),
         "</section>",
         f'<footer class="muted"><p>Made with peermatch {esc(__version__)} from '
         f"{esc(Path(data.systems_file).name or 'systems.yaml')} and "
@@ -92,6 +76,27 @@ def render_html(report: Report) -> str:
         "</html>",
     ]
     return "\n".join(out) + "\n"
+
+
+def _cards(report: Report) -> list[str]:
+    """Each system's card, sorted by the name it shows: its links both ways."""
+    esc = html.escape
+    by_teacher: dict[str, list[PlanLink]] = defaultdict(list)
+    by_learner: dict[str, list[PlanLink]] = defaultdict(list)
+    for link in report.plan.links:
+        by_teacher[link.teacher].append(link)
+        by_learner[link.learner].append(link)
+    out = []
+    for p in sorted(report.data.systems, key=lambda p: (p.name.casefold(), p.id)):
+        out.append(f'<div class="system" id="system-{esc(p.id)}">')
+        where = ", ".join(x for x in (p.kind, p.country) if x)
+        out.append(f'<h3>{esc(p.name)} <span class="muted">({esc(p.id)}; {esc(where)})</span></h3>')
+        out.append("<h4>Teaches</h4>")
+        out.append(_links_html(report, by_teacher[p.id], teaching=True))
+        out.append("<h4>Learns from</h4>")
+        out.append(_links_html(report, by_learner[p.id], teaching=False))
+        out.append("</div>")
+    return out
 
 
 def _reading(report: Report) -> str:

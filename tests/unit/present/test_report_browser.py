@@ -199,7 +199,7 @@ def test_click_search_filter_and_hover(browser: Any, shipped_page: Path) -> None
     p.fill("#search", "")
     # choose a topic: only its links stay
     p.select_option("#filter", "topic:discharge")
-    assert page.info() == "2 of 36 links shown."
+    assert page.info() == "3 of 36 links shown."
     for link in p.locator("#network g.link:not(.faded)").all():
         assert "discharge" in (link.get_attribute("data-topics") or "").split()
     p.select_option("#filter", "area:workforce")
