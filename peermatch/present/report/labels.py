@@ -80,6 +80,40 @@ def text_width(text: str) -> float:
 Box = tuple[float, float, float, float]  # left, top, right, bottom
 
 
+def label_box(x: float, y: float, anchor: str, text: str) -> Box:
+    """The box a label of ``text`` covers, anchored at ``(x, y)`` (start, middle or end)."""
+    w = text_width(text)
+    left = x if anchor == "start" else x - w if anchor == "end" else x - w / 2
+    return (left, y - LABEL_HEIGHT / 2, left + w, y + LABEL_HEIGHT / 2)
+
+
+Curve = tuple[Box, Sequence[tuple[float, float]]]  # a curved label: its bounds and points
+
+
+def curved(points: Sequence[tuple[float, float]]) -> Curve:
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return (min(xs), min(ys), max(xs), max(ys)), points
+
+
+def clear_of(label: Curve, boxes: Iterable[Box], others: Iterable[Curve], gap: float) -> bool:
+    """Whether a curved label stays ``gap`` away from every box (node labels and nodes)
+    and from every other curved label."""
+    bounds, points = label
+    near = (bounds[0] - 2 * gap, bounds[1] - 2 * gap, bounds[2] + 2 * gap, bounds[3] + 2 * gap)
+    for b in boxes:
+        if _overlaps(near, b):
+            for x, y in points:
+                if b[0] - gap < x < b[2] + gap and b[1] - gap < y < b[3] + gap:
+                    return False
+    for other_bounds, other in others:
+        if _overlaps(near, other_bounds):
+            for x, y in points:
+                for ox, oy in other:
+                    if abs(ox - x) < 2 * gap and abs(oy - y) < 2 * gap:
+                        return False
+    return True
+
+
 def _overlaps(a: Box, b: Box) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
@@ -104,7 +138,6 @@ def place_labels(
     out: dict[str, tuple[float, float, str] | None] = {}
     for sid in order:
         x, y, right = pos[sid]
-        w = text_width(labels[sid])
         half = LABEL_HEIGHT / 2
         sides = [
             (x + radius + pad, y, "start"),
@@ -116,8 +149,7 @@ def place_labels(
             sides[0], sides[1] = sides[1], sides[0]
         out[sid] = None
         for lx, ly, anchor in sides:
-            left = lx if anchor == "start" else lx - w if anchor == "end" else lx - w / 2
-            box = (left, ly - half, left + w, ly + half)
+            box = label_box(lx, ly, anchor, labels[sid])
             if box[0] < bounds[0] or box[2] > bounds[2] or box[1] < bounds[1] or box[3] > bounds[3]:
                 continue
             if any(_overlaps(box, other) for other in placed):

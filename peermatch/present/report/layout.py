@@ -3,6 +3,7 @@ larger one by a force layout; and the edges between them."""
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -62,6 +63,9 @@ def ring_colour(ring: int) -> str:
 NODE_R = 9.0
 
 
+Point = tuple[float, float]
+
+
 @dataclass(frozen=True)
 class Edge:
     link: PlanLink
@@ -70,6 +74,22 @@ class Edge:
     colour: str
     kind: str  # "one-way", "two-way" or "ring"
     label: str  # the topic, cut with "…" to fit along the curve ("" when nothing fits)
+    curve: tuple[Point, Point, Point]  # start, control point, end
+
+    def label_points(self, step: float = 4.0) -> list[Point]:
+        """Points along the middle of the curve that its label covers, ``step`` apart."""
+        samples = [_bezier(self.curve, i / 64) for i in range(65)]
+        run = [0.0]
+        for a, b in itertools.pairwise(samples):
+            run.append(run[-1] + math.hypot(b[0] - a[0], b[1] - a[1]))
+        half = TOPIC_CHAR_WIDTH * len(self.label) / 2
+        lo, hi = run[-1] / 2 - half, run[-1] / 2 + half
+        out, last = [], -step
+        for point, at in zip(samples, run, strict=True):
+            if lo <= at <= hi and at - last >= step:
+                out.append(point)
+                last = at
+        return out
 
 
 def _r(value: float) -> str:
@@ -257,8 +277,9 @@ def edges(report: Report, pos: dict[str, tuple[float, float, bool]]) -> list[Edg
         label_path = (
             path if sx <= ex else f"M{_r(ex)},{_r(ey)} Q{_r(cx)},{_r(cy)} {_r(sx)},{_r(sy)}"
         )
-        curve = _curve_length((sx, sy), (cx, cy), (ex, ey))
-        out.append(Edge(link, path, label_path, colour, kind, fit_label(link.topic, curve)))
+        curve = ((sx, sy), (cx, cy), (ex, ey))
+        label = fit_label(link.topic, _curve_length(*curve))
+        out.append(Edge(link, path, label_path, colour, kind, label, curve))
     return out
 
 
@@ -276,19 +297,16 @@ def fit_label(topic: str, length: float) -> str:
     return topic[: room - 1].rstrip("-") + "…"
 
 
-def _curve_length(
-    start: tuple[float, float], control: tuple[float, float], end: tuple[float, float]
-) -> float:
+def _bezier(curve: tuple[Point, Point, Point], t: float) -> Point:
+    (x0, y0), (x1, y1), (x2, y2) = curve
+    a, b, c = (1 - t) ** 2, 2 * (1 - t) * t, t * t
+    return a * x0 + b * x1 + c * x2, a * y0 + b * y1 + c * y2
+
+
+def _curve_length(start: Point, control: Point, end: Point) -> float:
     """A quadratic Bézier curve's length, by 16 straight pieces (ample for a label)."""
-    total, (px, py) = 0.0, start
-    for i in range(1, 17):
-        t = i / 16
-        a, b, c = (1 - t) ** 2, 2 * (1 - t) * t, t * t
-        x = a * start[0] + b * control[0] + c * end[0]
-        y = a * start[1] + b * control[1] + c * end[1]
-        total += math.hypot(x - px, y - py)
-        px, py = x, y
-    return total
+    points = [_bezier((start, control, end), i / 16) for i in range(17)]
+    return sum(math.hypot(b[0] - a[0], b[1] - a[1]) for a, b in itertools.pairwise(points))
 
 
 def _toward(x: float, y: float, tx: float, ty: float, dist: float) -> tuple[float, float]:

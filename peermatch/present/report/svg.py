@@ -6,8 +6,8 @@ import html
 
 from peermatch.core.plan import PlanLink
 from peermatch.present.report.build import Report, link_topics
-from peermatch.present.report.labels import place_labels
-from peermatch.present.report.layout import KIND_COLOURS, NODE_R, _r, edges, geometry
+from peermatch.present.report.labels import Curve, clear_of, curved, label_box, place_labels
+from peermatch.present.report.layout import KIND_COLOURS, NODE_R, Edge, _r, edges, geometry
 from peermatch.present.report.matrix import render_matrix, use_matrix
 
 #: Room around the layout's box for curves that bulge out and for labels.
@@ -52,9 +52,12 @@ def render_svg(report: Report) -> str:
             f'<path class="hit" d="{e.path}"/></g>'
         )
     parts.append("</g>")
+    bounds = (-MARGIN, -MARGIN, width + MARGIN, height + MARGIN)
+    places = place_labels(report.order, pos, report.names, NODE_R, bounds)
+    shown = _clear_topics(report, pos, places, drawn)
     parts.append('<g class="labels">')
     for i, (e, hook) in enumerate(zip(drawn, hooks, strict=True)):
-        if not e.label:
+        if i not in shown:
             continue
         parts.append(
             f'<path id="label-path-{i}" d="{e.label_path}" fill="none" stroke="none"/>'
@@ -62,7 +65,7 @@ def render_svg(report: Report) -> str:
             f'href="#label-path-{i}" startOffset="50%">{esc(e.label)}</textPath></text>'
         )
     parts.append("</g>")
-    parts += _nodes(report, pos, (-MARGIN, -MARGIN, width + MARGIN, height + MARGIN))
+    parts += _nodes(report, pos, places)
     parts.append("</svg>")
     return "\n".join(parts)
 
@@ -97,15 +100,41 @@ def _link_title(report: Report, link: PlanLink) -> str:
     )
 
 
+def _clear_topics(
+    report: Report,
+    pos: dict[str, tuple[float, float, bool]],
+    places: dict[str, tuple[float, float, str] | None],
+    drawn: list[Edge],
+) -> set[int]:
+    """The links whose topic label is drawn: those that fit their curve and stay clear of
+    every node, node label and stronger link's label (the rest say their topic on hover)."""
+    boxes = [label_box(*p, report.names[s]) for s, p in places.items() if p is not None]
+    boxes += [(x - NODE_R, y - NODE_R, x + NODE_R, y + NODE_R) for x, y, _ in pos.values()]
+    kept: list[Curve] = []
+    shown = set()
+    for i in sorted(range(len(drawn)), key=lambda i: (-drawn[i].link.score, i)):
+        points = drawn[i].label_points() if drawn[i].label else []
+        if not points:
+            continue
+        label = curved(points)
+        if clear_of(label, boxes, kept, TOPIC_GAP):
+            kept.append(label)
+            shown.add(i)
+    return shown
+
+
+#: The room a topic label keeps around the points of its curve (half its height, and a bit).
+TOPIC_GAP = 6.0
+
+
 def _nodes(
     report: Report,
     pos: dict[str, tuple[float, float, bool]],
-    bounds: tuple[float, float, float, float],
+    places: dict[str, tuple[float, float, str] | None],
 ) -> list[str]:
     """The systems: a circle each, and its short name where it fits beside it (else the
     label is kept hidden and shows when the system is searched for or focused)."""
     esc = html.escape
-    places = place_labels(report.order, pos, report.names, NODE_R, bounds)
     linked = report.linked
     parts = ['<g class="nodes">']
     for sid in report.order:

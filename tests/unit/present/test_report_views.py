@@ -16,7 +16,7 @@ import peermatch
 from peermatch.core.plan import Plan, PlanLink
 from peermatch.files.plan_json import read_plan
 from peermatch.present import report
-from peermatch.present.report import labels, layout, matrix, mermaid
+from peermatch.present.report import labels, layout, matrix, mermaid, svg
 from peermatch.present.report.build import link_topics
 
 SHIPPED_PLAN = REPO / "tests" / "data" / "report" / "shipped-plan.json"
@@ -87,6 +87,20 @@ def test_shipped_labels_do_not_overlap_and_most_show() -> None:
         found = boxes(r)
         assert overlapping(found) == []
         assert len(found) >= 0.8 * len(r.order)
+        # the topic labels drawn stay clear of the names, the nodes and each other
+        width, height, pos = layout.geometry(r)
+        m = svg.MARGIN
+        places = labels.place_labels(
+            r.order, pos, r.names, layout.NODE_R, (-m, -m, width + m, height + m)
+        )
+        drawn = layout.edges(r, pos)
+        shown = sorted(svg._clear_topics(r, pos, places, drawn))
+        assert len(shown) >= len(drawn) // 3
+        nodes = [(x - 9, y - 9, x + 9, y + 9) for x, y, _ in pos.values()]
+        curves = [labels.curved(drawn[i].label_points()) for i in shown]
+        for i, curve in enumerate(curves):
+            others = curves[:i] + curves[i + 1 :]
+            assert labels.clear_of(curve, found + nodes, others, svg.TOPIC_GAP - 0.5)
 
 
 points = st.lists(
