@@ -7,7 +7,7 @@ from peermatch.analysis.supply import DEMAND, SUPPLY, TopicBalance
 from peermatch.core.dataset import LEVEL_NAMES
 from peermatch.present.report.build import Report
 from peermatch.present.report.html import _gap_rows, _headline, _listed, _unlisted_note
-from peermatch.present.report.mermaid import MAX_EDGES, diagrams
+from peermatch.present.report.mermaid import MAX_EDGES, MAX_TEXT, diagrams
 
 
 def md_text(text: str) -> str:
@@ -59,7 +59,8 @@ def _network(report: Report) -> list[str]:
         if d.left_out:
             out += [
                 f"{d.left_out} weaker link(s) of this group are not drawn: Mermaid draws no "
-                f"diagram with more than {MAX_EDGES} links. Every link is listed below.",
+                f"diagram with more than {MAX_EDGES} links or {MAX_TEXT:,} characters. Every "
+                "link is listed below.",
                 "",
             ]
     return out

@@ -4,8 +4,9 @@ A small programme is one diagram. From :data:`SPLIT_FROM` linked systems it is s
 one diagram per connected group of systems (rings, a few to a diagram, as subgraphs), the
 small groups gathered into diagrams of up to :data:`GATHER` systems, so GitHub draws each
 at a readable size. Mermaid draws no diagram with more than :data:`MAX_EDGES` edges
-(its ``maxEdges``): a group with more keeps its strongest links and the text says how
-many are left out (every link is in the tables below the diagrams).
+(its ``maxEdges``) or :data:`MAX_TEXT` characters (``maxTextSize``): a group over either
+keeps its strongest links and the systems they join, and the text says how many links are
+left out (every link is in the tables below the diagrams).
 """
 
 from __future__ import annotations
@@ -26,6 +27,10 @@ GATHER = 16
 
 #: Mermaid's default ``maxEdges``: a diagram with more edges is not drawn at all.
 MAX_EDGES = 500
+
+
+#: Mermaid's default ``maxTextSize``, in characters: a longer diagram is not drawn either.
+MAX_TEXT = 50_000
 
 
 @dataclass(frozen=True)
@@ -71,11 +76,11 @@ def diagrams(report: Report) -> list[Diagram]:
 
 
 def _diagram(report: Report, heading: str, members: list[str]) -> Diagram:
-    """One diagram over ``members``: their rings as subgraphs, then their links."""
+    """One diagram over ``members``: their rings as subgraphs, then their links (the
+    strongest, within Mermaid's limits, and the systems they join)."""
     data = report.data
     inside = set(members)
     links = [k for k in report.plan.links if k.teacher in inside and k.learner in inside]
-    kept = _strongest(links, MAX_EDGES)
     node = {sid: f"n{i}" for i, sid in enumerate(report.order) if sid in inside}
     lines = ["flowchart TD"]
     in_ring: set[str] = set()
@@ -86,21 +91,44 @@ def _diagram(report: Report, heading: str, members: list[str]) -> Diagram:
         lines.append(f'  subgraph ring{i}["ring {i}"]')
         lines += [f'    {node[s]}["{mermaid_text(data.system(s).name)}"]' for s in ring]
         lines.append("  end")
-    for sid in members:
-        if sid not in in_ring:
-            lines.append(f'  {node[sid]}["{mermaid_text(data.system(sid).name)}"]')
-    for link in kept:
-        start, arrow = (
-            ("==", "==>") if (link.teacher, link.learner) in report.mutual else ("--", "-->")
-        )
-        label = mermaid_text(f"{link.topic} ({link.score:.1f})")
-        lines.append(f'  {node[link.teacher]} {start} "{label}" {arrow} {node[link.learner]}')
+    declared = {s: f'  {node[s]}["{mermaid_text(data.system(s).name)}"]' for s in members}
+    drawn = {i: _edge(report, node, k) for i, k in enumerate(links)}
+    kept = _within_limits(links, drawn, declared, in_ring, sum(len(x) + 1 for x in lines))
+    joined = {s for i in kept for s in (links[i].teacher, links[i].learner)}
+    if len(kept) == len(links):
+        joined = inside
+    lines += [declared[s] for s in members if s in joined and s not in in_ring]
+    lines += [drawn[i] for i in sorted(kept)]
     return Diagram(heading, lines, len(links) - len(kept))
 
 
-def _strongest(links: list[PlanLink], limit: int) -> list[PlanLink]:
-    """``links`` in plan order, the weakest dropped beyond ``limit``."""
-    if len(links) <= limit:
-        return links
-    keep = set(sorted(range(len(links)), key=lambda i: (-links[i].score, i))[:limit])
-    return [link for i, link in enumerate(links) if i in keep]
+def _edge(report: Report, node: dict[str, str], link: PlanLink) -> str:
+    start, arrow = ("==", "==>") if (link.teacher, link.learner) in report.mutual else ("--", "-->")
+    label = mermaid_text(f"{link.topic} ({link.score:.1f})")
+    return f'  {node[link.teacher]} {start} "{label}" {arrow} {node[link.learner]}'
+
+
+def _within_limits(
+    links: list[PlanLink],
+    drawn: dict[int, str],
+    declared: dict[str, str],
+    in_ring: set[str],
+    used: int,
+) -> set[int]:
+    """The links a diagram keeps: all when Mermaid can draw them, else the strongest that
+    fit in :data:`MAX_EDGES` edges and :data:`MAX_TEXT` characters (with their systems)."""
+    need = used + sum(len(x) + 1 for x in drawn.values())
+    need += sum(len(declared[s]) + 1 for s in declared if s not in in_ring)
+    if len(links) <= MAX_EDGES and need <= MAX_TEXT:
+        return set(drawn)
+    kept: set[int] = set()
+    seen = set(in_ring)
+    for i in sorted(drawn, key=lambda i: (-links[i].score, i)):
+        new = {links[i].teacher, links[i].learner} - seen
+        cost = len(drawn[i]) + 1 + sum(len(declared[s]) + 1 for s in new)
+        if len(kept) == MAX_EDGES or used + cost > MAX_TEXT:
+            break
+        kept.add(i)
+        seen |= new
+        used += cost
+    return kept

@@ -235,3 +235,18 @@ def test_related_topic_evidence_is_spaced() -> None:
     md = report.render_markdown(shipped())
     assert "* through related topic " in md
     assert not re.search(r"\*through related topic", md)
+
+
+def test_mermaid_stays_within_its_text_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(mermaid, "SPLIT_FROM", 100)
+    r = small_groups(6)
+    (whole,) = mermaid.diagrams(r)
+    size = len("\n".join(whole.lines))
+    monkeypatch.setattr(mermaid, "MAX_TEXT", size - 60)
+    (cut,) = mermaid.diagrams(r)
+    assert len("\n".join(cut.lines)) <= size - 60 and cut.left_out >= 1
+    kept = [line for line in cut.lines if " --> " in line]
+    assert len(kept) == 6 - cut.left_out and "(55.0)" in "".join(kept)  # the strongest stay
+    declared = {line.split("[")[0].strip() for line in cut.lines if '["' in line}
+    ends = {part for line in kept for part in (line.split()[0], line.split()[-1])}
+    assert declared == ends  # only the systems the kept links join
