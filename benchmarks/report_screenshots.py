@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -57,6 +58,15 @@ def pages(work: Path) -> list[tuple[str, Path, str]]:
     ]
 
 
+def section(page: Any) -> dict[str, float]:
+    """The programme's section with its picture, which may be wider than the section."""
+    a = page.locator("#programme").bounding_box()
+    b = page.locator("#network").bounding_box()
+    left, right = min(a["x"], b["x"]), max(a["x"] + a["width"], b["x"] + b["width"])
+    bottom = max(a["y"] + a["height"], b["y"] + b["height"])
+    return {"x": left, "y": a["y"], "width": right - left, "height": bottom - a["y"]}
+
+
 def shoot(out: Path, name: str, page_file: Path, focus: str) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -67,8 +77,8 @@ def shoot(out: Path, name: str, page_file: Path, focus: str) -> None:
         page.goto(page_file.as_uri())
         page.wait_for_selector("html[data-loaded=yes]")
         took = time.perf_counter() - start
-        figure = page.locator("#programme")
-        figure.screenshot(path=str(out / f"{name}.png"))
+        clip = section(page)
+        page.screenshot(path=str(out / f"{name}.png"), clip=clip, full_page=True)
         print(f"{name}: loaded and drawn in {took:.2f} s -> {out / (name + '.png')}")
         if name.endswith("as-network"):
             browser.close()
@@ -76,7 +86,7 @@ def shoot(out: Path, name: str, page_file: Path, focus: str) -> None:
         if not focus:
             focus = page.locator("#network g.node").first.get_attribute("data-id") or ""
         page.locator(f'#network g.node[data-id="{focus}"] text').first.click()
-        figure.screenshot(path=str(out / f"{name}-focused.png"))
+        page.screenshot(path=str(out / f"{name}-focused.png"), clip=clip, full_page=True)
         print(f"{name}: focused on {focus} -> {out / (name + '-focused.png')}")
         browser.close()
 

@@ -23,6 +23,10 @@ from peermatch.present.report.svg import render_svg
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src {script}; img-src data:"
 
 
+# A matrix may be wider than the text column: its figure takes the window's width.
+_WIDE = ' class="wide"'
+
+
 def render_html(report: Report) -> str:
     esc = html.escape
     data = report.data
@@ -52,7 +56,7 @@ def render_html(report: Report) -> str:
         '<a href="#systems">below</a>.</p>',
         controls(report),
         _legend(report),
-        f"<figure>{render_svg(report)}</figure>",
+        f"<figure{_WIDE if use_matrix(report) else ''}>{render_svg(report)}</figure>",
         "</section>",
         '<section id="heatmap">',
         "<h2>Supply and demand of topics</h2>",

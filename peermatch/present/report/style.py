@@ -48,6 +48,8 @@ svg .node.focus text, svg .node.hit text { font-weight: 700; }
 .controls input, .controls select { font: inherit; padding: .15rem .35rem; margin-left: .3rem; }
 .controls input { width: 16em; } .controls select { max-width: 22em; }
 #info { min-height: 1.4em; margin: .2rem 0 .5rem; }
+figure.wide { width: calc(100vw - 3rem); max-width: max-content; position: relative;
+  left: 50%; transform: translateX(-50%); overflow: visible; }
 @page { margin: 12mm; }
 @media print {
   body { max-width: none; padding: 0; font-size: 11pt; }
@@ -56,6 +58,7 @@ svg .node.focus text, svg .node.hit text { font-weight: 700; }
   svg .node text.crowded { display: none !important; }
   h2, h3, h4, tr.area { break-after: avoid; page-break-after: avoid; }
   figure { overflow: visible; break-inside: avoid; page-break-inside: avoid; }
+  figure.wide { width: auto; left: 0; transform: none; }
   figure svg, figure .matrix { max-height: 245mm; max-width: 100%; width: auto; }
   thead { display: table-header-group; } tfoot { display: table-footer-group; }
   tr, li, .system h3, .system h4 { break-inside: avoid; page-break-inside: avoid; }
