@@ -270,6 +270,7 @@ def test_a_large_plan_is_a_matrix_with_the_same_controls(browser: Any, tmp_path:
     page = Page(browser, out)
     p = page.page
     assert p.get_attribute("#network", "class") == "matrix"
+    assert p.evaluate("document.documentElement.scrollWidth") == 1100  # no sideways scroll
     links = page.count("#network g.link")
     assert links == int(page.root("data-shown") or 0) > 100
     first = p.locator("#network g.node").first
