@@ -41,22 +41,38 @@ def read_plan(path: str | Path, data: Dataset) -> Plan:
         ) from None
     if not isinstance(doc, dict) or not isinstance(doc.get("links"), list):
         raise fail("no 'links' list: write it with 'peermatch plan --format json'")
-    problems = []
+    problems, strangers = [], []
     for i, row in enumerate(doc["links"]):
         if not isinstance(row, dict) or not {"teacher", "learner", "topic", "score"} <= set(row):
             problems.append(f"links[{i}]: needs teacher, learner, topic and score")
             continue
-        for role in ("teacher", "learner"):
-            if row[role] not in data.by_id:
-                problems.append(
-                    f"links[{i}].{role}: unknown system {row[role]!r}; was the plan made "
-                    "from other data? Pass the same --data to both commands"
-                )
+        strangers += [
+            f"links[{i}].{role} {row[role]!r}"
+            for role in ("teacher", "learner")
+            if row[role] not in data.by_id
+        ]
         if row["topic"] not in data.catalogue.topics:
-            problems.append(f"links[{i}].topic: unknown topic {row['topic']!r}")
+            strangers.append(f"links[{i}].topic {row['topic']!r}")
+    if strangers:  # one message, not one a link: the whole plan is from elsewhere
+        problems.insert(0, _other_data(strangers))
     if problems:
         raise DataError([Finding(display, 0, 0, "", "plan", p) for p in problems])
     return _plan_from(doc)
+
+
+#: Unknown systems and topics named in the message about a plan made from other data.
+SHOWN_STRANGERS = 3
+
+
+def _other_data(strangers: list[str]) -> str:
+    """One message for every link naming a system or topic the data does not have."""
+    shown = ", ".join(strangers[:SHOWN_STRANGERS])
+    more = len(strangers) - SHOWN_STRANGERS
+    return (
+        f"{len(strangers)} system or topic reference(s) not in the data ({shown}"
+        + (f" and {more} more" if more > 0 else "")
+        + "); was the plan made from other data? Pass the same --data to both commands"
+    )
 
 
 def _number(value: Any) -> float | None:

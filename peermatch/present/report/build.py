@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 
 from peermatch.analysis.supply import TopicBalance, supply_demand
 from peermatch.core.dataset import Dataset
-from peermatch.core.plan import Plan
+from peermatch.core.plan import Plan, PlanLink
 from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
+from peermatch.present.report.labels import short_names
 from peermatch.scoring.reference import Breakdown, score_pair
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ class Report:
     mutual: set[Pair]
     order: list[str]
     ring_of: dict[Pair, int]
+    names: dict[str, str]  # each system's short name, for labels (the full name on hover)
     history_note: str = ""
 
     @property
@@ -82,6 +84,7 @@ def build_report(
         mutual=mutual,
         order=drawing_order([p.id for p in data.systems], plan),
         ring_of=ring_of,
+        names=short_names({p.id: p.name for p in data.systems}),
         history_note=note,
     )
 
@@ -125,6 +128,13 @@ def drawing_order(ids: Sequence[str], plan: Plan) -> list[str]:
                 queue.append(n)
     order += [s for s in sorted(ids) if s not in placed]
     return order
+
+
+def link_topics(link: PlanLink) -> tuple[str, ...]:
+    """The learner's needs a link meets: its main topic, then the others (an other topic
+    written ``need<-via``, met through a related topic, counts as its need)."""
+    needs = [link.topic] + [t.split("<-", 1)[0] for t in link.other_topics]
+    return tuple(dict.fromkeys(needs))
 
 
 def summary(plan: Plan) -> str:
