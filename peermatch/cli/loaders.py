@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from peermatch.cli.console import err, info, note
 from peermatch.core.catalogue import closest, did_you_mean, normalise, ranked_matches
 from peermatch.core.dataset import Dataset
-from peermatch.core.errors import PeermatchError
+from peermatch.core.errors import UsageError
 from peermatch.core.findings import quote
 from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
 from peermatch.files.loading import load
@@ -37,11 +37,13 @@ def weights_from(path: Path | None) -> Weights:
     return load_weights(path) if path is not None else DEFAULT_WEIGHTS
 
 
-def resolve_system(data: Dataset, text: str) -> str:
+def resolve_system(data: Dataset, text: str, where: str) -> str:
     """The id of the system ``text`` names: an id or name, exactly, in any case, or fuzzily.
 
-    A fuzzy answer is taken only when it is clear (one strong candidate); otherwise the
-    error lists the closest ones.
+    A fuzzy answer is taken only when it is clear (one strong candidate); otherwise a
+    :class:`UsageError` (exit 2) names ``where`` (the option or argument) and the closest
+    ones: naming a system the data does not have is a mistake on the command line, not in
+    the data.
     """
     if text in data.by_id:
         return text
@@ -59,7 +61,7 @@ def resolve_system(data: Dataset, text: str) -> str:
         return sid
     near = [sid for sid, _ in ranked[:3]] or closest(text, choices)
     hint = did_you_mean(near) or "; see 'peermatch systems' for the ids"
-    raise PeermatchError(f"unknown system {quote(text)}{hint}")
+    raise UsageError(f"{where}: unknown system {quote(text)}{hint}")
 
 
 def adjustments_from(

@@ -62,7 +62,11 @@ OutputOpt = Annotated[
 WeightsOpt = Annotated[
     Path | None,
     typer.Option(
-        "--weights", help="YAML file overriding scoring weights (see README).", show_default=False
+        "--weights",
+        help="YAML file overriding scoring weights, e.g. 'related_factor: 0.4' (keys: "
+        "priority, level_shortfall, related_factor, context_weight, context, partner_factor, "
+        "history_lift).",
+        show_default=False,
     ),
 ]
 
@@ -74,7 +78,8 @@ HistoryOpt = Annotated[
     typer.Option(
         "--history",
         help="history.yaml of past links and their outcomes: leave out repeats within "
-        "--window years and lift teachers whose links were rated well (see README).",
+        "--window years and lift teachers whose links on the learner's needs were rated "
+        "4 or 5 ('peermatch explain TEACHER LEARNER --history FILE' says why).",
         show_default=False,
         dir_okay=False,
     ),

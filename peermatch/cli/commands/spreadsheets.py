@@ -10,11 +10,7 @@ import typer
 
 from peermatch.cli.app import app
 from peermatch.cli.console import err
-from peermatch.cli.options import (
-    ChallengesOpt,
-    Shared,
-    shares,
-)
+from peermatch.cli.options import Shared, shares
 
 if TYPE_CHECKING:
     from peermatch.files.import_result import Question
@@ -60,6 +56,16 @@ NoInputOpt = Annotated[
         help="Never ask: a free-text topic without a clear match fails its row.",
     ),
 ]
+CatalogueOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--challenges",
+        help="The catalogue to read topics against and copy into the folder [default: the "
+        "folder's challenges.yaml, else the shipped catalogue].",
+        show_default=False,
+        dir_okay=False,
+    ),
+]
 ForceOpt = Annotated[
     bool, typer.Option("--force", help="Replace an existing systems.yaml in the folder.")
 ]
@@ -69,7 +75,7 @@ ForceOpt = Annotated[
 def import_responses(
     responses: ResponsesArg,
     to: ToOpt,
-    challenges: ChallengesOpt = None,
+    challenges: CatalogueOpt = None,
     no_input: NoInputOpt = False,
     force: ForceOpt = False,
 ) -> None:
