@@ -68,6 +68,31 @@ class Checker:
             challenges_file=self.cat.display,
         )
 
+    def unknown_topics(self) -> list[Finding]:
+        """The catalogue's findings and each topic reference in the systems file's raw
+        values (whose shape failed) that names no catalogue topic."""
+        catalogue = self._catalogue()
+        raw = self.sys.raw
+        systems = raw.get("systems") if isinstance(raw, dict) else None
+        for i, system in enumerate(systems if isinstance(systems, list) else []):
+            for key in ("strengths", "challenges"):
+                items = system.get(key) if isinstance(system, dict) else None
+                for j, item in enumerate(items if isinstance(items, list) else []):
+                    ref = item.get("challenge") if isinstance(item, dict) else None
+                    if (
+                        isinstance(ref, str)
+                        and 0 < len(ref) <= models.REF_MAX  # else its shape finding says it
+                        and catalogue.resolve(ref) is None
+                    ):
+                        self._unknown_topic(("systems", i, key, j, "challenge"), ref, catalogue)
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+    def _unknown_topic(self, path: Path_, ref: str, catalogue: Catalogue) -> None:
+        fix = did_you_mean(self.near(ref, catalogue)) or (
+            "; see 'peermatch challenges' for the topic ids"
+        )
+        self.error(self.sys, path, "unknown-topic", f"unknown topic {quote(ref)}{fix}")
+
     # -- catalogue
 
     def _catalogue(self) -> Catalogue:
@@ -266,11 +291,7 @@ class Checker:
             path: Path_ = ("systems", i, key, j, "challenge")
             topic = catalogue.resolve(item.challenge)
             if topic is None:
-                near = self.near(item.challenge, catalogue)
-                fix = did_you_mean(near) or "; see 'peermatch challenges' for the topic ids"
-                self.error(
-                    self.sys, path, "unknown-topic", f"unknown topic {quote(item.challenge)}{fix}"
-                )
+                self._unknown_topic(path, item.challenge, catalogue)
                 continue
             if topic in seen:
                 self.error(

@@ -36,12 +36,6 @@ REQUIRED_COLUMNS = ("name", "kind", "strengths", "challenges")
 _NUMBERED_RE = re.compile(r"^(evidence|source|note|need_source)_([1-9][0-9]{0,2})$")
 
 
-LEVEL_WORDS = {"emerging": 1, "established": 2, "exemplar": 3}
-
-
-PRIORITY_WORDS = {"low": 1, "medium": 2, "high": 3}
-
-
 KIND_SYNONYMS = {
     "integrated-care-system": "ics",
     "integrated-care-board": "ics",

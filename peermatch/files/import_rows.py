@@ -16,8 +16,6 @@ from peermatch.files.import_cells import (
     _SCALED,
     _SLUG,
     KIND_SYNONYMS,
-    LEVEL_WORDS,
-    PRIORITY_WORDS,
     _kinds_hint,
     _number_or_word,
     _ordinal,
@@ -29,7 +27,7 @@ from peermatch.files.import_cells import (
 from peermatch.files.import_header import HeaderReader
 from peermatch.files.import_result import Decide, ImportResult, Reading
 from peermatch.files.import_topics import TopicMatcher
-from peermatch.files.models import KINDS
+from peermatch.files.models import KINDS, LEVEL_WORDS, PRIORITY_WORDS
 from peermatch.files.yaml_write import flow
 
 
