@@ -9,8 +9,8 @@ of them, :func:`validate` returns them (warnings too).
 
 from __future__ import annotations
 
-from importlib import resources
 from collections.abc import Sequence
+from importlib import resources
 from pathlib import Path
 from typing import Any
 

@@ -51,8 +51,20 @@ def test_plan_help_describes_the_method() -> None:
 
 @pytest.mark.parametrize(
     "command",
-    ["suggest", "explain", "systems", "challenges", "validate", "import", "export-csv"]
-    + ["plan", "groups", "gaps", "report", "schema"],
+    [
+        "suggest",
+        "explain",
+        "systems",
+        "challenges",
+        "validate",
+        "import",
+        "export-csv",
+        "plan",
+        "groups",
+        "gaps",
+        "report",
+        "schema",
+    ],
 )
 def test_no_help_sends_a_user_to_a_readme(command: str) -> None:
     assert "README" not in invoke(command, "--help", env=WIDE).stdout
