@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, cast
 import typer
 
 from peermatch.core.defaults import DEFAULT_WINDOW, TIME_LIMIT
-from peermatch.present.listing import Format, Listing, emit
+from peermatch.present.listing import Format, Listing, emit, format_for
 
 if TYPE_CHECKING:
     from peermatch.core.dataset import Dataset
@@ -46,17 +46,31 @@ ChallengesOpt = Annotated[
     ),
 ]
 FormatOpt = Annotated[
-    Format,
-    typer.Option("--format", "-f", help="Output format.", case_sensitive=False),
+    Format | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format [default: from --output's extension (.csv, .json, .md), else table].",
+        case_sensitive=False,
+        show_default=False,
+    ),
 ]
+
+
+def _stdout_dash(value: Path | None) -> Path | None:
+    """``--output -`` means stdout, as no option at all does."""
+    return None if value is not None and str(value) == "-" else value
+
+
 OutputOpt = Annotated[
     Path | None,
     typer.Option(
         "--output",
         "-o",
-        help="Write to this file (atomically) instead of stdout.",
+        help="Write to this file (atomically) instead of stdout; '-' is stdout.",
         show_default=False,
         metavar="<file>",
+        callback=_stdout_dash,
     ),
 ]
 WeightsOpt = Annotated[
@@ -131,7 +145,7 @@ GROUPS: dict[Group, tuple[inspect.Parameter, ...]] = {
         _option("systems", SystemsOpt, None),
         _option("challenges", ChallengesOpt, None),
     ),
-    "format": (_option("fmt", FormatOpt, Format.table),),
+    "format": (_option("fmt", FormatOpt, None),),
     "output": (_option("output", OutputOpt, None),),
 }
 
@@ -149,6 +163,15 @@ class Shared:
     challenges: Path | None
     fmt: Format
     output: Path | None
+
+    @classmethod
+    def of(cls, values: dict[str, Any]) -> Shared:
+        """The shared options' values, with --format settled: as given, else from
+        --output's extension, else a table."""
+        given = {**_DEFAULTS, **values}
+        if given["fmt"] is None:
+            given["fmt"] = format_for(given["output"])
+        return cls(**given)
 
     def load(self) -> Dataset:
         """The dataset --data, --systems and --challenges name."""
@@ -215,7 +238,7 @@ def shares(*groups: Group) -> Callable[[F], F]:
         @functools.wraps(command)
         def with_shared(**values: Any) -> Any:
             given = {p.name: values.pop(p.name) for p in added}
-            return command(**values, shared=Shared(**{**_DEFAULTS, **given}))
+            return command(**values, shared=Shared.of(given))
 
         params = [*own, *added]
         with_shared.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]

@@ -30,6 +30,16 @@ class Format(StrEnum):
     markdown = "markdown"
 
 
+#: The format an output file's extension implies (any other extension: a plain table)
+EXTENSIONS = {".csv": Format.csv, ".json": Format.json, ".md": Format.markdown}
+EXTENSIONS[".markdown"] = Format.markdown
+
+
+def format_for(output: Path | None) -> Format:
+    """The format for writing to ``output``: by its extension, else a table."""
+    return EXTENSIONS.get(output.suffix.lower(), Format.table) if output else Format.table
+
+
 @dataclass
 class Listing:
     """Rows under a JSON key, the columns to show (in order), and extra top-level fields."""
