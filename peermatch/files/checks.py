@@ -4,6 +4,7 @@ partners and exclusions, and the warnings."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from peermatch.core.catalogue import (
@@ -36,9 +37,13 @@ _DIGIT = re.compile(
 class Checker:
     """The checks that need both files: ids, references, partners; plus warnings."""
 
-    def __init__(self, cat: Document, sys: Document) -> None:
+    def __init__(
+        self, cat: Document, sys: Document, shared: Callable[[], bool] = lambda: False
+    ) -> None:
         self.cat = cat
         self.sys = sys
+        #: whether the catalogue is the shipped one, copied as it is (asked only if needed)
+        self.shared = shared
         self.findings: list[Finding] = []
         self.budget = SUGGESTION_BUDGET
 
@@ -366,6 +371,11 @@ class Checker:
                         "one-sided-partner",
                         f"'{ref}' does not list '{p.id}' as a partner; add it on both sides",
                     )
+        if set(catalogue.topics) <= used or self.shared():
+            # the shipped catalogue is a shared vocabulary, larger than any one cohort: that
+            # a programme uses part of it is normal. The warning is for a catalogue the user
+            # keeps, where an unused topic is a typo or a topic left behind.
+            return
         cat_index: dict[str, int] = {}
         for i, ch in enumerate(self.cat.model.challenges):
             cat_index.setdefault(ch.id, i)

@@ -15,6 +15,15 @@ STRONG_MATCH = 92.0
 CLEAR_MARGIN = 5.0
 #: Candidates below this are not offered at all.
 WEAK_MATCH = 60.0
+#: The least score at which a question offers its best candidate as the default (Enter
+#: takes it). At 85 most of the text agrees with the topic ("hospital discharge delays" ->
+#: discharge, 90; "ambulance waits" -> ambulance-handover, 85.5); below it the best
+#: candidate usually shares a fragment only ("DTOC" -> hospital-demand, 68, where DTOC,
+#: delayed transfers of care, is discharge), and one Enter must not turn a guess into data:
+#: the user types a number. Nor is a best candidate tied with the next ("hospital stays":
+#: three topics at 85.5): Enter would pick by catalogue order. The one place this is
+#: decided (:func:`default_answer`), so a resolver with other scores changes it here.
+DEFAULT_ANSWER = 85.0
 
 Candidates = tuple[tuple[str, str, float], ...]
 
@@ -29,6 +38,8 @@ class TopicMatcher:
         self.cache: dict[str, tuple[str | None, str, float, Candidates]] = {}
         self.readings: dict[tuple[str, str], list[int]] = {}
         self.reading_how: dict[tuple[str, str], tuple[str, float]] = {}
+        #: (row, column) of each question left open because there was no one to ask
+        self.open_questions: set[tuple[int, str]] = set()
 
     def topic(
         self, number: int, column: str, text: str, error: Callable[[int, str, str, str], None]
@@ -57,6 +68,8 @@ class TopicMatcher:
                 f"'{text}' matches no catalogue topic; see 'peermatch challenges' for the ids",
             )
         else:
+            if self.decide is None:
+                self.open_questions.add((number, column))
             shown = ", ".join(f"{tid} ({score:.0f})" for tid, _, score in candidates)
             rerun = (
                 "; write a topic id, or run without --no-input on a terminal to choose"
@@ -87,6 +100,15 @@ class TopicMatcher:
                 score = next((s for t, _, s in candidates if t == chosen), 0.0)
                 return chosen, "chosen", score, candidates
         return None, "", 0.0, candidates
+
+
+def default_answer(question: Question) -> str | None:
+    """The candidate a question offers as its default, or None: none below
+    :data:`DEFAULT_ANSWER`, none tied with the next."""
+    scores = [score for _, _, score in question.candidates]
+    if scores and scores[0] >= DEFAULT_ANSWER and (len(scores) == 1 or scores[0] > scores[1]):
+        return question.candidates[0][0]
+    return None
 
 
 def _topic_choices(catalogue: Catalogue) -> dict[str, str]:

@@ -45,6 +45,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from peermatch.core.catalogue import Catalogue
+from peermatch.core.keep import Keep
 from peermatch.files.import_cells import (
     read_csv,
 )
@@ -58,21 +59,45 @@ from peermatch.files.import_rows import RowReader
 
 
 def read_responses(
-    path: str | Path, catalogue: Catalogue, *, decide: Decide | None = None
+    path: str | Path,
+    catalogue: Catalogue,
+    *,
+    decide: Decide | None = None,
+    keep: Keep | None = None,
 ) -> ImportResult:
     """Read a CSV of form responses (layout: module docstring) into profiles.
 
     Never raises for a problem in a row: every one becomes an error finding at its row and
     column. Raises :class:`DataError` only when the file itself cannot be read.
     """
-    return parse_responses(read_csv(path), str(path), catalogue, decide=decide)
+    return parse_responses(read_csv(path), str(path), catalogue, decide=decide, keep=keep)
 
 
 def parse_responses(
-    records: list[list[str]], display: str, catalogue: Catalogue, *, decide: Decide | None = None
+    records: list[list[str]],
+    display: str,
+    catalogue: Catalogue,
+    *,
+    decide: Decide | None = None,
+    keep: Keep | None = None,
 ) -> ImportResult:
-    """Profiles from CSV records already read (the header first); see :func:`read_responses`."""
-    return RowReader(display, catalogue, decide).run(records)
+    """Profiles from CSV records already read (the header first); see :func:`read_responses`.
+
+    With ``decide``, the whole file is read once without asking first: a problem no answer
+    can fix (a missing column, a bad kind, a duplicate response) is reported before any
+    question is asked, so nobody answers questions about a file that will fail anyway.
+    ``keep`` settles an organisation's second response (else it is an error).
+    """
+    if decide is None:
+        return RowReader(display, catalogue, None, keep).run(records)
+    first = RowReader(display, catalogue, None, keep)
+    checked = first.run(records)
+    open_ = first.topics.open_questions
+    asked = [f for f in checked.findings if f.code == "unknown-topic" and (f.line, f.path) in open_]
+    if len(asked) < len(checked.errors):  # the questions wait until the rest is right
+        checked.findings = [f for f in checked.findings if f not in asked]
+        return checked
+    return RowReader(display, catalogue, decide, keep).run(records)
 
 
 # --------------------------------------------------------------------------- writing a folder

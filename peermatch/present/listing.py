@@ -215,9 +215,24 @@ def render_plain(listing: Listing) -> str:
 
 def render_rich(listing: Listing, stream: IO[str]) -> None:
     """A rich table, for a terminal (see :mod:`peermatch.present.terminal`)."""
-    from peermatch.present.terminal import render_rich as to_terminal
+    from peermatch.present.terminal import Grid, draw
 
-    to_terminal(listing, stream)
+    columns = listing.table_columns()
+    groups = None
+    if listing.group_by is not None:
+        groups = []
+        for heading, rows in listing.table_groups():
+            groups.extend([heading or "", *[""] * (len(rows) - 1)])
+    grid = Grid(
+        title=listing.title,
+        headings=[c.replace("_", " ") for c in columns],
+        rows=[[listing.text(r, c) for c in columns] for r in listing.rows],
+        numeric=[_numeric(listing, c) for c in columns],
+        group_heading=listing.group_by.replace("_", " ") if listing.group_by else None,
+        groups=groups,
+        footer=listing.footer,
+    )
+    draw(grid, stream)
 
 
 RENDERERS: dict[Format, Callable[[Listing], str]] = {

@@ -1,5 +1,6 @@
-"""A listing on a terminal: one rich table that fits the width, or, when it cannot, one
-record per row.
+"""Rows on a terminal: one rich table that fits the width, or, when it cannot, one record
+per row. It knows cells, not listings (:func:`peermatch.present.listing.render_rich`
+hands it a :class:`Grid`).
 
 Two rules hold at any width: an id (any word without a blank) is never broken in the
 middle, and long text (a reason) folds at its blanks. A table fits when every column can
@@ -12,16 +13,29 @@ as ``column  value`` lines instead, so nothing is cut or broken.
 from __future__ import annotations
 
 import os
-from typing import IO, TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
-    from peermatch.present.listing import Listing
-
 #: Width a column takes beyond its text: a blank each side and the rule between columns.
 CELL_EDGE = 3
+
+
+@dataclass
+class Grid:
+    """What a terminal shows: headings, each row's cell texts, which columns are numbers,
+    and, for a grouped listing, each row's group heading (on a group's first row only)."""
+
+    title: str
+    headings: list[str]
+    rows: list[list[str]]
+    numeric: list[bool]
+    group_heading: str | None = None  # the name of the group column, if grouped
+    groups: list[str] | None = None  # per row: the group's heading, or "" within a group
+    footer: str = ""
 
 
 def console_for(stream: IO[str]) -> Console:
@@ -42,88 +56,66 @@ def longest_word(texts: list[str]) -> int:
     return max((len(word) for text in texts for word in text.split()), default=0)
 
 
-def render_rich(listing: Listing, stream: IO[str]) -> None:
-    """``listing`` on a terminal: one table if it fits its width, else one record a row."""
+def draw(grid: Grid, stream: IO[str]) -> None:
+    """``grid`` on a terminal: one table if it fits its width, else one record a row."""
     from rich.text import Text
 
     console = console_for(stream)
-    if listing.title:
-        console.print(Text(listing.title, style="bold"))
-    grid = _cells(listing)
-    columns = [heading for heading, _ in grid]
-    widths = [max(len(h), longest_word(cells)) for h, cells in grid]
+    if grid.title:
+        console.print(Text(grid.title, style="bold"))
+    columns = _columns(grid)
+    widths = [max(len(h), longest_word(cells)) for h, cells, _ in columns]
     if sum(widths) + CELL_EDGE * len(widths) + 1 <= console.width:
-        console.print(_table(listing, grid, widths))
+        console.print(_table(grid, columns, widths))
     else:
-        _records(console, listing, columns, grid)
-    if not listing.rows:
+        _records(console, grid)
+    if not grid.rows:
         console.print("(none)")
-    if listing.footer:
-        console.print(listing.footer, markup=False)
+    if grid.footer:
+        console.print(grid.footer, markup=False)
 
 
-def _cells(listing: Listing) -> list[tuple[str, list[str]]]:
-    """Each shown column's heading and cell texts; a grouped listing's first column holds
-    each group's heading on the group's first row."""
-    columns = listing.table_columns()
-    grid = [(c.replace("_", " "), [listing.text(r, c) for r in listing.rows]) for c in columns]
-    if listing.group_by is None:
-        return grid
-    first: list[str] = []
-    for heading, rows in listing.table_groups():
-        first.extend([heading or "", *[""] * (len(rows) - 1)])
-    return [(listing.group_by.replace("_", " "), first), *grid]
+def _columns(grid: Grid) -> list[tuple[str, list[str], bool]]:
+    """Each column's heading, cells and whether it is numeric; the group column first."""
+    out = [
+        (h, [row[i] for row in grid.rows], num)
+        for i, (h, num) in enumerate(zip(grid.headings, grid.numeric, strict=True))
+    ]
+    if grid.groups is not None:
+        out.insert(0, (grid.group_heading or "", grid.groups, False))
+    return out
 
 
-def _table(listing: Listing, grid: list[tuple[str, list[str]]], widths: list[int]) -> Table:
+def _table(grid: Grid, columns: list[tuple[str, list[str], bool]], widths: list[int]) -> Table:
     from rich.table import Table
 
-    from peermatch.present.listing import _numeric
-
     table = Table(header_style="bold")
-    names = [listing.group_by] if listing.group_by else []
-    names += listing.table_columns()
-    for (heading, _), width, name in zip(grid, widths, names, strict=True):
-        numeric = name != listing.group_by and _numeric(listing, name)
+    for (heading, _, numeric), width in zip(columns, widths, strict=True):
         table.add_column(
             heading, justify="right" if numeric else "left", min_width=width, overflow="fold"
         )
-    ends = _group_ends(listing)
-    for i in range(len(listing.rows)):
-        table.add_row(*[cells[i] for _, cells in grid], end_section=i in ends)
+    starts = [i for i, g in enumerate(grid.groups or []) if g]
+    ends = {i - 1 for i in starts if i > 0}
+    for i in range(len(grid.rows)):
+        table.add_row(*[cells[i] for _, cells, _ in columns], end_section=i in ends)
     return table
 
 
-def _group_ends(listing: Listing) -> set[int]:
-    """The index of each group's last row (a line is drawn under it), but the very last."""
-    if listing.group_by is None:
-        return set()
-    ends, seen = set(), 0
-    for _, rows in listing.table_groups():
-        seen += len(rows)
-        ends.add(seen - 1)
-    return ends - {len(listing.rows) - 1}
-
-
-def _records(
-    console: Console, listing: Listing, columns: list[str], grid: list[tuple[str, Any]]
-) -> None:
+def _records(console: Console, grid: Grid) -> None:
     """One row at a time: each column's name, then its value folded at blanks; a group's
     heading on a line of its own."""
     from rich.table import Table
     from rich.text import Text
 
-    if listing.group_by is not None:
-        (_, headings), grid, columns = grid[0], grid[1:], columns[1:]
-    label = max(len(c) for c in columns)
-    for i in range(len(listing.rows)):
-        if listing.group_by is not None and headings[i]:
-            console.print(Text(headings[i], style="bold"))
+    label = max((len(h) for h in grid.headings), default=0)
+    for i, row in enumerate(grid.rows):
+        if grid.groups is not None and grid.groups[i]:
+            console.print(Text(grid.groups[i], style="bold"))
         record = Table.grid(padding=(0, 2))
         record.add_column(min_width=label, no_wrap=True, style="bold")
         record.add_column(overflow="fold")
-        for heading, cells in grid:
-            if cells[i]:
-                record.add_row(heading, cells[i])
+        for heading, cell in zip(grid.headings, row, strict=True):
+            if cell:
+                record.add_row(heading, cell)
         console.print(record)
         console.print()
