@@ -5,7 +5,9 @@ row per system. :func:`read_responses` turns that CSV into profiles; :func:`expo
 writes loaded profiles in the same layout, so a round trip gives the same profiles.
 
 The layout (header names are matched ignoring case, spaces and hyphens; column order is
-free; other columns, such as a form's ``Timestamp``, are ignored with a note):
+free; common form wordings such as "Organisation name" are understood (see
+``import_cells.HEADER_SYNONYMS``); a form's ``Timestamp`` settles ``--keep``; other
+columns are ignored with a note):
 
 ==================  ========  =====================================================
 column              required  what goes in it
