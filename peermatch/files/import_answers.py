@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from peermatch.core.catalogue import Catalogue, normalise
-from peermatch.core.errors import DataError
+from peermatch.core.errors import DataError, PeermatchError
 from peermatch.core.findings import Finding
 from peermatch.files.import_result import Decide, Question
 
@@ -42,7 +42,13 @@ class Answers:
 
         self.given[normalise(text)] = topic
         self.new += 1
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise PeermatchError(
+                f"{self.path}: cannot keep your answers here: {exc.strerror or exc}; "
+                "give --answers FILE elsewhere"
+            ) from None
         header = "Answers to 'peermatch import' questions: cell text -> topic id (null: none)"
         write_atomic(self.path, dump_yaml(dict(sorted(self.given.items())), header=header))
 

@@ -99,7 +99,10 @@ def parse_responses(
     if len(asked) < len(checked.errors):  # the questions wait until the rest is right
         checked.findings = [f for f in checked.findings if f not in asked]
         return checked
-    return RowReader(display, catalogue, decide, keep).run(records)
+    second = RowReader(display, catalogue, decide, keep)
+    # what the first pass matched stands; only its open questions are asked
+    second.topics.cache = {k: v for k, v in first.topics.cache.items() if v[0] or not v[3]}
+    return second.run(records)
 
 
 # --------------------------------------------------------------------------- writing a folder

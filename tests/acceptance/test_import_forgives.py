@@ -170,3 +170,15 @@ def test_a_fresh_import_passes_validate_strict(tmp_path: Path) -> None:
         f"OK: {tmp_path / 'out' / 'systems.yaml'} and {tmp_path / 'out' / 'challenges.yaml'}: "
         "no problems found",
     )
+
+
+def test_an_answers_file_naming_no_topic_is_one_line(tmp_path: Path) -> None:
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("hospital discharge delays: dischargee\n")
+    text = "name,kind,strengths,challenges\nA,ics,camhs:1,hospital discharge delays\n"
+    result = do_import(tmp_path, text, "--answers", str(answers))
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"{answers}:1:28: hospital discharge delays: 'dischargee' is not a catalogue topic "
+        "id; write an id, or null for none\n",
+    )
