@@ -60,7 +60,8 @@ NoInputOpt = Annotated[
     bool,
     typer.Option(
         "--no-input",
-        help="Never ask: a free-text topic without a clear match fails its row.",
+        help="Never ask: a free-text topic without a clear match fails its row (unless "
+        "--answers has it).",
     ),
 ]
 CatalogueOpt = Annotated[
@@ -112,7 +113,8 @@ def import_responses(
     """Turn a spreadsheet of form responses into a checked systems.yaml.
 
     Topics may be catalogue ids, aliases, names or free text; free text without a clear
-    match is asked about on a terminal, and fails its row with --no-input. Every row that
+    match is asked about on a terminal once the rest of the file is right (each answer
+    saved as given, see --answers), and fails its row with --no-input. Every row that
     cannot be placed is listed with its row and column; nothing is written then. The
     folder gets the catalogue too, unless it has one, so it works as --data.
 
