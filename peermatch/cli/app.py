@@ -12,18 +12,46 @@ from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from peermatch import __version__
 from peermatch.cli.console import Verbosity, err, hoist_verbosity, report_error
 from peermatch.core.errors import PeermatchError
 
 
+class PeermatchCommand(TyperCommand):
+    """A command whose usage line names its arguments as click does (``TEACHER LEARNER``,
+    ``[WHICH]``), not as typer's ``{teacher} {learner}``."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = super().collect_usage_pieces(ctx)
+        return [p[1:-1].upper() if p[:1] == "{" and p[-1:] == "}" else p.upper() for p in pieces]
+
+
 class PeermatchGroup(TyperGroup):
     """Translates every :class:`PeermatchError` into one message on stderr and exit 1 (2)."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for command in self.commands.values():  # typer builds them; one usage style for all
+            if type(command) is TyperCommand:
+                command.__class__ = PeermatchCommand
+
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         return super().parse_args(ctx, hoist_verbosity(args))
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """The command list with each command's whole first line, folded, never cut short."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is None or command.hidden:
+                continue
+            first = (command.help or "").strip().split("\n\n")[0]
+            rows.append((name, " ".join(first.split())))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def invoke(self, ctx: Any) -> Any:  # click.Context, vendored by newer typer
         try:

@@ -37,11 +37,13 @@ def weights_from(path: Path | None) -> Weights:
     return load_weights(path) if path is not None else DEFAULT_WEIGHTS
 
 
-def resolve_system(data: Dataset, text: str) -> str:
+def resolve_system(data: Dataset, text: str, where: str) -> str:
     """The id of the system ``text`` names: an id or name, exactly, in any case, or fuzzily.
 
-    A fuzzy answer is taken only when it is clear (one strong candidate); otherwise the
-    error lists the closest ones.
+    A fuzzy answer is taken only when it is clear (one strong candidate); otherwise a
+    :class:`UsageError` (exit 2) names ``where`` (the option or argument) and the closest
+    ones: naming a system the data does not have is a mistake on the command line, not in
+    the data.
     """
     if text in data.by_id:
         return text
@@ -59,10 +61,10 @@ def resolve_system(data: Dataset, text: str) -> str:
         return sid
     near = [sid for sid, _ in ranked[:3]] or closest(text, choices)
     hint = did_you_mean(near) or "; see 'peermatch systems' for the ids"
-    raise UsageError(f"unknown system {quote(text)}{hint}")
+    raise UsageError(f"{where}: unknown system {quote(text)}{hint}")
 
 
-def resolve_topic(data: Dataset, text: str) -> str:
+def resolve_topic(data: Dataset, text: str, where: str) -> str:
     """The topic ``text`` names: exactly (id, name or alias), or by meaning with a note.
 
     A query no topic fits is a usage error naming the nearest topics ("did you mean").
@@ -73,7 +75,7 @@ def resolve_topic(data: Dataset, text: str) -> str:
     if r.topic is None:
         near = [tid for tid, score in r.ranked() if score > 0]
         hint = did_you_mean(near) or "; see 'peermatch challenges' for the topics"
-        raise UsageError(f"unknown topic {quote(text)}{hint}")
+        raise UsageError(f"{where}: unknown topic {quote(text)}{hint}")
     if r.how != "exact":
         name = data.catalogue.topics[r.topic].name
         note(f"note: taking {quote(text)} to mean {r.topic} ({name}, score {r.score:.1f})")

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, cast
 import typer
 
 from peermatch.core.defaults import DEFAULT_WINDOW, TIME_LIMIT
-from peermatch.present.listing import Format, Listing, emit
+from peermatch.present.listing import Format, Listing, emit, format_for
 
 if TYPE_CHECKING:
     from peermatch.core.dataset import Dataset
@@ -47,23 +47,41 @@ ChallengesOpt = Annotated[
     ),
 ]
 FormatOpt = Annotated[
-    Format,
-    typer.Option("--format", "-f", help="Output format.", case_sensitive=False),
+    Format | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format [default: from --output's extension (.csv, .json, .md), else table].",
+        case_sensitive=False,
+        show_default=False,
+    ),
 ]
+
+
+def _stdout_dash(value: Path | None) -> Path | None:
+    """``--output -`` means stdout, as no option at all does."""
+    return None if value is not None and str(value) == "-" else value
+
+
 OutputOpt = Annotated[
     Path | None,
     typer.Option(
         "--output",
         "-o",
-        help="Write to this file (atomically) instead of stdout.",
+        help="Write to this file (atomically) instead of stdout; '-' is stdout.",
         show_default=False,
         metavar="<file>",
+        callback=_stdout_dash,
     ),
 ]
 WeightsOpt = Annotated[
     Path | None,
     typer.Option(
-        "--weights", help="YAML file overriding scoring weights (see README).", show_default=False
+        "--weights",
+        help="YAML file overriding scoring weights, e.g. 'related_factor: 0.4' (keys: "
+        "priority, level_shortfall, related_factor, context_weight, context, partner_factor, "
+        "history_lift).",
+        show_default=False,
     ),
 ]
 
@@ -83,7 +101,8 @@ HistoryOpt = Annotated[
     typer.Option(
         "--history",
         help="history.yaml of past links and their outcomes: leave out repeats within "
-        "--window years and lift teachers whose links were rated well (see README).",
+        "--window years and lift teachers whose links on the learner's needs were rated "
+        "4 or 5 ('peermatch explain TEACHER LEARNER --history FILE' says why).",
         show_default=False,
         dir_okay=False,
     ),
@@ -135,7 +154,7 @@ GROUPS: dict[Group, tuple[inspect.Parameter, ...]] = {
         _option("systems", SystemsOpt, None),
         _option("challenges", ChallengesOpt, None),
     ),
-    "format": (_option("fmt", FormatOpt, Format.table),),
+    "format": (_option("fmt", FormatOpt, None),),
     "output": (_option("output", OutputOpt, None),),
 }
 
@@ -153,6 +172,15 @@ class Shared:
     challenges: Path | None
     fmt: Format
     output: Path | None
+
+    @classmethod
+    def of(cls, values: dict[str, Any]) -> Shared:
+        """The shared options' values, with --format settled: as given, else from
+        --output's extension, else a table."""
+        given = {**_DEFAULTS, **values}
+        if given["fmt"] is None:
+            given["fmt"] = format_for(given["output"])
+        return cls(**given)
 
     def load(self) -> Dataset:
         """The dataset --data, --systems and --challenges name."""
@@ -219,7 +247,7 @@ def shares(*groups: Group) -> Callable[[F], F]:
         @functools.wraps(command)
         def with_shared(**values: Any) -> Any:
             given = {p.name: values.pop(p.name) for p in added}
-            return command(**values, shared=Shared(**{**_DEFAULTS, **given}))
+            return command(**values, shared=Shared.of(given))
 
         params = [*own, *added]
         with_shared.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]

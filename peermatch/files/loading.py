@@ -9,6 +9,7 @@ of them, :func:`validate` returns them (warnings too).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,15 @@ def shipped_data_dir() -> Path:
     if (packaged / SYSTEMS_FILE).is_file():
         return packaged
     return Path(__file__).resolve().parents[2] / "data"
+
+
+def is_shipped_catalogue(path: str | Path) -> bool:
+    """Whether ``path`` holds the shipped catalogue as it is (a copy an import made)."""
+    shipped = shipped_data_dir() / CHALLENGES_FILE
+    try:
+        return Path(path).read_bytes() == shipped.read_bytes()
+    except OSError:
+        return False
 
 
 def data_paths(
@@ -94,17 +104,27 @@ def _load(
     systems_path, challenges_path = data_paths(data, systems, challenges)
     findings: list[Finding] = []
     cat_doc = read_document(challenges_path, models.ChallengesFile, "challenges", findings)
-    sys_doc = read_document(systems_path, models.SystemsFile, "systems", findings)
-    return _assemble(cat_doc, sys_doc, findings), findings
+    rejected: list[Document] = []
+    sys_doc = read_document(systems_path, models.SystemsFile, "systems", findings, rejected)
+    return _assemble(cat_doc, sys_doc, findings, rejected), findings
 
 
 def _assemble(
-    cat_doc: Document | None, sys_doc: Document | None, findings: list[Finding]
+    cat_doc: Document | None,
+    sys_doc: Document | None,
+    findings: list[Finding],
+    rejected: Sequence[Document] = (),
 ) -> Dataset | None:
-    """Cross-file checks, once both files have the right shape (else they'd mislead)."""
+    """Cross-file checks, once both files have the right shape (else they'd mislead).
+
+    A systems file whose shape failed still has its topic references checked against a
+    sound catalogue, so that one pass reports both kinds of problem.
+    """
+    if cat_doc is not None and sys_doc is None and rejected:
+        findings.extend(Checker(cat_doc, rejected[0]).unknown_topics())
     if cat_doc is None or sys_doc is None:
         return None
-    checker = Checker(cat_doc, sys_doc)
+    checker = Checker(cat_doc, sys_doc, lambda: is_shipped_catalogue(cat_doc.display))
     dataset = checker.run()
     findings.extend(checker.findings)
     dataset.warnings = [f for f in checker.findings if f.severity is Severity.WARNING]

@@ -8,17 +8,59 @@ These models describe the files exactly as written (``challenge:`` may be an ali
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, get_args
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+)
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 Slug = Annotated[str, StringConstraints(strict=True, pattern=SLUG_PATTERN, max_length=100)]
 Text = Annotated[str, StringConstraints(strict=True, strip_whitespace=False, min_length=1)]
-Ref = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=200)]
-Level = Annotated[int, Field(strict=True, ge=1, le=3)]
-Priority = Annotated[int, Field(strict=True, ge=1, le=3)]
+REF_MAX = 200
+Ref = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=REF_MAX)]
+#: The words a level or a priority may be written as, in YAML as in a spreadsheet
+LEVEL_WORDS = {"emerging": 1, "established": 2, "exemplar": 3}
+PRIORITY_WORDS = {"low": 1, "medium": 2, "high": 3}
+
+
+def _as_number(words: dict[str, int]) -> Callable[[Any], Any]:
+    """A word of ``words`` as its number; anything else as given, to be checked.
+
+    Lowercase exactly, as the JSON Schema says, so that an editor and the loader agree.
+    """
+
+    def convert(value: Any) -> Any:
+        return words.get(value, value) if isinstance(value, str) else value
+
+    return convert
+
+
+def _number_or_word(words: dict[str, int]) -> WithJsonSchema:
+    return WithJsonSchema(
+        {"anyOf": [{"type": "integer", "minimum": 1, "maximum": 3}, {"enum": list(words)}]}
+    )
+
+
+Level = Annotated[
+    int,
+    BeforeValidator(_as_number(LEVEL_WORDS)),
+    Field(strict=True, ge=1, le=3),
+    _number_or_word(LEVEL_WORDS),
+]
+Priority = Annotated[
+    int,
+    BeforeValidator(_as_number(PRIORITY_WORDS)),
+    Field(strict=True, ge=1, le=3),
+    _number_or_word(PRIORITY_WORDS),
+]
 Count = Annotated[int, Field(strict=True, ge=0, le=1000)]
 
 
@@ -75,7 +117,8 @@ class Strength(_Strict):
 
     challenge: Ref = Field(description="A topic id or alias from challenges.yaml.")
     level: Level = Field(
-        description="1 emerging, 2 established, 3 exemplar (measured results; give the figures)."
+        description="1 emerging, 2 established, 3 exemplar (measured results; give the "
+        "figures); the number or the word."
     )
     evidence: Text = Field(
         description="What they did and what it achieved, in our own words, with figures."
@@ -87,7 +130,9 @@ class Need(_Strict):
     """Something a system wants to learn: a topic and how pressing it is."""
 
     challenge: Ref = Field(description="A topic id or alias from challenges.yaml.")
-    priority: Priority = Field(default=2, description="1 low, 2 medium, 3 high.")
+    priority: Priority = Field(
+        default=2, description="1 low, 2 medium, 3 high; the number or the word."
+    )
     note: Text | None = Field(default=None, description="Optional context.")
     source: Text | None = Field(default=None, description="Where the evidence comes from.")
 

@@ -56,7 +56,7 @@ class PlanContext:
             for sid in (teacher, learner):
                 if sid not in index:
                     near = closest(sid, {s: s for s in ids})
-                    raise PeermatchError(
+                    raise UsageError(
                         f"--pin {teacher}:{learner}: unknown system '{sid}'"
                         + (did_you_mean(near) or "; see 'peermatch systems' for the ids")
                     )

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import math
-import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -28,6 +27,16 @@ class Format(StrEnum):
     csv = "csv"
     json = "json"
     markdown = "markdown"
+
+
+#: The format an output file's extension implies (any other extension: a plain table)
+EXTENSIONS = {".csv": Format.csv, ".json": Format.json, ".md": Format.markdown}
+EXTENSIONS[".markdown"] = Format.markdown
+
+
+def format_for(output: Path | None) -> Format:
+    """The format for writing to ``output``: by its extension, else a table."""
+    return EXTENSIONS.get(output.suffix.lower(), Format.table) if output else Format.table
 
 
 @dataclass
@@ -205,50 +214,25 @@ def render_plain(listing: Listing) -> str:
 
 
 def render_rich(listing: Listing, stream: IO[str]) -> None:
-    """A rich table, for a terminal."""
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
+    """A rich table, for a terminal (see :mod:`peermatch.present.terminal`)."""
+    from peermatch.present.terminal import Grid, draw
 
-    # markup and emoji off: a name such as "[/bold]" or ":x:" is shown as written
-    console = Console(
-        file=stream,
-        no_color=bool(os.environ.get("NO_COLOR")),
-        highlight=False,
-        markup=False,
-        emoji=False,
-    )
     columns = listing.table_columns()
-
-    def new_table(title: str | None, style: str = "") -> Table:
-        table = Table(
-            title=title, header_style="bold", title_justify="left", title_style=style or None
-        )
-        for c in columns:
-            table.add_column(
-                c.replace("_", " "),
-                justify="right" if _numeric(listing, c) else "left",
-                overflow="fold",
-            )
-        return table
-
-    if listing.group_by is None:
-        table = new_table(listing.title or None)
-        for r in listing.rows:
-            table.add_row(*[listing.text(r, c) for c in columns])
-        console.print(table)
-    else:  # a table per group, its heading as the table's title
-        if listing.title:
-            console.print(Text(listing.title, style="bold"))
+    groups = None
+    if listing.group_by is not None:
+        groups = []
         for heading, rows in listing.table_groups():
-            table = new_table(heading, "bold")
-            for r in rows:
-                table.add_row(*[listing.text(r, c) for c in columns])
-            console.print(table)
-    if not listing.rows:
-        console.print("(none)")
-    if listing.footer:
-        console.print(listing.footer, markup=False)
+            groups.extend([heading or "", *[""] * (len(rows) - 1)])
+    grid = Grid(
+        title=listing.title,
+        headings=[c.replace("_", " ") for c in columns],
+        rows=[[listing.text(r, c) for c in columns] for r in listing.rows],
+        numeric=[_numeric(listing, c) for c in columns],
+        group_heading=listing.group_by.replace("_", " ") if listing.group_by else None,
+        groups=groups,
+        footer=listing.footer,
+    )
+    draw(grid, stream)
 
 
 RENDERERS: dict[Format, Callable[[Listing], str]] = {

@@ -256,6 +256,16 @@ def test_the_schema_flags_shape_errors_as_you_type(case, which):
     assert list(_validator(which).iter_errors(doc)) != []
 
 
+def test_the_schema_accepts_levels_and_priorities_as_words():
+    need = {"challenge": "x", "priority": "high"}
+    strength = {"challenge": "x", "level": "established", "evidence": "e"}
+    doc = {"systems": [{"id": "a", "name": "A", "kind": "ics", "strengths": [strength]}]}
+    doc["systems"][0]["challenges"] = [need]
+    assert list(_validator("systems").iter_errors(doc)) == []
+    need["priority"] = "High"  # the loader refuses it too
+    assert list(_validator("systems").iter_errors(doc)) != []
+
+
 def test_the_challenges_schema_flags_a_bad_area():
     doc = {"challenges": [{"id": "x", "name": "X", "area": "Urgent Care"}]}
     assert list(_validator("challenges").iter_errors(doc)) != []

@@ -85,7 +85,7 @@ def test_who_for_an_unknown_system_is_usage_with_did_you_mean() -> None:
     result = invoke("who", "frailty", "--data", TOPICS, "--for", "rivers trust")
     assert result.exit_code == 2
     assert result.stderr == (
-        "usage error: unknown system 'rivers trust'; did you mean riverside?\n"
+        "usage error: --for: unknown system 'rivers trust'; did you mean riverside?\n"
     )
 
 
@@ -173,7 +173,7 @@ def test_suggest_topic_in_own_words_notes_the_reading() -> None:
 def test_suggest_usage_errors_for_topic_and_as() -> None:
     unknown = invoke("suggest", "--data", TOPICS, "--topic", "parking")
     assert unknown.exit_code == 2
-    assert unknown.stderr.startswith("usage error: unknown topic 'parking'")
+    assert unknown.stderr.startswith("usage error: --topic: unknown topic 'parking'")
     alone = invoke("suggest", "--data", TOPICS, "--as", "teacher")
     assert alone.exit_code == 2
     assert alone.stderr == "usage error: --as needs --for SYSTEM: whose side to show\n"

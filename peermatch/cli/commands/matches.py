@@ -6,6 +6,7 @@ The library is imported inside each command, not at the top: ``peermatch --help`
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -14,7 +15,6 @@ from peermatch.cli.app import app
 from peermatch.cli.console import annotate, err, info, quiet
 from peermatch.cli.options import (
     Format,
-    HistoryOpt,
     NewOnlyOpt,
     Role,
     Shared,
@@ -74,8 +74,8 @@ def suggest(
 
         raise UsageError("--as needs --for SYSTEM: whose side to show")
     dataset = shared.load()
-    who = resolve_system(dataset, system) if system else None
-    topics = sorted({resolve_topic(dataset, t) for t in topic}) if topic else None
+    who = resolve_system(dataset, system, "--for") if system else None
+    topics = sorted({resolve_topic(dataset, t, "--topic") for t in topic}) if topic else None
     w = shared.load_weights()
     matches = suggest_matches(
         dataset,
@@ -94,8 +94,12 @@ def suggest(
 @app.command()
 @shares("history", "weights", "data", "format", "output")
 def explain(
-    teacher: Annotated[str, typer.Argument(help="The teaching system (id or name).")],
-    learner: Annotated[str, typer.Argument(help="The learning system (id or name).")],
+    teacher: Annotated[
+        str, typer.Argument(help="The teaching system (id or name).", metavar="TEACHER")
+    ],
+    learner: Annotated[
+        str, typer.Argument(help="The learning system (id or name).", metavar="LEARNER")
+    ],
     *,
     shared: Shared,
 ) -> None:
@@ -104,15 +108,15 @@ def explain(
     Example: peermatch explain nenc dorset
     """
     from peermatch.cli.loaders import resolve_system
+    from peermatch.core.errors import UsageError
     from peermatch.present import listings
     from peermatch.scoring.reference import explain as explain_pair
 
     dataset = shared.load()
-    t, lr = resolve_system(dataset, teacher), resolve_system(dataset, learner)
+    t = resolve_system(dataset, teacher, "TEACHER")
+    lr = resolve_system(dataset, learner, "LEARNER")
     if t == lr:
-        raise typer.BadParameter(
-            "a system cannot teach itself; name two different systems", param_hint="LEARNER"
-        )
+        raise UsageError(f"TEACHER and LEARNER are both {t}: a system cannot teach itself")
     w = shared.load_weights()
     adj = shared.adjustments(dataset, w)
     shared.emit(listings.explain_listing(explain_pair(dataset, t, lr, w, adj), dataset, adj, w))
@@ -164,7 +168,16 @@ def validate(
     strict: Annotated[
         bool, typer.Option("--strict", help="Fail (exit 1) on warnings too.")
     ] = False,
-    history: HistoryOpt = None,
+    history: Annotated[
+        Path | None,
+        typer.Option(
+            "--history",
+            help="Also check this history.yaml of past links: its years, ratings and the "
+            "systems and topics it names.",
+            show_default=False,
+            dir_okay=False,
+        ),
+    ] = None,
     *,
     shared: Shared,
 ) -> None:

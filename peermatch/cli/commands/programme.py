@@ -96,9 +96,10 @@ def plan(
 ) -> None:
     """A programme for the whole cohort: every system teaches and learns, best total score.
 
-    A linear programme solved by HiGHS with column generation: exact up to 2,000 systems,
-    proven within 0.1% of the best above. Systems that cannot be placed are listed with
-    the reason.
+    A linear programme (a b-matching, whose optimum is whole) solved by HiGHS with column
+    generation: the exact optimum up to 2,000 profiles, proven within 0.1% of it above;
+    with --ring-size, an integer programme over the candidate rings. Systems that cannot
+    be placed are listed with the reason.
 
     Example: peermatch plan --ring-size 3 --format csv --output rings.csv
     """
@@ -110,7 +111,10 @@ def plan(
     pins = []
     for text in pin or []:
         teacher, learner = parse_pin(text)
-        pins.append((resolve_system(dataset, teacher), resolve_system(dataset, learner)))
+        where = f"--pin {text}"
+        pins.append(
+            (resolve_system(dataset, teacher, where), resolve_system(dataset, learner, where))
+        )
     w = shared.load_weights()
     result = make_plan(
         dataset,

@@ -27,8 +27,9 @@ def schema(
 ) -> None:
     """Print the JSON Schema (draft-07) of systems.yaml, challenges.yaml or both.
 
-    Editors validate and complete the YAML as you type with it; see the README's
-    "Validation and CI" section for VS Code.
+    Editors validate and complete the YAML as you type with it: in VS Code (the YAML
+    extension) put "# yaml-language-server: $schema=schemas/systems.schema.json" on the
+    file's first line.
 
     Example: peermatch schema systems --output schemas/systems.schema.json
     """

@@ -43,7 +43,7 @@ def who(
     from peermatch.present.who import who_listing
 
     dataset = shared.load()
-    named = resolve_system(dataset, system) if system else None
+    named = resolve_system(dataset, system, "--for") if system else None
     w = shared.load_weights()
     result = who_teaches(
         dataset,

@@ -248,7 +248,6 @@ def test_every_unplaced_row_is_listed_and_nothing_written(tmp_path: Path) -> Non
         "(emerging, established, exemplar); got '4', e.g. 'discharge:2'",
         f"{r}:3:5: strengths: 'wibble' matches no catalogue topic; "
         "see 'peermatch challenges' for the ids",
-        f"{r}:3:6: challenges: 'CAMHS' and 'camhs' are both topic 'camhs'; list it once",
         f"{r}:4:4: partners: a system cannot list itself in partners",
         f"{r}:4:5: strengths: 'camhs': the level after ':' must be 1, 2 or 3 "
         "(emerging, established, exemplar); got nothing, e.g. 'camhs:2'",
@@ -256,8 +255,8 @@ def test_every_unplaced_row_is_listed_and_nothing_written(tmp_path: Path) -> Non
         "(low, medium, high); got 'urgent', e.g. 'discharge:2'",
         f"{r}:4:7: evidence_3: evidence_3 has text but strengths lists 1 topic(s); "
         "evidence_3 belongs to the 3rd item of strengths",
-        f"{r}:5:1: name: id 'delta' is already used by row 3 (made from the name 'Delta'; "
-        "fill in 'id' to tell them apart)",
+        f"{r}:5:1: name: a second response from 'Delta' (rows 3 and 5): a resubmitted form; "
+        "keep one with --keep latest or --keep first, or delete a row",
         f"could not place row(s) 2, 3, 4, 5 of {r}; fix them in the spreadsheet and "
         "import again (nothing was written)",
     ]
@@ -421,12 +420,22 @@ def test_weak_match_is_asked_on_a_terminal(tmp_path: Path, monkeypatch) -> None:
         result.stderr
     )
     assert list(peermatch.load(tmp_path / "out").system("a").needs) == ["discharge"]
+    saved = tmp_path / "out" / "import-answers.yaml"
+    assert "discharge and handover delays: discharge\n" in saved.read_text()
+    # answered once, never asked again: the saved answer is used
+    again = CliRunner().invoke(app, [*args, "--force"], input="", catch_exceptions=False)
+    assert again.exit_code == 0 and "Closest:" not in again.stderr
     # 0 = none of these: the row stays unplaced
-    result = CliRunner().invoke(app, [*args, "--force"], input="0\n", catch_exceptions=False)
+    fresh = ["--answers", str(tmp_path / "fresh.yaml")]
+    result = CliRunner().invoke(
+        app, [*args, *fresh, "--force"], input="0\n", catch_exceptions=False
+    )
     assert result.exit_code == 1
     assert "could not place row(s) 2" in result.stderr
     # --no-input wins over a terminal
-    result = CliRunner().invoke(app, [*args, "--force", "--no-input"], catch_exceptions=False)
+    result = CliRunner().invoke(
+        app, [*args, "--force", "--no-input", "--answers", str(tmp_path / "none.yaml")]
+    )
     assert result.exit_code == 1
 
 

@@ -579,11 +579,12 @@ def test_output_file_is_written(tmp_path: Path) -> None:
     assert out.read_text().startswith("| learner | teacher | topic | score |")
 
 
-def test_terminal_table_has_a_table_per_learner() -> None:
+def test_terminal_table_is_one_table_with_a_section_per_learner(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import io
 
     from peermatch.present.listing import render_rich
 
+    monkeypatch.setenv("COLUMNS", "200")
     data = peermatch.load(TEST_DATA / "valid" / "leftout")
     buf = io.StringIO()
     render_rich(plan_listing(peermatch.plan(data), data), buf)
@@ -591,5 +592,5 @@ def test_terminal_table_has_a_table_per_learner() -> None:
     assert text.startswith("Plan for 4 systems: 3 links, total score 280.3\n")
     assert "ashford (Ashford place partnership): learns 2 of 2, teaches 1 of 1" in text
     assert "bexley (Bexley place partnership): learns 1 of 2, teaches 1 of 3" in text
-    assert text.count("┃ teacher ") == 2  # one table per learner
+    assert text.count("┃ teacher ") == 1  # one table, a section per learner
     assert "left out (2 systems):" in text
