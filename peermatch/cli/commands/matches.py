@@ -11,8 +11,9 @@ from typing import Annotated
 import typer
 
 from peermatch.cli.app import app
-from peermatch.cli.console import annotate, err, info, quiet
+from peermatch.cli.console import annotate, err, info, note, quiet
 from peermatch.cli.options import (
+    AcrossOpt,
     Format,
     HistoryOpt,
     NewOnlyOpt,
@@ -39,6 +40,7 @@ def suggest(
         float, typer.Option("--min-score", min=0, max=100, help="Leave out scores below this.")
     ] = 0.0,
     new_only: NewOnlyOpt = False,
+    across: AcrossOpt = False,
     *,
     shared: Shared,
 ) -> None:
@@ -61,6 +63,7 @@ def suggest(
         new_only=new_only,
         weights=w,
         history=shared.adjustments(dataset, w, note=True),
+        across=across,
     )
     shared.emit(listings.matches_listing(matches))
 
@@ -89,7 +92,10 @@ def explain(
         )
     w = shared.load_weights()
     adj = shared.adjustments(dataset, w)
-    shared.emit(listings.explain_listing(explain_pair(dataset, t, lr, w, adj), dataset, adj, w))
+    b = explain_pair(dataset, t, lr, w, adj)
+    shared.emit(listings.explain_listing(b, dataset, adj, w))
+    if b.same_system and (shared.fmt is not Format.table or shared.output is not None):
+        note(f"note: same system: {dataset.same_system_text(t, lr)}")  # the table says it
 
 
 @app.command("systems")

@@ -13,6 +13,7 @@ import typer
 from peermatch.cli.app import app
 from peermatch.cli.console import err, note
 from peermatch.cli.options import (
+    AcrossOpt,
     Format,
     NewOnlyOpt,
     Shared,
@@ -89,6 +90,7 @@ def plan(
     learn: LearnOpt = None,
     pin: PinOpt = None,
     new_only: NewOnlyOpt = False,
+    across: AcrossOpt = False,
     strict: StrictPlanOpt = False,
     time_limit: TimeLimitOpt = TIME_LIMIT,
     *,
@@ -104,7 +106,7 @@ def plan(
     """
     from peermatch.cli.loaders import resolve_system
     from peermatch.planning.api import plan as make_plan
-    from peermatch.present.plan import plan_listing
+    from peermatch.present.plan import one_way_lines, plan_listing
 
     dataset = shared.load()
     pins = []
@@ -122,6 +124,7 @@ def plan(
         pins=pins,
         ring_size=ring_size,
         time_limit=time_limit,
+        across=across,
     )
     shared.emit(plan_listing(result, dataset))
     if (
@@ -131,6 +134,8 @@ def plan(
             note(f"note: {text}")
         for x in result.left_out:
             note(f"left out: {x.system} ({x.role}): {x.reason}")
+        for line in one_way_lines(result.one_way):
+            note(f"note: {line}")
     if strict and result.left_out:
         left = len({x.system for x in result.left_out})
         err(f"{left} system(s) left out of the plan (--strict)")
@@ -146,6 +151,7 @@ def groups(
     per_system: Annotated[
         int, typer.Option("--per-system", min=1, help="Most groups a system joins.")
     ] = DEFAULT_PER_SYSTEM,
+    across: AcrossOpt = False,
     time_limit: TimeLimitOpt = TIME_LIMIT,
     *,
     shared: Shared,
@@ -167,6 +173,7 @@ def groups(
         per_system=per_system,
         weights=shared.load_weights(),
         time_limit=time_limit,
+        across=across,
     )
     shared.emit(groups_listing(result))
     if not result.optimal:
@@ -189,8 +196,9 @@ def gaps(
     from peermatch.analysis.gaps import gaps as find_gaps
     from peermatch.present.gaps import gaps_listing
 
-    found = find_gaps(shared.load())
-    shared.emit(gaps_listing(found))
+    dataset = shared.load()
+    found = find_gaps(dataset)
+    shared.emit(gaps_listing(found, dataset.one_way_systems()))
     if fail and found:
         err(f"{len(found)} gap(s) found (--fail)")
         raise typer.Exit(1)
