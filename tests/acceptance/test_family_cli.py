@@ -142,3 +142,7 @@ def test_groups_across_and_the_teach_only_note(family: Path) -> None:
     ]
     table = invoke("groups", "--data", str(family), "--across")
     assert table.stdout.splitlines()[-1] == "teach-only (no challenges stated): east"
+    assert table.stderr == ""
+    for command in ("groups", "gaps"):  # machine formats: the note on stderr
+        csv = invoke(command, "--data", str(family), "-f", "csv")
+        assert csv.stderr == "note: teach-only (no challenges stated): east\n"

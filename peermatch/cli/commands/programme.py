@@ -166,6 +166,7 @@ def groups(
     """
     from peermatch.analysis.groups import groups as make_groups
     from peermatch.present.groups import groups_listing
+    from peermatch.present.plan import one_way_lines
 
     result = make_groups(
         shared.load(),
@@ -176,6 +177,9 @@ def groups(
         across=across,
     )
     shared.emit(groups_listing(result))
+    if shared.fmt is not Format.table or shared.output is not None:  # else the footer says it
+        for line in one_way_lines(result.one_way):
+            note(f"note: {line}")
     if not result.optimal:
         note("note: the solver's time limit stopped it; these groups are not proven best")
 
@@ -195,10 +199,15 @@ def gaps(
     """
     from peermatch.analysis.gaps import gaps as find_gaps
     from peermatch.present.gaps import gaps_listing
+    from peermatch.present.plan import one_way_lines
 
     dataset = shared.load()
     found = find_gaps(dataset)
-    shared.emit(gaps_listing(found, dataset.one_way_systems()))
+    one_way = dataset.one_way_systems()
+    shared.emit(gaps_listing(found, one_way))
+    if shared.fmt is not Format.table or shared.output is not None:  # else the footer says it
+        for line in one_way_lines(one_way):
+            note(f"note: {line}")
     if fail and found:
         err(f"{len(found)} gap(s) found (--fail)")
         raise typer.Exit(1)
