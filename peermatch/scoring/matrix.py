@@ -129,6 +129,12 @@ class Cohort:
         self.all_systems: Ints = np.arange(n, dtype=np.intp)
         top = data.top_level
         self.family: Ints = np.array([self.index[top[sid]] for sid in self.ids], dtype=np.intp)
+        sizes = np.bincount(self.family, minlength=n)
+        ends, order = np.cumsum(sizes), np.argsort(self.family, kind="stable")
+        #: each family of two or more (by its top-level system's index): its members
+        self.families: dict[int, Ints] = {
+            int(f): order[ends[f] - sizes[f] : ends[f]] for f in np.flatnonzero(sizes > 1)
+        }
 
     # ------------------------------------------------------------------ pieces of a score
 
@@ -305,8 +311,11 @@ class Cohort:
         returns ``e``."""
         e[np.arange(len(rows)), rows] = 0.0
         self._blank(e, rows, self.exclude)
-        if self.across:
-            e[self.family[rows][:, None] == self.family[None, :]] = 0.0
+        if self.across:  # a block per family: cost in the cells blanked, not the chunk
+            fam = self.family[rows]
+            for f in np.unique(fam).tolist():
+                if f in self.families:
+                    e[np.ix_(np.flatnonzero(fam == f), self.families[f])] = 0.0
         if new_only:
             self._blank(e, rows, self.partners)
         return e
