@@ -46,7 +46,13 @@ import scipy.sparse as sp
 
 from peermatch.core.dataset import Dataset
 from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
-from peermatch.scoring.matrix_build import build_context, build_credits, pair_keys, pairs_matrix
+from peermatch.scoring.matrix_build import (
+    build_context,
+    build_credits,
+    build_families,
+    pair_keys,
+    pairs_matrix,
+)
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -101,6 +107,10 @@ class Cohort:
     credits: Floats
     needs: sp.csr_matrix
     need_table: Ints
+    # set by matrix_build.build_families: each system's family (its top-level system's
+    # index), and the members of each family of two or more
+    family: Ints
+    families: dict[int, Ints]
     # set by matrix_build.build_context
     kind: Ints
     country: Ints
@@ -127,14 +137,7 @@ class Cohort:
         self.partner_keys = pair_keys(self.partners)
         self.exclude_keys = pair_keys(self.exclude)
         self.all_systems: Ints = np.arange(n, dtype=np.intp)
-        top = data.top_level
-        self.family: Ints = np.array([self.index[top[sid]] for sid in self.ids], dtype=np.intp)
-        sizes = np.bincount(self.family, minlength=n)
-        ends, order = np.cumsum(sizes), np.argsort(self.family, kind="stable")
-        #: each family of two or more (by its top-level system's index): its members
-        self.families: dict[int, Ints] = {
-            int(f): order[ends[f] - sizes[f] : ends[f]] for f in np.flatnonzero(sizes > 1)
-        }
+        build_families(self, data)
 
     # ------------------------------------------------------------------ pieces of a score
 

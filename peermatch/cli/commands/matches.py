@@ -101,7 +101,8 @@ def explain(
 @app.command("systems")
 @shares("data", "format", "output")
 def list_systems(*, shared: Shared) -> None:
-    """List the systems loaded, with their strengths and challenges.
+    """List the systems loaded, with their strengths and challenges: each unit after the
+    system it is part_of (indented in the table), otherwise in file order.
 
     Example: peermatch systems --format csv --output systems.csv
     """
