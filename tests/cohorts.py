@@ -45,6 +45,7 @@ class Spec:
     tags: tuple[str, ...] = ()
     name: str | None = None  # default: the id, title-cased
     evidence: str = "evidence {topic} 10%"  # each strength's evidence, {topic} filled in
+    part_of: str | None = None  # the id of the system this one is a unit of
 
     @property
     def display(self) -> str:
@@ -77,10 +78,12 @@ def dataset(specs: Sequence[Spec], cat: Catalogue | None = None) -> Dataset:
                 t: StrengthEntry(t, lv, s.evidence.format(topic=t)) for t, lv in s.strengths.items()
             },
             needs={t: NeedEntry(t, pr) for t, pr in s.needs.items()},
+            part_of=s.part_of,
         )
         for s in specs
     ]
-    return Dataset(sorted(profiles, key=lambda p: p.id), cat or catalogue())
+    order = tuple(s.id for s in specs)
+    return Dataset(sorted(profiles, key=lambda p: p.id), cat or catalogue(), file_order=order)
 
 
 def documents(
@@ -94,6 +97,8 @@ def documents(
     systems = []
     for s in specs:
         entry: dict[str, Any] = {"id": s.id, "name": s.display, "kind": s.kind}
+        if s.part_of is not None:
+            entry["part_of"] = s.part_of
         if s.country is not None:
             entry["country"] = s.country
         if s.population:
@@ -195,7 +200,8 @@ POPULATIONS = st.one_of(
 def fast_cohorts(draw: st.DrawFn, max_systems: int = 14, max_topics: int = 7) -> Dataset:
     """A random cohort as a :class:`Dataset`, with ties (no population, no tags), country
     case, zero and huge populations, duplicate tags, one-sided partners and exclusions,
-    related topics and learners without needs on purpose."""
+    related topics, learners without needs and units inside systems (``part_of``, to any
+    depth) on purpose."""
     n_topics = draw(st.integers(1, max_topics))
     tids = [f"t{i}" for i in range(n_topics)]
     related: dict[str, set[str]] = {t: set() for t in tids}
@@ -227,10 +233,18 @@ def fast_cohorts(draw: st.DrawFn, max_systems: int = 14, max_topics: int = 7) ->
                 partners=tuple(x for x in draw(links) if x != sid),
                 exclude=tuple(x for x in draw(links) if x != sid),
                 evidence="did 1 thing",
+                part_of=draw(part_of(ids[: len(specs)])),
             )
         )
     topics = {t: Topic(t, t, "area", (), tuple(sorted(related[t]))) for t in tids}
     return dataset(specs, Catalogue(topics))
+
+
+def part_of(earlier: Sequence[str]) -> st.SearchStrategy[str | None]:
+    """No parent (half the time), or one of the systems before: never a cycle."""
+    if not earlier:
+        return st.none()
+    return st.one_of(st.none(), st.sampled_from(list(earlier)))
 
 
 def _valid(**fields: object) -> Weights | None:

@@ -87,6 +87,13 @@ WeightsOpt = Annotated[
 
 
 NewOnlyOpt = Annotated[bool, typer.Option("--new-only", help="Leave out existing partners.")]
+AcrossOpt = Annotated[
+    bool,
+    typer.Option(
+        "--across",
+        help="Leave out pairs within one top-level system (units linked by part_of).",
+    ),
+]
 
 
 class Role(StrEnum):

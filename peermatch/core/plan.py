@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from peermatch.core.dataset import OneWay
+
 # --------------------------------------------------------------------------- results
 
 
@@ -54,7 +56,9 @@ class LeftOut:
 
     ``role`` is ``learn``, ``teach`` or (with rings) ``ring``; ``code`` is stable:
     ``capacity``, ``no-challenges``, ``no-strengths``, ``no-teacher``, ``not-needed``,
-    ``excluded``, ``new-only``, ``repeat`` (with a history), ``conflict``, ``no-ring``.
+    ``excluded``, ``across`` (with ``--across``), ``new-only``, ``repeat`` (with a
+    history), ``conflict``, ``no-ring``. A teach-only or learn-only system is not left out
+    of the role it has no topics for: :attr:`Plan.one_way` notes it.
     """
 
     system: str
@@ -109,8 +113,11 @@ class Plan:
     rings: list[Ring] | None = None
     settings: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: the teach-only and learn-only systems: notes, not left out
+    one_way: list[OneWay] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
-        """Whether every system teaches and learns (is in a ring)."""
+        """Whether every system teaches and learns (is in a ring), as far as its topics
+        allow: a teach-only system need not learn, nor a learn-only one teach."""
         return not self.left_out

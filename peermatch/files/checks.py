@@ -69,6 +69,7 @@ class Checker:
         return Dataset(
             systems=sorted(profiles, key=lambda p: p.id),
             catalogue=catalogue,
+            file_order=tuple(p.id for p in profiles),
             systems_file=self.sys.display,
             challenges_file=self.cat.display,
         )

@@ -14,7 +14,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from peermatch.core.dataset import Dataset
+from peermatch.core.dataset import Dataset, OneWay
 from peermatch.core.errors import DataError
 from peermatch.core.findings import Finding
 from peermatch.core.plan import LeftOut, Plan, PlanLink, Ring
@@ -107,6 +107,11 @@ def _plan_from(doc: dict[str, Any]) -> Plan:
         )
         for x in doc.get("left_out") or []
     ]
+    one_way = [
+        OneWay(str(x["system"]), str(x.get("role", "")), str(x.get("reason", "")))
+        for x in doc.get("one_way") or []
+        if isinstance(x, dict) and "system" in x
+    ]
     total = _number(doc.get("total"))
     return Plan(
         links=links,
@@ -116,4 +121,5 @@ def _plan_from(doc: dict[str, Any]) -> Plan:
         left_out=left_out,
         loads=[],
         rings=rings if doc.get("rings") else None,
+        one_way=one_way,
     )

@@ -68,6 +68,7 @@ def plan(
     candidates: Candidates | None = None,
     method: Method = "auto",
     history: Adjustments | None = None,
+    across: bool = False,
 ) -> Plan:
     """The cohort programme (see the module docstring).
 
@@ -83,6 +84,13 @@ def plan(
     With ``history`` (:func:`peermatch.files.history.adjustments`) the links are scored with it,
     as ``suggest --history`` scores them: a pair linked within the window is never planned
     (a ``--pin`` on one is an error that says so), and well-rated teachers are lifted.
+
+    With ``across``, no link joins two systems of one family (the same top-level system,
+    :meth:`~peermatch.core.dataset.Dataset.same_system`): the candidates leave them out,
+    as ``suggest --across`` does, and a pin within one system is a usage error.
+
+    A teach-only or learn-only system (:attr:`~peermatch.core.dataset.Profile.one_way`)
+    is not left out of the role it has no topics for: ``Plan.one_way`` notes it.
     """
     _check_settings(ring_size, teach, learn, time_limit)
     default_teach = DEFAULT_TEACH if teach is None else teach
@@ -94,24 +102,32 @@ def plan(
         if uses_fast_path(data, method):
             from peermatch.scoring.matrix import Cohort
 
-            cohort = Cohort(data, weights)
+            cohort = Cohort(data, weights, across=across)
             candidates = _pruned_candidates(
                 cohort, teach_cap, learn_cap, new_only, ring_size, history
             )
         else:
             ranking = rank_all(
-                data, weights, new_only=new_only, method="reference", history=history
+                data,
+                weights,
+                new_only=new_only,
+                method="reference",
+                history=history,
+                across=across,
             )
             candidates = Candidates.from_ranking(data, ranking)
     ids = candidates.ids
     n = len(ids)
-    ctx = PlanContext(data, weights, candidates, teach_cap, learn_cap, new_only, n, cohort, history)
+    ctx = PlanContext(
+        data, weights, candidates, teach_cap, learn_cap, new_only, n, cohort, history, across
+    )
     pinned = ctx.pin_links(list(dict.fromkeys(pins)), ring_size)
     settings: dict[str, Any] = {
         "teach": default_teach,
         "learn": default_learn,
         "new_only": new_only,
         "ring_size": ring_size,
+        "across": across,
         "pins": [f"{t}:{lr}" for t, lr in dict.fromkeys(pins)],
     }
     if history is not None:
@@ -121,6 +137,7 @@ def plan(
     else:
         result = plan_rings(ctx, pinned, ring_size, time_limit, max_rings)
     result.settings = settings
+    result.one_way = data.one_way_systems()
     return result
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from peermatch.core import progress
+from peermatch.core.dataset import LEARN_ONLY, TEACH_ONLY
 from peermatch.core.errors import PeermatchError
 from peermatch.core.plan import Plan
 from peermatch.planning import tuning
@@ -104,9 +105,10 @@ def plan_links(ctx: PlanContext, pinned: list[int], time_limit: float) -> Plan:
     teaches, learns, loads = ctx.loads(chosen)
     left_out = []
     for i in range(n):
-        if learns[i] == 0:
+        one_way = ctx.data.systems[i].one_way  # not left out of the role it has no topics for
+        if learns[i] == 0 and one_way != TEACH_ONLY:
             left_out.append(ctx.why(i, "learn", pinned))
-        if teaches[i] == 0:
+        if teaches[i] == 0 and one_way != LEARN_ONLY:
             left_out.append(ctx.why(i, "teach", pinned))
     links = [ctx.link(int(li), bool(pin_mask[li])) for li in np.flatnonzero(chosen)]
     links.sort(key=lambda k: (k.learner, -k.score, not k.two_way, k.teacher))

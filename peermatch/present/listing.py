@@ -57,9 +57,19 @@ class Listing:
     #: heading (default: the value itself)
     group_by: str | None = None
     group_titles: dict[str, str] = field(default_factory=dict)
+    #: in the terminal table only: each row's depth in a tree, its first column indented
+    #: two spaces a level (empty: no tree)
+    depths: Sequence[int] = ()
 
     def table_columns(self) -> list[str]:
         return [c for c in self.columns if c not in self.table_hidden and c != self.group_by]
+
+    def table_text(self, row: dict[str, Any], column: str, index: int) -> str:
+        """:meth:`text` for the terminal table: the first column indented by its depth."""
+        text = " ".join(self.text(row, column).split())
+        if self.depths and column == self.table_columns()[0]:
+            text = "  " * self.depths[index] + text
+        return text
 
     def table_groups(self) -> list[tuple[str | None, list[dict[str, Any]]]]:
         """The rows in runs of equal ``group_by`` value, each with its heading (or ``None``)."""
@@ -182,8 +192,9 @@ def render_plain(listing: Listing) -> str:
     columns = listing.table_columns()
     indent = "  " if listing.group_by else ""
     header = [c.replace("_", " ") for c in columns]
+    positions = {id(r): i for i, r in enumerate(listing.rows)}
     groups = [
-        (title, [[" ".join(listing.text(r, c).split()) for c in columns] for r in rows])
+        (title, [[listing.table_text(r, c, positions[id(r)]) for c in columns] for r in rows])
         for title, rows in listing.table_groups()
     ]
     grid = [header] + [row for _, rows in groups for row in rows]
@@ -226,7 +237,13 @@ def render_rich(listing: Listing, stream: IO[str]) -> None:
     grid = Grid(
         title=listing.title,
         headings=[c.replace("_", " ") for c in columns],
-        rows=[[listing.text(r, c) for c in columns] for r in listing.rows],
+        rows=[
+            [
+                listing.table_text(r, c, i) if c == columns[0] else listing.text(r, c)
+                for c in columns
+            ]
+            for i, r in enumerate(listing.rows)
+        ],
         numeric=[_numeric(listing, c) for c in columns],
         group_heading=listing.group_by.replace("_", " ") if listing.group_by else None,
         groups=groups,

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
-from peermatch.core.dataset import Dataset
+from peermatch.core.dataset import ONE_WAY_REASONS, Dataset, OneWay
 from peermatch.core.plan import Plan
 from peermatch.present.listing import Listing
 
@@ -35,6 +36,7 @@ def plan_listing(result: Plan, data: Dataset) -> Listing:
         "optimal": result.optimal,
         "complete": result.complete,
         "left_out": [x.as_row() for x in result.left_out],
+        "one_way": [x.as_row() for x in result.one_way],
         "systems": [ld.as_row() for ld in result.loads],
     }
     if result.rings is not None:
@@ -92,10 +94,22 @@ def plan_summary(result: Plan) -> str:
     else:
         lines = ["not proven optimal"]
     if not result.left_out:
-        lines.append("every system is in a ring" if rings else "every system teaches and learns")
+        every = "every system is in a ring" if rings else "every system teaches and learns"
+        lines.append(every + (" as far as its topics allow" if result.one_way else ""))
     else:
         systems = len({x.system for x in result.left_out})
         lines.append(f"left out ({systems} system{'s' if systems != 1 else ''}):")
         lines.extend(f"  {x.system} ({x.role}): {x.reason}" for x in result.left_out)
+    lines.extend(one_way_lines(result.one_way))
     lines.extend(f"note: {note}" for note in result.notes)
     return "\n".join(lines)
+
+
+def one_way_lines(one_way: Sequence[OneWay]) -> list[str]:
+    """One note per kind: ``teach-only (no challenges stated): a, b, c``."""
+    out = []
+    for role, reason in ONE_WAY_REASONS.items():
+        ids = [x.system for x in one_way if x.role == role]
+        if ids:
+            out.append(f"{role} ({reason}): {', '.join(ids)}")
+    return out

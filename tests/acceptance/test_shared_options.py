@@ -59,9 +59,9 @@ def test_options_a_command_does_not_take_keep_their_defaults() -> None:
 @pytest.mark.parametrize(
     ("name", "first_line"),
     [
-        ("out.csv", "id,name,kind,country,population,tags,strengths,challenges,partners"),
+        ("out.csv", "id,name,kind,part_of,country,population,tags,strengths,challenges,partners"),
         ("out.JSON", "{"),
-        ("out.md", "| id | name | kind | country | population | tags | strengths | challenges "),
+        ("out.md", "| id | name | kind | part_of | country | population | tags | strengths "),
         ("out.txt", "id     name       kind  country  strengths           challenges"),
     ],
 )

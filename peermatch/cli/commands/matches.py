@@ -12,8 +12,9 @@ from typing import Annotated
 import typer
 
 from peermatch.cli.app import app
-from peermatch.cli.console import annotate, err, info, quiet
+from peermatch.cli.console import annotate, err, info, note, quiet
 from peermatch.cli.options import (
+    AcrossOpt,
     Format,
     NewOnlyOpt,
     Role,
@@ -56,6 +57,7 @@ def suggest(
             show_default=False,
         ),
     ] = None,
+    across: AcrossOpt = False,
     *,
     shared: Shared,
 ) -> None:
@@ -87,6 +89,7 @@ def suggest(
         history=shared.adjustments(dataset, w, note=True),
         topics=topics,
         role=role.value if role is not None else None,
+        across=across,
     )
     shared.emit(listings.matches_listing(matches))
 
@@ -119,13 +122,17 @@ def explain(
         raise UsageError(f"TEACHER and LEARNER are both {t}: a system cannot teach itself")
     w = shared.load_weights()
     adj = shared.adjustments(dataset, w)
-    shared.emit(listings.explain_listing(explain_pair(dataset, t, lr, w, adj), dataset, adj, w))
+    b = explain_pair(dataset, t, lr, w, adj)
+    shared.emit(listings.explain_listing(b, dataset, adj, w))
+    if b.same_system and (shared.fmt is not Format.table or shared.output is not None):
+        note(f"note: same system: {dataset.same_system_text(t, lr)}")  # the table says it
 
 
 @app.command("systems")
 @shares("data", "format", "output")
 def list_systems(*, shared: Shared) -> None:
-    """List the systems loaded, with their strengths and challenges.
+    """List the systems loaded, with their strengths and challenges: each unit after the
+    system it is part_of (indented in the table), otherwise in file order.
 
     Example: peermatch systems --format csv --output systems.csv
     """

@@ -13,6 +13,7 @@ import typer
 from peermatch.cli.app import app
 from peermatch.cli.console import err, note
 from peermatch.cli.options import (
+    AcrossOpt,
     Format,
     NewOnlyOpt,
     Shared,
@@ -89,6 +90,7 @@ def plan(
     learn: LearnOpt = None,
     pin: PinOpt = None,
     new_only: NewOnlyOpt = False,
+    across: AcrossOpt = False,
     strict: StrictPlanOpt = False,
     time_limit: TimeLimitOpt = TIME_LIMIT,
     *,
@@ -105,7 +107,7 @@ def plan(
     """
     from peermatch.cli.loaders import resolve_system
     from peermatch.planning.api import plan as make_plan
-    from peermatch.present.plan import plan_listing
+    from peermatch.present.plan import one_way_lines, plan_listing
 
     dataset = shared.load()
     pins = []
@@ -126,6 +128,7 @@ def plan(
         pins=pins,
         ring_size=ring_size,
         time_limit=time_limit,
+        across=across,
     )
     shared.emit(plan_listing(result, dataset))
     if (
@@ -135,6 +138,8 @@ def plan(
             note(f"note: {text}")
         for x in result.left_out:
             note(f"left out: {x.system} ({x.role}): {x.reason}")
+        for line in one_way_lines(result.one_way):
+            note(f"note: {line}")
     if strict and result.left_out:
         left = len({x.system for x in result.left_out})
         err(f"{left} system(s) left out of the plan (--strict)")
@@ -150,6 +155,7 @@ def groups(
     per_system: Annotated[
         int, typer.Option("--per-system", min=1, help="Most groups a system joins.")
     ] = DEFAULT_PER_SYSTEM,
+    across: AcrossOpt = False,
     time_limit: TimeLimitOpt = TIME_LIMIT,
     *,
     shared: Shared,
@@ -164,6 +170,7 @@ def groups(
     """
     from peermatch.analysis.groups import groups as make_groups
     from peermatch.present.groups import groups_listing
+    from peermatch.present.plan import one_way_lines
 
     result = make_groups(
         shared.load(),
@@ -171,8 +178,12 @@ def groups(
         per_system=per_system,
         weights=shared.load_weights(),
         time_limit=time_limit,
+        across=across,
     )
     shared.emit(groups_listing(result))
+    if shared.fmt is not Format.table or shared.output is not None:  # else the footer says it
+        for line in one_way_lines(result.one_way):
+            note(f"note: {line}")
     if not result.optimal:
         note("note: the solver's time limit stopped it; these groups are not proven best")
 
@@ -192,9 +203,15 @@ def gaps(
     """
     from peermatch.analysis.gaps import gaps as find_gaps
     from peermatch.present.gaps import gaps_listing
+    from peermatch.present.plan import one_way_lines
 
-    found = find_gaps(shared.load())
-    shared.emit(gaps_listing(found))
+    dataset = shared.load()
+    found = find_gaps(dataset)
+    one_way = dataset.one_way_systems()
+    shared.emit(gaps_listing(found, one_way))
+    if shared.fmt is not Format.table or shared.output is not None:  # else the footer says it
+        for line in one_way_lines(one_way):
+            note(f"note: {line}")
     if fail and found:
         err(f"{len(found)} gap(s) found (--fail)")
         raise typer.Exit(1)

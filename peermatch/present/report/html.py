@@ -12,6 +12,7 @@ from peermatch.analysis.supply import DEMAND, SUPPLY, TopicBalance
 from peermatch.core.dataset import LEVEL_NAMES
 from peermatch.core.plan import PlanLink
 from peermatch.present.heatmap import shade
+from peermatch.present.plan import one_way_lines
 from peermatch.present.report.build import Report
 from peermatch.present.report.layout import KIND_COLOURS, ONE_WAY, TWO_WAY, ring_colour
 from peermatch.present.report.matrix import use_matrix
@@ -236,6 +237,7 @@ def _gaps_html(report: Report) -> str:
         out.append("</ul>")
     if unlinked:
         out.append(f"<p>Systems with no link in the plan: {esc(', '.join(unlinked))}.</p>")
+    out += [f"<p>{esc(line)}.</p>" for line in one_way_lines(report.data.one_way_systems())]
     if not out:
         out.append("<p>None: every needed topic has a teacher and every system has a link.</p>")
     return "\n".join(out)

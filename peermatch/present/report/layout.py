@@ -22,6 +22,8 @@ KIND_COLOURS = {
     "council": "#edc948",
     "national-body": "#b07aa1",
     "international": "#9c755f",
+    "partnership": "#ff9da7",
+    "vcse": "#17becf",
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from peermatch.analysis.gaps import GAP
 from peermatch.analysis.supply import DEMAND, SUPPLY, TopicBalance
 from peermatch.core.dataset import LEVEL_NAMES
+from peermatch.present.plan import one_way_lines
 from peermatch.present.report.build import Report
 from peermatch.present.report.html import _gap_rows, _headline, _listed, _unlisted_note
 from peermatch.present.report.mermaid import MAX_EDGES, MAX_TEXT, diagrams
@@ -96,6 +97,8 @@ def _gaps(report: Report) -> list[str]:
         out.append("")
     if not (untaught or related or prog.left_out):
         out += ["None: every needed topic has a teacher.", ""]
+    for line in one_way_lines(data.one_way_systems()):  # normal: notes, not gaps
+        out += [md_text(line), ""]
     return out
 
 

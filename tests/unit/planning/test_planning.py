@@ -24,7 +24,7 @@ from peermatch.planning.api import plan
 from peermatch.planning.candidates import Candidates
 from peermatch.planning.tuning import TIE
 from peermatch.present.listing import render_json
-from peermatch.present.plan import plan_listing
+from peermatch.present.plan import plan_listing, plan_summary
 from peermatch.scoring.ranking import rank_all
 from peermatch.scoring.reference import score_pair
 from peermatch.solver.rings import enumerate_rings
@@ -94,9 +94,13 @@ def check_constraints(data: peermatch.Dataset, result: peermatch.Plan, **kw: obj
     for t, lr in kw.get("pins", ()):  # type: ignore[attr-defined]
         assert (t, lr) in pairs
     out = {(x.system, x.role) for x in result.left_out}
-    for p in data.systems:
-        assert ((p.id, "teach") in out) == (teaches[index[p.id]] == 0)
-        assert ((p.id, "learn") in out) == (learns[index[p.id]] == 0)
+    one_way = {(x.system, x.role) for x in result.one_way}
+    for p in data.systems:  # left out of a role, unless it is teach-only or learn-only
+        learn_only, teach_only = (p.id, "learn-only") in one_way, (p.id, "teach-only") in one_way
+        assert ((p.id, "teach") in out) == (teaches[index[p.id]] == 0 and not learn_only)
+        assert ((p.id, "learn") in out) == (learns[index[p.id]] == 0 and not teach_only)
+        assert teach_only == (bool(p.strengths) and not p.needs)
+        assert learn_only == (bool(p.needs) and not p.strengths)
     assert result.total == pytest.approx(sum(k.score for k in result.links), abs=1e-9)
     loads = {ld.system: ld for ld in result.loads}
     for p in data.systems:
@@ -202,7 +206,9 @@ def test_rings_are_rings_and_exact(specs: list[Spec], size: int) -> None:
         for i, k in enumerate(links):  # each teaches the next; the last teaches the first
             assert k.teacher == r.systems[i]
             assert k.learner == r.systems[(i + 1) % len(r.systems)]
-    assert {x.system for x in result.left_out} == set(ids) - set(in_ring)
+    one_way = {x.system for x in result.one_way}  # in no ring, and not left out: a note
+    assert {x.system for x in result.left_out} == set(ids) - set(in_ring) - one_way
+    assert not one_way & set(in_ring)
     assert all(x.role == "ring" and x.reason for x in result.left_out)
     # exact: against a brute-force packing of the same candidate rings
     cand = Candidates.from_ranking(data, rank_all(data))
@@ -460,8 +466,31 @@ def test_no_ring_reason() -> None:
         ring_size=2,
     )
     assert [r.systems for r in result.rings or []] == [("ash", "birch")]
-    (x,) = result.left_out
-    assert x.system == "cedar" and x.code == "no-challenges"
+    assert result.left_out == []  # cedar is teach-only: a note, not left out
+    assert [x.as_row() for x in result.one_way] == [
+        {"system": "cedar", "role": "teach-only", "reason": "no challenges stated"}
+    ]
+    assert result.complete
+
+
+def test_teach_only_and_learn_only_are_notes_not_left_out() -> None:
+    specs = [
+        Spec("ash", {"t-c": 3}, {"t-d": 2}),
+        Spec("birch", {"t-d": 3}, {"t-c": 2}),
+        Spec("cedar", {"t-c": 2}, {}),
+        Spec("damson", {}, {"t-d": 1}),
+    ]
+    result = plan(dataset(specs))
+    assert result.left_out == [] and result.complete
+    assert [(x.system, x.role) for x in result.one_way] == [
+        ("cedar", "teach-only"),
+        ("damson", "learn-only"),
+    ]
+    assert {(k.teacher, k.learner) for k in result.links} >= {("cedar", "birch")}
+    text = plan_summary(result)
+    assert "teach-only (no challenges stated): cedar" in text.splitlines()
+    assert "learn-only (no strengths stated): damson" in text.splitlines()
+    assert "left out" not in text
 
 
 # --------------------------------------------------------------------------- the command

@@ -191,3 +191,14 @@ def test_cli_subprocess(tmp_path) -> None:  # type: ignore[no-untyped-def]
     proc = run("report", "--plan", str(SHIPPED_PLAN), "--output", str(out))
     assert proc.returncode == 0, proc.stderr
     assert out.stat().st_size > 10_000
+
+
+def test_teach_only_systems_are_a_note_not_left_out() -> None:
+    r = build(None, SHIPPED_PLAN)
+    assert r.plan.left_out == [] and len(r.plan.one_way) == 16
+    md = report.render_markdown(r)
+    assert "Left out of the plan" not in md
+    assert "teach-only \\(no challenges stated\\): bradford, calderdale-huddersfield," in md
+    page = report.render_html(r)
+    assert "Left out of the plan" not in page
+    assert "<p>teach-only (no challenges stated): bradford, calderdale-huddersfield," in page
