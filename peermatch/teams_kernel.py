@@ -1,0 +1,834 @@
+"""The exact optimiser behind ``teams``: peer review teams to hard rules, one per host.
+
+This module sees only arrays. Host ``h`` is ``0..H-1``, member ``m`` is ``0..M-1``; for
+each host the caller lists the members *allowed* on its team (no direct association: the
+caller has already removed the host itself, its family, its partners and its exclusions)
+and each allowed member's credit on each of the host's needs, exactly as ``explain``
+computes it for a single teacher. It imports only numpy, highspy (lazily) and the standard
+library, so it can live in any layer.
+
+**The objective.** A team's coverage of its host is ``100 * sum over needs of (max over
+members of credit) / sum of the needs' points``; the programme maximises the sum of
+coverage over hosts. A credit of 0 or less is no credit (a need nobody on the team
+credits adds 0, never a negative amount).
+
+**The rules**, each hard: at most ``size`` members per team; a member serves on at most
+``capacity[m]`` teams; with ``one_per_group``, at most one member of any group (top-level
+system) per team; at least ``role_minimums[r]`` members of role ``r`` per team; no
+passengers: a member joins a team only if it has credit > 0 on at least one of the host's
+needs. "Brings one of the host's needs" is read statically (the member has the expertise),
+not as "is the best on the team at some need", so two experts on the same need are both
+welcome and a host with fewer needs than ``size`` can still get a full team.
+
+**The integer programme.** Only pairs that pass the no-passenger rule get a variable.
+
+* ``x[h,m]`` in {0,1}: member ``m`` is on host ``h``'s team;
+* ``y[h,n,m]`` in [0,1], only where ``credit[h,n,m] > 0``: need ``n`` of ``h`` is credited
+  to ``m``; ``y[h,n,m] <= x[h,m]`` and ``sum_m y[h,n,m] <= 1``;
+* maximise ``sum_h 100 / P_h * sum_{n,m} credit[h,n,m] * y[h,n,m]``;
+* ``sum_m x[h,m] <= size``; ``sum_h x[h,m] <= capacity[m]``; with ``one_per_group``
+  ``sum_{m in g} x[h,m] <= 1`` for every host and group; ``sum_{role(m)=r} x[h,m] + u[h,r]
+  >= role_minimums[r]``, where ``u`` is 0 unless the minimums cannot all hold (below).
+
+For any integral ``x`` the best ``y`` credits each need to its best member on the team, so
+the objective is exactly the coverage formula; ``y`` need not be declared integral.
+
+**Role minimums that cannot hold.** Capacity and association can leave a host without
+enough members of some role. Rather than making the whole programme infeasible, the
+solve is lexicographic: first the fewest missing role places in total (``u[h,r] >= 0``,
+integer; a first, small integer programme over ``x`` and ``u`` alone, run only when the
+minimums are not trivially met), then the most coverage with ``sum u`` held at that
+minimum. A host left with ``u[h,r] > 0`` keeps the best team the other rules allow and is
+reported incomplete, with the reason. Role minimums that add up to more than ``size`` are a
+usage error (``ValueError``).
+
+**Fill-up.** Then teams are filled up to ``size`` where that costs no coverage: a second
+solve maximises the number of places filled subject to total coverage >= the first
+solve's total (less 1e-6 relative, for floating point) and the same role shortfall. A
+weighted single objective (coverage + eps * members) is not used because with arbitrary
+user weights there is no positive lower bound on the difference between two coverage
+totals, so no eps is provably safe. Adding a member never lowers coverage, so a greedy
+fill of the first solve's teams is a feasible start; when it already reaches the upper
+bound ``sum_h min(size, members that could join h)``, it is optimal and no second
+programme is solved. After any solve a greedy pass adds whoever can still join, so every
+short team is maximal: each member who brings one of its needs is at capacity or from a
+group already on the team.
+
+**Determinism.** The model is built in a fixed order (hosts, then members by index, then
+needs), HiGHS runs on one thread with a fixed random seed, and the reported credits break
+ties by the lowest member index. The same problem gives the same teams unless a time limit
+cuts a search short (then the answer depends on how far it got).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
+
+    IntArray = npt.NDArray[np.int64]
+    FloatArray = npt.NDArray[np.float64]
+
+#: Relative slack on the coverage total held in the fill-up solve (floating point only).
+COVERAGE_TOL = 1e-6
+#: A solution value within this of an integer counts as that integer.
+INTEGRAL_TOL = 1e-6
+
+
+@dataclass(frozen=True, eq=False)
+class TeamProblem:
+    """One ``teams`` problem, as arrays.
+
+    ``need_points[h]``: the points each of host ``h``'s needs is worth (> 0).
+    ``members[h]``: the members allowed on ``h``'s team, strictly increasing.
+    ``credit[h]``: shape ``(len(members[h]), len(need_points[h]))``, the credit of each
+    allowed member on each need (0 where none).
+    ``capacity[m]``, ``role[m]``, ``group[m]``: per member (``group`` is the top-level
+    system, for ``one_per_group``).
+    """
+
+    need_points: Sequence[FloatArray]
+    members: Sequence[IntArray]
+    credit: Sequence[FloatArray]
+    capacity: IntArray
+    role: Sequence[str]
+    group: IntArray
+    size: int = 4
+    role_minimums: Mapping[str, int] = field(default_factory=dict)
+    one_per_group: bool = True
+    fill: bool = True
+
+    def __post_init__(self) -> None:
+        hosts = len(self.need_points)
+        if len(self.members) != hosts or len(self.credit) != hosts:
+            raise ValueError("need_points, members and credit must have one entry per host")
+        n = len(self.capacity)
+        if len(self.role) != n or len(self.group) != n:
+            raise ValueError("capacity, role and group must have one entry per member")
+        if self.size < 1:
+            raise ValueError("the team size must be at least 1")
+        if any(k < 0 for k in self.role_minimums.values()):
+            raise ValueError("role minimums must not be negative")
+        if sum(self.role_minimums.values()) > self.size:
+            raise ValueError(
+                f"the role minimums add up to {sum(self.role_minimums.values())}, "
+                f"more than the team size of {self.size}"
+            )
+        if n and int(np.min(self.capacity)) < 0:
+            raise ValueError("capacities must not be negative")
+        for h in range(hosts):
+            points = np.asarray(self.need_points[h])
+            mem = np.asarray(self.members[h])
+            cred = np.asarray(self.credit[h])
+            if np.any(points <= 0) or not np.all(np.isfinite(points)):
+                raise ValueError(f"host {h}: need points must be finite and positive")
+            if cred.shape != (len(mem), len(points)):
+                raise ValueError(f"host {h}: credit must have shape (members, needs)")
+            if not np.all(np.isfinite(cred)):
+                raise ValueError(f"host {h}: credits must be finite")
+            if len(mem) and (np.any(np.diff(mem) <= 0) or mem[0] < 0 or mem[-1] >= n):
+                raise ValueError(f"host {h}: members must be increasing member indices")
+
+    @property
+    def hosts(self) -> int:
+        return len(self.need_points)
+
+
+@dataclass(frozen=True)
+class Team:
+    """One host's team and what it covers."""
+
+    host: int
+    members: tuple[int, ...]  # increasing member indices
+    coverage: float  # 0..100
+    credited: tuple[int, ...]  # per need: the member credited with it, or -1
+    uncovered: tuple[int, ...]  # the needs nobody on the team has credit on
+    role_short: tuple[tuple[str, int], ...] = ()  # (role, places missing), by role
+    reason: str | None = None  # why the team is short of ``size`` or of the role mix
+
+    @property
+    def complete(self) -> bool:
+        """True when the team meets the role mix (it may still be short of ``size``)."""
+        return not self.role_short
+
+
+@dataclass(frozen=True)
+class TeamSolution:
+    """The teams, the total coverage and how sure the solver is of it."""
+
+    teams: tuple[Team, ...]
+    total: float  # sum of the teams' coverage
+    bound: float  # no teams within the rules (and role shortfall) cover more
+    optimal: bool  # the total is proven optimal
+    role_shortfall: int  # role places missing over all teams (the least possible, if proven)
+    filled_optimal: bool  # the fill-up provably filled as many places as possible
+    seconds: float
+
+    @property
+    def gap(self) -> float:
+        """The relative gap between ``bound`` and ``total`` (0 when optimal)."""
+        if self.optimal or self.bound <= 0:
+            return 0.0
+        return max(self.bound - self.total, 0.0) / self.bound
+
+
+class TeamsLimit(RuntimeError):
+    """The time limit was reached before any teams were found."""
+
+
+# --------------------------------------------------------------------------- the model
+
+
+@dataclass(frozen=True)
+class _Model:
+    """The variables of the programme, in their fixed order: x, then y, then u."""
+
+    pair_host: IntArray  # per x
+    pair_member: IntArray
+    y_pair: IntArray  # per y: its x
+    y_need: IntArray  # per y: the host's need (local index)
+    y_weight: FloatArray  # per y: coverage points it is worth
+    host_start: IntArray  # x of host h: host_start[h]..host_start[h+1]
+    role_of: IntArray  # per member: role index
+    roles: tuple[str, ...]
+    mins: IntArray  # per role index: minimum
+
+    @property
+    def nx(self) -> int:
+        return len(self.pair_host)
+
+    @property
+    def ny(self) -> int:
+        return len(self.y_pair)
+
+
+def _model(p: TeamProblem) -> _Model:
+    hosts, members, ys_pair, ys_need, ys_w = [], [], [], [], []
+    start = [0]
+    nx = 0
+    for h in range(p.hosts):
+        points = np.asarray(p.need_points[h], dtype=np.float64)
+        cred = np.maximum(np.asarray(p.credit[h], dtype=np.float64), 0.0)
+        mem = np.asarray(p.members[h], dtype=np.int64)
+        keep = cred.max(axis=1) > 0 if cred.shape[1] else np.zeros(len(mem), dtype=bool)
+        if p.capacity.size:
+            keep &= np.asarray(p.capacity)[mem] > 0
+        cred, mem = cred[keep], mem[keep]
+        hosts.append(np.full(len(mem), h, dtype=np.int64))
+        members.append(mem)
+        rows, needs = np.nonzero(cred)  # row-major: by member, then need
+        ys_pair.append(rows.astype(np.int64) + nx)
+        ys_need.append(needs.astype(np.int64))
+        ys_w.append(100.0 * cred[rows, needs] / points.sum())
+        nx += len(mem)
+        start.append(nx)
+    roles = tuple(sorted(set(p.role) | set(p.role_minimums)))
+    index = {r: i for i, r in enumerate(roles)}
+    cat = np.concatenate
+    return _Model(
+        pair_host=cat(hosts) if hosts else np.zeros(0, np.int64),
+        pair_member=cat(members) if members else np.zeros(0, np.int64),
+        y_pair=cat(ys_pair) if ys_pair else np.zeros(0, np.int64),
+        y_need=cat(ys_need) if ys_need else np.zeros(0, np.int64),
+        y_weight=cat(ys_w) if ys_w else np.zeros(0),
+        host_start=np.asarray(start, dtype=np.int64),
+        role_of=np.asarray([index[r] for r in p.role], dtype=np.int64),
+        roles=roles,
+        mins=np.asarray([int(p.role_minimums.get(r, 0)) for r in roles], dtype=np.int64),
+    )
+
+
+class _Rows:
+    """Constraint rows gathered as triplets, handed to HiGHS in one go."""
+
+    def __init__(self) -> None:
+        self.lo: list[FloatArray] = []
+        self.hi: list[FloatArray] = []
+        self.row: list[IntArray] = []
+        self.col: list[IntArray] = []
+        self.val: list[FloatArray] = []
+        self.count = 0
+
+    def add(
+        self, row: IntArray, col: IntArray, val: FloatArray, lo: FloatArray, hi: FloatArray
+    ) -> None:
+        """Rows ``lo <= sum val * var[col] <= hi``; ``row`` numbers them from 0 in this block."""
+        self.row.append(np.asarray(row, dtype=np.int64) + self.count)
+        self.col.append(np.asarray(col, dtype=np.int64))
+        self.val.append(np.asarray(val, dtype=np.float64))
+        self.lo.append(np.asarray(lo, dtype=np.float64))
+        self.hi.append(np.asarray(hi, dtype=np.float64))
+        self.count += len(lo)
+
+    def group_sum(
+        self, keys: IntArray, col: IntArray, val: FloatArray, lo: float, hi: FloatArray | float
+    ) -> IntArray:
+        """One row ``lo <= sum <= hi`` per distinct key; returns the keys, in order."""
+        uniq, inverse = np.unique(keys, return_inverse=True)
+        his = np.broadcast_to(np.asarray(hi, dtype=np.float64), uniq.shape)
+        self.add(inverse, col, val, np.full(len(uniq), lo), his)
+        return uniq
+
+    def load(self, h: Any) -> None:
+        if not self.count:
+            return
+        row, col, val = (np.concatenate(a) for a in (self.row, self.col, self.val))
+        order = np.lexsort((col, row))
+        row, col, val = row[order], col[order], val[order]
+        starts = np.searchsorted(row, np.arange(self.count)).astype(np.int32)
+        h.addRows(
+            self.count, np.concatenate(self.lo), np.concatenate(self.hi), len(val),
+            starts, col.astype(np.int32), val,
+        )  # fmt: skip
+
+
+def _silent_highs(seed: int) -> Any:
+    """An empty HiGHS object that prints nothing, on one thread with a fixed seed."""
+    import highspy
+
+    # highspy.Highs() prints HiGHS's banner as it starts (highspy 1.16); the core object
+    # stays silent if output is switched off first (as peermatch.solver does)
+    h = getattr(highspy, "_Highs", highspy.Highs)()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", 1)
+    h.setOptionValue("random_seed", int(seed))
+    return h
+
+
+_INF = float("inf")
+
+
+def _x_rows(p: TeamProblem, mod: _Model, rows: _Rows, *, with_u: bool) -> None:
+    """Size, capacity, one-per-group and role rows (over x, and u when asked)."""
+    nx, ny = mod.nx, mod.ny
+    cols = np.arange(nx, dtype=np.int64)
+    ones = np.ones(nx)
+    # size: only hosts with more candidates than places need the row
+    per_host = np.diff(mod.host_start)
+    big = np.repeat(per_host > p.size, per_host)
+    if big.any():
+        rows.group_sum(mod.pair_host[big], cols[big], ones[big], -_INF, float(p.size))
+    # capacity: only members who could exceed it
+    cap = np.asarray(p.capacity, dtype=np.int64)
+    uses = np.bincount(mod.pair_member, minlength=len(cap))
+    tight = uses[mod.pair_member] > cap[mod.pair_member]
+    if tight.any():
+        keys = mod.pair_member[tight]
+        uniq = np.unique(keys)
+        rows.group_sum(keys, cols[tight], ones[tight], -_INF, cap[uniq].astype(np.float64))
+    # one per group per team
+    if p.one_per_group and nx:
+        grp = np.asarray(p.group, dtype=np.int64)[mod.pair_member]
+        key = mod.pair_host * (int(grp.max()) + 1) + grp
+        uniq, counts = np.unique(key, return_counts=True)
+        shared = np.isin(key, uniq[counts > 1])
+        if shared.any():
+            rows.group_sum(key[shared], cols[shared], ones[shared], -_INF, 1.0)
+    # role minimums, one row per host and role with a minimum
+    need = np.nonzero(mod.mins > 0)[0]
+    if len(need):
+        r_of = mod.role_of[mod.pair_member]
+        n_roles = len(mod.roles)
+        sel = np.isin(r_of, need)
+        key = mod.pair_host[sel] * n_roles + r_of[sel]
+        all_keys = (np.arange(p.hosts)[:, None] * n_roles + need[None, :]).ravel()
+        inverse = np.searchsorted(all_keys, key)
+        col_parts = [cols[sel]]
+        row_parts = [inverse]
+        val_parts = [ones[sel]]
+        if with_u:  # u[h,r] sits after x and y, one per (host, role with a minimum)
+            col_parts.append(nx + ny + np.arange(len(all_keys)))
+            row_parts.append(np.arange(len(all_keys)))
+            val_parts.append(np.ones(len(all_keys)))
+        lo = np.tile(mod.mins[need].astype(np.float64), p.hosts)
+        rows.add(
+            np.concatenate(row_parts),
+            np.concatenate(col_parts),
+            np.concatenate(val_parts),
+            lo,
+            np.full(len(all_keys), _INF),
+        )
+
+
+def _n_u(p: TeamProblem, mod: _Model) -> int:
+    return p.hosts * int(np.count_nonzero(mod.mins > 0))
+
+
+# --------------------------------------------------------------------------- greedy
+
+
+def _coverage_of(mod: _Model, team_x: IntArray) -> FloatArray:
+    """Per host, the coverage of the teams given by the chosen x indices."""
+    cov = np.zeros(len(mod.host_start) - 1)
+    if not len(team_x):
+        return cov
+    chosen = np.zeros(mod.nx, dtype=bool)
+    chosen[team_x] = True
+    on = chosen[mod.y_pair]
+    host = mod.pair_host[mod.y_pair[on]]
+    need = mod.y_need[on]
+    w = mod.y_weight[on]
+    # the best credit per (host, need)
+    key = host * (int(need.max(initial=0)) + 1) + need
+    order = np.lexsort((-w, key))
+    key, w, host = key[order], w[order], host[order]
+    first = np.ones(len(key), dtype=bool)
+    first[1:] = key[1:] != key[:-1]
+    np.add.at(cov, host[first], w[first])
+    return cov
+
+
+class _Greedy:
+    """The state of a greedy construction: who is on which team, what is left."""
+
+    def __init__(self, p: TeamProblem, mod: _Model, chosen: IntArray | None = None) -> None:
+        self.p, self.mod = p, mod
+        self.on = np.zeros(mod.nx, dtype=bool)
+        self.left = np.asarray(p.capacity, dtype=np.int64).copy()
+        self.group = np.asarray(p.group, dtype=np.int64)
+        if chosen is not None:
+            self.on[chosen] = True
+            np.subtract.at(self.left, mod.pair_member[chosen], 1)
+
+    def can_join(self, h: int) -> IntArray:
+        """The x indices of host ``h`` whose member could still join its team."""
+        lo, hi = self.mod.host_start[h], self.mod.host_start[h + 1]
+        idx = np.arange(lo, hi)
+        on = self.on[lo:hi]
+        if on.sum() >= self.p.size:
+            return idx[:0]
+        mem = self.mod.pair_member[lo:hi]
+        ok = ~on & (self.left[mem] > 0)
+        if self.p.one_per_group:
+            ok &= ~np.isin(self.group[mem], self.group[mem[on]])
+        return idx[ok]
+
+    def fill(self) -> None:
+        """Add whoever can still join, best total credit first (ties: lowest index)."""
+        mod = self.mod
+        total = np.zeros(mod.nx)
+        np.add.at(total, mod.y_pair, mod.y_weight)
+        for h in range(len(mod.host_start) - 1):
+            while True:
+                cand = self.can_join(h)
+                if not len(cand):
+                    break
+                best = cand[np.argmax(total[cand])]  # argmax: the first of equals
+                self.add(int(best))
+
+    def add(self, x: int) -> None:
+        self.on[x] = True
+        self.left[self.mod.pair_member[x]] -= 1
+
+
+def _greedy_start(p: TeamProblem, mod: _Model) -> IntArray:
+    """Teams by largest marginal coverage, host by host, keeping room for role minimums."""
+    g = _Greedy(p, mod)
+    pair_y_start = np.searchsorted(mod.y_pair, np.arange(mod.nx + 1))
+    need_roles = mod.mins > 0
+    for h in range(p.hosts):
+        lo, hi = int(mod.host_start[h]), int(mod.host_start[h + 1])
+        best = np.zeros(int(mod.y_need[pair_y_start[lo] : pair_y_start[hi]].max(initial=-1)) + 1)
+        have = np.zeros(len(mod.roles), dtype=np.int64)
+        for _ in range(p.size):
+            cand = g.can_join(h)
+            if not len(cand):
+                break
+            deficit = np.maximum(mod.mins - have, 0)
+            free = p.size - int(g.on[lo:hi].sum())
+            roles = mod.role_of[mod.pair_member[cand]]
+            if deficit.sum() >= free:  # only members of a role still short
+                cand = cand[(deficit[roles] > 0) & need_roles[roles]]
+                if not len(cand):
+                    break
+            gains = np.empty(len(cand))
+            for i, x in enumerate(cand):
+                s, e = pair_y_start[x], pair_y_start[x + 1]
+                gains[i] = np.maximum(mod.y_weight[s:e] - best[mod.y_need[s:e]], 0).sum()
+            pick = int(np.argmax(gains))
+            if gains[pick] <= 0 and deficit.sum() == 0:
+                break
+            x = int(cand[pick])
+            g.add(x)
+            have[mod.role_of[mod.pair_member[x]]] += 1
+            s, e = pair_y_start[x], pair_y_start[x + 1]
+            best[mod.y_need[s:e]] = np.maximum(best[mod.y_need[s:e]], mod.y_weight[s:e])
+    return np.nonzero(g.on)[0]
+
+
+def _role_counts(p: TeamProblem, mod: _Model, chosen: IntArray) -> IntArray:
+    """Per (host, role with a minimum): places missing in the teams given by ``chosen``."""
+    need = np.nonzero(mod.mins > 0)[0]
+    counts = np.zeros((p.hosts, len(mod.roles)), dtype=np.int64)
+    np.add.at(counts, (mod.pair_host[chosen], mod.role_of[mod.pair_member[chosen]]), 1)
+    missing: IntArray = np.maximum(mod.mins[need][None, :] - counts[:, need], 0).ravel()
+    return missing
+
+
+def _y_of(mod: _Model, chosen: IntArray) -> FloatArray:
+    """The best y for teams ``chosen``: each need credited to its best member (lowest index)."""
+    y = np.zeros(mod.ny)
+    on = np.zeros(mod.nx, dtype=bool)
+    on[chosen] = True
+    sel = np.nonzero(on[mod.y_pair])[0]
+    if not len(sel):
+        return y
+    host = mod.pair_host[mod.y_pair[sel]]
+    key = host * (int(mod.y_need.max()) + 1) + mod.y_need[sel]
+    order = np.lexsort((sel, -mod.y_weight[sel], key))
+    ks = key[order]
+    first = np.ones(len(ks), dtype=bool)
+    first[1:] = ks[1:] != ks[:-1]
+    y[sel[order][first]] = 1.0
+    return y
+
+
+# --------------------------------------------------------------------------- solving
+
+
+class _Clock:
+    def __init__(self, limit: float) -> None:
+        self.end = time.monotonic() + limit
+
+    def left(self) -> float:
+        return max(self.end - time.monotonic(), 0.01)
+
+
+def _run(
+    cost: FloatArray,
+    lb: FloatArray,
+    ub: FloatArray,
+    integer: IntArray,
+    rows: _Rows,
+    *,
+    seconds: float,
+    gap: float,
+    seed: int,
+    start: FloatArray | None,
+) -> tuple[FloatArray | None, bool, float]:
+    """Minimise ``cost @ v``: (v or None, proven optimal, dual bound)."""
+    import highspy
+
+    h = _silent_highs(seed)
+    n = len(cost)
+    h.addCols(
+        n, cost.astype(np.float64), lb.astype(np.float64), ub.astype(np.float64), 0,
+        np.zeros(n, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0),
+    )  # fmt: skip
+    rows.load(h)
+    if len(integer):
+        h.changeColsIntegrality(
+            len(integer),
+            integer.astype(np.int32),
+            np.full(len(integer), highspy.HighsVarType.kInteger),
+        )
+    h.setOptionValue("mip_rel_gap", float(gap))
+    h.setOptionValue("time_limit", float(seconds))
+    if start is not None:
+        h.setSolution(n, np.arange(n, dtype=np.int32), start.astype(np.float64))
+    h.run()
+    status = h.getModelStatus()
+    info = h.getInfo()
+    statuses = highspy.HighsModelStatus
+    if status == statuses.kInfeasible:  # pragma: no cover - the model always has x = 0
+        raise RuntimeError("the teams programme is infeasible; please report this")
+    v = None
+    if info.primal_solution_status == highspy.kSolutionStatusFeasible:
+        v = np.asarray(h.getSolution().col_value, dtype=np.float64)
+        if len(integer):
+            vi = v[integer]
+            if np.any(np.abs(vi - np.round(vi)) > INTEGRAL_TOL):  # pragma: no cover
+                raise RuntimeError("the solver returned fractional teams; please report this")
+            v[integer] = np.round(vi)
+    if start is not None and v is not None:
+        # HiGHS 1.16 can report the optimum's objective yet hand back the start as the
+        # solution (seen when presolve solves the whole model): then solve again, cold
+        claimed = float(info.objective_function_value)
+        if abs(float(cost @ v) - claimed) > 1e-7 * max(1.0, abs(claimed)):
+            return _run(
+                cost, lb, ub, integer, rows, seconds=seconds, gap=gap, seed=seed, start=None
+            )
+    bound = float(info.mip_dual_bound) if len(integer) else float(info.objective_function_value)
+    if not np.isfinite(bound):
+        bound = float(cost @ v) if v is not None and status == statuses.kOptimal else -_INF
+    return v, status == statuses.kOptimal, bound
+
+
+def _min_shortfall(
+    p: TeamProblem, mod: _Model, clock: _Clock, seed: int, greedy: IntArray
+) -> tuple[int, bool]:
+    """The fewest role places missing over all teams (x and u only): (count, proven)."""
+    nu = _n_u(p, mod)
+    start_short = int(_role_counts(p, mod, greedy).sum())
+    if start_short == 0:
+        return 0, True
+    rows = _Rows()
+    _x_rows(p, mod, rows, with_u=True)
+    nx, ny = mod.nx, mod.ny
+    # the y columns are kept (cost 0, fixed at 0) so u's indices match the main model
+    cost = np.concatenate([np.zeros(nx + ny), np.ones(nu)])
+    lb = np.zeros(nx + ny + nu)
+    ub = np.concatenate([np.ones(nx), np.zeros(ny), np.full(nu, float(p.size))])
+    integer = np.concatenate([np.arange(nx), nx + ny + np.arange(nu)])
+    start = np.zeros(nx + ny + nu)
+    start[greedy] = 1.0
+    start[nx + ny :] = _role_counts(p, mod, greedy)
+    v, optimal, bound = _run(
+        cost, lb, ub, integer, rows, seconds=clock.left() * 0.2, gap=0.0, seed=seed, start=start
+    )
+    if v is None:  # pragma: no cover - the greedy start is always feasible
+        return start_short, False
+    best = round(float(v[nx + ny :].sum()))
+    return best, optimal or best <= bound + INTEGRAL_TOL
+
+
+def solve_teams(
+    p: TeamProblem, *, time_limit: float = 60.0, mip_gap: float = 0.0, seed: int = 0
+) -> TeamSolution:
+    """The teams of greatest total coverage within the rules, then filled up to ``size``.
+
+    ``mip_gap`` is the relative gap at which the search may stop (0: prove the optimum);
+    ``time_limit`` covers every solve. See the module's docstring for the programme.
+    """
+    t0 = time.monotonic()
+    clock = _Clock(time_limit)
+    mod = _model(p)
+    nx, ny, nu = mod.nx, mod.ny, _n_u(p, mod)
+    greedy = _greedy_start(p, mod)
+
+    # 1. the fewest role places missing (usually 0 at once, from the greedy teams)
+    short, short_proven = (0, True) if not nu else _min_shortfall(p, mod, clock, seed, greedy)
+
+    # 2. the most coverage with that shortfall
+    rows = _Rows()
+    with_u = short > 0
+    _x_rows(p, mod, rows, with_u=with_u)
+    link = np.arange(ny)
+    rows.add(
+        np.concatenate([link, link]),
+        np.concatenate([nx + link, mod.y_pair]),
+        np.concatenate([np.ones(ny), -np.ones(ny)]),
+        np.full(ny, -_INF),
+        np.zeros(ny),
+    )
+    if ny:
+        need_key = mod.pair_host[mod.y_pair] * (int(mod.y_need.max()) + 1) + mod.y_need
+        uniq, counts = np.unique(need_key, return_counts=True)
+        shared = np.isin(need_key, uniq[counts > 1])
+        if shared.any():
+            rows.group_sum(need_key[shared], nx + link[shared], np.ones(int(shared.sum())),
+                           -_INF, 1.0)  # fmt: skip
+    n_u = nu if with_u else 0
+    if with_u:
+        rows.add(np.zeros(n_u, dtype=np.int64), nx + ny + np.arange(n_u), np.ones(n_u),
+                 np.array([-_INF]), np.array([float(short)]))  # fmt: skip
+    n = nx + ny + n_u
+    cost = np.concatenate([np.zeros(nx), -mod.y_weight, np.zeros(n_u)])
+    lb = np.zeros(n)
+    ub = np.concatenate([np.ones(nx + ny), np.full(n_u, float(p.size))])
+    integer = np.concatenate([np.arange(nx), nx + ny + np.arange(n_u)])
+    greedy_short = _role_counts(p, mod, greedy) if nu else np.zeros(0, dtype=np.int64)
+    start: FloatArray | None = None
+    if int(greedy_short.sum()) <= short:
+        start = np.zeros(n)
+        start[greedy] = 1.0
+        start[nx : nx + ny] = _y_of(mod, greedy)
+        if with_u:
+            start[nx + ny :] = greedy_short
+    if n == 0:
+        v: FloatArray | None = np.zeros(0)
+        optimal, bound = True, 0.0
+    else:
+        share = 0.8 if p.fill else 1.0
+        v, optimal, neg_bound = _run(
+            cost, lb, ub, integer, rows,
+            seconds=clock.left() * share, gap=mip_gap, seed=seed, start=start,
+        )  # fmt: skip
+        bound = -neg_bound
+    if v is None:
+        raise TeamsLimit(
+            f"the time limit of {time_limit:g} s was reached before any teams were found"
+        )
+    chosen = np.nonzero(v[:nx] > 0.5)[0]
+    total_1 = float(_coverage_of(mod, chosen).sum())
+    if optimal and bound - total_1 > 1e-9 * max(1.0, abs(total_1)):
+        optimal = False  # HiGHS stopped at mip_gap, not at the optimum
+    bound = max(bound, total_1)
+
+    # 3. fill up, coverage held
+    filled_optimal = True
+    if p.fill:
+        chosen, filled_optimal = _fill(p, mod, rows, chosen, total_1, short, clock, seed, n_u)
+
+    return _solution(p, mod, chosen, bound, optimal, short, short_proven, filled_optimal, t0)
+
+
+def _fill(
+    p: TeamProblem,
+    mod: _Model,
+    rows: _Rows,
+    chosen: IntArray,
+    total: float,
+    short: int,
+    clock: _Clock,
+    seed: int,
+    n_u: int,
+) -> tuple[IntArray, bool]:
+    """The teams ``chosen`` filled up to ``size`` at no cost in coverage: (teams, proven)."""
+    nx, ny = mod.nx, mod.ny
+    g = _Greedy(p, mod, chosen)
+    g.fill()
+    # an upper bound on the places that can be filled: per host, size or fewer candidates
+    per_host = np.zeros(p.hosts, dtype=np.int64)
+    for h in range(p.hosts):
+        lo, hi = mod.host_start[h], mod.host_start[h + 1]
+        if p.one_per_group:
+            per_host[h] = len(np.unique(np.asarray(p.group)[mod.pair_member[lo:hi]]))
+        else:
+            per_host[h] = hi - lo
+    ceiling = int(np.minimum(per_host, p.size).sum())
+    # capacity caps the places too
+    ceiling = min(ceiling, int(np.minimum(np.asarray(p.capacity), p.hosts).sum()))
+    greedy = np.nonzero(g.on)[0]
+    if len(greedy) >= ceiling:
+        return greedy, True
+    # a second programme: most places, coverage >= total (less tolerance), same shortfall
+    n = nx + ny + n_u
+    cover = _Rows()
+    cover.row, cover.col, cover.val = list(rows.row), list(rows.col), list(rows.val)
+    cover.lo, cover.hi, cover.count = list(rows.lo), list(rows.hi), rows.count
+    floor = total - COVERAGE_TOL * max(1.0, abs(total))
+    cover.add(np.zeros(ny, dtype=np.int64), nx + np.arange(ny), mod.y_weight,
+              np.array([floor]), np.array([_INF]))  # fmt: skip
+    cost = np.concatenate([-np.ones(nx), np.zeros(ny + n_u)])
+    lb = np.zeros(n)
+    ub = np.concatenate([np.ones(nx + ny), np.full(n_u, float(p.size))])
+    integer = np.concatenate([np.arange(nx), nx + ny + np.arange(n_u)])
+    start = np.zeros(n)
+    start[greedy] = 1.0
+    start[nx : nx + ny] = _y_of(mod, greedy)
+    if n_u:
+        start[nx + ny :] = _role_counts(p, mod, greedy)
+    v, optimal, neg_bound = _run(
+        cost, lb, ub, integer, cover, seconds=clock.left(), gap=0.0, seed=seed, start=start
+    )
+    if v is None:  # pragma: no cover - the start is feasible
+        return greedy, False
+    best = np.nonzero(v[:nx] > 0.5)[0]
+    if len(best) < len(greedy):  # pragma: no cover - HiGHS keeps the start at worst
+        best = greedy
+    g = _Greedy(p, mod, best)
+    g.fill()
+    best = np.nonzero(g.on)[0]
+    return best, optimal or len(best) >= -neg_bound - INTEGRAL_TOL
+
+
+def _solution(
+    p: TeamProblem,
+    mod: _Model,
+    chosen: IntArray,
+    bound: float,
+    optimal: bool,
+    short: int,
+    short_proven: bool,
+    filled_optimal: bool,
+    t0: float,
+) -> TeamSolution:
+    cov = _coverage_of(mod, chosen)
+    need_roles = np.nonzero(mod.mins > 0)[0]
+    missing = _role_counts(p, mod, chosen).reshape(p.hosts, len(need_roles))
+    on = np.zeros(mod.nx, dtype=bool)
+    on[chosen] = True
+    left = np.asarray(p.capacity, dtype=np.int64).copy()
+    np.subtract.at(left, mod.pair_member[chosen], 1)
+    group = np.asarray(p.group, dtype=np.int64)
+    teams = []
+    for h in range(p.hosts):
+        lo, hi = int(mod.host_start[h]), int(mod.host_start[h + 1])
+        mem = mod.pair_member[lo:hi]
+        team = mem[on[lo:hi]]
+        # credited: per need, the team's best member (lowest index on ties)
+        n_needs = len(p.need_points[h])
+        credited = np.full(n_needs, -1, dtype=np.int64)
+        if len(team):
+            cred = np.maximum(np.asarray(p.credit[h], dtype=np.float64), 0.0)
+            rows = np.searchsorted(np.asarray(p.members[h]), team)
+            sub = cred[rows]
+            best = np.argmax(sub, axis=0)
+            has = sub[best, np.arange(n_needs)] > 0
+            credited[has] = team[best[has]]
+        short_roles = tuple(
+            (mod.roles[r], int(k)) for r, k in zip(need_roles, missing[h], strict=True) if k
+        )
+        teams.append(
+            Team(
+                host=h,
+                members=tuple(int(m) for m in team),
+                coverage=float(cov[h]),
+                credited=tuple(int(c) for c in credited),
+                uncovered=tuple(int(i) for i in np.nonzero(credited < 0)[0]),
+                role_short=short_roles,
+                reason=_reason(p, mod, h, team, mem, left, group, short_roles),
+            )
+        )
+    total = float(cov.sum())
+    return TeamSolution(
+        teams=tuple(teams),
+        total=total,
+        bound=max(bound, total),
+        optimal=optimal and short_proven,
+        role_shortfall=short,
+        filled_optimal=filled_optimal,
+        seconds=time.monotonic() - t0,
+    )
+
+
+def _reason(
+    p: TeamProblem,
+    mod: _Model,
+    h: int,
+    team: IntArray,
+    eligible: IntArray,
+    left: IntArray,
+    group: IntArray,
+    short_roles: tuple[tuple[str, int], ...],
+) -> str | None:
+    """Why host ``h``'s team is short of ``size`` or of its role mix (None if it is not)."""
+    parts = []
+    if not len(p.need_points[h]):
+        return "the host has no needs, so nobody can bring one"
+    for role, k in short_roles:
+        want = int(p.role_minimums[role])
+        of_role = eligible[np.asarray([p.role[m] == role for m in eligible], dtype=bool)]
+        reach = len(np.unique(group[of_role])) if p.one_per_group else len(of_role)
+        if reach < want:
+            parts.append(
+                f"{k} {role} short: only {reach} {role}"
+                f"{' from distinct systems' if p.one_per_group else ''} "
+                f"can bring one of its needs ({want} wanted)"
+            )
+        else:
+            parts.append(
+                f"{k} {role} short: the {role}s who bring its needs are needed on "
+                "other teams (capacity) or share a system with the team"
+            )
+    if len(team) < p.size and p.fill:
+        reach = len(np.unique(group[eligible])) if p.one_per_group else len(eligible)
+        if reach < p.size:
+            what = "systems" if p.one_per_group else "members"
+            parts.append(
+                f"{len(team)} of {p.size} places: only {reach} {what} can bring one of its needs"
+            )
+        else:
+            parts.append(
+                f"{len(team)} of {p.size} places: every other member who brings one of its "
+                "needs is at capacity on other teams"
+                + (" or from a system already on the team" if p.one_per_group else "")
+            )
+    return "; ".join(parts) or None
