@@ -54,6 +54,27 @@ programme is solved. After any solve a greedy pass adds whoever can still join, 
 short team is maximal: each member who brings one of its needs is at capacity or from a
 group already on the team.
 
+**Solving at scale, still exactly.** A pool like the LGA's gives some 140,000 (host,
+member) pairs that bring a need, and HiGHS spends most of its time on so large a model
+(presolve removes nothing). So the coverage solve goes in steps, each proven:
+
+1. greedy teams (largest marginal coverage, host by host, keeping room for the role
+   minimums): a feasible answer and a start for every later solve;
+2. the linear relaxation of the whole programme (simplex, about a second): its value is a
+   bound on every answer, and when the greedy teams reach it they are optimal;
+3. a small programme over *candidates* (the relaxation's support, the greedy teams, and per
+   host the ``TOP_K`` best members on each need and of each role with a minimum). Its
+   answer is feasible for the whole programme; when it reaches the relaxation's bound it is
+   optimal, as it is on the LGA-like pool. The choice of candidates is only a heuristic:
+   nothing rests on it;
+4. otherwise reduced-cost fixing, the textbook argument: with the relaxation's value ``z``
+   and reduced cost ``d_j >= 0`` of an ``x_j`` at 0, any teams with ``x_j = 1`` cover at
+   most ``z - d_j``; every ``x_j`` with ``z - d_j`` below the best teams found so far can
+   be left out without losing any better teams. The programme over the rest, started from
+   the best teams, settles the optimum (or, at the time limit, gives its bound).
+
+The fill-up programme is restricted by the same argument, at the coverage it must keep.
+
 **Determinism.** The model is built in a fixed order (hosts, then members by index, then
 needs), HiGHS runs on one thread with a fixed random seed, and the reported credits break
 ties by the lowest member index. The same problem gives the same teams unless a time limit
@@ -62,6 +83,7 @@ cuts a search short (then the answer depends on how far it got).
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -74,6 +96,7 @@ if TYPE_CHECKING:
 
     IntArray = npt.NDArray[np.int64]
     FloatArray = npt.NDArray[np.float64]
+    BoolArray = npt.NDArray[np.bool_]
 
 #: Relative slack on the coverage total held in the fill-up solve (floating point only).
 COVERAGE_TOL = 1e-6
@@ -500,28 +523,146 @@ class _Clock:
         return max(self.end - time.monotonic(), 0.01)
 
 
-def _run(
-    cost: FloatArray,
-    lb: FloatArray,
-    ub: FloatArray,
-    integer: IntArray,
-    rows: _Rows,
-    *,
-    seconds: float,
-    gap: float,
-    seed: int,
-    start: FloatArray | None,
-) -> tuple[FloatArray | None, bool, float]:
-    """Minimise ``cost @ v``: (v or None, proven optimal, dual bound)."""
-    import highspy
+@dataclass(frozen=True)
+class _Programme:
+    """``min cost @ v`` over the rows, ``lb <= v <= ub``, ``v[integer]`` integral."""
 
+    cost: FloatArray
+    lb: FloatArray
+    ub: FloatArray
+    integer: IntArray
+    rows: _Rows
+
+
+def _programme(
+    p: TeamProblem, mod: _Model, short: int, *, floor: float | None = None
+) -> _Programme:
+    """The coverage programme over ``mod``'s variables (x, y, then u when ``short > 0``).
+
+    Without ``floor`` it maximises coverage; with it, it maximises the places filled
+    subject to coverage >= ``floor`` (the fill-up).
+    """
+    nx, ny = mod.nx, mod.ny
+    with_u = short > 0
+    n_u = _n_u(p, mod) if with_u else 0
+    rows = _Rows()
+    _x_rows(p, mod, rows, with_u=with_u)
+    link = np.arange(ny)
+    rows.add(
+        np.concatenate([link, link]),
+        np.concatenate([nx + link, mod.y_pair]),
+        np.concatenate([np.ones(ny), -np.ones(ny)]),
+        np.full(ny, -_INF),
+        np.zeros(ny),
+    )
+    if ny:
+        need_key = mod.pair_host[mod.y_pair] * (int(mod.y_need.max()) + 1) + mod.y_need
+        uniq, counts = np.unique(need_key, return_counts=True)
+        shared = np.isin(need_key, uniq[counts > 1])
+        if shared.any():
+            rows.group_sum(need_key[shared], nx + link[shared], np.ones(int(shared.sum())),
+                           -_INF, 1.0)  # fmt: skip
+    if with_u:
+        rows.add(np.zeros(n_u, dtype=np.int64), nx + ny + np.arange(n_u), np.ones(n_u),
+                 np.array([-_INF]), np.array([float(short)]))  # fmt: skip
+    n = nx + ny + n_u
+    if floor is None:
+        cost = np.concatenate([np.zeros(nx), -mod.y_weight, np.zeros(n_u)])
+    else:
+        rows.add(np.zeros(ny, dtype=np.int64), nx + link, mod.y_weight,
+                 np.array([floor]), np.array([_INF]))  # fmt: skip
+        cost = np.concatenate([-np.ones(nx), np.zeros(ny + n_u)])
+    return _Programme(
+        cost=cost,
+        lb=np.zeros(n),
+        ub=np.concatenate([np.ones(nx + ny), np.full(n_u, float(p.size))]),
+        integer=np.concatenate([np.arange(nx), nx + ny + np.arange(n_u)]),
+        rows=rows,
+    )
+
+
+def _start(p: TeamProblem, mod: _Model, chosen: IntArray, short: int) -> FloatArray:
+    """The programme's variables for the teams ``chosen`` (x indices of ``mod``)."""
+    nx, ny = mod.nx, mod.ny
+    n_u = _n_u(p, mod) if short > 0 else 0
+    v = np.zeros(nx + ny + n_u)
+    v[chosen] = 1.0
+    v[nx : nx + ny] = _y_of(mod, chosen)
+    if n_u:
+        v[nx + ny :] = _role_counts(p, mod, chosen)
+    return v
+
+
+def _sub(mod: _Model, keep: BoolArray) -> tuple[_Model, IntArray]:
+    """The model restricted to the x in ``keep`` (and their y): (model, its x in ``mod``)."""
+    xs = np.nonzero(keep)[0]
+    new = np.full(mod.nx, -1, dtype=np.int64)
+    new[xs] = np.arange(len(xs))
+    ys = keep[mod.y_pair]
+    hosts = len(mod.host_start) - 1
+    return (
+        _Model(
+            pair_host=mod.pair_host[xs],
+            pair_member=mod.pair_member[xs],
+            y_pair=new[mod.y_pair[ys]],
+            y_need=mod.y_need[ys],
+            y_weight=mod.y_weight[ys],
+            host_start=np.searchsorted(mod.pair_host[xs], np.arange(hosts + 1)).astype(np.int64),
+            role_of=mod.role_of,
+            roles=mod.roles,
+            mins=mod.mins,
+        ),
+        xs,
+    )
+
+
+def _highs_of(prog: _Programme, seed: int, seconds: float) -> Any:
     h = _silent_highs(seed)
-    n = len(cost)
+    n = len(prog.cost)
     h.addCols(
-        n, cost.astype(np.float64), lb.astype(np.float64), ub.astype(np.float64), 0,
+        n, prog.cost, prog.lb, prog.ub, 0,
         np.zeros(n, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0),
     )  # fmt: skip
-    rows.load(h)
+    prog.rows.load(h)
+    h.setOptionValue("time_limit", float(seconds))
+    return h
+
+
+@dataclass(frozen=True)
+class _Relaxation:
+    """The linear relaxation's optimum (as coverage, a maximum) and its reduced costs."""
+
+    value: float
+    x: FloatArray  # x's values
+    reduced: FloatArray  # x's reduced costs in the minimisation: >= 0 where x sits at 0
+
+
+def _relax(prog: _Programme, nx: int, seed: int, seconds: float) -> _Relaxation | None:
+    """The linear relaxation, by the simplex method (None if it did not finish)."""
+    import highspy
+
+    h = _highs_of(prog, seed, seconds)
+    h.setOptionValue("presolve", "off")  # presolve finds nothing to remove here, slowly
+    h.setOptionValue("solver", "simplex")
+    h.run()
+    sol = h.getSolution()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal or not sol.dual_valid:
+        return None
+    return _Relaxation(
+        value=-float(h.getInfo().objective_function_value),
+        x=np.asarray(sol.col_value, dtype=np.float64)[:nx],
+        reduced=np.asarray(sol.col_dual, dtype=np.float64)[:nx],
+    )
+
+
+def _run(
+    prog: _Programme, *, seconds: float, gap: float, seed: int, start: FloatArray | None
+) -> tuple[FloatArray | None, bool, float]:
+    """Minimise the programme: (v or None, proven optimal within ``gap``, dual bound)."""
+    import highspy
+
+    h = _highs_of(prog, seed, seconds)
+    integer = prog.integer
     if len(integer):
         h.changeColsIntegrality(
             len(integer),
@@ -529,7 +670,7 @@ def _run(
             np.full(len(integer), highspy.HighsVarType.kInteger),
         )
     h.setOptionValue("mip_rel_gap", float(gap))
-    h.setOptionValue("time_limit", float(seconds))
+    n = len(prog.cost)
     if start is not None:
         h.setSolution(n, np.arange(n, dtype=np.int32), start.astype(np.float64))
     h.run()
@@ -550,13 +691,11 @@ def _run(
         # HiGHS 1.16 can report the optimum's objective yet hand back the start as the
         # solution (seen when presolve solves the whole model): then solve again, cold
         claimed = float(info.objective_function_value)
-        if abs(float(cost @ v) - claimed) > 1e-7 * max(1.0, abs(claimed)):
-            return _run(
-                cost, lb, ub, integer, rows, seconds=seconds, gap=gap, seed=seed, start=None
-            )
+        if abs(float(prog.cost @ v) - claimed) > 1e-7 * max(1.0, abs(claimed)):
+            return _run(prog, seconds=seconds, gap=gap, seed=seed, start=None)
     bound = float(info.mip_dual_bound) if len(integer) else float(info.objective_function_value)
     if not np.isfinite(bound):
-        bound = float(cost @ v) if v is not None and status == statuses.kOptimal else -_INF
+        bound = float(prog.cost @ v) if v is not None and status == statuses.kOptimal else -_INF
     return v, status == statuses.kOptimal, bound
 
 
@@ -572,20 +711,60 @@ def _min_shortfall(
     _x_rows(p, mod, rows, with_u=True)
     nx, ny = mod.nx, mod.ny
     # the y columns are kept (cost 0, fixed at 0) so u's indices match the main model
-    cost = np.concatenate([np.zeros(nx + ny), np.ones(nu)])
-    lb = np.zeros(nx + ny + nu)
-    ub = np.concatenate([np.ones(nx), np.zeros(ny), np.full(nu, float(p.size))])
-    integer = np.concatenate([np.arange(nx), nx + ny + np.arange(nu)])
+    prog = _Programme(
+        cost=np.concatenate([np.zeros(nx + ny), np.ones(nu)]),
+        lb=np.zeros(nx + ny + nu),
+        ub=np.concatenate([np.ones(nx), np.zeros(ny), np.full(nu, float(p.size))]),
+        integer=np.concatenate([np.arange(nx), nx + ny + np.arange(nu)]),
+        rows=rows,
+    )
+    # the linear relaxation often proves the greedy teams' shortfall the least already
+    relaxed = _relax(prog, nx, seed, clock.left() * 0.1)
+    if relaxed is not None and math.ceil(-relaxed.value - INTEGRAL_TOL) >= start_short:
+        return start_short, True
     start = np.zeros(nx + ny + nu)
     start[greedy] = 1.0
     start[nx + ny :] = _role_counts(p, mod, greedy)
-    v, optimal, bound = _run(
-        cost, lb, ub, integer, rows, seconds=clock.left() * 0.2, gap=0.0, seed=seed, start=start
-    )
+    v, optimal, bound = _run(prog, seconds=clock.left() * 0.2, gap=0.0, seed=seed, start=start)
     if v is None:  # pragma: no cover - the greedy start is always feasible
         return start_short, False
     best = round(float(v[nx + ny :].sum()))
     return best, optimal or best <= bound + INTEGRAL_TOL
+
+
+def _candidates(
+    p: TeamProblem, mod: _Model, relaxed: _Relaxation, teams: IntArray, k: int
+) -> BoolArray:
+    """A small set of x likely to hold an optimum: the relaxation's support, the teams
+    given, and per host the ``k`` best members on each need and of each role with a
+    minimum (ties to the lowest member index). Only a heuristic: what it leaves out is
+    proven harmless afterwards, or searched."""
+    keep = relaxed.x > INTEGRAL_TOL
+    keep[teams] = True
+    if mod.ny:
+        key = mod.pair_host[mod.y_pair] * (int(mod.y_need.max()) + 1) + mod.y_need
+        keep[mod.y_pair[_top(key, mod.y_weight, mod.y_pair, k)]] = True
+    need = mod.mins > 0
+    if need.any():
+        total = np.zeros(mod.nx)
+        np.add.at(total, mod.y_pair, mod.y_weight)
+        role = mod.role_of[mod.pair_member]
+        sel = np.nonzero(need[role])[0]
+        key = mod.pair_host[sel] * len(mod.roles) + role[sel]
+        keep[sel[_top(key, total[sel], sel, k)]] = True
+    return keep
+
+
+def _top(key: IntArray, value: FloatArray, tie: IntArray, k: int) -> IntArray:
+    """Positions of the ``k`` largest ``value`` within each ``key`` (ties: smallest ``tie``)."""
+    order = np.lexsort((tie, -value, key))
+    ks = key[order]
+    first = np.searchsorted(ks, ks, side="left")
+    return order[np.arange(len(ks)) - first < k]
+
+
+#: Members kept per host and need (and per host and role) in the first, small programme.
+TOP_K = 6
 
 
 def solve_teams(
@@ -599,89 +778,107 @@ def solve_teams(
     t0 = time.monotonic()
     clock = _Clock(time_limit)
     mod = _model(p)
-    nx, ny, nu = mod.nx, mod.ny, _n_u(p, mod)
+    nu = _n_u(p, mod)
     greedy = _greedy_start(p, mod)
 
     # 1. the fewest role places missing (usually 0 at once, from the greedy teams)
     short, short_proven = (0, True) if not nu else _min_shortfall(p, mod, clock, seed, greedy)
 
     # 2. the most coverage with that shortfall
-    rows = _Rows()
-    with_u = short > 0
-    _x_rows(p, mod, rows, with_u=with_u)
-    link = np.arange(ny)
-    rows.add(
-        np.concatenate([link, link]),
-        np.concatenate([nx + link, mod.y_pair]),
-        np.concatenate([np.ones(ny), -np.ones(ny)]),
-        np.full(ny, -_INF),
-        np.zeros(ny),
+    chosen, total, bound, optimal, relaxed = _most_coverage(
+        p, mod, short, greedy, clock, seed, mip_gap, time_limit
     )
-    if ny:
-        need_key = mod.pair_host[mod.y_pair] * (int(mod.y_need.max()) + 1) + mod.y_need
-        uniq, counts = np.unique(need_key, return_counts=True)
-        shared = np.isin(need_key, uniq[counts > 1])
-        if shared.any():
-            rows.group_sum(need_key[shared], nx + link[shared], np.ones(int(shared.sum())),
-                           -_INF, 1.0)  # fmt: skip
-    n_u = nu if with_u else 0
-    if with_u:
-        rows.add(np.zeros(n_u, dtype=np.int64), nx + ny + np.arange(n_u), np.ones(n_u),
-                 np.array([-_INF]), np.array([float(short)]))  # fmt: skip
-    n = nx + ny + n_u
-    cost = np.concatenate([np.zeros(nx), -mod.y_weight, np.zeros(n_u)])
-    lb = np.zeros(n)
-    ub = np.concatenate([np.ones(nx + ny), np.full(n_u, float(p.size))])
-    integer = np.concatenate([np.arange(nx), nx + ny + np.arange(n_u)])
-    greedy_short = _role_counts(p, mod, greedy) if nu else np.zeros(0, dtype=np.int64)
-    start: FloatArray | None = None
-    if int(greedy_short.sum()) <= short:
-        start = np.zeros(n)
-        start[greedy] = 1.0
-        start[nx : nx + ny] = _y_of(mod, greedy)
-        if with_u:
-            start[nx + ny :] = greedy_short
-    if n == 0:
-        v: FloatArray | None = np.zeros(0)
-        optimal, bound = True, 0.0
-    else:
-        share = 0.8 if p.fill else 1.0
-        v, optimal, neg_bound = _run(
-            cost, lb, ub, integer, rows,
-            seconds=clock.left() * share, gap=mip_gap, seed=seed, start=start,
-        )  # fmt: skip
-        bound = -neg_bound
-    if v is None:
-        raise TeamsLimit(
-            f"the time limit of {time_limit:g} s was reached before any teams were found"
-        )
-    chosen = np.nonzero(v[:nx] > 0.5)[0]
-    total_1 = float(_coverage_of(mod, chosen).sum())
-    if optimal and bound - total_1 > 1e-9 * max(1.0, abs(total_1)):
-        optimal = False  # HiGHS stopped at mip_gap, not at the optimum
-    bound = max(bound, total_1)
 
     # 3. fill up, coverage held
     filled_optimal = True
     if p.fill:
-        chosen, filled_optimal = _fill(p, mod, rows, chosen, total_1, short, clock, seed, n_u)
+        chosen, filled_optimal = _fill(p, mod, chosen, total, short, relaxed, clock, seed)
 
     return _solution(p, mod, chosen, bound, optimal, short, short_proven, filled_optimal, t0)
+
+
+def _most_coverage(
+    p: TeamProblem,
+    mod: _Model,
+    short: int,
+    greedy: IntArray,
+    clock: _Clock,
+    seed: int,
+    mip_gap: float,
+    time_limit: float,
+) -> tuple[IntArray, float, float, bool, _Relaxation | None]:
+    """(teams, their coverage, a bound, proven optimal, the linear relaxation)."""
+    if mod.nx == 0:
+        return greedy, 0.0, 0.0, True, None
+    prog = _programme(p, mod, short)
+    best: IntArray | None = None
+    z_best = -_INF
+    if not _n_u(p, mod) or int(_role_counts(p, mod, greedy).sum()) <= short:
+        best, z_best = greedy, float(_coverage_of(mod, greedy).sum())
+
+    def proven(z: float, bound: float) -> bool:
+        return bound - z <= 1e-9 * max(1.0, abs(bound))
+
+    relaxed = _relax(prog, mod.nx, seed, clock.left() * 0.3)
+    bound = relaxed.value if relaxed is not None else _INF
+    if best is not None and proven(z_best, bound):
+        return best, z_best, bound, True, relaxed
+    margin = 1e-6 * max(1.0, abs(bound))
+    if relaxed is not None:
+        # a small programme first: candidates likely to hold an optimum
+        keep = _candidates(p, mod, relaxed, greedy if best is not None else greedy[:0], TOP_K)
+        sub, xs = _sub(mod, keep)
+        start = None if best is None else _start(p, sub, np.searchsorted(xs, best), short)
+        v, _, _ = _run(
+            _programme(p, sub, short), seconds=clock.left() * 0.5, gap=mip_gap,
+            seed=seed, start=start,
+        )  # fmt: skip
+        if v is not None:
+            found = xs[np.nonzero(v[: sub.nx] > 0.5)[0]]
+            z = float(_coverage_of(mod, found).sum())
+            if z > z_best:
+                best, z_best = found, z
+        if best is not None and (proven(z_best, bound) or bound - z_best <= mip_gap * abs(bound)):
+            return best, z_best, bound, proven(z_best, bound), relaxed
+        # what the relaxation's reduced costs rule out cannot be in any better teams:
+        # teams with x = 1 there cover at most value - reduced < the best found
+        keep = relaxed.value - np.maximum(relaxed.reduced, 0.0) >= z_best - margin
+        if best is not None:
+            keep[best] = True
+        sub, xs = _sub(mod, keep)
+    else:
+        sub, xs = mod, np.arange(mod.nx)
+    # the whole (or provably sufficient) programme, from the best teams so far
+    start = None if best is None else _start(p, sub, np.searchsorted(xs, best), short)
+    share = 0.8 if p.fill else 1.0
+    v, _, dual = _run(
+        _programme(p, sub, short), seconds=clock.left() * share, gap=mip_gap,
+        seed=seed, start=start,
+    )  # fmt: skip
+    if v is not None:
+        found = xs[np.nonzero(v[: sub.nx] > 0.5)[0]]
+        z = float(_coverage_of(mod, found).sum())
+        if z > z_best or best is None:
+            best, z_best = found, z
+    if best is None:
+        raise TeamsLimit(
+            f"the time limit of {time_limit:g} s was reached before any teams were found"
+        )
+    bound = min(bound, max(-dual, z_best))
+    return best, z_best, max(bound, z_best), proven(z_best, bound), relaxed
 
 
 def _fill(
     p: TeamProblem,
     mod: _Model,
-    rows: _Rows,
     chosen: IntArray,
     total: float,
     short: int,
+    relaxed: _Relaxation | None,
     clock: _Clock,
     seed: int,
-    n_u: int,
 ) -> tuple[IntArray, bool]:
     """The teams ``chosen`` filled up to ``size`` at no cost in coverage: (teams, proven)."""
-    nx, ny = mod.nx, mod.ny
     g = _Greedy(p, mod, chosen)
     g.fill()
     # an upper bound on the places that can be filled: per host, size or fewer candidates
@@ -693,34 +890,26 @@ def _fill(
         else:
             per_host[h] = hi - lo
     ceiling = int(np.minimum(per_host, p.size).sum())
-    # capacity caps the places too
-    ceiling = min(ceiling, int(np.minimum(np.asarray(p.capacity), p.hosts).sum()))
     greedy = np.nonzero(g.on)[0]
     if len(greedy) >= ceiling:
         return greedy, True
-    # a second programme: most places, coverage >= total (less tolerance), same shortfall
-    n = nx + ny + n_u
-    cover = _Rows()
-    cover.row, cover.col, cover.val = list(rows.row), list(rows.col), list(rows.val)
-    cover.lo, cover.hi, cover.count = list(rows.lo), list(rows.hi), rows.count
+    # a second programme: most places, coverage >= total (less tolerance), same shortfall;
+    # by the relaxation's reduced costs, no x it rules out can be in teams that cover that
     floor = total - COVERAGE_TOL * max(1.0, abs(total))
-    cover.add(np.zeros(ny, dtype=np.int64), nx + np.arange(ny), mod.y_weight,
-              np.array([floor]), np.array([_INF]))  # fmt: skip
-    cost = np.concatenate([-np.ones(nx), np.zeros(ny + n_u)])
-    lb = np.zeros(n)
-    ub = np.concatenate([np.ones(nx + ny), np.full(n_u, float(p.size))])
-    integer = np.concatenate([np.arange(nx), nx + ny + np.arange(n_u)])
-    start = np.zeros(n)
-    start[greedy] = 1.0
-    start[nx : nx + ny] = _y_of(mod, greedy)
-    if n_u:
-        start[nx + ny :] = _role_counts(p, mod, greedy)
+    keep = np.ones(mod.nx, dtype=bool)
+    if relaxed is not None:
+        margin = 1e-6 * max(1.0, abs(relaxed.value))
+        keep = relaxed.value - np.maximum(relaxed.reduced, 0.0) >= floor - margin
+        keep[greedy] = True
+    sub, xs = _sub(mod, keep)
+    start = _start(p, sub, np.searchsorted(xs, greedy), short)
     v, optimal, neg_bound = _run(
-        cost, lb, ub, integer, cover, seconds=clock.left(), gap=0.0, seed=seed, start=start
-    )
+        _programme(p, sub, short, floor=floor), seconds=clock.left(), gap=0.0,
+        seed=seed, start=start,
+    )  # fmt: skip
     if v is None:  # pragma: no cover - the start is feasible
         return greedy, False
-    best = np.nonzero(v[:nx] > 0.5)[0]
+    best = xs[np.nonzero(v[: sub.nx] > 0.5)[0]]
     if len(best) < len(greedy):  # pragma: no cover - HiGHS keeps the start at worst
         best = greedy
     g = _Greedy(p, mod, best)

@@ -13,12 +13,14 @@ import dataclasses
 import itertools
 from fractions import Fraction
 from functools import cache
+from unittest import mock
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from peermatch import teams_kernel
 from peermatch.teams_kernel import TeamProblem, TeamSolution, solve_teams
 
 try:
@@ -213,6 +215,26 @@ def test_matches_brute_force_and_keeps_every_rule(p: TeamProblem) -> None:
     assert sol.bound == pytest.approx(float(cov), abs=1e-6)
     if p.fill:
         assert sol.filled_optimal
+        assert sum(len(t.members) for t in sol.teams) == size
+
+
+@settings(max_examples=examples(40), deadline=None)
+@given(problems())
+def test_the_longer_ways_round_match_brute_force_too(p: TeamProblem) -> None:
+    # no greedy teams and no candidates beyond the relaxation's support: the first small
+    # programme rarely proves anything, so the reduced-cost programme (and the shortfall
+    # and fill-up programmes) do the work
+    none = np.zeros(0, dtype=np.int64)
+    with (
+        mock.patch.object(teams_kernel, "TOP_K", 0),
+        mock.patch.object(teams_kernel, "_greedy_start", lambda p, mod: none),
+    ):
+        sol = solve_teams(p)
+    check_rules(p, sol)
+    assert sol.optimal
+    missing, cov, size = brute(p)
+    assert (sol.role_shortfall, sol.total) == (missing, pytest.approx(float(cov), abs=1e-6))
+    if p.fill:
         assert sum(len(t.members) for t in sol.teams) == size
 
 
