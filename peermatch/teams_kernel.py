@@ -454,10 +454,13 @@ def _greedy_start(p: TeamProblem, mod: _Model) -> IntArray:
     """Teams by largest marginal coverage, host by host, keeping room for role minimums."""
     g = _Greedy(p, mod)
     pair_y_start = np.searchsorted(mod.y_pair, np.arange(mod.nx + 1))
-    need_roles = mod.mins > 0
     for h in range(p.hosts):
         lo, hi = int(mod.host_start[h]), int(mod.host_start[h + 1])
-        best = np.zeros(int(mod.y_need[pair_y_start[lo] : pair_y_start[hi]].max(initial=-1)) + 1)
+        ys, ye = pair_y_start[lo], pair_y_start[hi]
+        # the host's coverage points as a dense (its x, its needs) matrix
+        worth = np.zeros((hi - lo, int(mod.y_need[ys:ye].max(initial=-1)) + 1))
+        worth[mod.y_pair[ys:ye] - lo, mod.y_need[ys:ye]] = mod.y_weight[ys:ye]
+        best = np.zeros(worth.shape[1])
         have = np.zeros(len(mod.roles), dtype=np.int64)
         for _ in range(p.size):
             cand = g.can_join(h)
@@ -465,23 +468,18 @@ def _greedy_start(p: TeamProblem, mod: _Model) -> IntArray:
                 break
             deficit = np.maximum(mod.mins - have, 0)
             free = p.size - int(g.on[lo:hi].sum())
-            roles = mod.role_of[mod.pair_member[cand]]
             if deficit.sum() >= free:  # only members of a role still short
-                cand = cand[(deficit[roles] > 0) & need_roles[roles]]
+                cand = cand[deficit[mod.role_of[mod.pair_member[cand]]] > 0]
                 if not len(cand):
                     break
-            gains = np.empty(len(cand))
-            for i, x in enumerate(cand):
-                s, e = pair_y_start[x], pair_y_start[x + 1]
-                gains[i] = np.maximum(mod.y_weight[s:e] - best[mod.y_need[s:e]], 0).sum()
-            pick = int(np.argmax(gains))
+            gains = np.maximum(worth[cand - lo] - best, 0.0).sum(axis=1)
+            pick = int(np.argmax(gains))  # the first of equals: the lowest index
             if gains[pick] <= 0 and deficit.sum() == 0:
                 break
             x = int(cand[pick])
             g.add(x)
             have[mod.role_of[mod.pair_member[x]]] += 1
-            s, e = pair_y_start[x], pair_y_start[x + 1]
-            best[mod.y_need[s:e]] = np.maximum(best[mod.y_need[s:e]], mod.y_weight[s:e])
+            best = np.maximum(best, worth[x - lo])
     return np.nonzero(g.on)[0]
 
 
@@ -830,7 +828,7 @@ def _most_coverage(
         sub, xs = _sub(mod, keep)
         start = None if best is None else _start(p, sub, np.searchsorted(xs, best), short)
         v, _, _ = _run(
-            _programme(p, sub, short), seconds=clock.left() * 0.5, gap=mip_gap,
+            _programme(p, sub, short), seconds=clock.left() * 0.3, gap=mip_gap,
             seed=seed, start=start,
         )  # fmt: skip
         if v is not None:
