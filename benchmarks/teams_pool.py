@@ -24,6 +24,7 @@ Without ``--bench`` it prints a summary of the pool. With ``--bench`` it builds 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import statistics
 import sys
 import time
@@ -34,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np
 
-from peermatch.teams_kernel import TeamProblem, solve_teams
+from peermatch.teams_kernel import TeamProblem, TeamSolution, solve_teams
 from peermatch.weights import DEFAULT_WEIGHTS
 
 ROLES = ("officer", "member", "clinician", "lived-experience")
@@ -160,6 +161,12 @@ def build_problem(pool: Pool, *, size: int = 4, roles: dict[str, int] | None = N
     )
 
 
+def digest(solution: TeamSolution) -> str:
+    """A short fingerprint of the teams, to see that repeated runs agree."""
+    text = ";".join(",".join(map(str, t.members)) for t in solution.teams)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
 def parse_roles(text: str) -> dict[str, int]:
     out = {}
     for part in filter(None, text.split(",")):
@@ -203,7 +210,8 @@ def main() -> None:
         print(
             f"  {times[-1]:7.2f} s  total {last.total:.4f}  bound {last.bound:.4f}  "
             f"gap {100 * last.gap:.4f}%  optimal {last.optimal}  "
-            f"role short {last.role_shortfall}  filled {last.filled_optimal}",
+            f"role short {last.role_shortfall}  filled {last.filled_optimal}  "
+            f"teams {digest(last)}",
             flush=True,
         )
     assert last is not None

@@ -36,11 +36,12 @@ the objective is exactly the coverage formula; ``y`` need not be declared integr
 **Role minimums that cannot hold.** Capacity and association can leave a host without
 enough members of some role. Rather than making the whole programme infeasible, the
 solve is lexicographic: first the fewest missing role places in total (``u[h,r] >= 0``,
-integer; a first, small integer programme over ``x`` and ``u`` alone, run only when the
-minimums are not trivially met), then the most coverage with ``sum u`` held at that
-minimum. A host left with ``u[h,r] > 0`` keeps the best team the other rules allow and is
-reported incomplete, with the reason. Role minimums that add up to more than ``size`` are a
-usage error (``ValueError``).
+integer; a first integer programme over ``x`` and ``u`` alone, run only when the greedy
+teams miss some and its linear relaxation does not already prove their shortfall the
+least; its teams, completed greedily, start the next solve), then the most coverage with
+``sum u`` held at that minimum. A host left with ``u[h,r] > 0`` keeps the best team the
+other rules allow and is reported incomplete, with the reason. Role minimums that add up
+to more than ``size`` are a usage error (``ValueError``).
 
 **Fill-up.** Then teams are filled up to ``size`` where that costs no coverage: a second
 solve maximises the number of places filled subject to total coverage >= the first
@@ -48,9 +49,10 @@ solve's total (less 1e-6 relative, for floating point) and the same role shortfa
 weighted single objective (coverage + eps * members) is not used because with arbitrary
 user weights there is no positive lower bound on the difference between two coverage
 totals, so no eps is provably safe. Adding a member never lowers coverage, so a greedy
-fill of the first solve's teams is a feasible start; when it already reaches the upper
-bound ``sum_h min(size, members that could join h)``, it is optimal and no second
-programme is solved. After any solve a greedy pass adds whoever can still join, so every
+fill of the first solve's teams is a feasible start; when it already reaches an upper
+bound on the places (``sum_h min(size, members that could join h)``, or the linear
+relaxation of the most places size, capacity and groups allow), it is optimal and no
+second programme is solved. After any solve a greedy pass adds whoever can still join, so every
 short team is maximal: each member who brings one of its needs is at capacity or from a
 group already on the team.
 
@@ -327,8 +329,9 @@ def _silent_highs(seed: int) -> Any:
 _INF = float("inf")
 
 
-def _x_rows(p: TeamProblem, mod: _Model, rows: _Rows, *, with_u: bool) -> None:
-    """Size, capacity, one-per-group and role rows (over x, and u when asked)."""
+def _x_rows(p: TeamProblem, mod: _Model, rows: _Rows, *, with_u: bool, roles: bool = True) -> None:
+    """Size, capacity, one-per-group and (unless not ``roles``) role rows (over x, and u
+    when asked)."""
     nx, ny = mod.nx, mod.ny
     cols = np.arange(nx, dtype=np.int64)
     ones = np.ones(nx)
@@ -355,7 +358,7 @@ def _x_rows(p: TeamProblem, mod: _Model, rows: _Rows, *, with_u: bool) -> None:
             rows.group_sum(key[shared], cols[shared], ones[shared], -_INF, 1.0)
     # role minimums, one row per host and role with a minimum
     need = np.nonzero(mod.mins > 0)[0]
-    if len(need):
+    if len(need) and roles:
         r_of = mod.role_of[mod.pair_member]
         n_roles = len(mod.roles)
         sel = np.isin(r_of, need)
@@ -450,9 +453,12 @@ class _Greedy:
         self.left[self.mod.pair_member[x]] -= 1
 
 
-def _greedy_start(p: TeamProblem, mod: _Model) -> IntArray:
-    """Teams by largest marginal coverage, host by host, keeping room for role minimums."""
-    g = _Greedy(p, mod)
+def _greedy_start(p: TeamProblem, mod: _Model, teams: IntArray | None = None) -> IntArray:
+    """Teams by largest marginal coverage, host by host, keeping room for role minimums.
+
+    ``teams`` (x indices) are kept and added to.
+    """
+    g = _Greedy(p, mod, teams)
     pair_y_start = np.searchsorted(mod.y_pair, np.arange(mod.nx + 1))
     for h in range(p.hosts):
         lo, hi = int(mod.host_start[h]), int(mod.host_start[h + 1])
@@ -460,9 +466,10 @@ def _greedy_start(p: TeamProblem, mod: _Model) -> IntArray:
         # the host's coverage points as a dense (its x, its needs) matrix
         worth = np.zeros((hi - lo, int(mod.y_need[ys:ye].max(initial=-1)) + 1))
         worth[mod.y_pair[ys:ye] - lo, mod.y_need[ys:ye]] = mod.y_weight[ys:ye]
-        best = np.zeros(worth.shape[1])
-        have = np.zeros(len(mod.roles), dtype=np.int64)
-        for _ in range(p.size):
+        on = np.nonzero(g.on[lo:hi])[0]
+        best = worth[on].max(axis=0, initial=0.0)
+        have = np.bincount(mod.role_of[mod.pair_member[lo + on]], minlength=len(mod.roles))
+        for _ in range(p.size - len(on)):
             cand = g.can_join(h)
             if not len(cand):
                 break
@@ -699,12 +706,13 @@ def _run(
 
 def _min_shortfall(
     p: TeamProblem, mod: _Model, clock: _Clock, seed: int, greedy: IntArray
-) -> tuple[int, bool]:
-    """The fewest role places missing over all teams (x and u only): (count, proven)."""
+) -> tuple[int, bool, IntArray]:
+    """The fewest role places missing over all teams (x and u only): (count, proven, teams
+    with that shortfall, completed greedily)."""
     nu = _n_u(p, mod)
     start_short = int(_role_counts(p, mod, greedy).sum())
     if start_short == 0:
-        return 0, True
+        return 0, True, greedy
     rows = _Rows()
     _x_rows(p, mod, rows, with_u=True)
     nx, ny = mod.nx, mod.ny
@@ -719,15 +727,16 @@ def _min_shortfall(
     # the linear relaxation often proves the greedy teams' shortfall the least already
     relaxed = _relax(prog, nx, seed, clock.left() * 0.1)
     if relaxed is not None and math.ceil(-relaxed.value - INTEGRAL_TOL) >= start_short:
-        return start_short, True
+        return start_short, True, greedy
     start = np.zeros(nx + ny + nu)
     start[greedy] = 1.0
     start[nx + ny :] = _role_counts(p, mod, greedy)
     v, optimal, bound = _run(prog, seconds=clock.left() * 0.2, gap=0.0, seed=seed, start=start)
     if v is None:  # pragma: no cover - the greedy start is always feasible
-        return start_short, False
+        return start_short, False, greedy
     best = round(float(v[nx + ny :].sum()))
-    return best, optimal or best <= bound + INTEGRAL_TOL
+    teams = _greedy_start(p, mod, np.nonzero(v[:nx] > 0.5)[0])  # adding never adds shortfall
+    return best, optimal or best <= bound + INTEGRAL_TOL, teams
 
 
 def _candidates(
@@ -763,6 +772,9 @@ def _top(key: IntArray, value: FloatArray, tie: IntArray, k: int) -> IntArray:
 
 #: Members kept per host and need (and per host and role) in the first, small programme.
 TOP_K = 6
+#: Whether the fill-up may stop at the relaxation's bound on places (off only in tests,
+#: to exercise the fill-up programme).
+FILL_BOUND = True
 
 
 def solve_teams(
@@ -780,7 +792,9 @@ def solve_teams(
     greedy = _greedy_start(p, mod)
 
     # 1. the fewest role places missing (usually 0 at once, from the greedy teams)
-    short, short_proven = (0, True) if not nu else _min_shortfall(p, mod, clock, seed, greedy)
+    short, short_proven = 0, True
+    if nu:  # teams with the least shortfall replace the greedy ones if those have more
+        short, short_proven, greedy = _min_shortfall(p, mod, clock, seed, greedy)
 
     # 2. the most coverage with that shortfall
     chosen, total, bound, optimal, relaxed = _most_coverage(
@@ -790,7 +804,7 @@ def solve_teams(
     # 3. fill up, coverage held
     filled_optimal = True
     if p.fill:
-        chosen, filled_optimal = _fill(p, mod, chosen, total, short, relaxed, clock, seed)
+        chosen, filled_optimal = _fill(p, mod, chosen, total, short, relaxed, clock, seed, mip_gap)
 
     return _solution(p, mod, chosen, bound, optimal, short, short_proven, filled_optimal, t0)
 
@@ -875,8 +889,12 @@ def _fill(
     relaxed: _Relaxation | None,
     clock: _Clock,
     seed: int,
+    gap: float,
 ) -> tuple[IntArray, bool]:
-    """The teams ``chosen`` filled up to ``size`` at no cost in coverage: (teams, proven)."""
+    """The teams ``chosen`` filled up to ``size`` at no cost in coverage: (teams, proven).
+
+    ``gap``: the relative gap in places filled at which the search may stop.
+    """
     g = _Greedy(p, mod, chosen)
     g.fill()
     # an upper bound on the places that can be filled: per host, size or fewer candidates
@@ -891,6 +909,15 @@ def _fill(
     greedy = np.nonzero(g.on)[0]
     if len(greedy) >= ceiling:
         return greedy, True
+    # a closer bound: the most places size, capacity and groups allow, as a relaxation
+    rows = _Rows()
+    _x_rows(p, mod, rows, with_u=False, roles=False)
+    places = _relax(
+        _Programme(-np.ones(mod.nx), np.zeros(mod.nx), np.ones(mod.nx), mod.pair_host[:0], rows),
+        mod.nx, seed, clock.left() * 0.2,
+    )  # fmt: skip
+    if FILL_BOUND and places is not None and math.floor(places.value + INTEGRAL_TOL) <= len(greedy):
+        return greedy, True
     # a second programme: most places, coverage >= total (less tolerance), same shortfall;
     # by the relaxation's reduced costs, no x it rules out can be in teams that cover that
     floor = total - COVERAGE_TOL * max(1.0, abs(total))
@@ -902,7 +929,7 @@ def _fill(
     sub, xs = _sub(mod, keep)
     start = _start(p, sub, np.searchsorted(xs, greedy), short)
     v, optimal, neg_bound = _run(
-        _programme(p, sub, short, floor=floor), seconds=clock.left(), gap=0.0,
+        _programme(p, sub, short, floor=floor), seconds=clock.left(), gap=gap,
         seed=seed, start=start,
     )  # fmt: skip
     if v is None:  # pragma: no cover - the start is feasible
@@ -913,7 +940,7 @@ def _fill(
     g = _Greedy(p, mod, best)
     g.fill()
     best = np.nonzero(g.on)[0]
-    return best, optimal or len(best) >= -neg_bound - INTEGRAL_TOL
+    return best, len(best) >= -neg_bound - INTEGRAL_TOL or (optimal and gap == 0)
 
 
 def _solution(

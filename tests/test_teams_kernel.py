@@ -221,13 +221,18 @@ def test_matches_brute_force_and_keeps_every_rule(p: TeamProblem) -> None:
 @settings(max_examples=examples(40), deadline=None)
 @given(problems())
 def test_the_longer_ways_round_match_brute_force_too(p: TeamProblem) -> None:
-    # no greedy teams and no candidates beyond the relaxation's support: the first small
-    # programme rarely proves anything, so the reduced-cost programme (and the shortfall
-    # and fill-up programmes) do the work
+    # no greedy teams, no candidates beyond the relaxation's support and no bound on the
+    # places: the first small programme rarely proves anything, so the reduced-cost
+    # programme (and the shortfall and fill-up programmes) do the work
     none = np.zeros(0, dtype=np.int64)
     with (
         mock.patch.object(teams_kernel, "TOP_K", 0),
-        mock.patch.object(teams_kernel, "_greedy_start", lambda p, mod: none),
+        mock.patch.object(teams_kernel, "FILL_BOUND", False),
+        mock.patch.object(
+            teams_kernel,
+            "_greedy_start",
+            lambda p, mod, teams=None: none if teams is None else teams,
+        ),
     ):
         sol = solve_teams(p)
     check_rules(p, sol)
@@ -357,3 +362,26 @@ def test_same_problem_same_teams() -> None:
     assert first.teams == second.teams
     assert (first.total, first.bound, first.optimal) == (second.total, second.bound, True)
     check_rules(p, first)
+
+
+def test_a_gap_lets_the_search_stop_early_but_never_claims_more() -> None:
+    rng = np.random.default_rng(3)
+    hosts, n = 10, 40
+    points = [list(rng.integers(1, 4, size=rng.integers(3, 6))) for _ in range(hosts)]
+    allowed = [
+        {int(m): list(rng.choice([0, 0, 1.0, 2.0, 3.0], size=len(pts))) for m in range(n)}
+        for pts in points
+    ]
+    p = problem(
+        points,
+        allowed,
+        capacity=[1] * n,
+        role=["member"] * n,
+        group=list(range(n)),
+    )
+    exact = solve_teams(p)
+    rough = solve_teams(p, mip_gap=0.5)
+    check_rules(p, rough)
+    assert exact.optimal and rough.bound >= exact.total - 1e-6
+    assert rough.total >= (1 - 0.5) * rough.bound - 1e-6
+    assert rough.optimal == (rough.total >= rough.bound - 1e-6)
