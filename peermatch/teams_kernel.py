@@ -78,9 +78,10 @@ member) pairs that bring a need, and HiGHS spends most of its time on so large a
 The fill-up programme is restricted by the same argument, at the coverage it must keep.
 
 **Determinism.** The model is built in a fixed order (hosts, then members by index, then
-needs), HiGHS runs on one thread with a fixed random seed, and the reported credits break
-ties by the lowest member index. The same problem gives the same teams unless a time limit
-cuts a search short (then the answer depends on how far it got).
+needs), HiGHS runs with a fixed random seed (its MIP search is serial), the greedy steps
+and the reported credits break ties by the lowest member index. The same problem gives the
+same teams unless a time limit cuts a search short (then the answer depends on how far it
+got).
 """
 
 from __future__ import annotations
@@ -314,15 +315,19 @@ class _Rows:
 
 
 def _silent_highs(seed: int) -> Any:
-    """An empty HiGHS object that prints nothing, on one thread with a fixed seed."""
+    """An empty HiGHS object that prints nothing, with a fixed random seed."""
     import highspy
 
     # highspy.Highs() prints HiGHS's banner as it starts (highspy 1.16); the core object
     # stays silent if output is switched off first (as peermatch.solver does)
     h = getattr(highspy, "_Highs", highspy.Highs)()
     h.setOptionValue("output_flag", False)
-    h.setOptionValue("threads", 1)
     h.setOptionValue("random_seed", int(seed))
+    # "threads" is left alone: HiGHS keeps one thread pool per process, and once another
+    # HiGHS object (peermatch.solver's) has started it with the default, run() on an
+    # object asking for another count fails. The answer does not depend on it: HiGHS's
+    # MIP search and simplex are serial (its only parallel part, symmetry detection, is
+    # deterministic).
     return h
 
 
@@ -649,7 +654,8 @@ def _relax(prog: _Programme, nx: int, seed: int, seconds: float) -> _Relaxation 
     h = _highs_of(prog, seed, seconds)
     h.setOptionValue("presolve", "off")  # presolve finds nothing to remove here, slowly
     h.setOptionValue("solver", "simplex")
-    h.run()
+    if h.run() == highspy.HighsStatus.kError:  # pragma: no cover
+        raise RuntimeError("HiGHS refused to solve the teams programme; please report this")
     sol = h.getSolution()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal or not sol.dual_valid:
         return None
@@ -678,7 +684,8 @@ def _run(
     n = len(prog.cost)
     if start is not None:
         h.setSolution(n, np.arange(n, dtype=np.int32), start.astype(np.float64))
-    h.run()
+    if h.run() == highspy.HighsStatus.kError:  # pragma: no cover
+        raise RuntimeError("HiGHS refused to solve the teams programme; please report this")
     status = h.getModelStatus()
     info = h.getInfo()
     statuses = highspy.HighsModelStatus

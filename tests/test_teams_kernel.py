@@ -385,3 +385,15 @@ def test_a_gap_lets_the_search_stop_early_but_never_claims_more() -> None:
     assert exact.optimal and rough.bound >= exact.total - 1e-6
     assert rough.total >= (1 - 0.5) * rough.bound - 1e-6
     assert rough.optimal == (rough.total >= rough.bound - 1e-6)
+
+
+def test_the_same_teams_after_other_highs_solves_in_the_process() -> None:
+    # HiGHS keeps one thread pool per process; peermatch.solver's objects start it too
+    from peermatch import solver
+
+    before = solve_teams(two_hosts(size=2, role_minimums={"officer": 1}))
+    h = solver._silent_highs()
+    h.addVar(0.0, 1.0)
+    h.run()
+    after = solve_teams(two_hosts(size=2, role_minimums={"officer": 1}))
+    assert after.teams == before.teams and after.optimal
