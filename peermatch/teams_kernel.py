@@ -72,8 +72,9 @@ member) pairs that bring a need, and HiGHS spends most of its time on so large a
 4. otherwise reduced-cost fixing, the textbook argument: with the relaxation's value ``z``
    and reduced cost ``d_j >= 0`` of an ``x_j`` at 0, any teams with ``x_j = 1`` cover at
    most ``z - d_j``; every ``x_j`` with ``z - d_j`` below the best teams found so far can
-   be left out without losing any better teams. The programme over the rest, started from
-   the best teams, settles the optimum (or, at the time limit, gives its bound).
+   be left out without losing any better teams. If all the rest were candidates, the
+   small programme's own bound holds for the whole; if not, the programme over the rest,
+   started from the best teams, settles the optimum (or, at the time limit, its bound).
 
 The fill-up programme is restricted by the same argument, at the coverage it must keep.
 
@@ -848,7 +849,7 @@ def _most_coverage(
         keep = _candidates(p, mod, relaxed, greedy if best is not None else greedy[:0], TOP_K)
         sub, xs = _sub(mod, keep)
         start = None if best is None else _start(p, sub, np.searchsorted(xs, best), short)
-        v, _, _ = _run(
+        v, _, small_dual = _run(
             _programme(p, sub, short), seconds=clock.left() * 0.3, gap=mip_gap,
             seed=seed, start=start,
         )  # fmt: skip
@@ -861,10 +862,14 @@ def _most_coverage(
             return best, z_best, bound, proven(z_best, bound), relaxed
         # what the relaxation's reduced costs rule out cannot be in any better teams:
         # teams with x = 1 there cover at most value - reduced < the best found
-        keep = relaxed.value - np.maximum(relaxed.reduced, 0.0) >= z_best - margin
+        needed = relaxed.value - np.maximum(relaxed.reduced, 0.0) >= z_best - margin
         if best is not None:
-            keep[best] = True
-        sub, xs = _sub(mod, keep)
+            needed[best] = True
+        if best is not None and not np.any(needed & ~keep):
+            # every x of any better teams was a candidate: the small programme's bound holds
+            bound = min(bound, max(-small_dual, z_best))
+            return best, z_best, max(bound, z_best), proven(z_best, bound), relaxed
+        sub, xs = _sub(mod, needed)
     else:
         sub, xs = mod, np.arange(mod.nx)
     # the whole (or provably sufficient) programme, from the best teams so far
