@@ -17,7 +17,7 @@ for one-per-system is the home's top-level system (each person without a home is
 of their own).
 
 Without ``--bench`` it prints a summary of the pool. With ``--bench`` it builds the
-:class:`~peermatch.teams_kernel.TeamProblem` directly and times ``solve_teams`` (median of
+:class:`~peermatch.solver.teams.TeamProblem` directly and times ``solve_teams`` (median of
 ``--repeat`` runs, each in this process, the pool built once).
 """
 
@@ -35,8 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np
 
-from peermatch.teams_kernel import TeamProblem, TeamSolution, solve_teams
-from peermatch.weights import DEFAULT_WEIGHTS
+from peermatch.core.weights import DEFAULT_WEIGHTS
+from peermatch.solver.teams import TeamProblem, TeamSolution, solve_teams
 
 ROLES = ("officer", "member", "clinician", "lived-experience")
 ROLE_SHARE = (0.40, 0.35, 0.15, 0.10)

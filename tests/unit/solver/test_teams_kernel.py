@@ -17,19 +17,12 @@ from unittest import mock
 
 import numpy as np
 import pytest
+from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from peermatch import teams_kernel
-from peermatch.teams_kernel import TeamProblem, TeamSolution, solve_teams
-
-try:
-    from tests.conftest import examples  # type: ignore[attr-defined]
-except ImportError:  # conftest without the helper: the same scaling here
-
-    def examples(n: int) -> int:
-        return max(5, n * settings.default.max_examples // 100)
-
+from peermatch.solver import teams as teams_kernel
+from peermatch.solver.teams import TeamProblem, TeamSolution, solve_teams
 
 ROLES = ("officer", "member")
 
@@ -230,7 +223,7 @@ def test_the_longer_ways_round_match_brute_force_too(p: TeamProblem) -> None:
         mock.patch.object(teams_kernel, "FILL_BOUND", False),
         mock.patch.object(
             teams_kernel,
-            "_greedy_start",
+            "greedy_start",
             lambda p, mod, teams=None: none if teams is None else teams,
         ),
     ):
@@ -389,10 +382,10 @@ def test_a_gap_lets_the_search_stop_early_but_never_claims_more() -> None:
 
 def test_the_same_teams_after_other_highs_solves_in_the_process() -> None:
     # HiGHS keeps one thread pool per process; peermatch.solver's objects start it too
-    from peermatch import solver
+    from peermatch.solver.highs import silent_highs
 
     before = solve_teams(two_hosts(size=2, role_minimums={"officer": 1}))
-    h = solver._silent_highs()
+    h = silent_highs()
     h.addVar(0.0, 1.0)
     h.run()
     after = solve_teams(two_hosts(size=2, role_minimums={"officer": 1}))
