@@ -48,6 +48,9 @@ class Listing:
     #: heading (default: the value itself)
     group_by: str | None = None
     group_titles: dict[str, str] = field(default_factory=dict)
+    #: in JSON only: what goes under ``key`` when it is not the flat rows (``teams`` nests
+    #: each host's members under it)
+    json_rows: list[dict[str, Any]] | None = None
 
     def table_columns(self) -> list[str]:
         return [c for c in self.columns if c not in self.table_hidden and c != self.group_by]
@@ -123,7 +126,8 @@ def render_csv(listing: Listing) -> str:
 
 
 def render_json(listing: Listing) -> str:
-    doc: dict[str, Any] = {"version": FORMAT_VERSION, listing.key: listing.rows}
+    rows = listing.rows if listing.json_rows is None else listing.json_rows
+    doc: dict[str, Any] = {"version": FORMAT_VERSION, listing.key: rows}
     doc.update(listing.extra)
     import json  # here, not at the top: most runs never write JSON (cold start)
 

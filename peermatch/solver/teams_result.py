@@ -112,8 +112,10 @@ def team_reason(
         reach = len(np.unique(group[eligible])) if p.one_per_group else len(eligible)
         if reach < p.size:
             what = "systems" if p.one_per_group else "members"
+            rest = "; the others are at capacity on other teams" if len(team) < reach else ""
             parts.append(
-                f"{len(team)} of {p.size} places: only {reach} {what} can bring one of its needs"
+                f"{len(team)} of {p.size} places: only {reach} {what} can bring one of its "
+                f"needs{rest}"
             )
         else:
             parts.append(
