@@ -131,6 +131,7 @@ def check_shape(
 _ITEM_MODELS: dict[str, type[BaseModel]] = {
     "systems": models.System,
     "challenges": models.Challenge,
+    "peers": models.Peer,
 }
 
 
