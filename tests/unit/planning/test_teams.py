@@ -48,15 +48,23 @@ def credit(data: Dataset, strengths: dict[str, StrengthEntry], need: str, priori
     if need in strengths:
         return points - W.level_shortfall.of(strengths[need].level)
     near = [s for t, s in strengths.items() if t in data.catalogue.topics[need].related]
-    return max((W.related_factor * (points - W.level_shortfall.of(s.level)) for s in near),
-               default=0.0)  # fmt: skip
+    return max(
+        (W.related_factor * (points - W.level_shortfall.of(s.level)) for s in near), default=0.0
+    )
 
 
 def people(data: Dataset, pool: PeerPool | None) -> dict[str, tuple[str, str | None, int, dict]]:
     """id -> (role, home, capacity, strengths)."""
     if pool is None:
-        return {p.id: (p.kind, p.id, p.teach_capacity if p.teach_capacity is not None else 3,
-                       p.strengths) for p in data.systems}  # fmt: skip
+        return {
+            p.id: (
+                p.kind,
+                p.id,
+                p.teach_capacity if p.teach_capacity is not None else 3,
+                p.strengths,
+            )
+            for p in data.systems
+        }
     return {p.id: (p.role, p.home, p.capacity, p.expertise) for p in pool.peers}
 
 
@@ -64,8 +72,9 @@ def group(data: Dataset, who: str, home: str | None) -> str:
     return top(data, home) if home is not None else "person:" + who
 
 
-def check_rules(data: Dataset, pool: PeerPool | None, result: Teams, size: int,
-                roles: dict[str, int]) -> None:  # fmt: skip
+def check_rules(
+    data: Dataset, pool: PeerPool | None, result: Teams, size: int, roles: dict[str, int]
+) -> None:
     pp = people(data, pool)
     used: dict[str, int] = {}
     for team in result.teams:
@@ -76,15 +85,20 @@ def check_rules(data: Dataset, pool: PeerPool | None, result: Teams, size: int,
         assert len(set(groups)) == len(groups)
         need_credit = []
         for need in host.needs.values():
-            best = max((credit(data, pp[m.member][3], need.topic, need.priority)
-                        for m in team.members), default=0.0)  # fmt: skip
+            best = max(
+                (credit(data, pp[m.member][3], need.topic, need.priority) for m in team.members),
+                default=0.0,
+            )
             need_credit.append((need, best))
         for m in team.members:
             role, home, _, strengths = pp[m.member]
             assert home is None or home not in banned
             assert m.role == role
-            brings = [n.topic for n in host.needs.values()
-                      if credit(data, strengths, n.topic, n.priority) > 0]  # fmt: skip
+            brings = [
+                n.topic
+                for n in host.needs.values()
+                if credit(data, strengths, n.topic, n.priority) > 0
+            ]
             assert brings and list(m.topics) == brings  # no passengers
             used[m.member] = used.get(m.member, 0) + 1
         points = sum(W.priority.of(n.priority) for n in host.needs.values())
@@ -99,8 +113,9 @@ def check_rules(data: Dataset, pool: PeerPool | None, result: Teams, size: int,
     assert result.total == pytest.approx(sum(t.coverage for t in result.teams), abs=1e-9)
 
 
-def independent_optimum(data: Dataset, pool: PeerPool | None, size: int,
-                        roles: dict[str, int]) -> float | None:  # fmt: skip
+def independent_optimum(
+    data: Dataset, pool: PeerPool | None, size: int, roles: dict[str, int]
+) -> float | None:
     """The best total coverage with the role minimums held hard (None: infeasible)."""
     pp = people(data, pool)
     hosts = [p for p in data.systems if p.needs]
@@ -113,8 +128,9 @@ def independent_optimum(data: Dataset, pool: PeerPool | None, size: int,
         for who, (_, home, cap, strengths) in sorted(pp.items()):
             if (home is not None and home in banned) or cap <= 0:
                 continue
-            creds = [(n.topic, credit(data, strengths, n.topic, n.priority))
-                     for n in host.needs.values()]  # fmt: skip
+            creds = [
+                (n.topic, credit(data, strengths, n.topic, n.priority)) for n in host.needs.values()
+            ]
             if not any(c > 0 for _, c in creds):
                 continue
             xs.append((h, who))
@@ -140,15 +156,22 @@ def independent_optimum(data: Dataset, pool: PeerPool | None, size: int,
     for h in range(len(hosts)):
         row({i: 1 for i, (hh, _) in enumerate(xs) if hh == h}, -np.inf, size)
         for g in {group(data, w, pp[w][1]) for hh, w in xs if hh == h}:
-            row({i: 1 for i, (hh, w) in enumerate(xs)
-                 if hh == h and group(data, w, pp[w][1]) == g}, -np.inf, 1)  # fmt: skip
+            row(
+                {i: 1 for i, (hh, w) in enumerate(xs) if hh == h and group(data, w, pp[w][1]) == g},
+                -np.inf,
+                1,
+            )
         for r, k in roles.items():
             row({i: 1 for i, (hh, w) in enumerate(xs) if hh == h and pp[w][0] == r}, k, np.inf)
     for who in {w for _, w in xs}:
         row({i: 1 for i, (_, w) in enumerate(xs) if w == who}, -np.inf, pp[who][2])
     cost = np.concatenate([np.zeros(nx), -np.array([w for _, w in ys])])
-    res = milp(cost, integrality=np.concatenate([np.ones(nx), np.zeros(ny)]),
-               bounds=Bounds(0, 1), constraints=LinearConstraint(np.array(rows), lo, hi))  # fmt: skip
+    res = milp(
+        cost,
+        integrality=np.concatenate([np.ones(nx), np.zeros(ny)]),
+        bounds=Bounds(0, 1),
+        constraints=LinearConstraint(np.array(rows), lo, hi),
+    )
     if res.status == 2:
         return None
     assert res.status == 0
@@ -180,8 +203,9 @@ def cases(draw: st.DrawFn) -> tuple[Dataset, PeerPool | None, int, dict[str, int
         )
     data = dataset(specs)
     # part_of: a system may be a unit of an earlier one (no cycles)
-    parents = {sid: draw(st.one_of(st.none(), st.sampled_from(ids[:i])))
-               for i, sid in enumerate(ids) if i}  # fmt: skip
+    parents = {
+        sid: draw(st.one_of(st.none(), st.sampled_from(ids[:i]))) for i, sid in enumerate(ids) if i
+    }
     systems = [dataclasses.replace(p, part_of=parents.get(p.id)) for p in data.systems]
     data = Dataset(systems, data.catalogue)
     pool = None
@@ -237,12 +261,14 @@ def test_the_shipped_data_gets_optimal_teams_within_the_rules() -> None:
 def test_a_worked_example() -> None:
     # host h needs t-a (high, 3 points) and t-c (low, 1); a teaches t-a at level 3 (3
     # points), b t-b at level 3 (related: 0.5 * 3 = 1.5), c t-c at level 2 (1 - 0.25)
-    data = dataset([
-        Spec("h", needs={"t-a": 3, "t-c": 1}),
-        Spec("a", strengths={"t-a": 3}),
-        Spec("b", strengths={"t-b": 3}),
-        Spec("c", strengths={"t-c": 2}),
-    ])  # fmt: skip
+    data = dataset(
+        [
+            Spec("h", needs={"t-a": 3, "t-c": 1}),
+            Spec("a", strengths={"t-a": 3}),
+            Spec("b", strengths={"t-b": 3}),
+            Spec("c", strengths={"t-c": 2}),
+        ]
+    )
     result = teams(data, size=2)
     (team,) = result.teams
     assert [m.member for m in team.members] == ["a", "c"]
