@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from peermatch.core.dataset import Dataset, Profile
 from peermatch.core.defaults import DEFAULT_TEACH, DEFAULT_TEAM_SIZE, TIME_LIMIT
@@ -28,7 +29,14 @@ from peermatch.core.errors import UsageError
 from peermatch.core.peers import PeerPool
 from peermatch.core.teams import HostTeam, TeamMember, Teams
 from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
-from peermatch.scoring.reference import topic_credits
+from peermatch.scoring.reference import TopicCredit, topic_credits
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    IntArray = npt.NDArray[np.int64]
+    FloatArray = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -63,24 +71,7 @@ def teams(
 
     host_ids = list(dict.fromkeys(hosts)) if hosts is not None else _default_hosts(data)
     members = _members(data, pool, per_member)
-    top = _tops(data)
-    group_of = _groups(members, top)
-    index = _by_topic(members)
-    points, allowed, credit = [], [], []
-    for hid in host_ids:
-        host = data.system(hid)
-        needs = list(host.needs.values())
-        points.append(np.array([weights.priority.of(n.priority) for n in needs], dtype=float))
-        banned = _associated(data, host, top)
-        chosen = sorted(
-            m
-            for m in _candidates(data, host, index)
-            if members[m].home is None or members[m].home not in banned
-        )
-        rows = [[c.credit for c in topic_credits(members[m].profile, host, data, weights)]
-                for m in chosen]  # fmt: skip
-        allowed.append(np.array(chosen, dtype=np.int64))
-        credit.append(np.array(rows, dtype=float).reshape(len(chosen), len(needs)))
+    points, allowed, credit, brings = _host_arrays(data, host_ids, members, weights)
     try:
         problem = TeamProblem(
             need_points=points,
@@ -88,7 +79,7 @@ def teams(
             credit=credit,
             capacity=np.array([m.capacity for m in members], dtype=np.int64),
             role=tuple(m.role for m in members),
-            group=np.array(group_of, dtype=np.int64),
+            group=np.array(_groups(members, _tops(data)), dtype=np.int64),
             size=size,
             role_minimums=dict(roles or {}),
             one_per_group=one_per_system,
@@ -100,24 +91,11 @@ def teams(
     for t in solved.teams:
         host = data.system(host_ids[t.host])
         need_ids = list(host.needs)
-        cred = credit[t.host]
-        row_of = {int(m): r for r, m in enumerate(allowed[t.host])}
-        out.append(
-            HostTeam(
-                host=host.id,
-                coverage=t.coverage,
-                members=tuple(
-                    TeamMember(
-                        members[m].id,
-                        members[m].role,
-                        tuple(n for k, n in enumerate(need_ids) if cred[row_of[m], k] > 0),
-                    )
-                    for m in t.members
-                ),
-                uncovered=tuple(need_ids[k] for k in t.uncovered),
-                reason=t.reason,
-            )
+        team = tuple(
+            TeamMember(members[m].id, members[m].role, brings[t.host][m]) for m in t.members
         )
+        uncovered = tuple(need_ids[k] for k in t.uncovered)
+        out.append(HostTeam(host.id, t.coverage, team, uncovered, t.reason))
     return Teams(
         teams=tuple(out),
         total=solved.total,
@@ -132,6 +110,41 @@ def teams(
             "members": "peers" if pool is not None else "systems",
         },
     )
+
+
+def _host_arrays(
+    data: Dataset, host_ids: list[str], members: list[_Member], weights: Weights
+) -> tuple[list[FloatArray], list[IntArray], list[FloatArray], list[dict[int, tuple[str, ...]]]]:
+    """Per host: its needs' points, the members allowed on its team (increasing), their
+    credit on each need, and what each of them brings."""
+    import numpy as np
+
+    top = _tops(data)
+    index = _by_topic(members)
+    points, allowed, credit = [], [], []
+    brings: list[dict[int, tuple[str, ...]]] = []
+    for hid in host_ids:
+        host = data.system(hid)
+        needs = list(host.needs.values())
+        points.append(np.array([weights.priority.of(n.priority) for n in needs], dtype=float))
+        banned = _associated(data, host, top)
+        chosen = sorted(
+            m
+            for m in _candidates(data, host, index)
+            if members[m].home is None or members[m].home not in banned
+        )
+        credits = [topic_credits(members[m].profile, host, data, weights) for m in chosen]
+        rows = [[c.credit for c in cs] for cs in credits]
+        brings.append({m: _brought(cs) for m, cs in zip(chosen, credits, strict=True)})
+        allowed.append(np.array(chosen, dtype=np.int64))
+        credit.append(np.array(rows, dtype=float).reshape(len(chosen), len(needs)))
+    return points, allowed, credit, brings
+
+
+def _brought(credits: list[TopicCredit]) -> tuple[str, ...]:
+    """The needs a member has credit on, in the host's order; ``need<-topic`` when the
+    credit comes through a related topic (as the plan's rows mark it)."""
+    return tuple(f"{c.need}<-{c.via}" if c.related else c.need for c in credits if c.credit > 0)
 
 
 def _default_hosts(data: Dataset) -> list[str]:

@@ -94,12 +94,14 @@ def check_rules(
             role, home, _, strengths = pp[m.member]
             assert home is None or home not in banned
             assert m.role == role
-            brings = [
-                n.topic
-                for n in host.needs.values()
-                if credit(data, strengths, n.topic, n.priority) > 0
-            ]
-            assert brings and list(m.topics) == brings  # no passengers
+            brings = []
+            for n in host.needs.values():
+                if credit(data, strengths, n.topic, n.priority) > 0:
+                    direct = n.topic in strengths
+                    brings.append(n.topic if direct else n.topic + "<-")
+            assert (
+                brings and [s[: len(b)] for s, b in zip(m.topics, brings, strict=True)] == brings
+            )  # no passengers
             used[m.member] = used.get(m.member, 0) + 1
         points = sum(W.priority.of(n.priority) for n in host.needs.values())
         expected = 100 * sum(b for _, b in need_credit) / points if points else 0.0
