@@ -2,6 +2,7 @@
 
     python benchmarks/teams_pool.py [--seed 1] [--people 2200] [--hosts 150]
     python benchmarks/teams_pool.py --bench [--repeat 3] [--roles officer:1,member:1]
+    python benchmarks/teams_pool.py --cli [--repeat 3] [--out benchmarks/out/teams-pool]
 
 The pool: 2,200 people with roles (officer, member, clinician, lived-experience), homes
 across 400 organisations grouped into 42 top-level systems (some people have no home),
@@ -18,14 +19,21 @@ of their own).
 
 Without ``--bench`` it prints a summary of the pool. With ``--bench`` it builds the
 :class:`~peermatch.solver.teams.TeamProblem` directly and times ``solve_teams`` (median of
-``--repeat`` runs, each in this process, the pool built once).
+``--repeat`` runs, each in this process, the pool built once). With ``--cli`` it writes the
+pool as files (``challenges.yaml``, ``systems.yaml`` with the organisations ``part_of`` their
+top-level systems and the hosts' needs and partners, and ``peers.yaml``) and times the full
+path, ``peermatch teams --data DIR --peers DIR/peers.yaml --format json --output FILE``, as
+a real process (loading, checking, credit, the solve and the output).
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import json
+import os
 import statistics
+import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -161,6 +169,83 @@ def build_problem(pool: Pool, *, size: int = 4, roles: dict[str, int] | None = N
     )
 
 
+def write_files(pool: Pool, folder: Path) -> Path:
+    """The pool as the three files ``peermatch teams --peers`` reads."""
+    import yaml
+
+    folder.mkdir(parents=True, exist_ok=True)
+    names = pool.topics
+    challenges = [
+        {"id": name, "name": f"Topic {name}", "area": "area",
+         "related": [names[r] for r in pool.related[i]]}
+        for i, name in enumerate(names)
+    ]  # fmt: skip
+    n_sys = int(pool.org_system.max()) + 1
+    systems: list[dict[str, object]] = [
+        {"id": f"sys-{s:02d}", "name": f"System {s:02d}", "kind": "ics"} for s in range(n_sys)
+    ]
+    host_of = {int(org): h for h, org in enumerate(pool.host_org)}
+    for o, s in enumerate(pool.org_system):
+        entry: dict[str, object] = {
+            "id": f"org-{o:03d}", "name": f"Organisation {o:03d}", "kind": "trust",
+            "part_of": f"sys-{int(s):02d}",
+        }  # fmt: skip
+        h = host_of.get(o)
+        if h is not None:
+            entry["partners"] = [f"org-{p:03d}" for p in sorted(pool.host_partners[h])]
+            entry["challenges"] = [
+                {"challenge": names[t], "priority": p} for t, p in pool.host_needs[h]
+            ]
+        systems.append(entry)
+    peers = []
+    for i, role in enumerate(pool.person_role):
+        person: dict[str, object] = {"id": f"p-{i:04d}", "name": f"Person {i:04d}", "role": role}
+        if pool.person_home[i] >= 0:
+            person["home"] = f"org-{int(pool.person_home[i]):03d}"
+        person["capacity"] = int(pool.person_capacity[i])
+        person["expertise"] = [
+            {"challenge": names[t], "level": int(pool.person_level[i, t]), "evidence": "e"}
+            for t in np.nonzero(pool.person_level[i])[0]
+        ]
+        peers.append(person)
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    for name, doc in (
+        ("challenges.yaml", {"challenges": challenges}),
+        ("systems.yaml", {"systems": systems}),
+        ("peers.yaml", {"peers": peers}),
+    ):
+        (folder / name).write_text(yaml.dump(doc, Dumper=dumper, sort_keys=False))
+    return folder
+
+
+def bench_cli(folder: Path, args: argparse.Namespace) -> None:
+    """Time ``peermatch teams`` on the files, as a real process, ``--repeat`` times."""
+    out = folder / "teams.json"
+    command = [
+        sys.executable, "-m", "peermatch", "teams", "--data", str(folder),
+        "--peers", str(folder / "peers.yaml"), "--size", str(args.size),
+        "--roles", args.roles, "--time-limit", str(args.time_limit),
+        "--format", "json", "--output", str(out),
+    ]  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    times = []
+    for _ in range(args.repeat):
+        t = time.perf_counter()
+        subprocess.run(command, check=True, env=env, stderr=subprocess.DEVNULL)
+        times.append(time.perf_counter() - t)
+        doc = json.loads(out.read_text())
+        gap = (doc["bound"] - doc["total"]) / doc["bound"] if doc["bound"] else 0.0
+        teams = ";".join(",".join(m["member"] for m in t["members"]) for t in doc["teams"])
+        print(
+            f"  {times[-1]:7.2f} s  total {doc['total']:.4f}  bound {doc['bound']:.4f}  "
+            f"gap {100 * gap:.4f}%  optimal {doc['optimal']}  short {len(doc['short'])}  "
+            f"teams {hashlib.sha256(teams.encode()).hexdigest()[:12]}",
+            flush=True,
+        )
+    print(f"peermatch teams, end to end: median {statistics.median(times):.2f} s over "
+          f"{args.repeat}")  # fmt: skip
+
+
 def digest(solution: TeamSolution) -> str:
     """A short fingerprint of the teams, to see that repeated runs agree."""
     text = ";".join(",".join(map(str, t.members)) for t in solution.teams)
@@ -186,6 +271,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--time-limit", type=float, default=60.0)
     ap.add_argument("--gap", type=float, default=0.0, help="relative gap to stop at")
+    ap.add_argument("--cli", action="store_true", help="time peermatch teams on the files")
+    ap.add_argument("--out", type=Path, default=Path("benchmarks/out/teams-pool"))
     args = ap.parse_args()
 
     t0 = time.perf_counter()
@@ -200,6 +287,8 @@ def main() -> None:
         f"{sum(len(m) for m in problem.members)} allowed pairs, {pairs} who bring a need; "
         f"built in {built:.2f} s"
     )
+    if args.cli:
+        bench_cli(write_files(pool, args.out), args)
     if not args.bench:
         return
     times, last = [], None
