@@ -1,4 +1,5 @@
-"""The data files as pydantic models (systems, challenges and the peers file): the contract of ../DESIGN.md, strictly checked.
+"""The data files as pydantic models (systems, challenges, peers): the contract of
+../DESIGN.md, strictly checked.
 
 These models describe the files exactly as written (``challenge:`` may be an alias);
 :mod:`peermatch.files.loading` resolves references and builds the

@@ -1,4 +1,5 @@
-"""JSON Schema (draft-07) of the data files (and of peers.yaml), generated from :mod:`peermatch.files.models`.
+"""JSON Schema (draft-07) of the data files and peers.yaml, generated from
+:mod:`peermatch.files.models`.
 
 Editors (VS Code with the YAML extension, any yaml-language-server client) validate and
 complete ``systems.yaml`` and ``challenges.yaml`` as you type with these schemas. The

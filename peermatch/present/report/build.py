@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from peermatch.analysis.supply import TopicBalance, supply_demand
 from peermatch.core.dataset import Dataset
 from peermatch.core.plan import Plan
+from peermatch.core.teams import Teams
 from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
 from peermatch.scoring.reference import Breakdown, score_pair
 
@@ -37,6 +38,7 @@ class Report:
     order: list[str]
     ring_of: dict[Pair, int]
     history_note: str = ""
+    teams: Teams | None = None  # with ``report --teams``: a section of peer review teams
 
     @property
     def rings(self) -> list[tuple[str, ...]]:
@@ -59,6 +61,7 @@ def build_report(
     weights: Weights = DEFAULT_WEIGHTS,
     history: Adjustments | None = None,
     title: str = "Peer learning programme",
+    teams: Teams | None = None,
 ) -> Report:
     pairs = {(link.teacher, link.learner) for link in plan.links}
     mutual = {p for p in pairs if (p[1], p[0]) in pairs}
@@ -83,6 +86,7 @@ def build_report(
         order=drawing_order([p.id for p in data.systems], plan),
         ring_of=ring_of,
         history_note=note,
+        teams=teams,
     )
 
 

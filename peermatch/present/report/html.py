@@ -15,6 +15,7 @@ from peermatch.present.heatmap import shade
 from peermatch.present.report.build import Report
 from peermatch.present.report.layout import KIND_COLOURS, ONE_WAY, RING_COLOURS, TWO_WAY
 from peermatch.present.report.svg import render_svg
+from peermatch.present.report.teams import teams_html
 
 _CSS = """
 :root { color-scheme: light; }
@@ -102,6 +103,7 @@ def render_html(report: Report) -> str:
         "<h2>Gaps</h2>",
         _gaps_html(report),
         "</section>",
+        teams_html(report.teams) if report.teams is not None else "",
         '<section id="systems">',
         "<h2>Systems, their links and the evidence</h2>",
     ]

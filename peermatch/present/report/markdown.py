@@ -7,6 +7,7 @@ from peermatch.analysis.supply import DEMAND, SUPPLY, TopicBalance
 from peermatch.core.dataset import LEVEL_NAMES
 from peermatch.present.report.build import Report
 from peermatch.present.report.html import _gap_rows, _headline, _listed, _unlisted_note
+from peermatch.present.report.teams import teams_markdown
 
 
 def mermaid_text(text: str) -> str:
@@ -51,6 +52,8 @@ def render_markdown(report: Report) -> str:
     if _unlisted_note(report.balance):
         out += [md_text(_unlisted_note(report.balance)), ""]
     out += _gaps(report)
+    if report.teams is not None:
+        out += teams_markdown(report.teams, md_text)
     out += _systems(report)
     return "\n".join(out).rstrip("\n") + "\n"
 
