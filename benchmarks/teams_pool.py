@@ -44,6 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np
 
 from peermatch.core.weights import DEFAULT_WEIGHTS
+from peermatch.planning.teams import parse_roles
 from peermatch.solver.teams import TeamProblem, TeamSolution, solve_teams
 
 ROLES = ("officer", "member", "clinician", "lived-experience")
@@ -250,14 +251,6 @@ def digest(solution: TeamSolution) -> str:
     """A short fingerprint of the teams, to see that repeated runs agree."""
     text = ";".join(",".join(map(str, t.members)) for t in solution.teams)
     return hashlib.sha256(text.encode()).hexdigest()[:12]
-
-
-def parse_roles(text: str) -> dict[str, int]:
-    out = {}
-    for part in filter(None, text.split(",")):
-        role, _, count = part.partition(":")
-        out[role.strip()] = int(count)
-    return out
 
 
 def main() -> None:

@@ -22,3 +22,5 @@ DEFAULT_GROUP_SIZE = 10
 DEFAULT_PER_SYSTEM = 2
 #: Members per peer review team when ``teams --size`` is not given (the LGA's four to five).
 DEFAULT_TEAM_SIZE = 4
+#: Teams a person in peers.yaml joins when the file does not say.
+DEFAULT_PEER_CAPACITY = 1

@@ -9,9 +9,6 @@ from dataclasses import dataclass
 
 from peermatch.core.dataset import StrengthEntry
 
-#: Teams a person joins when the file does not say.
-DEFAULT_PEER_CAPACITY = 1
-
 
 @dataclass(frozen=True)
 class Peer:

@@ -13,6 +13,8 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from peermatch.core.defaults import DEFAULT_PEER_CAPACITY
+
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 Slug = Annotated[str, StringConstraints(strict=True, pattern=SLUG_PATTERN, max_length=100)]
@@ -161,7 +163,7 @@ class Peer(_Strict):
         "partners or exclusions).",
     )
     capacity: Annotated[int, Field(strict=True, ge=0, le=1000)] = Field(
-        default=1, description="Teams a year this person can join."
+        default=DEFAULT_PEER_CAPACITY, description="Teams a year this person can join."
     )
     expertise: list[Strength] = Field(
         default_factory=list, description="What this person can bring, like a strength."

@@ -10,7 +10,12 @@ import typer
 from peermatch.cli.app import app
 from peermatch.cli.console import err, note
 from peermatch.cli.options import Format, Shared, TimeLimitOpt, shares
-from peermatch.core.defaults import DEFAULT_TEAM_SIZE, TIME_LIMIT
+from peermatch.core.defaults import (
+    DEFAULT_PEER_CAPACITY,
+    DEFAULT_TEACH,
+    DEFAULT_TEAM_SIZE,
+    TIME_LIMIT,
+)
 from peermatch.core.errors import PeermatchError, UsageError
 
 HostOpt = Annotated[
@@ -44,8 +49,8 @@ PerMemberOpt = Annotated[
     typer.Option(
         "--per-member",
         min=0,
-        help="Teams each member may join, for everyone [default: a person's capacity, a "
-        "system's capacity.teach or 3].",
+        help="Teams each member may join, for everyone [default: a person's capacity (else "
+        f"{DEFAULT_PEER_CAPACITY}), a system's capacity.teach (else {DEFAULT_TEACH})].",
         show_default=False,
     ),
 ]
