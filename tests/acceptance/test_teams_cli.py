@@ -129,3 +129,40 @@ def test_bad_peers_files(case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     expected = (PEERS_CORPUS / case / "expected.txt").read_text()
     assert (result.exit_code, result.stdout, result.stderr) == (1, "", expected)
     assert not out.exists()
+
+
+def test_a_pool_in_a_spreadsheet_round_trips(tmp_path: Path) -> None:
+    csv_file = tmp_path / "pool.csv"
+    assert invoke("export-csv", "--peers", EXAMPLE, "--output", str(csv_file)).exit_code == 0
+    imported = invoke("import", str(csv_file), "--peers", "--to", str(tmp_path / "pool"))
+    assert imported.exit_code == 0, imported.stderr
+    assert imported.stderr == f"wrote 12 people to {tmp_path / 'pool' / 'peers.yaml'}\n"
+    again = invoke("export-csv", "--peers", str(tmp_path / "pool" / "peers.yaml"))
+    assert again.stdout == csv_file.read_text()
+    teams = ("teams", "--size", "3", "--roles", "officer:1", "-f", "json", "--peers")
+    assert (
+        invoke(*teams, str(tmp_path / "pool" / "peers.yaml")).stdout
+        == invoke(*teams, EXAMPLE).stdout
+    )
+    refused = invoke("import", str(csv_file), "--peers", "--to", str(tmp_path / "pool"))
+    assert refused.exit_code == 1
+    assert refused.stderr.endswith("peers.yaml already exists; add --force to replace it\n")
+
+
+def test_a_bad_pool_spreadsheet_names_each_cell(tmp_path: Path) -> None:
+    csv_file = tmp_path / "pool.csv"
+    csv_file.write_text(
+        "name,role,home,expertise,evidence_1\n"
+        "Ada Fictional,officer,wakefeld,discharge:3,Ran a discharge team.\n"
+        "Ben Madeup,member,,dischrge:2,Led a ward.\n"
+        "Cara Invented,clinician,,discharge:9,x\n"
+    )
+    result = invoke("import", str(csv_file), "--peers", "--to", str(tmp_path / "pool"))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{csv_file}:2:3: home: unknown system 'wakefeld'; did you mean wakefield?\n"
+        f"{csv_file}:3:4: expertise: unknown topic 'dischrge'; did you mean discharge, "
+        "linked-data-analytics or adult-social-care?\n"
+        f"{csv_file}:4:4: expertise: write TOPIC:LEVEL (1-3); got 'discharge:9'\n"
+    )
+    assert not (tmp_path / "pool").exists()
