@@ -120,10 +120,6 @@ class TeamSolution:
         return max(self.bound - self.total, 0.0) / self.bound
 
 
-class TeamsLimit(RuntimeError):
-    """The time limit was reached before any teams were found."""
-
-
 # --------------------------------------------------------------------------- the model
 
 
