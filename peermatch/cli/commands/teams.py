@@ -22,6 +22,7 @@ HostOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--host",
+        metavar="SYSTEM",
         help="A system to build a team for (repeatable; id or name) [default: every "
         "system with challenges].",
         show_default=False,
