@@ -145,6 +145,7 @@ def check_shape(
 _ITEM_MODELS: dict[str, type[BaseModel]] = {
     "systems": models.System,
     "challenges": models.Challenge,
+    "peers": models.Peer,
 }
 
 
@@ -205,6 +206,8 @@ _FIELD_HINTS = {
     "teach": "must be a whole number from 0 to 1000",
     "learn": "must be a whole number from 0 to 1000",
     "population": "must be a whole number of people, e.g. 250000 (no commas or quotes)",
+    "role": "must be a slug: lowercase letters, digits and single hyphens, e.g. 'officer'",
+    "capacity": "must be a whole number of teams from 0 to 1000",
 }
 
 

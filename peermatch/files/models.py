@@ -1,4 +1,5 @@
-"""The two data files as pydantic models: the contract of ../DESIGN.md, strictly checked.
+"""The data files as pydantic models (systems, challenges, peers): the contract of
+../DESIGN.md, strictly checked.
 
 These models describe the files exactly as written (``challenge:`` may be an alias);
 :mod:`peermatch.files.loading` resolves references and builds the
@@ -19,6 +20,8 @@ from pydantic import (
     StringConstraints,
     WithJsonSchema,
 )
+
+from peermatch.core.defaults import DEFAULT_PEER_CAPACITY
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
@@ -187,3 +190,32 @@ class SystemsFile(_Strict):
     """systems.yaml: one profile per system."""
 
     systems: list[System] = Field(description="The profiles, one entry each.")
+
+
+class Peer(_Strict):
+    """One person in a pool of peer reviewers."""
+
+    id: Slug = Field(
+        description="Unique slug: lowercase letters, digits and hyphens, e.g. jo-smith."
+    )
+    name: Text = Field(description="The person's name, e.g. Jo Smith.")
+    role: Slug = Field(
+        description="A free word for the role: member, officer, clinician, lived-experience ..."
+    )
+    home: Ref | None = Field(
+        default=None,
+        description="The id of the system they work in (no team for it, its family, its "
+        "partners or exclusions).",
+    )
+    capacity: Annotated[int, Field(strict=True, ge=0, le=1000)] = Field(
+        default=DEFAULT_PEER_CAPACITY, description="Teams a year this person can join."
+    )
+    expertise: list[Strength] = Field(
+        default_factory=list, description="What this person can bring, like a strength."
+    )
+
+
+class PeersFile(_Strict):
+    """peers.yaml: the people peer review teams are made of."""
+
+    peers: list[Peer] = Field(description="The people, one entry each.")

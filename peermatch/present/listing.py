@@ -60,6 +60,9 @@ class Listing:
     #: in the terminal table only: each row's depth in a tree, its first column indented
     #: two spaces a level (empty: no tree)
     depths: Sequence[int] = ()
+    #: in JSON only: what goes under ``key`` when it is not the flat rows (``teams`` nests
+    #: each host's members under it)
+    json_rows: list[dict[str, Any]] | None = None
 
     def table_columns(self) -> list[str]:
         return [c for c in self.columns if c not in self.table_hidden and c != self.group_by]
@@ -142,7 +145,8 @@ def render_csv(listing: Listing) -> str:
 
 
 def render_json(listing: Listing) -> str:
-    doc: dict[str, Any] = {"version": FORMAT_VERSION, listing.key: listing.rows}
+    rows = listing.rows if listing.json_rows is None else listing.json_rows
+    doc: dict[str, Any] = {"version": FORMAT_VERSION, listing.key: rows}
     doc.update(listing.extra)
     import json  # here, not at the top: most runs never write JSON (cold start)
 

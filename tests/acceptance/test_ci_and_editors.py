@@ -195,7 +195,7 @@ def test_the_hook_command_fails_a_commit_with_warnings(tmp_path):
 # --------------------------------------------------------------------------- JSON Schema
 
 
-@pytest.mark.parametrize("which", ["systems", "challenges"])
+@pytest.mark.parametrize("which", ["systems", "challenges", "peers"])
 def test_the_committed_schemas_are_current(which):
     committed = (REPO / "schemas" / f"{which}.schema.json").read_text()
     assert committed == schema_text(which), (

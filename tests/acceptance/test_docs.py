@@ -74,7 +74,7 @@ def test_written_schemas_match_the_committed_ones(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "schemas").mkdir()
-    for which in ("systems", "challenges"):
+    for which in ("systems", "challenges", "peers"):
         target = f"schemas/{which}.schema.json"
         assert invoke("schema", which, "--output", target).exit_code == 0
         assert (tmp_path / target).read_text() == (REPO / target).read_text()

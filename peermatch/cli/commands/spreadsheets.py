@@ -109,6 +109,14 @@ def import_responses(
     answers: AnswersOpt = None,
     keep: KeepOpt = None,
     force: ForceOpt = False,
+    peers: Annotated[
+        bool,
+        typer.Option(
+            "--peers",
+            help="The CSV is a pool of people: write peers.yaml (homes are checked against "
+            "the folder's systems.yaml, else the shipped data).",
+        ),
+    ] = False,
 ) -> None:
     """Turn a spreadsheet of form responses into a checked systems.yaml.
 
@@ -127,6 +135,14 @@ def import_responses(
     from peermatch.files.loading import load_catalogue
 
     records = read_csv(responses)
+    if peers:
+        from peermatch.files.import_peers import parse_peers, write_peers
+        from peermatch.files.loading import SYSTEMS_FILE, load
+
+        data = load(to if (to / SYSTEMS_FILE).is_file() else None, challenges=challenges)
+        pool = parse_peers(records, str(responses), data)
+        err(f"wrote {len(pool.peers)} people to {write_peers(pool, to, force=force)}")
+        return
     catalogue_path = choose_catalogue(to, challenges)
     catalogue = load_catalogue(catalogue_path)
     interactive = not no_input and stdin_is_terminal()
@@ -178,17 +194,32 @@ def export_csv(
     template: Annotated[
         bool, typer.Option("--template", help="Only the header row: a blank form layout.")
     ] = False,
+    peers: Annotated[
+        Path | None,
+        typer.Option(
+            "--peers",
+            help="Export this peers.yaml (a pool of people) instead of the systems.",
+            dir_okay=False,
+            show_default=False,
+        ),
+    ] = None,
     *,
     shared: Shared,
 ) -> None:
-    """Write the systems in the CSV layout that 'peermatch import' reads.
+    """Write the systems (or, with --peers, a pool of people) in the CSV layout that
+    'peermatch import' (with --peers) reads.
 
     Import the file again and you get the same profiles back.
 
     Example: peermatch export-csv --output responses.csv
     """
-    from peermatch.present.export import export_listing
+    from peermatch.present.export import export_listing, peers_export_listing
     from peermatch.present.listing import Format, emit
 
+    if peers is not None:
+        from peermatch.files.peers import load_peers
+
+        emit(peers_export_listing(load_peers(peers, shared.load())), Format.csv, shared.output)
+        return
     dataset = None if template else shared.load()
     emit(export_listing(dataset, template=template), Format.csv, shared.output)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from peermatch.analysis.supply import TopicBalance, supply_demand
 from peermatch.core.dataset import Dataset
 from peermatch.core.plan import Plan, PlanLink
+from peermatch.core.teams import Teams
 from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
 from peermatch.present.report.labels import short_names
 from peermatch.scoring.reference import Breakdown, score_pair
@@ -39,6 +40,7 @@ class Report:
     ring_of: dict[Pair, int]
     names: dict[str, str]  # each system's short name, for labels (the full name on hover)
     history_note: str = ""
+    teams: Teams | None = None  # with ``report --teams``: a section of peer review teams
 
     @property
     def rings(self) -> list[tuple[str, ...]]:
@@ -61,6 +63,7 @@ def build_report(
     weights: Weights = DEFAULT_WEIGHTS,
     history: Adjustments | None = None,
     title: str = "Peer learning programme",
+    teams: Teams | None = None,
 ) -> Report:
     pairs = {(link.teacher, link.learner) for link in plan.links}
     mutual = {p for p in pairs if (p[1], p[0]) in pairs}
@@ -86,6 +89,7 @@ def build_report(
         ring_of=ring_of,
         names=short_names({p.id: p.name for p in data.systems}),
         history_note=note,
+        teams=teams,
     )
 
 

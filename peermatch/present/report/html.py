@@ -19,6 +19,7 @@ from peermatch.present.report.matrix import use_matrix
 from peermatch.present.report.script import SCRIPT, controls, script_hash
 from peermatch.present.report.style import CSS
 from peermatch.present.report.svg import render_svg
+from peermatch.present.report.teams import teams_html
 
 # Scripts only by the hash of the report's own script: no other inline script runs.
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src {script}; img-src data:"
@@ -70,6 +71,7 @@ def render_html(report: Report) -> str:
         "<h2>Gaps</h2>",
         _gaps_html(report),
         "</section>",
+        teams_html(report.teams) if report.teams is not None else "",
         '<section id="systems">',
         "<h2>Systems, their links and the evidence</h2>",
         *_cards(report),

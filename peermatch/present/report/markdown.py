@@ -9,6 +9,7 @@ from peermatch.present.plan import one_way_lines
 from peermatch.present.report.build import Report
 from peermatch.present.report.html import _gap_rows, _headline, _listed, _unlisted_note
 from peermatch.present.report.mermaid import MAX_EDGES, MAX_TEXT, diagrams
+from peermatch.present.report.teams import teams_markdown
 
 
 def md_text(text: str) -> str:
@@ -39,6 +40,8 @@ def render_markdown(report: Report) -> str:
     if _unlisted_note(report.balance):
         out += [md_text(_unlisted_note(report.balance)), ""]
     out += _gaps(report)
+    if report.teams is not None:
+        out += teams_markdown(report.teams, md_text)
     out += _systems(report)
     return "\n".join(out).rstrip("\n") + "\n"
 
