@@ -6,6 +6,8 @@ The library is imported inside each command; the defaults come from
 
 from __future__ import annotations
 
+from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -76,6 +78,58 @@ PinOpt = Annotated[
         show_default=False,
     ),
 ]
+
+
+class Objective(StrEnum):
+    total = "total"
+    fair = "fair"
+
+
+ObjectiveOpt = Annotated[
+    Objective,
+    typer.Option(
+        "--objective",
+        help="total: the greatest total score; fair: first the highest lowest link score, "
+        "then the greatest total.",
+    ),
+]
+AlternatesOpt = Annotated[
+    int,
+    typer.Option(
+        "--alternates",
+        min=0,
+        metavar="K",
+        help="List each learner's next K teachers not in the plan (best first).",
+    ),
+]
+KeepOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--keep",
+        metavar="FILE",
+        help="Pin every link of an earlier plan (its JSON or CSV) that still holds.",
+        show_default=False,
+    ),
+]
+DiffOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--diff",
+        metavar="FILE",
+        help="Add the links added, removed and kept against an earlier plan (JSON or CSV).",
+        show_default=False,
+    ),
+]
+RoundsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--rounds",
+        min=1,
+        metavar="R",
+        help="Plan R rounds jointly: each a plan on its own, no pair in two rounds.",
+        show_default=False,
+    ),
+]
 StrictPlanOpt = Annotated[
     bool, typer.Option("--strict", help="Exit 1 if any system is left out of the plan.")
 ]
@@ -91,6 +145,11 @@ def plan(
     new_only: NewOnlyOpt = False,
     strict: StrictPlanOpt = False,
     time_limit: TimeLimitOpt = TIME_LIMIT,
+    objective: ObjectiveOpt = Objective.total,
+    alternates: AlternatesOpt = 0,
+    keep: KeepOpt = None,
+    diff: DiffOpt = None,
+    rounds: RoundsOpt = None,
     *,
     shared: Shared,
 ) -> None:
@@ -101,8 +160,11 @@ def plan(
     the reason.
 
     Example: peermatch plan --ring-size 3 --format csv --output rings.csv
+
+    Example: peermatch plan --objective fair --alternates 2 --keep plan.json --diff plan.json
     """
     from peermatch.cli.loaders import resolve_system
+    from peermatch.files.plan_json import read_plan
     from peermatch.planning.api import plan as make_plan
     from peermatch.present.plan import plan_listing
 
@@ -122,6 +184,11 @@ def plan(
         pins=pins,
         ring_size=ring_size,
         time_limit=time_limit,
+        objective=objective.value,
+        rounds=rounds,
+        alternates=alternates,
+        keep=None if keep is None else read_plan(keep, dataset, lenient=True),
+        diff=None if diff is None else (str(diff), read_plan(diff, dataset, lenient=True)),
     )
     shared.emit(plan_listing(result, dataset))
     if (
@@ -131,6 +198,14 @@ def plan(
             note(f"note: {text}")
         for x in result.left_out:
             note(f"left out: {x.system} ({x.role}): {x.reason}")
+        for k in result.not_kept or []:
+            note(f"not kept: {k.learner} <- {k.teacher}: {k.reason}")
+        if result.changes is not None:
+            ch = result.changes
+            note(
+                f"changes against {ch.file}: {len(ch.added)} added, {len(ch.removed)} removed, "
+                f"{len(ch.kept)} kept"
+            )
     if strict and result.left_out:
         left = len({x.system for x in result.left_out})
         err(f"{left} system(s) left out of the plan (--strict)")
