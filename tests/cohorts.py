@@ -267,6 +267,103 @@ def weights(draw: st.DrawFn) -> Weights:
 
 # --------------------------------------------------------------------------- brute force
 
+SCORES = st.sampled_from([12.5, 25.0, 33.25, 40.0, 50.0, 62.5, 75.0, 90.0, 100.0])
+
+
+@st.composite
+def instances(draw: st.DrawFn, max_n: int = 5, max_links: int = 13) -> dict[str, np.ndarray]:
+    n = draw(st.integers(2, max_n))
+    pairs = [(t, lr) for t in range(n) for lr in range(n) if t != lr]
+    chosen = draw(st.lists(st.sampled_from(pairs), unique=True, max_size=max_links))
+    m = len(chosen)
+    teacher = np.array([p[0] for p in chosen], dtype=np.int64)
+    learner = np.array([p[1] for p in chosen], dtype=np.int64)
+    score = np.array(draw(st.lists(SCORES, min_size=m, max_size=m)), dtype=float)
+    teach_cap = np.array(draw(st.lists(st.integers(0, 3), min_size=n, max_size=n)), dtype=np.int64)
+    learn_cap = np.array(draw(st.lists(st.integers(0, 3), min_size=n, max_size=n)), dtype=np.int64)
+    has_out = np.bincount(teacher, minlength=n) > 0
+    has_in = np.bincount(learner, minlength=n) > 0
+    pinned = np.zeros(m, dtype=bool)
+    if m:
+        for i in draw(st.lists(st.integers(0, m - 1), max_size=2, unique=True)):
+            pinned[i] = True
+    # pins must fit the capacities (the caller checks; see test_planning)
+    assume(np.all(np.bincount(teacher[pinned], minlength=n) <= teach_cap))
+    assume(np.all(np.bincount(learner[pinned], minlength=n) <= learn_cap))
+    return {
+        "n": n,
+        "teacher": teacher,
+        "learner": learner,
+        "score": score,
+        "teach_cap": teach_cap,
+        "learn_cap": learn_cap,
+        "teach_lower": has_out & (teach_cap > 0),
+        "learn_lower": has_in & (learn_cap > 0),
+        "pinned": pinned,
+    }
+
+
+def brute_plans(inst: dict[str, np.ndarray]) -> list[tuple[np.ndarray, int]]:
+    """Every subset of links within the capacities with the pins: (mask, unmet)."""
+    n, teacher, learner = inst["n"], inst["teacher"], inst["learner"]
+    m = len(teacher)
+    masks = ((np.arange(2**m)[:, None] >> np.arange(m)) & 1).astype(bool)
+    out = []
+    for x in masks:
+        td = np.bincount(teacher[x], minlength=n)
+        ld = np.bincount(learner[x], minlength=n)
+        if np.any(td > inst["teach_cap"]) or np.any(ld > inst["learn_cap"]):
+            continue
+        if not np.all(x[inst["pinned"]]):
+            continue
+        unmet = int(((td == 0) & inst["teach_lower"]).sum() + ((ld == 0) & inst["learn_lower"]).sum())
+        out.append((x, unmet))
+    return out
+
+
+def brute_fair(inst: dict[str, np.ndarray]) -> tuple[int, float, float] | None:
+    """(fewest unmet, the highest lowest unpinned score among those, then the greatest
+    total) over every subset of links."""
+    plans = brute_plans(inst)
+    if not plans:
+        return None
+    score, pinned = inst["score"], inst["pinned"]
+    fewest = min(u for _, u in plans)
+    best: tuple[float, float] | None = None
+    for x, u in plans:
+        if u != fewest:
+            continue
+        free = score[x & ~pinned]
+        key = (float(free.min()) if len(free) else float("inf"), float(score[x].sum()))
+        best = key if best is None or key > best else best
+    assert best is not None
+    return fewest, best[0], best[1]
+
+
+def brute_rounds(inst: dict[str, np.ndarray], rounds: int) -> tuple[int, float]:
+    """(fewest unmet lower bounds over all rounds, then the greatest total): each link in
+    no round or one, every round within the capacities, pins in the first."""
+    n, teacher, learner, score = inst["n"], inst["teacher"], inst["learner"], inst["score"]
+    best: tuple[int, float] | None = None
+    for assign in itertools.product(range(-1, rounds), repeat=len(score)):
+        a = np.array(assign, dtype=np.int64)
+        if len(a) and not np.all(a[inst["pinned"]] == 0):
+            continue
+        unmet, ok = 0, True
+        for r in range(rounds):
+            x = a == r
+            td = np.bincount(teacher[x], minlength=n)
+            ld = np.bincount(learner[x], minlength=n)
+            if np.any(td > inst["teach_cap"]) or np.any(ld > inst["learn_cap"]):
+                ok = False
+                break
+            unmet += int(((td == 0) & inst["teach_lower"]).sum() + ((ld == 0) & inst["learn_lower"]).sum())
+        if ok:
+            key = (-unmet, float(score[a >= 0].sum()))
+            best = key if best is None or key > best else best
+    assert best is not None
+    return -best[0], best[1]
+
 
 def brute_bmatching(
     n: int,

@@ -148,7 +148,7 @@ def alternates(
     for x in result.links:
         used[(x.round or 1) - 1, index[x.teacher]] += 1
     cap = np.minimum(ctx.teach_cap, 1) if ring_size else ctx.teach_cap
-    spare = (used < cap).any(axis=0)
+    spare = [bool(x) for x in np.any(used < cap, axis=0)]
     cand = ctx.cand
     order = np.lexsort((cand.teacher, -cand.score, cand.rank, cand.rank < 0, cand.learner))
     out: list[Alternate] = []
@@ -158,5 +158,5 @@ def alternates(
         if (t, lr) in planned or taken[lr] >= k:
             continue
         taken[lr] += 1
-        out.append(Alternate(ids[lr], ids[t], float(cand.score[li]), bool(spare[t])))
+        out.append(Alternate(ids[lr], ids[t], float(cand.score[li]), spare[t]))
     return out
