@@ -7,14 +7,15 @@ from contextlib import contextmanager
 
 import numpy as np
 import pytest
-from cohorts import SCORES, brute_bmatching, brute_cycles, brute_rings, instances
+from cohorts import brute_bmatching, brute_cycles, brute_rings, instances
 from conftest import examples
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from peermatch.solver import rings as solver
 from peermatch.solver.matching import solve_bmatching
 from peermatch.solver.rings import enumerate_rings, solve_rings
+
 
 def solve(inst: dict[str, np.ndarray]):  # type: ignore[no-untyped-def]
     return solve_bmatching(
