@@ -25,8 +25,8 @@ def read_plan(path: str | Path, data: Dataset, *, lenient: bool = False) -> Plan
     """Read the JSON (or CSV) that ``peermatch plan`` writes, checked against ``data``.
 
     A file whose name ends in ``.csv`` (or, not ``.json``, whose text does not start like
-    JSON) is read as the plan's CSV: its rows alone. With ``lenient`` a link may name a system or topic the
-    data no longer has (``plan --keep`` says why such a link cannot be kept).
+    JSON) is read as the plan's CSV: its rows alone. With ``lenient`` a link may name a
+    system or topic the data no longer has (``plan --keep`` says why it cannot be kept).
     """
     display = str(path)
 

@@ -89,7 +89,7 @@ def render_html(report: Report) -> str:
         "is labelled with the main topic. Thicker arrows score higher. Click a system to "
         "see its links and the evidence behind them.</p>",
         _legend(report),
-        f"<figure>{render_svg(report)}</figure>",
+        *_figures(report),
         "</section>",
         '<section id="heatmap">',
         "<h2>Supply and demand of topics</h2>",
@@ -128,6 +128,18 @@ def render_html(report: Report) -> str:
         "</html>",
     ]
     return "\n".join(out) + "\n"
+
+
+def _figures(report: Report) -> list[str]:
+    """The programme's picture, or one per round."""
+    rounds = report.by_round()
+    if not rounds:
+        return [f"<figure>{render_svg(report)}</figure>"]
+    return [
+        f"<figure><figcaption>Round {r}: {len(one.plan.links)} links</figcaption>"
+        f"{render_svg(one)}</figure>"
+        for r, one in rounds
+    ]
 
 
 def _headline(report: Report) -> str:

@@ -39,11 +39,10 @@ def render_markdown(report: Report) -> str:
         "Each arrow points from the system that teaches to the system that learns, labelled "
         "with the main topic and the score. Thick arrows: both directions are planned.",
         "",
-        "```mermaid",
-        "flowchart LR",
     ]
-    out += _mermaid(report)
-    out += ["```", ""]
+    for r, one in report.by_round() or [(0, report)]:
+        heading = [f"### Round {r}", ""] if r else []
+        out += [*heading, "```mermaid", "flowchart LR", *_mermaid(one), "```", ""]
     unlinked = [p.id for p in data.systems if p.id not in report.linked]
     if unlinked:
         out += [f"Not in the picture (no link): {md_text(', '.join(unlinked))}.", ""]
