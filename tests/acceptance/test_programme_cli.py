@@ -143,7 +143,8 @@ def test_keep_its_own_json(tmp_path: Path) -> None:
         (
             ("--keep", "missing.json"),
             1,
-            "missing.json: no such file; write it with 'peermatch plan --format json --output FILE'",
+            "missing.json: no such file; write it with "
+            "'peermatch plan --format json --output FILE'",
         ),
     ],
 )

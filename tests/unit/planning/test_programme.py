@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from cohorts import Spec, caps, check_constraints, dataset, write_yaml
+from cohorts import Spec, caps, check_constraints, dataset
 from cohorts import small_cohorts as cohorts
 from conftest import TEST_DATA, examples
 from hypothesis import HealthCheck, given, settings
