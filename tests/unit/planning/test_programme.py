@@ -249,3 +249,26 @@ def test_options_with_rings_history_and_new_only(tmp_path: Path) -> None:
         assert not any(
             score_pair(data, a.teacher, a.learner).partner for a in result.alternates or []
         )
+
+
+def test_every_option_leaves_out_recent_repeats() -> None:
+    from peermatch.core.weights import DEFAULT_WEIGHTS
+    from peermatch.files import history
+    from peermatch.scoring.adjustments import adjustments
+
+    data = peermatch.load()
+    path = Path(__file__).resolve().parents[3] / "examples" / "history.yaml"
+    adj = adjustments(history.load_history(path, data), data, DEFAULT_WEIGHTS, year=2025)
+    plain = plan(data, rounds=3, alternates=3)
+    seen = {(k.teacher, k.learner) for k in plain.links} | {
+        (a.teacher, a.learner) for a in plain.alternates or []
+    }
+    assert any(adj.is_excluded(*p) for p in seen)  # without the history, repeats are planned
+    for options in ({"objective": "fair"}, {"rounds": 3}, {"alternates": 3}, {"keep": plain}):
+        result = plan(data, history=adj, **options)  # type: ignore[arg-type]
+        pairs = [(k.teacher, k.learner) for k in result.links]
+        pairs += [(a.teacher, a.learner) for a in result.alternates or []]
+        assert not any(adj.is_excluded(*p) for p in pairs)
+        if "keep" in options:
+            assert result.not_kept is not None
+            assert {x.code for x in result.not_kept} >= {"repeat"}
