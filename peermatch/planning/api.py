@@ -101,9 +101,7 @@ def plan(
     """
     _check_settings(ring_size, teach, learn, time_limit)
     _check_programme(objective, rounds, alternates, ring_size)
-    every_link = (
-        ring_size is not None or objective == "fair" or rounds is not None or alternates > 0
-    )
+    every_link = ring_size is not None or objective == "fair" or bool(rounds or alternates)
     default_teach = DEFAULT_TEACH if teach is None else teach
     default_learn = DEFAULT_LEARN if learn is None else learn
     teach_cap = _capacities(data, "teach_capacity", default_teach)
@@ -122,27 +120,61 @@ def plan(
                 data, weights, new_only=new_only, method="reference", history=history
             )
             candidates = Candidates.from_ranking(data, ranking)
-    ids = candidates.ids
-    n = len(ids)
+    n = len(candidates.ids)
     ctx = PlanContext(data, weights, candidates, teach_cap, learn_cap, new_only, n, cohort, history)
-    pins = list(dict.fromkeys(pins))
-    asked = list(pins)
-    not_kept = None
-    if keep is not None:
-        kept, not_kept = kept_pins(ctx, keep, pins, ring_size)
-        pins += kept
-    pinned = ctx.pin_links(pins, ring_size)
+    asked = list(dict.fromkeys(pins))
+    result = _programme(ctx, asked, keep, ring_size, objective, rounds, time_limit, max_rings)
+    result.settings = _settings(
+        default_teach, default_learn, new_only, ring_size, asked, history, objective, rounds
+    )
+    if alternates:
+        result.alternates = find_alternates(ctx, result, alternates, ring_size)
+    if diff is not None:
+        result.changes = changes(diff[0], diff[1], result)
+    return result
+
+
+def _settings(
+    teach: int,
+    learn: int,
+    new_only: bool,
+    ring_size: int | None,
+    pins: list[tuple[str, str]],
+    history: Adjustments | None,
+    objective: str,
+    rounds: int | None,
+) -> dict[str, Any]:
+    """What the plan was asked for, as its JSON's ``settings``."""
     settings: dict[str, Any] = {
-        "teach": default_teach,
-        "learn": default_learn,
+        "teach": teach,
+        "learn": learn,
         "new_only": new_only,
         "ring_size": ring_size,
-        "pins": [f"{t}:{lr}" for t, lr in asked],
+        "pins": [f"{t}:{lr}" for t, lr in pins],
     }
     if history is not None:
         settings["history"] = {"file": history.file, "year": history.year, "window": history.window}
     if objective != "total" or rounds is not None:
         settings.update(objective=objective, rounds=rounds)
+    return settings
+
+
+def _programme(
+    ctx: PlanContext,
+    pins: list[tuple[str, str]],
+    keep: Plan | None,
+    ring_size: int | None,
+    objective: str,
+    rounds: int | None,
+    time_limit: float,
+    max_rings: int,
+) -> Plan:
+    """The plan of the chosen kind, with the pins and what of ``keep`` still holds."""
+    not_kept = None
+    if keep is not None:
+        kept, not_kept = kept_pins(ctx, keep, pins, ring_size)
+        pins = pins + kept
+    pinned = ctx.pin_links(pins, ring_size)
     if ring_size is not None:
         result = plan_rings(ctx, pinned, ring_size, time_limit, max_rings)
     elif objective == "fair":
@@ -151,12 +183,7 @@ def plan(
         result = plan_rounds(ctx, pinned, rounds, time_limit)
     else:
         result = plan_links(ctx, pinned, time_limit)
-    result.settings = settings
     result.not_kept = not_kept
-    if alternates:
-        result.alternates = find_alternates(ctx, result, alternates, ring_size)
-    if diff is not None:
-        result.changes = changes(diff[0], diff[1], result)
     return result
 
 

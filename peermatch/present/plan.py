@@ -63,13 +63,7 @@ def plan_listing(result: Plan, data: Dataset) -> Listing:
         }
         group_by = "ring"
     elif rounds:
-        per_round: dict[str, list[float]] = {}
-        for link in result.links:
-            per_round.setdefault(str(link.round), []).append(link.score)
-        titles = {
-            key: f"round {key}: {len(scores)} links, total score {math.fsum(scores):.1f}"
-            for key, scores in per_round.items()
-        }
+        titles = _round_titles(result)
         group_by = "round"
     else:
         titles = {}
@@ -99,6 +93,31 @@ def plan_listing(result: Plan, data: Dataset) -> Listing:
         group_by=group_by,
         group_titles=titles,
     )
+
+
+def _round_titles(result: Plan) -> dict[str, str]:
+    per_round: dict[str, list[float]] = {}
+    for link in result.links:
+        per_round.setdefault(str(link.round), []).append(link.score)
+    return {
+        key: f"round {key}: {len(scores)} links, total score {math.fsum(scores):.1f}"
+        for key, scores in per_round.items()
+    }
+
+
+def plan_messages(result: Plan) -> list[str]:
+    """The lines for stderr when the rows go to a file or a machine format: the notes, who
+    is left out and why, what could not be kept, and the changes counted."""
+    lines = [f"note: {text}" for text in result.notes]
+    lines += [f"left out: {x.system} ({x.role}): {x.reason}" for x in result.left_out]
+    lines += [f"not kept: {k.learner} <- {k.teacher}: {k.reason}" for k in result.not_kept or []]
+    if result.changes is not None:
+        ch = result.changes
+        lines.append(
+            f"changes against {ch.file}: {len(ch.added)} added, {len(ch.removed)} removed, "
+            f"{len(ch.kept)} kept"
+        )
+    return lines
 
 
 def plan_summary(result: Plan) -> str:

@@ -166,7 +166,7 @@ def plan(
     from peermatch.cli.loaders import resolve_system
     from peermatch.files.plan_json import read_plan
     from peermatch.planning.api import plan as make_plan
-    from peermatch.present.plan import plan_listing
+    from peermatch.present.plan import plan_listing, plan_messages
 
     dataset = shared.load()
     pins = []
@@ -194,18 +194,8 @@ def plan(
     if (
         shared.fmt is not Format.table or shared.output is not None
     ):  # the table's footer says it already
-        for text in result.notes:
-            note(f"note: {text}")
-        for x in result.left_out:
-            note(f"left out: {x.system} ({x.role}): {x.reason}")
-        for k in result.not_kept or []:
-            note(f"not kept: {k.learner} <- {k.teacher}: {k.reason}")
-        if result.changes is not None:
-            ch = result.changes
-            note(
-                f"changes against {ch.file}: {len(ch.added)} added, {len(ch.removed)} removed, "
-                f"{len(ch.kept)} kept"
-            )
+        for line in plan_messages(result):
+            note(line)
     if strict and result.left_out:
         left = len({x.system for x in result.left_out})
         err(f"{left} system(s) left out of the plan (--strict)")
