@@ -151,7 +151,10 @@ class PlanContext:
 
     # -- rows
 
-    def link(self, li: int, pinned: bool, ring: int | None = None) -> PlanLink:
+    def link(
+        self, li: int, pinned: bool, ring: int | None = None, at: int | None = None
+    ) -> PlanLink:
+        """The row of candidate link ``li`` (``at``: its round, with rounds)."""
         ids = self.cand.ids
         b = score_pair(
             self.data,
@@ -179,6 +182,7 @@ class PlanContext:
             pinned=pinned,
             reason=m.reason + ("; pinned" if pinned else ""),
             ring=ring,
+            round=at,
         )
 
     def loads(self, chosen: BoolArray) -> tuple[IntArray, IntArray, list[Load]]:

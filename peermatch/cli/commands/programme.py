@@ -6,6 +6,8 @@ The library is imported inside each command; the defaults come from
 
 from __future__ import annotations
 
+from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -77,6 +79,58 @@ PinOpt = Annotated[
         show_default=False,
     ),
 ]
+
+
+class Objective(StrEnum):
+    total = "total"
+    fair = "fair"
+
+
+ObjectiveOpt = Annotated[
+    Objective,
+    typer.Option(
+        "--objective",
+        help="total: the greatest total score; fair: first the highest lowest link score, "
+        "then the greatest total.",
+    ),
+]
+AlternatesOpt = Annotated[
+    int,
+    typer.Option(
+        "--alternates",
+        min=0,
+        metavar="K",
+        help="List each learner's next K teachers not in the plan (best first).",
+    ),
+]
+KeepOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--keep",
+        metavar="FILE",
+        help="Pin every link of an earlier plan (its JSON or CSV) that still holds.",
+        show_default=False,
+    ),
+]
+DiffOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--diff",
+        metavar="FILE",
+        help="Add the links added, removed and kept against an earlier plan (JSON or CSV).",
+        show_default=False,
+    ),
+]
+RoundsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--rounds",
+        min=1,
+        metavar="R",
+        help="Plan R rounds jointly: each a plan on its own, no pair in two rounds.",
+        show_default=False,
+    ),
+]
 StrictPlanOpt = Annotated[
     bool, typer.Option("--strict", help="Exit 1 if any system is left out of the plan.")
 ]
@@ -93,6 +147,11 @@ def plan(
     across: AcrossOpt = False,
     strict: StrictPlanOpt = False,
     time_limit: TimeLimitOpt = TIME_LIMIT,
+    objective: ObjectiveOpt = Objective.total,
+    alternates: AlternatesOpt = 0,
+    keep: KeepOpt = None,
+    diff: DiffOpt = None,
+    rounds: RoundsOpt = None,
     *,
     shared: Shared,
 ) -> None:
@@ -104,10 +163,13 @@ def plan(
     be placed are listed with the reason.
 
     Example: peermatch plan --ring-size 3 --format csv --output rings.csv
+
+    Example: peermatch plan --objective fair --alternates 2 --keep plan.json --diff plan.json
     """
     from peermatch.cli.loaders import resolve_system
+    from peermatch.files.plan_json import read_plan
     from peermatch.planning.api import plan as make_plan
-    from peermatch.present.plan import one_way_lines, plan_listing
+    from peermatch.present.plan import plan_listing, plan_messages
 
     dataset = shared.load()
     pins = []
@@ -129,17 +191,18 @@ def plan(
         ring_size=ring_size,
         time_limit=time_limit,
         across=across,
+        objective=objective.value,
+        rounds=rounds,
+        alternates=alternates,
+        keep=None if keep is None else read_plan(keep, dataset, lenient=True),
+        diff=None if diff is None else (str(diff), read_plan(diff, dataset, lenient=True)),
     )
     shared.emit(plan_listing(result, dataset))
     if (
         shared.fmt is not Format.table or shared.output is not None
     ):  # the table's footer says it already
-        for text in result.notes:
-            note(f"note: {text}")
-        for x in result.left_out:
-            note(f"left out: {x.system} ({x.role}): {x.reason}")
-        for line in one_way_lines(result.one_way):
-            note(f"note: {line}")
+        for line in plan_messages(result):
+            note(line)
     if strict and result.left_out:
         left = len({x.system for x in result.left_out})
         err(f"{left} system(s) left out of the plan (--strict)")

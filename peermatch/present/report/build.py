@@ -3,6 +3,7 @@ pairs, the drawing order and the supply and demand of topics."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import defaultdict
 from collections.abc import Sequence
@@ -50,6 +51,19 @@ class Report:
     @property
     def summary(self) -> str:
         return summary(self.plan)
+
+    def by_round(self) -> list[tuple[int, Report]]:
+        """With rounds: a report per round drawing that round's links (the same systems in
+        the same order, so the pictures compare); empty for a plan without rounds."""
+        numbers = sorted({k.round for k in self.plan.links if k.round is not None})
+        out = []
+        for r in numbers:
+            links = [k for k in self.plan.links if k.round == r]
+            pairs = {(k.teacher, k.learner) for k in links}
+            mutual = {p for p in pairs if (p[1], p[0]) in pairs}
+            one = dataclasses.replace(self.plan, links=links)
+            out.append((r, dataclasses.replace(self, plan=one, mutual=mutual)))
+        return out
 
     @property
     def linked(self) -> set[str]:

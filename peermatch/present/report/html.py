@@ -58,7 +58,7 @@ def render_html(report: Report) -> str:
         '<a href="#systems">below</a>.</p>',
         controls(report),
         _legend(report),
-        f"<figure{_WIDE if use_matrix(report) else ''}>{render_svg(report)}</figure>",
+        *_figures(report),
         "</section>",
         '<section id="heatmap">',
         "<h2>Supply and demand of topics</h2>",
@@ -118,6 +118,18 @@ def _reading(report: Report) -> str:
         "Each arrow points from the system that teaches to the system that learns, and is "
         "labelled with the main topic. Thicker arrows score higher."
     )
+
+
+def _figures(report: Report) -> list[str]:
+    """The programme's picture, or one per round."""
+    rounds = report.by_round()
+    if not rounds:
+        return [f"<figure{_WIDE if use_matrix(report) else ''}>{render_svg(report)}</figure>"]
+    return [
+        f"<figure{_WIDE if use_matrix(one) else ''}><figcaption>Round {r}: "
+        f"{len(one.plan.links)} links</figcaption>{render_svg(one)}</figure>"
+        for r, one in rounds
+    ]
 
 
 def _headline(report: Report) -> str:

@@ -32,7 +32,9 @@ def render_markdown(report: Report) -> str:
         "with the main topic and the score. Thick arrows: both directions are planned.",
         "",
     ]
-    out += _network(report)
+    for r, one in report.by_round() or [(0, report)]:
+        out += [f"### Round {r}", ""] if r else []
+        out += _network(one)
     unlinked = [p.id for p in data.systems if p.id not in report.linked]
     if unlinked:
         out += [f"Not in the picture (no link): {md_text(', '.join(unlinked))}.", ""]

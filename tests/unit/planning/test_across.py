@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from cohorts import Spec, dataset, fast_cohorts, write_yaml
-from conftest import examples, invoke
+from conftest import REPO, examples, invoke
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -123,3 +123,20 @@ def test_left_out_says_across_when_only_its_own_system_could_teach_it() -> None:
         "the only systems that could teach it (west) cannot be used: west is in its own "
         "system (west), which --across leaves out",
     )
+
+
+def test_keep_under_across_drops_a_kept_link_within_one_system() -> None:
+    """An earlier plan's link inside one system family is not kept under --across: it is
+    listed with the reason, not turned into a pin the plan then refuses."""
+    import peermatch
+    from peermatch.core.plan import Plan, PlanLink
+
+    data = peermatch.load(REPO / "data")
+    (need, *_) = data.system("east-surrey").needs
+    earlier = Plan(
+        [PlanLink("east-surrey", "surrey-heartlands", need, 16.6)], 16.6, None, True, [], []
+    )
+    result = plan(data, keep=earlier, across=True)
+    assert [(x.learner, x.teacher, x.code) for x in result.not_kept or []] == [
+        ("east-surrey", "surrey-heartlands", "across")
+    ]

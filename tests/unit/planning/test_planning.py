@@ -11,13 +11,21 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
-from cohorts import TOPICS, Spec, brute_bmatching, brute_rings, dataset, write_yaml
+from cohorts import (
+    Spec,
+    brute_bmatching,
+    brute_rings,
+    caps,
+    check_constraints,
+    dataset,
+    write_yaml,
+)
+from cohorts import small_cohorts as cohorts
 from conftest import TEST_DATA, examples, invoke, run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import peermatch
-from peermatch.core.defaults import DEFAULT_LEARN, DEFAULT_TEACH
 from peermatch.core.errors import PeermatchError, UsageError
 from peermatch.planning import tuning
 from peermatch.planning.api import plan
@@ -30,84 +38,6 @@ from peermatch.scoring.reference import score_pair
 from peermatch.solver.rings import enumerate_rings
 
 COHORT = TEST_DATA / "valid" / "cohort"
-NAMES = ("ash", "birch", "cedar", "elm", "fir")
-
-
-@st.composite
-def cohorts(draw: st.DrawFn, min_n: int = 2, max_n: int = 5) -> list[Spec]:
-    n = draw(st.integers(min_n, max_n))
-    names = NAMES[:n]
-    specs = []
-    for sid in names:
-        strengths = draw(st.dictionaries(st.sampled_from(TOPICS), st.integers(1, 3), max_size=2))
-        needs = draw(st.dictionaries(st.sampled_from(TOPICS), st.integers(1, 3), max_size=2))
-        specs.append(
-            Spec(
-                sid,
-                strengths,
-                needs,
-                teach=draw(st.one_of(st.none(), st.integers(0, 2))),
-                learn=draw(st.one_of(st.none(), st.integers(0, 2))),
-                population=draw(st.sampled_from([None, 100_000, 400_000])),
-            )
-        )
-    others = [(a, b) for a in names for b in names if a < b]
-    for a, b in draw(st.lists(st.sampled_from(others), unique=True, max_size=2)) if others else []:
-        next(s for s in specs if s.id == a).exclude += (b,)
-    for a, b in draw(st.lists(st.sampled_from(others), unique=True, max_size=2)) if others else []:
-        if b in next(s for s in specs if s.id == a).exclude:
-            continue
-        next(s for s in specs if s.id == a).partners += (b,)
-        next(s for s in specs if s.id == b).partners += (a,)
-    return specs
-
-
-def caps(
-    data: peermatch.Dataset, teach: int | None, learn: int | None
-) -> tuple[np.ndarray, np.ndarray]:
-    t = teach if teach is not None else DEFAULT_TEACH
-    lr = learn if learn is not None else DEFAULT_LEARN
-    return (
-        np.array([p.teach_capacity if p.teach_capacity is not None else t for p in data.systems]),
-        np.array([p.learn_capacity if p.learn_capacity is not None else lr for p in data.systems]),
-    )
-
-
-def check_constraints(data: peermatch.Dataset, result: peermatch.Plan, **kw: object) -> None:
-    """Every constraint of the issue, from the plan's rows alone."""
-    teach_cap, learn_cap = caps(data, kw.get("teach"), kw.get("learn"))  # type: ignore[arg-type]
-    index = {p.id: i for i, p in enumerate(data.systems)}
-    pairs = [(k.teacher, k.learner) for k in result.links]
-    assert len(pairs) == len(set(pairs))
-    teaches = np.zeros(len(index), dtype=int)
-    learns = np.zeros(len(index), dtype=int)
-    for k in result.links:
-        assert k.teacher != k.learner
-        b = score_pair(data, k.teacher, k.learner)
-        assert not b.excluded
-        assert b.score > 0 and k.score == b.score  # exactly suggest's score
-        if kw.get("new_only"):
-            assert not b.partner
-        teaches[index[k.teacher]] += 1
-        learns[index[k.learner]] += 1
-    assert np.all(teaches <= teach_cap) and np.all(learns <= learn_cap)
-    for t, lr in kw.get("pins", ()):  # type: ignore[attr-defined]
-        assert (t, lr) in pairs
-    out = {(x.system, x.role) for x in result.left_out}
-    one_way = {(x.system, x.role) for x in result.one_way}
-    for p in data.systems:  # left out of a role, unless it is teach-only or learn-only
-        learn_only, teach_only = (p.id, "learn-only") in one_way, (p.id, "teach-only") in one_way
-        assert ((p.id, "teach") in out) == (teaches[index[p.id]] == 0 and not learn_only)
-        assert ((p.id, "learn") in out) == (learns[index[p.id]] == 0 and not teach_only)
-        assert teach_only == (bool(p.strengths) and not p.needs)
-        assert learn_only == (bool(p.needs) and not p.strengths)
-    assert result.total == pytest.approx(sum(k.score for k in result.links), abs=1e-9)
-    loads = {ld.system: ld for ld in result.loads}
-    for p in data.systems:
-        assert loads[p.id].teaches == teaches[index[p.id]]
-        assert loads[p.id].learns == learns[index[p.id]]
-
-
 # --------------------------------------------------------------------------- exactness
 
 
