@@ -32,6 +32,19 @@ TEST_DATA = REPO / "tests" / "data"
 SMALL = TEST_DATA / "valid" / "small"
 
 
+@pytest.fixture(autouse=True)
+def private_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Every test gets its own empty data cache (never the user's ~/.cache): in-process
+    runs and subprocesses (which inherit the environment) alike."""
+    folder = tmp_path_factory.mktemp("cache") / "peermatch"
+    monkeypatch.setenv("PEERMATCH_CACHE_DIR", str(folder))
+    monkeypatch.delenv("PEERMATCH_NO_CACHE", raising=False)
+    monkeypatch.delenv("PEERMATCH_CACHE_MAX_BYTES", raising=False)
+    return folder
+
+
 @pytest.fixture
 def small() -> Path:
     """A two-system dataset whose scores are worked out by hand in test_scoring.py."""

@@ -59,6 +59,15 @@ OutputOpt = Annotated[
         metavar="<file>",
     ),
 ]
+NoCacheOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        envvar="PEERMATCH_NO_CACHE",
+        help="Check the data files for real, without the validated-data cache (see "
+        "'peermatch cache info').",
+    ),
+]
 WeightsOpt = Annotated[
     Path | None,
     typer.Option(
@@ -125,6 +134,7 @@ GROUPS: dict[Group, tuple[inspect.Parameter, ...]] = {
         _option("data", DataOpt, None),
         _option("systems", SystemsOpt, None),
         _option("challenges", ChallengesOpt, None),
+        _option("no_cache", NoCacheOpt, False),
     ),
     "format": (_option("fmt", FormatOpt, Format.table),),
     "output": (_option("output", OutputOpt, None),),
@@ -142,6 +152,7 @@ class Shared:
     data: Path | None
     systems: Path | None
     challenges: Path | None
+    no_cache: bool
     fmt: Format
     output: Path | None
 
@@ -149,7 +160,7 @@ class Shared:
         """The dataset --data, --systems and --challenges name."""
         from peermatch.cli.loaders import load_data
 
-        return load_data(self.data, self.systems, self.challenges)
+        return load_data(self.data, self.systems, self.challenges, use_cache=not self.no_cache)
 
     def load_weights(self) -> Weights:
         """The --weights file's weights, or the defaults."""
@@ -209,7 +220,7 @@ def shares(*groups: Group) -> Callable[[F], F]:
 
         @functools.wraps(command)
         def with_shared(**values: Any) -> Any:
-            given = {p.name: values.pop(p.name) for p in added}
+            given = {p.name: values.pop(p.name, p.default) for p in added}
             return command(**values, shared=Shared(**{**_DEFAULTS, **given}))
 
         params = [*own, *added]
@@ -238,6 +249,7 @@ __all__ = [
     "FormatOpt",
     "HistoryOpt",
     "NewOnlyOpt",
+    "NoCacheOpt",
     "OutputOpt",
     "Shared",
     "SystemsOpt",
