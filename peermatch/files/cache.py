@@ -95,7 +95,9 @@ def check_cached(
 
     dataset, findings = checked(data, systems=systems, challenges=challenges)
     if dataset is None:
-        return Checked(findings, f"cache: miss; {why or 'the data has errors, not stored'}")
+        if key is None or why.startswith("not used"):
+            return Checked(findings, f"cache: {why}")
+        return Checked(findings, f"cache: miss ({why}); the data has errors, not stored")
     return Checked(findings, _store(key, dataset, why))
 
 
