@@ -130,9 +130,11 @@ def _lookup(
     body = store.read_entry(folder, key.key)
     if body is None:
         return None, key, "no entry for these bytes"
+    from peermatch.core.gc_pause import paused_gc
     from peermatch.files.cache_codec import decode_entry
 
-    dataset = decode_entry(body)
+    with paused_gc():  # a million small objects: the collector would revisit them all
+        dataset = decode_entry(body)
     if dataset is None or (dataset.systems_file, dataset.challenges_file) != tuple(map(str, paths)):
         return None, key, "the entry did not decode; rebuilt"
     return dataset, key, ""
