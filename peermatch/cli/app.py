@@ -147,7 +147,7 @@ def only_the_command(args: Sequence[str]) -> None:
 def defaults_without_pydantic() -> None:
     """Let typer take an option's default as it is, without building a pydantic validator.
 
-    typer (0.27 and later) coerces every parameter's value through a pydantic
+    typer (0.29 here) coerces every parameter's value through a pydantic
     ``TypeAdapter``, its own included default, and building the first one imports most of
     pydantic (about 0.1 s, as long as the rest of a warm ``peermatch suggest``). A value
     that is ``None`` never reaches the adapter anyway, and a default that is already of the

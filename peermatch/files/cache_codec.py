@@ -93,6 +93,12 @@ def decode(raw: Any) -> Dataset:
     ids = [p.id for p in profiles]
     if ids != sorted(set(ids)):
         raise CacheFormatError("systems not sorted by id, or an id twice")
+    known = set(ids)
+    for p in profiles:
+        if not (p.partners | p.exclude | {p.part_of or p.id}) <= known:
+            raise CacheFormatError(f"{p.id} names a system the entry lacks")
+    if not {r for t in topics.values() for r in t.related} <= set(topics):
+        raise CacheFormatError("a related topic the catalogue lacks")
     warnings = []
     for item in _list(body["warnings"]):
         w = _row(item, 6)

@@ -128,10 +128,10 @@ def write_entry(folder: Path, key: str, body: bytes, cap: int) -> str | None:
     data += body
     if len(data) > cap:
         return f"the entry ({len(data):,} bytes) is larger than the cap ({cap:,} bytes)"
-    import tempfile
-
+    # a name no other writer picks (tempfile would cost more to import than the write)
+    tmp = folder / f"{TEMP_PREFIX}{os.getpid()}-{os.urandom(8).hex()}{SUFFIX}"
     try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX, suffix=SUFFIX)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except OSError as exc:
         return f"cannot write in {folder}: {exc.strerror or exc}"
     try:
@@ -139,12 +139,12 @@ def write_entry(folder: Path, key: str, body: bytes, cap: int) -> str | None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        Path(tmp).replace(entry_path(folder, key))
+        tmp.replace(entry_path(folder, key))
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         return f"cannot write in {folder}: {exc.strerror or exc}"
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     evict(folder, cap)
     return None

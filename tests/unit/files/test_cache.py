@@ -153,6 +153,11 @@ def damage(entry: Path, how: str) -> None:
         doc["systems"][0][10][0][0] = "no-such-topic"
         body = json.dumps(doc).encode()
         raw = _header(entry, body) + body
+    elif how == "unknown-partner":
+        doc = json.loads(body)
+        doc["systems"][0][8] = ["nobody"]
+        body = json.dumps(doc).encode()
+        raw = _header(entry, body) + body
     elif how == "deep":
         body = b"[" * 100_000 + b"]" * 100_000
         raw = _header(entry, body) + body
@@ -174,6 +179,7 @@ def _header(entry: Path, body: bytes) -> bytes:
         "not-json",
         "wrong-shape",
         "unknown-topic",
+        "unknown-partner",
         "deep",
     ],
 )
@@ -281,10 +287,14 @@ def test_a_read_only_folder_is_no_cache(
     """Writing fails as on a read-only file system (EROFS: root is refused too)."""
     private_cache.mkdir(mode=0o700)
 
-    def read_only(*args: object, **kwargs: object) -> tuple[int, str]:
-        raise OSError(30, "Read-only file system")
+    real_open = os.open
 
-    monkeypatch.setattr(tempfile, "mkstemp", read_only)
+    def read_only(path: object, flags: int, *args: object) -> int:
+        if flags & os.O_CREAT:
+            raise OSError(30, "Read-only file system")
+        return real_open(path, flags, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", read_only)
     for _ in range(2):
         loaded = load_cached(data)
         assert not loaded.hit and loaded.dataset == load(data)
