@@ -72,7 +72,6 @@ def check(
     (:func:`~peermatch.files.cache.check_cached`; ``use_cache=False`` checks them anew).
     """
     from peermatch.files.cache import check_cached
-    from peermatch.files.loading import load as load_files
     from peermatch.files.locations import data_paths
 
     started = time.perf_counter()
@@ -80,6 +79,7 @@ def check(
     findings = outcome.findings
     if history is not None and not any(f.severity is Severity.ERROR for f in findings):
         from peermatch.files.history import validate_history
+        from peermatch.files.loading import load as load_files
 
         dataset = (
             load() if load is not None else load_files(data, systems=systems, challenges=challenges)
