@@ -21,7 +21,8 @@ only then).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,15 @@ class Weights:
     #: were rated 5 is multiplied by ``1 + history_lift`` (rated 4: half that); see
     #: :mod:`peermatch.files.history`. The score is capped at 100.
     history_lift: float = 0.125
+
+    def model_copy(self, *, update: dict[str, Any] | None = None) -> Weights:
+        """A copy with ``update``'s fields replaced, unchecked (as pydantic's ``model_copy``,
+        which these weights were until the data cache kept pydantic out of a warm run)."""
+        return replace(self, **(update or {}))
+
+    def model_dump(self) -> dict[str, Any]:
+        """The weights as nested dicts (as pydantic's ``model_dump``)."""
+        return asdict(self)
 
     @classmethod
     def model_validate(cls, raw: object) -> Weights:
