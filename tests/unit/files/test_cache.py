@@ -491,3 +491,47 @@ def test_an_entry_decodes_to_the_dataset_encoded(dataset: object) -> None:
 
     assert isinstance(dataset, Dataset)
     assert decode_entry(encode_entry(dataset)) == dataset
+
+
+def test_the_codec_covers_every_field() -> None:
+    """An entry holds every field of the dataset's types: a field added to one of them must
+    be encoded and decoded in peermatch/files/cache_codec.py (and cache_store.FORMAT
+    bumped, so older entries miss) before it is added to the lists below; otherwise a hit
+    would return a dataset without it."""
+    from dataclasses import fields
+
+    from peermatch.core.catalogue import Catalogue, Topic
+    from peermatch.core.dataset import Dataset, NeedEntry, Profile, StrengthEntry
+    from peermatch.core.findings import Finding
+
+    def names(kind: type) -> list[str]:
+        return [f.name for f in fields(kind)]
+
+    assert names(Dataset) == [
+        "systems",
+        "catalogue",
+        "systems_file",
+        "challenges_file",
+        "warnings",
+        "by_id",
+    ]  # by_id is rebuilt from systems
+    assert names(Catalogue) == ["topics", "_lookup"]  # _lookup is rebuilt from topics
+    assert names(Topic) == ["id", "name", "area", "aliases", "related", "description"]
+    assert names(Profile) == [
+        "id",
+        "name",
+        "kind",
+        "country",
+        "population",
+        "tags",
+        "teach_capacity",
+        "learn_capacity",
+        "partners",
+        "exclude",
+        "strengths",
+        "needs",
+        "part_of",
+    ]
+    assert names(StrengthEntry) == ["topic", "level", "evidence", "source"]
+    assert names(NeedEntry) == ["topic", "priority", "note", "source"]
+    assert names(Finding) == ["file", "line", "column", "path", "code", "message", "severity"]
