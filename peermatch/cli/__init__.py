@@ -16,6 +16,7 @@ from peermatch.cli.commands import programme  # noqa: F401
 from peermatch.cli.commands import report  # noqa: F401
 from peermatch.cli.commands import schema  # noqa: F401
 from peermatch.cli.commands import teams  # noqa: F401
+from peermatch.cli.commands import cache  # noqa: F401
 
 # isort: on
 

@@ -13,16 +13,19 @@ from peermatch.core.dataset import Dataset
 from peermatch.core.errors import UsageError
 from peermatch.core.findings import quote
 from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
-from peermatch.files.loading import load
-from peermatch.files.weights import load_weights
+from peermatch.files.cache import load_cached
 
 if TYPE_CHECKING:
     from peermatch.scoring.adjustments import Adjustments
 
 
-def load_data(data: Path | None, systems: Path | None, challenges: Path | None) -> Dataset:
+def load_data(
+    data: Path | None, systems: Path | None, challenges: Path | None, *, use_cache: bool = True
+) -> Dataset:
     started = time.perf_counter()
-    dataset = load(data, systems=systems, challenges=challenges)
+    loaded = load_cached(data, systems, challenges, use_cache=use_cache)
+    dataset = loaded.dataset
+    info(loaded.cache)
     info(
         f"loaded {len(dataset.systems)} systems from {dataset.systems_file} and "
         f"{len(dataset.catalogue)} topics from {dataset.challenges_file} "
@@ -34,7 +37,11 @@ def load_data(data: Path | None, systems: Path | None, challenges: Path | None) 
 
 
 def weights_from(path: Path | None) -> Weights:
-    return load_weights(path) if path is not None else DEFAULT_WEIGHTS
+    if path is None:
+        return DEFAULT_WEIGHTS
+    from peermatch.files.weights import load_weights
+
+    return load_weights(path)
 
 
 def resolve_system(data: Dataset, text: str, where: str) -> str:

@@ -74,6 +74,15 @@ OutputOpt = Annotated[
         callback=_stdout_dash,
     ),
 ]
+NoCacheOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        envvar="PEERMATCH_NO_CACHE",
+        help="Check the data files for real, without the validated-data cache (see "
+        "'peermatch cache info').",
+    ),
+]
 WeightsOpt = Annotated[
     Path | None,
     typer.Option(
@@ -160,6 +169,7 @@ GROUPS: dict[Group, tuple[inspect.Parameter, ...]] = {
         _option("data", DataOpt, None),
         _option("systems", SystemsOpt, None),
         _option("challenges", ChallengesOpt, None),
+        _option("no_cache", NoCacheOpt, False),
     ),
     "format": (_option("fmt", FormatOpt, None),),
     "output": (_option("output", OutputOpt, None),),
@@ -177,6 +187,7 @@ class Shared:
     data: Path | None
     systems: Path | None
     challenges: Path | None
+    no_cache: bool
     fmt: Format
     output: Path | None
 
@@ -193,7 +204,7 @@ class Shared:
         """The dataset --data, --systems and --challenges name."""
         from peermatch.cli.loaders import load_data
 
-        return load_data(self.data, self.systems, self.challenges)
+        return load_data(self.data, self.systems, self.challenges, use_cache=not self.no_cache)
 
     def load_weights(self) -> Weights:
         """The --weights file's weights, or the defaults."""
@@ -253,7 +264,7 @@ def shares(*groups: Group) -> Callable[[F], F]:
 
         @functools.wraps(command)
         def with_shared(**values: Any) -> Any:
-            given = {p.name: values.pop(p.name) for p in added}
+            given = {p.name: values.pop(p.name, p.default) for p in added}
             return command(**values, shared=Shared.of(given))
 
         params = [*own, *added]
@@ -282,6 +293,7 @@ __all__ = [
     "FormatOpt",
     "HistoryOpt",
     "NewOnlyOpt",
+    "NoCacheOpt",
     "OutputOpt",
     "Shared",
     "SystemsOpt",

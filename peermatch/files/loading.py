@@ -10,7 +10,6 @@ of them, :func:`validate` returns them (warnings too).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -24,49 +23,12 @@ from peermatch.core.gc_pause import paused_gc
 from peermatch.files import models
 from peermatch.files.checks import Checker
 from peermatch.files.documents import Document, check_shape, read_document
+from peermatch.files.locations import CHALLENGES_FILE as CHALLENGES_FILE  # re-exported
+from peermatch.files.locations import SYSTEMS_FILE as SYSTEMS_FILE
+from peermatch.files.locations import data_paths as data_paths
+from peermatch.files.locations import is_shipped_catalogue
+from peermatch.files.locations import shipped_data_dir as shipped_data_dir
 from peermatch.files.yaml_positions import Positions
-
-SYSTEMS_FILE = "systems.yaml"
-CHALLENGES_FILE = "challenges.yaml"
-# --------------------------------------------------------------------------- locating files
-
-
-def shipped_data_dir() -> Path:
-    """The data that ships with peermatch: inside the wheel, or ``data/`` in a checkout."""
-    packaged = Path(str(resources.files("peermatch") / "data"))
-    if (packaged / SYSTEMS_FILE).is_file():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "data"
-
-
-def is_shipped_catalogue(path: str | Path) -> bool:
-    """Whether ``path`` holds the shipped catalogue as it is (a copy an import made)."""
-    shipped = shipped_data_dir() / CHALLENGES_FILE
-    try:
-        return Path(path).read_bytes() == shipped.read_bytes()
-    except OSError:
-        return False
-
-
-def data_paths(
-    data: str | Path | None = None,
-    systems: str | Path | None = None,
-    challenges: str | Path | None = None,
-) -> tuple[Path, Path]:
-    """Which two files to read: explicit files win over ``data``, which wins over the shipped."""
-    folder = Path(data) if data is not None else shipped_data_dir()
-    if data is not None and not folder.is_dir():
-        from peermatch.core.errors import PeermatchError
-
-        what = "is not a folder" if folder.exists() else "does not exist"
-        raise PeermatchError(
-            f"{folder}: {what}; --data needs a folder with {SYSTEMS_FILE} and {CHALLENGES_FILE}"
-        )
-    return (
-        Path(systems) if systems is not None else folder / SYSTEMS_FILE,
-        Path(challenges) if challenges is not None else folder / CHALLENGES_FILE,
-    )
-
 
 # --------------------------------------------------------------------------- public API
 
@@ -93,9 +55,22 @@ def validate(
     challenges: str | Path | None = None,
 ) -> list[Finding]:
     """Every error and warning in the data, in file order (errors and warnings mixed)."""
+    return checked(data, systems=systems, challenges=challenges)[1]
+
+
+def checked(
+    data: str | Path | None = None,
+    *,
+    systems: str | Path | None = None,
+    challenges: str | Path | None = None,
+) -> tuple[Dataset | None, list[Finding]]:
+    """The dataset (``None`` if the data has errors) and :func:`validate`'s findings."""
     with paused_gc():
-        _, findings = _load(data, systems, challenges)
-    return sorted(findings, key=lambda f: (f.file, f.line, f.column, f.code, f.message))
+        dataset, findings = _load(data, systems, challenges)
+    findings.sort(key=lambda f: (f.file, f.line, f.column, f.code, f.message))
+    if any(f.severity is Severity.ERROR for f in findings):
+        dataset = None
+    return dataset, findings
 
 
 def _load(

@@ -106,6 +106,7 @@ def test_verbose_reports_what_was_loaded_on_stderr():
     assert result.exit_code == 0
     assert result.stdout.startswith("rank,")
     assert re.fullmatch(
+        r"cache: miss \(no entry for these bytes\); stored \S+\.entry\n"
         r"loaded 2 systems from \S+systems\.yaml and 3 topics from \S+challenges\.yaml "
         r"in \d+\.\d\d s\n",
         result.stderr,

@@ -202,7 +202,9 @@ def validate(
         history=history,
         strict=strict,
         load=shared.load,
+        use_cache=not shared.no_cache,
     )
+    info(result.cache)
     info(f"checked {result.systems_file} and {result.challenges_file} in {result.seconds:.2f} s")
     annotate(result.findings)
     if shared.fmt is Format.table:
