@@ -1,16 +1,20 @@
 """How long `plan` takes on synthetic cohorts shaped like real ones.
 
     python benchmarks/plan_bench.py [--sizes 50,100,200,300] [--ring-size 3] [--seed 1]
+    python benchmarks/plan_bench.py --sizes 60,300 --objective fair --repeat 5
+    python benchmarks/plan_bench.py --sizes 60,300 --rounds 3 --repeat 5
 
 Each synthetic system has 2-5 strengths and 2-5 challenges drawn from a 40-topic
 catalogue (some topics far more common, as in the report: discharge, workforce...), with
 related topics in pairs. Scores come from the reference scorer, exactly as `plan` uses
-them. Prints per size: candidate links, rings, seconds, optimal?, left out.
+them. Prints per size: candidate links, seconds (scoring, then the plan: the median of
+``--repeat`` runs), optimal?, left out.
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -71,16 +75,31 @@ def main() -> None:
     ap.add_argument("--ring-size", type=int, default=None)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--time-limit", type=float, default=60.0)
+    ap.add_argument("--objective", choices=("total", "fair"), default="total")
+    ap.add_argument("--rounds", type=int, default=None)
+    ap.add_argument("--repeat", type=int, default=1)
     args = ap.parse_args()
     for n in (int(s) for s in args.sizes.split(",")):
         data = synthetic(n, args.seed)
         t0 = time.perf_counter()
         cand = Candidates.from_ranking(data, rank_all(data))
         t1 = time.perf_counter()
-        result = plan(data, ring_size=args.ring_size, time_limit=args.time_limit, candidates=cand)
-        t2 = time.perf_counter()
+        times = []
+        for _ in range(args.repeat):
+            start = time.perf_counter()
+            result = plan(
+                data,
+                ring_size=args.ring_size,
+                time_limit=args.time_limit,
+                candidates=cand,
+                objective=args.objective,
+                rounds=args.rounds,
+            )
+            times.append(time.perf_counter() - start)
         print(
-            f"n={n:5d} links={len(cand):7d} score={t1 - t0:6.2f}s plan={t2 - t1:6.2f}s "
+            f"n={n:5d} links={len(cand):7d} score={t1 - t0:6.2f}s "
+            f"plan={statistics.median(times):6.2f}s (median of {len(times)}) "
+            f"min_score={result.min_score} price={result.price_of_fairness} "
             f"optimal={result.optimal} total={result.total:.1f} bound={result.bound} "
             f"left_out={len(result.left_out)} notes={result.notes}",
             flush=True,

@@ -16,13 +16,17 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 import yaml
 from hypothesis import assume
 from hypothesis import strategies as st
 
 from peermatch.core.catalogue import Catalogue, Topic
 from peermatch.core.dataset import Dataset, NeedEntry, Profile, StrengthEntry
+from peermatch.core.defaults import DEFAULT_LEARN, DEFAULT_TEACH
+from peermatch.core.plan import Plan
 from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
+from peermatch.scoring.reference import score_pair
 
 TOPICS = ("t-a", "t-b", "t-c", "t-d")
 RELATED = {"t-a": ("t-b",), "t-b": ("t-a",)}
@@ -45,6 +49,7 @@ class Spec:
     tags: tuple[str, ...] = ()
     name: str | None = None  # default: the id, title-cased
     evidence: str = "evidence {topic} 10%"  # each strength's evidence, {topic} filled in
+    part_of: str | None = None  # the id of the system this one is a unit of
 
     @property
     def display(self) -> str:
@@ -77,10 +82,12 @@ def dataset(specs: Sequence[Spec], cat: Catalogue | None = None) -> Dataset:
                 t: StrengthEntry(t, lv, s.evidence.format(topic=t)) for t, lv in s.strengths.items()
             },
             needs={t: NeedEntry(t, pr) for t, pr in s.needs.items()},
+            part_of=s.part_of,
         )
         for s in specs
     ]
-    return Dataset(sorted(profiles, key=lambda p: p.id), cat or catalogue())
+    order = tuple(s.id for s in specs)
+    return Dataset(sorted(profiles, key=lambda p: p.id), cat or catalogue(), file_order=order)
 
 
 def documents(
@@ -94,6 +101,8 @@ def documents(
     systems = []
     for s in specs:
         entry: dict[str, Any] = {"id": s.id, "name": s.display, "kind": s.kind}
+        if s.part_of is not None:
+            entry["part_of"] = s.part_of
         if s.country is not None:
             entry["country"] = s.country
         if s.population:
@@ -213,7 +222,8 @@ POPULATIONS = st.one_of(
 def fast_cohorts(draw: st.DrawFn, max_systems: int = 14, max_topics: int = 7) -> Dataset:
     """A random cohort as a :class:`Dataset`, with ties (no population, no tags), country
     case, zero and huge populations, duplicate tags, one-sided partners and exclusions,
-    related topics and learners without needs on purpose."""
+    related topics, learners without needs and units inside systems (``part_of``, to any
+    depth) on purpose."""
     n_topics = draw(st.integers(1, max_topics))
     tids = [f"t{i}" for i in range(n_topics)]
     related: dict[str, set[str]] = {t: set() for t in tids}
@@ -245,10 +255,18 @@ def fast_cohorts(draw: st.DrawFn, max_systems: int = 14, max_topics: int = 7) ->
                 partners=tuple(x for x in draw(links) if x != sid),
                 exclude=tuple(x for x in draw(links) if x != sid),
                 evidence="did 1 thing",
+                part_of=draw(part_of(ids[: len(specs)])),
             )
         )
     topics = {t: Topic(t, t, "area", (), tuple(sorted(related[t]))) for t in tids}
     return dataset(specs, Catalogue(topics))
+
+
+def part_of(earlier: Sequence[str]) -> st.SearchStrategy[str | None]:
+    """No parent (half the time), or one of the systems before: never a cycle."""
+    if not earlier:
+        return st.none()
+    return st.one_of(st.none(), st.sampled_from(list(earlier)))
 
 
 def _valid(**fields: object) -> Weights | None:
@@ -283,7 +301,186 @@ def weights(draw: st.DrawFn) -> Weights:
     return w
 
 
+# --------------------------------------------------------------------------- plans
+
+NAMES = ("ash", "birch", "cedar", "elm", "fir")
+
+
+@st.composite
+def small_cohorts(draw: st.DrawFn, min_n: int = 2, max_n: int = 5) -> list[Spec]:
+    n = draw(st.integers(min_n, max_n))
+    names = NAMES[:n]
+    specs = []
+    for sid in names:
+        strengths = draw(st.dictionaries(st.sampled_from(TOPICS), st.integers(1, 3), max_size=2))
+        needs = draw(st.dictionaries(st.sampled_from(TOPICS), st.integers(1, 3), max_size=2))
+        specs.append(
+            Spec(
+                sid,
+                strengths,
+                needs,
+                teach=draw(st.one_of(st.none(), st.integers(0, 2))),
+                learn=draw(st.one_of(st.none(), st.integers(0, 2))),
+                population=draw(st.sampled_from([None, 100_000, 400_000])),
+            )
+        )
+    others = [(a, b) for a in names for b in names if a < b]
+    for a, b in draw(st.lists(st.sampled_from(others), unique=True, max_size=2)) if others else []:
+        next(s for s in specs if s.id == a).exclude += (b,)
+    for a, b in draw(st.lists(st.sampled_from(others), unique=True, max_size=2)) if others else []:
+        if b in next(s for s in specs if s.id == a).exclude:
+            continue
+        next(s for s in specs if s.id == a).partners += (b,)
+        next(s for s in specs if s.id == b).partners += (a,)
+    return specs
+
+
+def caps(data: Dataset, teach: int | None, learn: int | None) -> tuple[np.ndarray, np.ndarray]:
+    t = teach if teach is not None else DEFAULT_TEACH
+    lr = learn if learn is not None else DEFAULT_LEARN
+    return (
+        np.array([p.teach_capacity if p.teach_capacity is not None else t for p in data.systems]),
+        np.array([p.learn_capacity if p.learn_capacity is not None else lr for p in data.systems]),
+    )
+
+
+def check_constraints(data: Dataset, result: Plan, **kw: object) -> None:
+    """Every constraint of the issue, from the plan's rows alone."""
+    teach_cap, learn_cap = caps(data, kw.get("teach"), kw.get("learn"))  # type: ignore[arg-type]
+    index = {p.id: i for i, p in enumerate(data.systems)}
+    pairs = [(k.teacher, k.learner) for k in result.links]
+    assert len(pairs) == len(set(pairs))
+    teaches = np.zeros(len(index), dtype=int)
+    learns = np.zeros(len(index), dtype=int)
+    for k in result.links:
+        assert k.teacher != k.learner
+        b = score_pair(data, k.teacher, k.learner)
+        assert not b.excluded
+        assert b.score > 0 and k.score == b.score  # exactly suggest's score
+        if kw.get("new_only"):
+            assert not b.partner
+        teaches[index[k.teacher]] += 1
+        learns[index[k.learner]] += 1
+    assert np.all(teaches <= teach_cap) and np.all(learns <= learn_cap)
+    for t, lr in kw.get("pins", ()):  # type: ignore[attr-defined]
+        assert (t, lr) in pairs
+    out = {(x.system, x.role) for x in result.left_out}
+    one_way = {(x.system, x.role) for x in result.one_way}
+    for p in data.systems:  # left out of a role, unless it is teach-only or learn-only
+        learn_only, teach_only = (p.id, "learn-only") in one_way, (p.id, "teach-only") in one_way
+        assert ((p.id, "teach") in out) == (teaches[index[p.id]] == 0 and not learn_only)
+        assert ((p.id, "learn") in out) == (learns[index[p.id]] == 0 and not teach_only)
+        assert teach_only == (bool(p.strengths) and not p.needs)
+        assert learn_only == (bool(p.needs) and not p.strengths)
+    assert result.total == pytest.approx(sum(k.score for k in result.links), abs=1e-9)
+    loads = {ld.system: ld for ld in result.loads}
+    for p in data.systems:
+        assert loads[p.id].teaches == teaches[index[p.id]]
+        assert loads[p.id].learns == learns[index[p.id]]
+
+
 # --------------------------------------------------------------------------- brute force
+
+SCORES = st.sampled_from([12.5, 25.0, 33.25, 40.0, 50.0, 62.5, 75.0, 90.0, 100.0])
+
+
+@st.composite
+def instances(draw: st.DrawFn, max_n: int = 5, max_links: int = 13) -> dict[str, np.ndarray]:
+    n = draw(st.integers(2, max_n))
+    pairs = [(t, lr) for t in range(n) for lr in range(n) if t != lr]
+    chosen = draw(st.lists(st.sampled_from(pairs), unique=True, max_size=max_links))
+    m = len(chosen)
+    teacher = np.array([p[0] for p in chosen], dtype=np.int64)
+    learner = np.array([p[1] for p in chosen], dtype=np.int64)
+    score = np.array(draw(st.lists(SCORES, min_size=m, max_size=m)), dtype=float)
+    teach_cap = np.array(draw(st.lists(st.integers(0, 3), min_size=n, max_size=n)), dtype=np.int64)
+    learn_cap = np.array(draw(st.lists(st.integers(0, 3), min_size=n, max_size=n)), dtype=np.int64)
+    has_out = np.bincount(teacher, minlength=n) > 0
+    has_in = np.bincount(learner, minlength=n) > 0
+    pinned = np.zeros(m, dtype=bool)
+    if m:
+        for i in draw(st.lists(st.integers(0, m - 1), max_size=2, unique=True)):
+            pinned[i] = True
+    # pins must fit the capacities (the caller checks; see test_planning)
+    assume(np.all(np.bincount(teacher[pinned], minlength=n) <= teach_cap))
+    assume(np.all(np.bincount(learner[pinned], minlength=n) <= learn_cap))
+    return {
+        "n": n,
+        "teacher": teacher,
+        "learner": learner,
+        "score": score,
+        "teach_cap": teach_cap,
+        "learn_cap": learn_cap,
+        "teach_lower": has_out & (teach_cap > 0),
+        "learn_lower": has_in & (learn_cap > 0),
+        "pinned": pinned,
+    }
+
+
+def brute_plans(inst: dict[str, np.ndarray]) -> list[tuple[np.ndarray, int]]:
+    """Every subset of links within the capacities with the pins: (mask, unmet)."""
+    n, teacher, learner = inst["n"], inst["teacher"], inst["learner"]
+    m = len(teacher)
+    masks = ((np.arange(2**m)[:, None] >> np.arange(m)) & 1).astype(bool)
+    out = []
+    for x in masks:
+        td = np.bincount(teacher[x], minlength=n)
+        ld = np.bincount(learner[x], minlength=n)
+        if np.any(td > inst["teach_cap"]) or np.any(ld > inst["learn_cap"]):
+            continue
+        if not np.all(x[inst["pinned"]]):
+            continue
+        unmet = int(
+            ((td == 0) & inst["teach_lower"]).sum() + ((ld == 0) & inst["learn_lower"]).sum()
+        )
+        out.append((x, unmet))
+    return out
+
+
+def brute_fair(inst: dict[str, np.ndarray]) -> tuple[int, float, float] | None:
+    """(fewest unmet, the highest lowest unpinned score among those, then the greatest
+    total) over every subset of links."""
+    plans = brute_plans(inst)
+    if not plans:
+        return None
+    score, pinned = inst["score"], inst["pinned"]
+    fewest = min(u for _, u in plans)
+    best: tuple[float, float] | None = None
+    for x, u in plans:
+        if u != fewest:
+            continue
+        free = score[x & ~pinned]
+        key = (float(free.min()) if len(free) else float("inf"), float(score[x].sum()))
+        best = key if best is None or key > best else best
+    assert best is not None
+    return fewest, best[0], best[1]
+
+
+def brute_rounds(inst: dict[str, np.ndarray], rounds: int) -> tuple[int, float]:
+    """(fewest unmet lower bounds over all rounds, then the greatest total): each link in
+    no round or one, every round within the capacities, pins in the first."""
+    n, teacher, learner, score = inst["n"], inst["teacher"], inst["learner"], inst["score"]
+    best: tuple[int, float] | None = None
+    for assign in itertools.product(range(-1, rounds), repeat=len(score)):
+        a = np.array(assign, dtype=np.int64)
+        if len(a) and not np.all(a[inst["pinned"]] == 0):
+            continue
+        unmet, ok = 0, True
+        for r in range(rounds):
+            x = a == r
+            td = np.bincount(teacher[x], minlength=n)
+            ld = np.bincount(learner[x], minlength=n)
+            if np.any(td > inst["teach_cap"]) or np.any(ld > inst["learn_cap"]):
+                ok = False
+                break
+            unmet += int(
+                ((td == 0) & inst["teach_lower"]).sum() + ((ld == 0) & inst["learn_lower"]).sum()
+            )
+        if ok:
+            key = (-unmet, float(score[a >= 0].sum()))
+            best = key if best is None or key > best else best
+    assert best is not None
+    return -best[0], best[1]
 
 
 def brute_bmatching(

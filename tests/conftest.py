@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,29 @@ def examples(full: int) -> int:
 REPO = Path(__file__).resolve().parents[1]
 TEST_DATA = REPO / "tests" / "data"
 SMALL = TEST_DATA / "valid" / "small"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def session_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A data cache for what runs before a test's own (module and session fixtures that
+    run the CLI): never the user's ~/.cache."""
+    folder = tmp_path_factory.mktemp("session-cache") / "peermatch"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PEERMATCH_CACHE_DIR", str(folder))
+        yield folder
+
+
+@pytest.fixture(autouse=True)
+def private_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Every test gets its own empty data cache (never the user's ~/.cache): in-process
+    runs and subprocesses (which inherit the environment) alike."""
+    folder = tmp_path_factory.mktemp("cache") / "peermatch"
+    monkeypatch.setenv("PEERMATCH_CACHE_DIR", str(folder))
+    monkeypatch.delenv("PEERMATCH_NO_CACHE", raising=False)
+    monkeypatch.delenv("PEERMATCH_CACHE_MAX_BYTES", raising=False)
+    return folder
 
 
 @pytest.fixture

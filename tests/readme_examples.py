@@ -86,6 +86,8 @@ def run(command: str, cwd: Path) -> str:
     }
     for var in ("PEERMATCH_DATA", "GITHUB_ACTIONS", "CI"):
         env.pop(var, None)
+    # never the user's data cache: the test's own (conftest), else one in the scratch folder
+    env.setdefault("PEERMATCH_CACHE_DIR", str(cwd / ".cache" / "peermatch"))
     script = (
         f'peermatch() {{ "$PM_PY" -m peermatch "$@"; }}\npython() {{ "$PM_PY" "$@"; }}\n{command}'
     )

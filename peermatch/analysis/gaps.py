@@ -6,10 +6,15 @@ Three kinds of gap, judged on the topics alone (who lists what, and the catalogu
 * ``untaught-challenge``: a topic some system lists as a challenge that no system lists
   as a strength. ``nearest`` names the related topics that someone does teach (partial
   help: ``suggest`` gives them half credit by default).
-* ``unneeded-system``: a system whose strengths nobody else needs (or that lists none):
-  it cannot teach anyone in this cohort.
+* ``unneeded-system``: a system whose strengths nobody else needs: it cannot teach
+  anyone in this cohort.
 * ``untaught-system``: a system none of whose challenges anyone can teach, directly or
-  through a related topic (or that lists none): it cannot learn from anyone here.
+  through a related topic: it cannot learn from anyone here.
+
+A system that lists no challenges is teach-only, and one that lists no strengths
+learn-only (:attr:`~peermatch.core.dataset.Profile.one_way`): both are normal, not gaps
+(the report states no need for many systems, and none is invented). Only a system that
+lists neither is a gap of both kinds.
 
 Exclusions and ``--new-only`` are a matter for ``plan``, which explains them when a
 system is left out.
@@ -139,7 +144,8 @@ def _cut_off(
     out: list[Gap] = []
     for p, listed, opposite in sides:
         if not listed:
-            out.append(Gap(kind, p.id, p.name, detail=f"it lists no {noun}"))
+            if not opposite:  # neither strengths nor challenges; else one-way, not a gap
+                out.append(Gap(kind, p.id, p.name, detail=f"it lists no {noun}"))
         elif not any(  # a system never teaches itself: its own listing does not count
             count.get(x, 0) - (1 if x in opposite else 0) > 0
             for t in listed

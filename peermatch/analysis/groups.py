@@ -5,7 +5,9 @@ more groups of at most ``size`` members (default 10: the report's local networks
 "eight to ten people ... a common yet complex challenge"): the systems that need the
 topic, plus the best systems that teach it. Every group has at least one teacher and at
 least two learners; no system is in more than ``per_system`` groups (default 2); two
-systems that exclude each other never share a topic's groups.
+systems that exclude each other never share a topic's groups, nor (with ``across``) two
+systems of one family (the same top-level system, :meth:`Dataset.same_system
+<peermatch.core.dataset.Dataset.same_system>`).
 
 Who joins which group is one integer programme (:mod:`peermatch.solver.integer`):
 
@@ -14,12 +16,14 @@ Who joins which group is one integer programme (:mod:`peermatch.solver.integer`)
   0.75, emerging 0.5), halved (``related_factor``) for a teacher of a related topic, who
   is asked only when nobody teaches the topic itself;
 * per topic, ``k`` groups need ``k`` teachers, ``2k`` learners and hold ``size * k``
-  members; there are never more teachers than learners;
+  members; there are never more teachers than learners, and at most ``size // 2`` teachers
+  a group;
 * the total worth is maximised, to within 0.1% (``GAP``; proving the last 0.1% can take
   minutes on thousands of profiles). Ties go to topics that more systems share.
 
-A topic's members are then dealt into the fewest groups that hold them: teachers best
-first, then learners by priority, round the groups in turn, so sizes differ by at most one.
+A topic's members are then dealt into the fewest groups that hold them and keep every group
+to the rules: teachers best first, then learners by priority, round the groups in turn
+(see :func:`_dealing_order`).
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from peermatch.core.dataset import Dataset
+from peermatch.core.dataset import Dataset, OneWay
 from peermatch.core.defaults import DEFAULT_GROUP_SIZE, DEFAULT_PER_SYSTEM, TIME_LIMIT
 from peermatch.core.errors import PeermatchError, UsageError
 from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
@@ -97,6 +101,8 @@ class Groups:
     unplaced: list[Unplaced]
     optimal: bool = True
     settings: dict[str, Any] = field(default_factory=dict)
+    #: the teach-only and learn-only systems: notes (they join as teachers or learners only)
+    one_way: list[OneWay] = field(default_factory=list)
 
 
 def groups(
@@ -106,22 +112,26 @@ def groups(
     per_system: int = DEFAULT_PER_SYSTEM,
     weights: Weights = DEFAULT_WEIGHTS,
     time_limit: float = TIME_LIMIT,
+    across: bool = False,
 ) -> Groups:
     """Communities of practice for the shared challenges (see the module docstring)."""
     if size < 3:
         raise UsageError(f"--size must be at least 3 (a teacher and two learners), not {size}")
     if per_system < 1:
         raise UsageError(f"--per-system must be at least 1, not {per_system}")
-    settings = {"size": size, "per_system": per_system}
+    settings = {"size": size, "per_system": per_system, "across": across}
     sharers = data.needers
     shared = sorted(
         (t for t, who in sharers.items() if len(who) >= 2), key=lambda t: (-len(sharers[t]), t)
     )
     places, unformed = _places(data, shared, weights)
-    chosen, count, optimal = _assign(data, shared, places, size, per_system, time_limit)
+    apart = _apart(data, places, across)
+    chosen, count, optimal = _assign(data, shared, places, size, per_system, time_limit, apart)
     built, in_groups = _deal(data, shared, places, chosen, count, size)
-    unplaced = _unplaced(data, shared, sharers, built, in_groups, unformed, per_system, size)
-    return Groups(built, unplaced, optimal, settings)
+    unplaced = _unplaced(
+        data, shared, sharers, built, in_groups, unformed, per_system, size, across
+    )
+    return Groups(built, unplaced, optimal, settings, data.one_way_systems())
 
 
 Place = tuple[int, int, str, float, int | None, int | None, str | None]
@@ -181,6 +191,7 @@ def _assign(
     size: int,
     per_system: int,
     time_limit: float,
+    apart: list[list[int]],
 ) -> tuple[BoolArray, IntArray, bool]:
     """Which places are taken, how many groups each topic gets, and whether proven best:
     the integer programme (:func:`~peermatch.solver.integer.solve_integer`)."""
@@ -216,20 +227,20 @@ def _assign(
             sp.hstack([teachers, -eye]),  # teachers >= g
             sp.hstack([learners + teachers, -size * eye]),  # members <= size g
             sp.hstack([teachers - learners, sp.csr_array((n_top, n_top))]),  # teachers <= learners
+            # no group can hold more teachers than half its places: teachers <= size // 2 g
+            sp.hstack([teachers, -(size // 2) * eye]),
         ]
         lo = [np.zeros(n_sys), np.zeros(n_top), np.zeros(n_top), np.full(n_top, -np.inf)]
         hi = [np.full(n_sys, per_system), np.full(n_top, np.inf), np.full(n_top, np.inf)]
         hi += [np.zeros(n_top)]
-        lo += [np.full(n_top, -np.inf)]
-        hi += [np.zeros(n_top)]
-        index = {p.id: i for i, p in enumerate(data.systems)}
-        excl = _exclusion_rows(data, places, index)
-        if excl:
-            r = np.repeat(np.arange(len(excl)), 2)
-            c = np.array([k for pair in excl for k in pair])
-            rows.append(sp.csr_array((np.ones(len(c)), (r, c)), shape=(len(excl), m + n_top)))
-            lo.append(np.zeros(len(excl)))
-            hi.append(np.ones(len(excl)))
+        lo += [np.full(n_top, -np.inf), np.full(n_top, -np.inf)]
+        hi += [np.zeros(n_top), np.zeros(n_top)]
+        if apart:  # at most one of each set of places
+            r = np.repeat(np.arange(len(apart)), [len(seats) for seats in apart])
+            c = np.array([k for seats in apart for k in seats])
+            rows.append(sp.csr_array((np.ones(len(c)), (r, c)), shape=(len(apart), m + n_top)))
+            lo.append(np.zeros(len(apart)))
+            hi.append(np.ones(len(apart)))
         a = sp.vstack(rows, format="csr")
         n_learn = np.bincount(top_i[~is_teacher], minlength=n_top)
         n_teach = np.bincount(top_i[is_teacher], minlength=n_top)
@@ -280,10 +291,11 @@ def _deal(
             (pl for pl in members if pl[2] == "learner"),
             key=lambda pl: (-(pl[5] or 0), data.systems[pl[0]].id),
         )
-        k = math.ceil(len(members) / size)
+        k = max(math.ceil(len(members) / size), math.ceil(len(teach) / (size // 2)))
         dealt: list[list[Member]] = [[] for _ in range(k)]
-        for j, pl in enumerate(teach + learn):
-            dealt[j % k].append(Member(data.systems[pl[0]].id, pl[2], pl[4], pl[5], pl[6]))
+        for j, group in enumerate(_dealing_order(len(teach), len(learn), k)):
+            pl = (teach + learn)[j]
+            dealt[group].append(Member(data.systems[pl[0]].id, pl[2], pl[4], pl[5], pl[6]))
         for gi, group_members in enumerate(dealt, start=1):
             gid = t if k == 1 else f"{t}-{gi}"
             built.append(Group(gid, t, topics[t].name, tuple(group_members)))
@@ -293,9 +305,49 @@ def _deal(
     return built, in_groups
 
 
+def _dealing_order(n_teach: int, n_learn: int, k: int) -> list[int]:
+    """The group of each member, teachers then learners, for ``k`` groups of one topic.
+
+    Teachers go round the groups in turn; each group then gets as many learners as it has
+    teachers (two at least), and the rest go to the smallest groups, so that no group has
+    more teachers than learners and sizes stay even. Learners are dealt round the groups
+    from where the teachers stopped, passing groups that have their share. Whenever the
+    integer programme's counts hold for the topic (``k`` teachers and ``2k`` learners at
+    least, no more teachers than learners, nor than ``size // 2`` per group, all in ``k``
+    groups of ``size``), every group keeps those rules.
+    """
+    teachers = [j % k for j in range(n_teach)]
+    share = [max(teachers.count(g), 2) for g in range(k)]
+    for _ in range(n_learn - sum(share)):
+        smallest = min(range(k), key=lambda g: (teachers.count(g) + share[g], g))
+        share[smallest] += 1
+    learners: list[int] = []
+    group = n_teach % k
+    for _ in range(n_learn):
+        while learners.count(group) >= share[group]:
+            group = (group + 1) % k
+        learners.append(group)
+        group = (group + 1) % k
+    return teachers + learners
+
+
+def _apart(data: Dataset, places: list[Place], across: bool) -> list[list[int]]:
+    """Sets of places (one topic each) of which at most one may be taken: exclusions, and
+    with ``across`` the places of one system family."""
+    index = {p.id: i for i, p in enumerate(data.systems)}
+    out: list[list[int]] = [list(pair) for pair in _exclusion_rows(data, places, index)]
+    if across:
+        top = data.top_level
+        families: dict[tuple[int, str], list[int]] = {}
+        for k, pl in enumerate(places):
+            families.setdefault((pl[1], top[data.systems[pl[0]].id]), []).append(k)
+        out += sorted(seats for seats in families.values() if len(seats) > 1)
+    return out
+
+
 def _exclusion_rows(
     data: Dataset,
-    places: list[tuple[int, int, str, float, int | None, int | None, str | None]],
+    places: list[Place],
     index: dict[str, int],
 ) -> list[tuple[int, int]]:
     """Pairs of places (same topic) whose systems must not be in a group together."""
@@ -323,6 +375,7 @@ def _unplaced(
     unformed: dict[str, str],
     per_system: int,
     size: int,
+    across: bool = False,
 ) -> list[Unplaced]:
     placed = {(m.system, g.topic) for g in built for m in g.members}
     formed = {g.topic for g in built}
@@ -343,6 +396,16 @@ def _unplaced(
                 for o in g.teachers + g.learners
             ):
                 why = "it must not be in a group with a member of this topic's group"
+            elif across and any(
+                data.same_system(sid, o)
+                for g in built
+                if g.topic == t
+                for o in g.teachers + g.learners
+            ):
+                why = (
+                    f"a system of its own family ({data.top_level[sid]}) is in this topic's "
+                    "group, and --across keeps one system's units apart"
+                )
             elif t not in formed:
                 why = (
                     "no group could form: its teachers are all in --per-system groups "

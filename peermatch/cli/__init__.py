@@ -10,10 +10,13 @@ from peermatch.cli.app import app, main
 
 # isort: off
 from peermatch.cli.commands import matches  # noqa: F401  (registers commands)
+from peermatch.cli.commands import topics  # noqa: F401
 from peermatch.cli.commands import spreadsheets  # noqa: F401
 from peermatch.cli.commands import programme  # noqa: F401
 from peermatch.cli.commands import report  # noqa: F401
 from peermatch.cli.commands import schema  # noqa: F401
+from peermatch.cli.commands import teams  # noqa: F401
+from peermatch.cli.commands import cache  # noqa: F401
 
 # isort: on
 

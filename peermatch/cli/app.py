@@ -12,18 +12,46 @@ from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from peermatch import __version__
 from peermatch.cli.console import Verbosity, err, hoist_verbosity, report_error
 from peermatch.core.errors import PeermatchError
 
 
+class PeermatchCommand(TyperCommand):
+    """A command whose usage line names its arguments as click does (``TEACHER LEARNER``,
+    ``[WHICH]``), not as typer's ``{teacher} {learner}``."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = super().collect_usage_pieces(ctx)
+        return [p[1:-1].upper() if p[:1] == "{" and p[-1:] == "}" else p.upper() for p in pieces]
+
+
 class PeermatchGroup(TyperGroup):
     """Translates every :class:`PeermatchError` into one message on stderr and exit 1 (2)."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for command in self.commands.values():  # typer builds them; one usage style for all
+            if type(command) is TyperCommand:
+                command.__class__ = PeermatchCommand
+
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         return super().parse_args(ctx, hoist_verbosity(args))
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """The command list with each command's whole first line, folded, never cut short."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is None or command.hidden:
+                continue
+            first = (command.help or "").strip().split("\n\n")[0]
+            rows.append((name, " ".join(first.split())))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def invoke(self, ctx: Any) -> Any:  # click.Context, vendored by newer typer
         try:
@@ -119,6 +147,7 @@ def main() -> None:
 
     progress.enabled = True  # progress bars on a terminal (see peermatch.core.progress)
     only_the_command(sys.argv[1:])
+    defaults_without_pydantic()
     app(prog_name="peermatch")
 
 
@@ -141,3 +170,62 @@ def only_the_command(args: Sequence[str]) -> None:
     chosen = [info for info in app.registered_commands if name(info) == args[0]]
     if chosen:
         app.registered_commands[:] = chosen
+
+
+def defaults_without_pydantic() -> None:
+    """Let typer take an option's default as it is, without building a pydantic validator.
+
+    typer (0.29 here) coerces every parameter's value through a pydantic
+    ``TypeAdapter``, its own included default, and building the first one imports most of
+    pydantic (about 0.1 s, as long as the rest of a warm ``peermatch suggest``). A value
+    that is ``None`` never reaches the adapter anyway, and a default that is already of the
+    annotated type (within its min and max) comes out of it unchanged; so the adapter is
+    built only when a value from the command line or the environment needs it. Anything
+    typer does not lay out as expected leaves typer as it is.
+    """
+    try:
+        from typer import _coercion, core
+    except ImportError:  # pragma: no cover - a typer without runtime coercion
+        return
+    param_class = getattr(core, "_TyperParameter", None)
+    build: Any = getattr(_coercion, "build_runtime_param", None)
+    if param_class is None or build is None or not hasattr(param_class, "get_runtime_param"):
+        return  # pragma: no cover - another typer layout
+
+    class Deferred:
+        """The runtime coercion, built on the first value that needs it."""
+
+        def __init__(self, descriptor: Any) -> None:
+            self.descriptor = descriptor
+            self.real: Any = None
+
+        def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
+            if value is None:
+                return () if param.multiple or param.nargs == -1 else None
+            if value is param.default and _plain_default(value, self.descriptor):
+                return value
+            if self.real is None:
+                self.real = build(self.descriptor)
+            return self.real.coerce(value, param=param, ctx=ctx)
+
+    def get_runtime_param(self: Any) -> Any:
+        if self._runtime_param is None:
+            self._runtime_param = Deferred(self.type_descriptor)
+        return self._runtime_param
+
+    param_class.get_runtime_param = get_runtime_param
+
+
+def _plain_default(value: Any, descriptor: Any) -> bool:
+    """A default the adapter would return unchanged: exactly of the (non-file) annotated
+    class, a bool, int, float, str or enum, and inside its min and max."""
+    kind = getattr(descriptor, "annotation", None)
+    if type(value) is not kind or getattr(descriptor, "file_annotation", None) is not None:
+        return False
+    from enum import Enum
+
+    if not (kind in (bool, int, float, str) or issubclass(kind, Enum)):
+        return False
+    info = getattr(descriptor, "parameter_info", None)
+    low, high = getattr(info, "min", None), getattr(info, "max", None)
+    return (low is None or low <= value) and (high is None or value <= high)

@@ -10,19 +10,22 @@ from typing import TYPE_CHECKING
 from peermatch.cli.console import err, info, note
 from peermatch.core.catalogue import closest, did_you_mean, normalise, ranked_matches
 from peermatch.core.dataset import Dataset
-from peermatch.core.errors import PeermatchError, UsageError
+from peermatch.core.errors import UsageError
 from peermatch.core.findings import quote
 from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
-from peermatch.files.loading import load
-from peermatch.files.weights import load_weights
+from peermatch.files.cache import load_cached
 
 if TYPE_CHECKING:
     from peermatch.scoring.adjustments import Adjustments
 
 
-def load_data(data: Path | None, systems: Path | None, challenges: Path | None) -> Dataset:
+def load_data(
+    data: Path | None, systems: Path | None, challenges: Path | None, *, use_cache: bool = True
+) -> Dataset:
     started = time.perf_counter()
-    dataset = load(data, systems=systems, challenges=challenges)
+    loaded = load_cached(data, systems, challenges, use_cache=use_cache)
+    dataset = loaded.dataset
+    info(loaded.cache)
     info(
         f"loaded {len(dataset.systems)} systems from {dataset.systems_file} and "
         f"{len(dataset.catalogue)} topics from {dataset.challenges_file} "
@@ -34,14 +37,20 @@ def load_data(data: Path | None, systems: Path | None, challenges: Path | None) 
 
 
 def weights_from(path: Path | None) -> Weights:
-    return load_weights(path) if path is not None else DEFAULT_WEIGHTS
+    if path is None:
+        return DEFAULT_WEIGHTS
+    from peermatch.files.weights import load_weights
+
+    return load_weights(path)
 
 
-def resolve_system(data: Dataset, text: str) -> str:
+def resolve_system(data: Dataset, text: str, where: str) -> str:
     """The id of the system ``text`` names: an id or name, exactly, in any case, or fuzzily.
 
-    A fuzzy answer is taken only when it is clear (one strong candidate); otherwise the
-    error lists the closest ones.
+    A fuzzy answer is taken only when it is clear (one strong candidate); otherwise a
+    :class:`UsageError` (exit 2) names ``where`` (the option or argument) and the closest
+    ones: naming a system the data does not have is a mistake on the command line, not in
+    the data.
     """
     if text in data.by_id:
         return text
@@ -65,7 +74,25 @@ def resolve_system(data: Dataset, text: str) -> str:
         return sid
     near = [sid for sid, _ in ranked[:3]] or closest(text, choices)
     hint = did_you_mean(near) or "; see 'peermatch systems' for the ids"
-    raise PeermatchError(f"unknown system {quote(text)}{hint}")
+    raise UsageError(f"{where}: unknown system {quote(text)}{hint}")
+
+
+def resolve_topic(data: Dataset, text: str, where: str) -> str:
+    """The topic ``text`` names: exactly (id, name or alias), or by meaning with a note.
+
+    A query no topic fits is a usage error naming the nearest topics ("did you mean").
+    """
+    from peermatch.analysis.who import understand
+
+    r = understand(data.catalogue, text)
+    if r.topic is None:
+        near = [tid for tid, score in r.ranked() if score > 0]
+        hint = did_you_mean(near) or "; see 'peermatch challenges' for the topics"
+        raise UsageError(f"{where}: unknown topic {quote(text)}{hint}")
+    if r.how != "exact":
+        name = data.catalogue.topics[r.topic].name
+        note(f"note: taking {quote(text)} to mean {r.topic} ({name}, score {r.score:.1f})")
+    return r.topic
 
 
 def adjustments_from(

@@ -11,6 +11,7 @@ import functools
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, cast
 
@@ -18,7 +19,7 @@ import typer
 
 from peermatch.core.defaults import DEFAULT_WINDOW, TIME_LIMIT
 from peermatch.core.numbers import SECONDS, YEAR
-from peermatch.present.listing import Format, Listing, emit
+from peermatch.present.listing import Format, Listing, emit, format_for
 
 if TYPE_CHECKING:
     from peermatch.core.dataset import Dataset
@@ -47,17 +48,40 @@ ChallengesOpt = Annotated[
     ),
 ]
 FormatOpt = Annotated[
-    Format,
-    typer.Option("--format", "-f", help="Output format.", case_sensitive=False),
+    Format | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format [default: from --output's extension (.csv, .json, .md), else table].",
+        case_sensitive=False,
+        show_default=False,
+    ),
 ]
+
+
+def _stdout_dash(value: Path | None) -> Path | None:
+    """``--output -`` means stdout, as no option at all does."""
+    return None if value is not None and str(value) == "-" else value
+
+
 OutputOpt = Annotated[
     Path | None,
     typer.Option(
         "--output",
         "-o",
-        help="Write to this file (atomically) instead of stdout.",
+        help="Write to this file (atomically) instead of stdout; '-' is stdout.",
         show_default=False,
         metavar="<file>",
+        callback=_stdout_dash,
+    ),
+]
+NoCacheOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        envvar="PEERMATCH_NO_CACHE",
+        help="Check the data files for real, without the validated-data cache (see "
+        "'peermatch cache info').",
     ),
 ]
 ForceOutputOpt = Annotated[
@@ -67,19 +91,39 @@ ForceOutputOpt = Annotated[
 WeightsOpt = Annotated[
     Path | None,
     typer.Option(
-        "--weights", help="YAML file overriding scoring weights (see README).", show_default=False
+        "--weights",
+        help="YAML file overriding scoring weights, e.g. 'related_factor: 0.4' (keys: "
+        "priority, level_shortfall, related_factor, context_weight, context, partner_factor, "
+        "history_lift).",
+        show_default=False,
     ),
 ]
 
 
 NewOnlyOpt = Annotated[bool, typer.Option("--new-only", help="Leave out existing partners.")]
+AcrossOpt = Annotated[
+    bool,
+    typer.Option(
+        "--across",
+        help="Leave out pairs within one top-level system (units linked by part_of).",
+    ),
+]
+
+
+class Role(StrEnum):
+    """``suggest --as``: one direction at a time for the system named by --for."""
+
+    learner = "learner"
+    teacher = "teacher"
+
 
 HistoryOpt = Annotated[
     Path | None,
     typer.Option(
         "--history",
         help="history.yaml of past links and their outcomes: leave out repeats within "
-        "--window years and lift teachers whose links were rated well (see README).",
+        "--window years and lift teachers whose links on the learner's needs were rated "
+        "4 or 5 ('peermatch explain TEACHER LEARNER --history FILE' says why).",
         show_default=False,
         dir_okay=False,
     ),
@@ -130,8 +174,9 @@ GROUPS: dict[Group, tuple[inspect.Parameter, ...]] = {
         _option("data", DataOpt, None),
         _option("systems", SystemsOpt, None),
         _option("challenges", ChallengesOpt, None),
+        _option("no_cache", NoCacheOpt, False),
     ),
-    "format": (_option("fmt", FormatOpt, Format.table),),
+    "format": (_option("fmt", FormatOpt, None),),
     "output": (_option("output", OutputOpt, None), _option("force", ForceOutputOpt, False)),
 }
 
@@ -147,6 +192,7 @@ class Shared:
     data: Path | None
     systems: Path | None
     challenges: Path | None
+    no_cache: bool
     fmt: Format
     output: Path | None
     force: bool
@@ -157,15 +203,25 @@ class Shared:
         return [
             self.systems or (folder / "systems.yaml" if folder else None),
             self.challenges or (folder / "challenges.yaml" if folder else None),
+            folder / "peers.yaml" if folder else None,
             self.history,
             self.weights,
         ]
+
+    @classmethod
+    def of(cls, values: dict[str, Any]) -> Shared:
+        """The shared options' values, with --format settled: as given, else from
+        --output's extension, else a table."""
+        given = {**_DEFAULTS, **values}
+        if given["fmt"] is None:
+            given["fmt"] = format_for(given["output"])
+        return cls(**given)
 
     def load(self) -> Dataset:
         """The dataset --data, --systems and --challenges name."""
         from peermatch.cli.loaders import load_data
 
-        return load_data(self.data, self.systems, self.challenges)
+        return load_data(self.data, self.systems, self.challenges, use_cache=not self.no_cache)
 
     def load_weights(self) -> Weights:
         """The --weights file's weights, or the defaults."""
@@ -225,8 +281,8 @@ def shares(*groups: Group) -> Callable[[F], F]:
 
         @functools.wraps(command)
         def with_shared(**values: Any) -> Any:
-            given = {p.name: values.pop(p.name) for p in added}
-            shared = Shared(**{**_DEFAULTS, **given})
+            given = {p.name: values.pop(p.name, p.default) for p in added}
+            shared = Shared.of(given)
             if shared.output is not None:
                 from peermatch.files.atomic import refuse_inputs
 
@@ -261,6 +317,7 @@ __all__ = [
     "FormatOpt",
     "HistoryOpt",
     "NewOnlyOpt",
+    "NoCacheOpt",
     "OutputOpt",
     "Shared",
     "SystemsOpt",

@@ -5,6 +5,12 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from peermatch.core.glossary import exact_labels, fold
+
+if TYPE_CHECKING:
+    from peermatch.core.resolve import Resolver
 
 
 @dataclass(frozen=True)
@@ -23,6 +29,8 @@ class Catalogue:
 
     topics: dict[str, Topic]
     _lookup: dict[str, str] = field(default_factory=dict, repr=False)
+    _resolver: Resolver | None = field(default=None, repr=False, compare=False)
+    _exact: dict[str, str] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self._lookup:
@@ -33,8 +41,28 @@ class Catalogue:
         return self._lookup.get(normalise(ref))
 
     def suggest(self, ref: str, limit: int = 3) -> list[str]:
-        """Topic ids closest to an unknown ``ref``, best first."""
-        return closest(ref, self._lookup, limit=limit)
+        """Topic ids closest to an unknown ``ref`` by meaning (the resolver), best first.
+
+        Only ever a suggestion ("did you mean"): a reference resolves exactly or not at all."""
+        ranked = self.resolver().resolve(ref).ranked()
+        return [tid for tid, score in ranked if score > 0][:limit]
+
+    def exact(self, text: str) -> str | None:
+        """The topic ``text`` names exactly: an id, name or alias, ignoring case, spacing and
+        punctuation (the resolver's exact hits, without loading its matrices)."""
+        if self._exact is None:
+            self._exact = exact_labels(self.topics.values())
+        return self._exact.get(fold(text))
+
+    def resolver(self) -> Resolver:
+        """The free-text resolver over these topics, built on first use, then cached.
+
+        Meaning only ever suggests: a data file's references go through :meth:`resolve`."""
+        if self._resolver is None:
+            from peermatch.core.resolve import Resolver
+
+            self._resolver = Resolver(self.topics.values())
+        return self._resolver
 
     def __iter__(self) -> Iterator[Topic]:
         return iter(self.topics.values())

@@ -20,3 +20,7 @@ DEFAULT_WINDOW = 2
 DEFAULT_GROUP_SIZE = 10
 #: Groups per system when ``--per-system`` is not given.
 DEFAULT_PER_SYSTEM = 2
+#: Members per peer review team when ``teams --size`` is not given (the LGA's four to five).
+DEFAULT_TEAM_SIZE = 4
+#: Teams a person in peers.yaml joins when the file does not say.
+DEFAULT_PEER_CAPACITY = 1

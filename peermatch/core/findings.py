@@ -65,6 +65,8 @@ class Code(StrEnum):
     INVALID_ID = "invalid-id"
     ORPHAN_TEXT = "orphan-text"
     NO_EVIDENCE = "no-evidence"
+    DUPLICATE_RESPONSE = "duplicate-response"
+    MERGED_TOPIC = "merged-topic"
     # other files
     DUPLICATE_LINK = "duplicate-link"
     PLAN = "plan"
@@ -123,6 +125,8 @@ MEANINGS: dict[Code, str] = {
     Code.MISSING_VALUE: "a required cell is empty",
     Code.INVALID_ID: "an id that is not a slug, or a name no id can be made from",
     Code.ORPHAN_TEXT: "an evidence, source or note cell with no item to belong to",
+    Code.DUPLICATE_RESPONSE: "one organisation answered the form twice (import --keep)",
+    Code.MERGED_TOPIC: "two names of one topic in one cell, merged into one item",
     Code.NO_EVIDENCE: "warning: a strength with no evidence",
     # other files
     Code.DUPLICATE_LINK: "the same past link twice in a history file",

@@ -12,88 +12,88 @@ A weights file is YAML with any subset of these keys (shown with their defaults)
 
 The defaults are binary fractions, so the sums in a score are exact in floating point and
 any evaluation order (the reference loop or the vectorised path) gives the same bits.
+
+The weights are plain frozen dataclasses, so that a run with the default weights (and a
+warm data cache) never imports pydantic; :meth:`Weights.model_validate` checks a mapping
+of overrides against the rules in :mod:`peermatch.core.weights_schema` (pydantic, imported
+only then).
 """
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from pydantic import BaseModel, ConfigDict, Field, model_validator
-
-Positive = Annotated[float, Field(gt=0, le=1000, allow_inf_nan=False)]
-NonNegative = Annotated[float, Field(ge=0, le=1000, allow_inf_nan=False)]
-Fraction = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
 
 
-class _Part(BaseModel):
-    # defer_build: the validators are built when a weights file is first read, not at import
-    # (a run with the default weights never needs them); see DEFAULT_WEIGHTS below
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
-
-
-class PriorityWeights(_Part):
-    low: Positive = 1.0
-    medium: Positive = 2.0
-    high: Positive = 3.0
-
-    @model_validator(mode="after")
-    def _increasing(self) -> PriorityWeights:
-        if not self.low <= self.medium <= self.high:
-            raise ValueError("priority weights must not decrease: low <= medium <= high")
-        return self
+@dataclass(frozen=True)
+class PriorityWeights:
+    low: float = 1.0
+    medium: float = 2.0
+    high: float = 3.0
 
     def of(self, priority: int) -> float:
         return (self.low, self.medium, self.high)[priority - 1]
 
 
-class LevelShortfall(_Part):
-    emerging: NonNegative = 0.5
-    established: NonNegative = 0.25
-    exemplar: NonNegative = 0.0
-
-    @model_validator(mode="after")
-    def _decreasing(self) -> LevelShortfall:
-        if not self.emerging >= self.established >= self.exemplar:
-            raise ValueError(
-                "level shortfalls must not grow with level: emerging >= established >= exemplar"
-            )
-        return self
+@dataclass(frozen=True)
+class LevelShortfall:
+    emerging: float = 0.5
+    established: float = 0.25
+    exemplar: float = 0.0
 
     def of(self, level: int) -> float:
         return (self.emerging, self.established, self.exemplar)[level - 1]
 
 
-class ContextWeights(_Part):
-    kind: NonNegative = 1.0
-    country: NonNegative = 1.0
-    size: NonNegative = 1.0
-    tags: NonNegative = 1.0
+@dataclass(frozen=True)
+class ContextWeights:
+    kind: float = 1.0
+    country: float = 1.0
+    size: float = 1.0
+    tags: float = 1.0
 
 
-class Weights(_Part):
+@dataclass(frozen=True)
+class Weights:
     """The scoring weights. See the README's "How a match is scored"."""
 
-    priority: PriorityWeights = Field(default_factory=PriorityWeights.model_construct)
-    level_shortfall: LevelShortfall = Field(default_factory=LevelShortfall.model_construct)
-    related_factor: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)] = 0.5
-    context_weight: Annotated[float, Field(ge=0, lt=1, allow_inf_nan=False)] = 0.1
-    context: ContextWeights = Field(default_factory=ContextWeights.model_construct)
-    partner_factor: Fraction = 1.0
+    priority: PriorityWeights = field(default_factory=PriorityWeights)
+    level_shortfall: LevelShortfall = field(default_factory=LevelShortfall)
+    related_factor: float = 0.5
+    context_weight: float = 0.1
+    context: ContextWeights = field(default_factory=ContextWeights)
+    partner_factor: float = 1.0
     #: With ``--history``: a pair whose teacher's past links on one of the learner's needs
     #: were rated 5 is multiplied by ``1 + history_lift`` (rated 4: half that); see
     #: :mod:`peermatch.files.history`. The score is capped at 100.
-    history_lift: Fraction = 0.125
+    history_lift: float = 0.125
 
-    @model_validator(mode="after")
-    def _credit_positive(self) -> Weights:
-        if self.level_shortfall.emerging >= self.priority.low:
-            raise ValueError(
-                "level_shortfall.emerging must be below priority.low, "
-                "or an emerging strength would earn nothing"
-            )
-        return self
+    def model_copy(self, *, update: dict[str, Any] | None = None) -> Weights:
+        """A copy with ``update``'s fields replaced, unchecked (as pydantic's ``model_copy``,
+        which these weights were until the data cache kept pydantic out of a warm run)."""
+        return replace(self, **(update or {}))
+
+    def model_dump(self) -> dict[str, Any]:
+        """The weights as nested dicts (as pydantic's ``model_dump``)."""
+        return asdict(self)
+
+    @classmethod
+    def model_validate(cls, raw: object) -> Weights:
+        """The weights a mapping of overrides gives, checked against every rule (ranges,
+        monotone priorities and shortfalls); raises pydantic's ``ValidationError``."""
+        from peermatch.core.weights_schema import Weights as Rules
+
+        rules = Rules.model_validate(raw)
+        return cls(
+            priority=PriorityWeights(**rules.priority.model_dump()),
+            level_shortfall=LevelShortfall(**rules.level_shortfall.model_dump()),
+            related_factor=rules.related_factor,
+            context_weight=rules.context_weight,
+            context=ContextWeights(**rules.context.model_dump()),
+            partner_factor=rules.partner_factor,
+            history_lift=rules.history_lift,
+        )
 
 
-#: The defaults, constructed without validation (they are valid: a test checks that they
-#: equal ``Weights()``), so that importing this module builds no pydantic validator.
-DEFAULT_WEIGHTS = Weights.model_construct()
+#: The defaults (a test checks that they pass the rules: ``Weights.model_validate({})``).
+DEFAULT_WEIGHTS = Weights()

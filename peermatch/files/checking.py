@@ -29,6 +29,7 @@ class CheckResult:
     history: Path | None
     seconds: float
     plan: Path | None = None
+    cache: str = ""  # what the cache did, in words (validate -v prints it)
 
     @property
     def errors(self) -> int:
@@ -64,20 +65,26 @@ def check(
     plan: Path | None = None,
     strict: bool = False,
     load: Callable[[], Dataset] | None = None,
+    use_cache: bool = True,
 ) -> CheckResult:
     """Check the data files and, when they have no errors, ``history`` and ``plan`` (a
-    plan's JSON) against them.
+    plan's JSON or CSV) against them.
 
     ``load`` loads the dataset for the history check (default: :func:`~.loading.load` of
-    the same files).
+    the same files). The files are always read and hashed: their findings come from the
+    cache only when their bytes are those of a valid dataset checked before
+    (:func:`~peermatch.files.cache.check_cached`; ``use_cache=False`` checks them anew).
     """
-    from peermatch.files.loading import data_paths, validate
-    from peermatch.files.loading import load as load_files
+    from peermatch.files.cache import check_cached
+    from peermatch.files.locations import data_paths
 
     started = time.perf_counter()
-    findings = validate(data, systems=systems, challenges=challenges)
+    outcome = check_cached(data, systems, challenges, use_cache=use_cache)
+    findings = outcome.findings
     others = history is not None or plan is not None
     if others and not any(f.severity is Severity.ERROR for f in findings):
+        from peermatch.files.loading import load as load_files
+
         dataset = (
             load() if load is not None else load_files(data, systems=systems, challenges=challenges)
         )
@@ -99,4 +106,5 @@ def check(
         history=history,
         plan=plan,
         seconds=time.perf_counter() - started,
+        cache=outcome.cache,
     )

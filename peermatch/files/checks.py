@@ -4,6 +4,7 @@ partners and exclusions, and the warnings."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from peermatch.core.catalogue import (
@@ -37,9 +38,13 @@ _DIGIT = re.compile(
 class Checker:
     """The checks that need both files: ids, references, partners; plus warnings."""
 
-    def __init__(self, cat: Document, sys: Document) -> None:
+    def __init__(
+        self, cat: Document, sys: Document, shared: Callable[[], bool] = lambda: False
+    ) -> None:
         self.cat = cat
         self.sys = sys
+        #: whether the catalogue is the shipped one, copied as it is (asked only if needed)
+        self.shared = shared
         self.findings: list[Finding] = []
         self.budget = SUGGESTION_BUDGET
 
@@ -66,9 +71,35 @@ class Checker:
         return Dataset(
             systems=sorted(profiles, key=lambda p: p.id),
             catalogue=catalogue,
+            file_order=tuple(p.id for p in profiles),
             systems_file=self.sys.display,
             challenges_file=self.cat.display,
         )
+
+    def unknown_topics(self) -> list[Finding]:
+        """The catalogue's findings and each topic reference in the systems file's raw
+        values (whose shape failed) that names no catalogue topic."""
+        catalogue = self._catalogue()
+        raw = self.sys.raw
+        systems = raw.get("systems") if isinstance(raw, dict) else None
+        for i, system in enumerate(systems if isinstance(systems, list) else []):
+            for key in ("strengths", "challenges"):
+                items = system.get(key) if isinstance(system, dict) else None
+                for j, item in enumerate(items if isinstance(items, list) else []):
+                    ref = item.get("challenge") if isinstance(item, dict) else None
+                    if (
+                        isinstance(ref, str)
+                        and 0 < len(ref) <= models.REF_MAX  # else its shape finding says it
+                        and catalogue.resolve(ref) is None
+                    ):
+                        self._unknown_topic(("systems", i, key, j, "challenge"), ref, catalogue)
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+    def _unknown_topic(self, path: Path_, ref: str, catalogue: Catalogue) -> None:
+        fix = did_you_mean(self.near(ref, catalogue)) or (
+            "; see 'peermatch challenges' for the topic ids"
+        )
+        self.error(self.sys, path, "unknown-topic", f"unknown topic {quote(ref)}{fix}")
 
     # -- catalogue
 
@@ -268,11 +299,7 @@ class Checker:
             path: Path_ = ("systems", i, key, j, "challenge")
             topic = catalogue.resolve(item.challenge)
             if topic is None:
-                near = self.near(item.challenge, catalogue)
-                fix = did_you_mean(near) or "; see 'peermatch challenges' for the topic ids"
-                self.error(
-                    self.sys, path, "unknown-topic", f"unknown topic {quote(item.challenge)}{fix}"
-                )
+                self._unknown_topic(path, item.challenge, catalogue)
                 continue
             if topic in seen:
                 self.error(
@@ -368,6 +395,11 @@ class Checker:
                         "one-sided-partner",
                         f"'{ref}' does not list '{p.id}' as a partner; add it on both sides",
                     )
+        if set(catalogue.topics) <= used or self.shared():
+            # the shipped catalogue is a shared vocabulary, larger than any one cohort: that
+            # a programme uses part of it is normal. The warning is for a catalogue the user
+            # keeps, where an unused topic is a typo or a topic left behind.
+            return
         cat_index: dict[str, int] = {}
         for i, ch in enumerate(self.cat.model.challenges):
             cat_index.setdefault(ch.id, i)

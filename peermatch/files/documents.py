@@ -34,6 +34,8 @@ class Document:
     display: str
     model: Any
     positions: Positions
+    #: the parsed values, kept for a document whose shape failed (``model`` is then None)
+    raw: Any = None
 
     def at(
         self,
@@ -60,8 +62,17 @@ def locate(positions: Positions, path: Path_) -> tuple[int, int]:
 
 
 def read_document(
-    path: Path, model: type[BaseModel], key: str, findings: list[Finding]
+    path: Path,
+    model: type[BaseModel],
+    key: str,
+    findings: list[Finding],
+    rejected: list[Document] | None = None,
 ) -> Document | None:
+    """The document checked against ``model``, or None (with findings) if it is not.
+
+    ``rejected`` receives a document that parsed but failed its shape (with ``raw``), so
+    that the checks across files can still look at what they can (unknown topics).
+    """
     display = str(path)
     try:
         text = read_text(path, display)
@@ -71,7 +82,7 @@ def read_document(
         findings.extend(exc.findings)
         return None
     with progress.step(f"checking {path.name}"):
-        return check_shape(raw, positions, display, model, key, findings)
+        return check_shape(raw, positions, display, model, key, findings, rejected)
 
 
 def check_shape(
@@ -81,6 +92,7 @@ def check_shape(
     model: type[BaseModel],
     key: str,
     findings: list[Finding],
+    rejected: list[Document] | None = None,
 ) -> Document | None:
     """Validate one parsed document against its model; add findings; the doc if it passed."""
     if raw is None:
@@ -123,6 +135,8 @@ def check_shape(
     shape = _validate_shape(doc, model, _ITEM_MODELS[key], key, raw)
     if isinstance(shape, list):
         findings.extend(shape)
+        if rejected is not None:
+            rejected.append(Document(display, None, positions, raw))
         return None
     doc.model = shape
     return doc
@@ -131,6 +145,7 @@ def check_shape(
 _ITEM_MODELS: dict[str, type[BaseModel]] = {
     "systems": models.System,
     "challenges": models.Challenge,
+    "peers": models.Peer,
 }
 
 
@@ -192,6 +207,8 @@ _FIELD_HINTS = {
     "learn": "must be a whole number from 0 to 1000",
     "population": "must be a whole number of people from 0 to 10,000,000,000, e.g. 250000 "
     "(no commas or quotes)",
+    "role": "must be a slug: lowercase letters, digits and single hyphens, e.g. 'officer'",
+    "capacity": "must be a whole number of teams from 0 to 1000",
 }
 
 
@@ -214,7 +231,10 @@ def _translate(
         elif kind == "missing":
             yield doc.at(loc[:-1], "missing-field", f"required field '{loc[-1]}' is missing")
         elif name in _FIELD_HINTS and kind not in ("list_type", "dict_type", "model_type"):
-            yield doc.at(loc, "invalid-value", f"{_FIELD_HINTS[name]}; got {_shown(given)}")
+            fix = ": remove the quotes" if kind == "int_type" and _quoted_number(given) else ""
+            yield doc.at(loc, "invalid-value", f"{_FIELD_HINTS[name]}; got {_shown(given)}{fix}")
+        elif kind == "int_type" and _quoted_number(given):
+            yield doc.at(loc, "wrong-type", f"got {_shown(given)}: remove the quotes")
         elif name in ("tags",) or (len(loc) >= 2 and loc[-2] == "tags"):
             yield doc.at(
                 loc,
@@ -233,6 +253,11 @@ def _translate(
             yield doc.at(loc, "invalid-value", "is too long")
         else:
             yield doc.at(loc, "invalid-value", f"{err['msg'].rstrip('.')}; got {_shown(given)}")
+
+
+def _quoted_number(value: Any) -> bool:
+    """Whether ``value`` is text that reads as a whole number, such as ``"3"``."""
+    return isinstance(value, str) and value.strip().lstrip("+-").isdigit()
 
 
 def _model_at(doc: Document, loc: Path_, raw: Any) -> type[BaseModel] | None:

@@ -36,12 +36,6 @@ REQUIRED_COLUMNS = ("name", "kind", "strengths", "challenges")
 _NUMBERED_RE = re.compile(r"^(evidence|source|note|need_source)_([1-9][0-9]{0,2})$")
 
 
-LEVEL_WORDS = {"emerging": 1, "established": 2, "exemplar": 3}
-
-
-PRIORITY_WORDS = {"low": 1, "medium": 2, "high": 3}
-
-
 KIND_SYNONYMS = {
     "integrated-care-system": "ics",
     "integrated-care-board": "ics",
@@ -102,9 +96,44 @@ def read_csv(path: str | Path) -> list[list[str]]:
         raise fail(reader.line_num, f"not readable as CSV: {exc}") from None
 
 
+#: Header wordings forms commonly use, as the layout's column keys (compared as
+#: :func:`header_key` makes them). A form's "Timestamp" is read to settle --keep.
+HEADER_SYNONYMS = {
+    "organisation": "name",
+    "organization": "name",
+    "organisation_name": "name",
+    "organization_name": "name",
+    "name_of_organisation": "name",
+    "name_of_organization": "name",
+    "name_of_your_organisation": "name",
+    "system_name": "name",
+    "name_of_system": "name",
+    "kind_of_organisation": "kind",
+    "type_of_organisation": "kind",
+    "type_of_organization": "kind",
+    "organisation_type": "kind",
+    "organization_type": "kind",
+    "type": "kind",
+    "system_type": "kind",
+    "nation": "country",
+    "population_served": "population",
+    "part_of_system": "part_of",
+    "parent_system": "part_of",
+    "what_can_you_teach": "strengths",
+    "what_do_you_want_to_learn": "challenges",
+    "needs": "challenges",
+    "time_stamp": "timestamp",
+    "submitted_at": "timestamp",
+    "submission_time": "timestamp",
+}
+
+
 def header_key(text: str) -> str:
-    """``" Capacity teach"`` -> ``capacity_teach``: how header names are compared."""
-    return re.sub(r"[\s\-]+", "_", text.strip().casefold()).strip("_")
+    """``" Capacity teach"`` -> ``capacity_teach``, ``"Organisation name"`` -> ``name``:
+    how header names are compared (punctuation such as '?' or '(s)' ignored)."""
+    key = re.sub(r"[\s\-]+", "_", text.strip().casefold())
+    key = re.sub(r"\(s\)|[^\w]", "", key).strip("_")
+    return HEADER_SYNONYMS.get(key, key)
 
 
 def slugify(text: str) -> str:

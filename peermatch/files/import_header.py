@@ -33,7 +33,7 @@ class HeaderReader:
 
     def _header(self, header: list[str]) -> list[str]:
         ignored: list[tuple[int, str]] = []
-        known = {*BASE_COLUMNS}
+        known = {*BASE_COLUMNS, "timestamp"}
         for i, name in enumerate(header):
             key = header_key(name)
             if not key:

@@ -10,6 +10,7 @@ from typing import Any
 
 from peermatch.core.catalogue import Catalogue, closest, did_you_mean, normalise
 from peermatch.core.findings import Finding, Severity, quote
+from peermatch.core.keep import Keep
 from peermatch.core.numbers import CAPACITY, POPULATION, NumberError, too_long, whole_number
 from peermatch.files.formulas import unneutralise
 from peermatch.files.import_cells import (
@@ -18,8 +19,6 @@ from peermatch.files.import_cells import (
     _SCALED,
     _SLUG,
     KIND_SYNONYMS,
-    LEVEL_WORDS,
-    PRIORITY_WORDS,
     _kinds_hint,
     _number_or_word,
     _ordinal,
@@ -28,9 +27,10 @@ from peermatch.files.import_cells import (
     split_list,
 )
 from peermatch.files.import_header import HeaderReader
+from peermatch.files.import_responses import settle
 from peermatch.files.import_result import Decide, ImportResult, Reading
 from peermatch.files.import_topics import TopicMatcher
-from peermatch.files.models import KINDS
+from peermatch.files.models import KINDS, LEVEL_WORDS, PRIORITY_WORDS
 from peermatch.files.yaml_messages import character_message
 from peermatch.files.yaml_read import refused_in_value
 from peermatch.files.yaml_write import flow
@@ -39,8 +39,11 @@ from peermatch.files.yaml_write import flow
 class RowReader(HeaderReader):
     """One pass over the rows; collects profiles, findings and readings."""
 
-    def __init__(self, display: str, catalogue: Catalogue, decide: Decide | None) -> None:
+    def __init__(
+        self, display: str, catalogue: Catalogue, decide: Decide | None, keep: Keep | None = None
+    ) -> None:
         self.display = display
+        self.keep = keep
         self.catalogue = catalogue
         self.findings: list[Finding] = []
         self.columns: dict[str, int] = {}  # key -> 0-based index
@@ -70,6 +73,12 @@ class RowReader(HeaderReader):
                 Finding(self.display, 1, 0, "", "empty", "the file has a header but no rows")
             )
             return ImportResult(self.display, [], self.findings, ignored_columns=ignored)
+        rows = settle(
+            rows,
+            self.keep,
+            lambda n, c, m: self.error(n, c, "duplicate-response", m),
+            lambda n, c, m: self.warn(n, c, "duplicate-response", m),
+        )
         ids = self._ids(rows)
         systems = []
         for number, cells in rows:
@@ -307,16 +316,36 @@ class RowReader(HeaderReader):
             if topic is None:
                 continue
             if topic in seen:
-                self.error(
-                    number,
-                    column,
-                    "duplicate-topic",
-                    f"'{topic_text}' and '{seen[topic]}' are both topic '{topic}'; list it once",
-                )
+                self._merge(number, column, out, (position, topic, value), topic_text, seen)
                 continue
             seen[topic] = topic_text
             out.append((position, topic, value))
         return out
+
+    def _merge(
+        self,
+        number: int,
+        column: str,
+        out: list[tuple[int, str, int]],
+        item: tuple[int, str, int],
+        text: str,
+        seen: dict[str, str],
+    ) -> None:
+        """A second name of a topic already in the cell ("GIRFT; elective recovery"): one
+        item, at the higher level or priority (its evidence with it), and a note."""
+        _, topic, value = item
+        i = next(k for k, (_, t, _) in enumerate(out) if t == topic)
+        what = "level" if column == "strengths" else "priority"
+        kept = max(out[i][2], value)
+        if value > out[i][2]:
+            out[i] = item
+        self.warn(
+            number,
+            column,
+            "merged-topic",
+            f"'{seen[topic]}' and '{text}' are both topic '{topic}'; merged into one item "
+            f"with the higher {what} ({kept})",
+        )
 
     def _strengths(self, number: int, cells: dict[str, str]) -> list[dict[str, Any]]:
         text = cells.get("strengths", "")

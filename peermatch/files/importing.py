@@ -5,7 +5,9 @@ row per system. :func:`read_responses` turns that CSV into profiles; :func:`expo
 writes loaded profiles in the same layout, so a round trip gives the same profiles.
 
 The layout (header names are matched ignoring case, spaces and hyphens; column order is
-free; other columns, such as a form's ``Timestamp``, are ignored with a note):
+free; common form wordings such as "Organisation name" are understood (see
+``import_cells.HEADER_SYNONYMS``); a form's ``Timestamp`` settles ``--keep``; other
+columns are ignored with a note):
 
 ==================  ========  =====================================================
 column              required  what goes in it
@@ -45,6 +47,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from peermatch.core.catalogue import Catalogue
+from peermatch.core.keep import Keep
 from peermatch.files.import_cells import (
     read_csv,
 )
@@ -58,21 +61,48 @@ from peermatch.files.import_rows import RowReader
 
 
 def read_responses(
-    path: str | Path, catalogue: Catalogue, *, decide: Decide | None = None
+    path: str | Path,
+    catalogue: Catalogue,
+    *,
+    decide: Decide | None = None,
+    keep: Keep | None = None,
 ) -> ImportResult:
     """Read a CSV of form responses (layout: module docstring) into profiles.
 
     Never raises for a problem in a row: every one becomes an error finding at its row and
     column. Raises :class:`DataError` only when the file itself cannot be read.
     """
-    return parse_responses(read_csv(path), str(path), catalogue, decide=decide)
+    return parse_responses(read_csv(path), str(path), catalogue, decide=decide, keep=keep)
 
 
 def parse_responses(
-    records: list[list[str]], display: str, catalogue: Catalogue, *, decide: Decide | None = None
+    records: list[list[str]],
+    display: str,
+    catalogue: Catalogue,
+    *,
+    decide: Decide | None = None,
+    keep: Keep | None = None,
 ) -> ImportResult:
-    """Profiles from CSV records already read (the header first); see :func:`read_responses`."""
-    return RowReader(display, catalogue, decide).run(records)
+    """Profiles from CSV records already read (the header first); see :func:`read_responses`.
+
+    With ``decide``, the whole file is read once without asking first: a problem no answer
+    can fix (a missing column, a bad kind, a duplicate response) is reported before any
+    question is asked, so nobody answers questions about a file that will fail anyway.
+    ``keep`` settles an organisation's second response (else it is an error).
+    """
+    if decide is None:
+        return RowReader(display, catalogue, None, keep).run(records)
+    first = RowReader(display, catalogue, None, keep)
+    checked = first.run(records)
+    open_ = first.topics.open_questions
+    asked = [f for f in checked.findings if f.code == "unknown-topic" and (f.line, f.path) in open_]
+    if len(asked) < len(checked.errors):  # the questions wait until the rest is right
+        checked.findings = [f for f in checked.findings if f not in asked]
+        return checked
+    second = RowReader(display, catalogue, decide, keep)
+    # what the first pass matched stands; only its open questions are asked
+    second.topics.cache = {k: v for k, v in first.topics.cache.items() if v[0] or not v[3]}
+    return second.run(records)
 
 
 # --------------------------------------------------------------------------- writing a folder

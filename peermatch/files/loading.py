@@ -9,7 +9,7 @@ of them, :func:`validate` returns them (warnings too).
 
 from __future__ import annotations
 
-from importlib import resources
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,40 +23,12 @@ from peermatch.core.gc_pause import paused_gc
 from peermatch.files import models
 from peermatch.files.checks import Checker
 from peermatch.files.documents import Document, check_shape, read_document
+from peermatch.files.locations import CHALLENGES_FILE as CHALLENGES_FILE  # re-exported
+from peermatch.files.locations import SYSTEMS_FILE as SYSTEMS_FILE
+from peermatch.files.locations import data_paths as data_paths
+from peermatch.files.locations import is_shipped_catalogue
+from peermatch.files.locations import shipped_data_dir as shipped_data_dir
 from peermatch.files.yaml_positions import Positions
-
-SYSTEMS_FILE = "systems.yaml"
-CHALLENGES_FILE = "challenges.yaml"
-# --------------------------------------------------------------------------- locating files
-
-
-def shipped_data_dir() -> Path:
-    """The data that ships with peermatch: inside the wheel, or ``data/`` in a checkout."""
-    packaged = Path(str(resources.files("peermatch") / "data"))
-    if (packaged / SYSTEMS_FILE).is_file():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "data"
-
-
-def data_paths(
-    data: str | Path | None = None,
-    systems: str | Path | None = None,
-    challenges: str | Path | None = None,
-) -> tuple[Path, Path]:
-    """Which two files to read: explicit files win over ``data``, which wins over the shipped."""
-    folder = Path(data) if data is not None else shipped_data_dir()
-    if data is not None and not folder.is_dir():
-        from peermatch.core.errors import PeermatchError
-
-        what = "is not a folder" if folder.exists() else "does not exist"
-        raise PeermatchError(
-            f"{folder}: {what}; --data needs a folder with {SYSTEMS_FILE} and {CHALLENGES_FILE}"
-        )
-    return (
-        Path(systems) if systems is not None else folder / SYSTEMS_FILE,
-        Path(challenges) if challenges is not None else folder / CHALLENGES_FILE,
-    )
-
 
 # --------------------------------------------------------------------------- public API
 
@@ -83,9 +55,22 @@ def validate(
     challenges: str | Path | None = None,
 ) -> list[Finding]:
     """Every error and warning in the data, in file order (errors and warnings mixed)."""
+    return checked(data, systems=systems, challenges=challenges)[1]
+
+
+def checked(
+    data: str | Path | None = None,
+    *,
+    systems: str | Path | None = None,
+    challenges: str | Path | None = None,
+) -> tuple[Dataset | None, list[Finding]]:
+    """The dataset (``None`` if the data has errors) and :func:`validate`'s findings."""
     with paused_gc():
-        _, findings = _load(data, systems, challenges)
-    return sorted(findings, key=lambda f: (f.file, f.line, f.column, f.code, f.message))
+        dataset, findings = _load(data, systems, challenges)
+    findings.sort(key=lambda f: (f.file, f.line, f.column, f.code, f.message))
+    if any(f.severity is Severity.ERROR for f in findings):
+        dataset = None
+    return dataset, findings
 
 
 def _load(
@@ -94,17 +79,27 @@ def _load(
     systems_path, challenges_path = data_paths(data, systems, challenges)
     findings: list[Finding] = []
     cat_doc = read_document(challenges_path, models.ChallengesFile, "challenges", findings)
-    sys_doc = read_document(systems_path, models.SystemsFile, "systems", findings)
-    return _assemble(cat_doc, sys_doc, findings), findings
+    rejected: list[Document] = []
+    sys_doc = read_document(systems_path, models.SystemsFile, "systems", findings, rejected)
+    return _assemble(cat_doc, sys_doc, findings, rejected), findings
 
 
 def _assemble(
-    cat_doc: Document | None, sys_doc: Document | None, findings: list[Finding]
+    cat_doc: Document | None,
+    sys_doc: Document | None,
+    findings: list[Finding],
+    rejected: Sequence[Document] = (),
 ) -> Dataset | None:
-    """Cross-file checks, once both files have the right shape (else they'd mislead)."""
+    """Cross-file checks, once both files have the right shape (else they'd mislead).
+
+    A systems file whose shape failed still has its topic references checked against a
+    sound catalogue, so that one pass reports both kinds of problem.
+    """
+    if cat_doc is not None and sys_doc is None and rejected:
+        findings.extend(Checker(cat_doc, rejected[0]).unknown_topics())
     if cat_doc is None or sys_doc is None:
         return None
-    checker = Checker(cat_doc, sys_doc)
+    checker = Checker(cat_doc, sys_doc, lambda: is_shipped_catalogue(cat_doc.display))
     dataset = checker.run()
     findings.extend(checker.findings)
     dataset.warnings = [f for f in checker.findings if f.severity is Severity.WARNING]

@@ -1,4 +1,5 @@
-"""The two data files as pydantic models: the contract of ../DESIGN.md, strictly checked.
+"""The data files as pydantic models (systems, challenges, peers): the contract of
+../DESIGN.md, strictly checked.
 
 These models describe the files exactly as written (``challenge:`` may be an alias);
 :mod:`peermatch.files.loading` resolves references and builds the
@@ -8,19 +9,62 @@ These models describe the files exactly as written (``challenge:`` may be an ali
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, get_args
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+)
 
+from peermatch.core.defaults import DEFAULT_PEER_CAPACITY
 from peermatch.core.numbers import CAPACITY, POPULATION
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 Slug = Annotated[str, StringConstraints(strict=True, pattern=SLUG_PATTERN, max_length=100)]
 Text = Annotated[str, StringConstraints(strict=True, strip_whitespace=False, min_length=1)]
-Ref = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=200)]
-Level = Annotated[int, Field(strict=True, ge=1, le=3)]
-Priority = Annotated[int, Field(strict=True, ge=1, le=3)]
+REF_MAX = 200
+Ref = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=REF_MAX)]
+#: The words a level or a priority may be written as, in YAML as in a spreadsheet
+LEVEL_WORDS = {"emerging": 1, "established": 2, "exemplar": 3}
+PRIORITY_WORDS = {"low": 1, "medium": 2, "high": 3}
+
+
+def _as_number(words: dict[str, int]) -> Callable[[Any], Any]:
+    """A word of ``words`` as its number; anything else as given, to be checked.
+
+    Lowercase exactly, as the JSON Schema says, so that an editor and the loader agree.
+    """
+
+    def convert(value: Any) -> Any:
+        return words.get(value, value) if isinstance(value, str) else value
+
+    return convert
+
+
+def _number_or_word(words: dict[str, int]) -> WithJsonSchema:
+    return WithJsonSchema(
+        {"anyOf": [{"type": "integer", "minimum": 1, "maximum": 3}, {"enum": list(words)}]}
+    )
+
+
+Level = Annotated[
+    int,
+    BeforeValidator(_as_number(LEVEL_WORDS)),
+    Field(strict=True, ge=1, le=3),
+    _number_or_word(LEVEL_WORDS),
+]
+Priority = Annotated[
+    int,
+    BeforeValidator(_as_number(PRIORITY_WORDS)),
+    Field(strict=True, ge=1, le=3),
+    _number_or_word(PRIORITY_WORDS),
+]
 Count = Annotated[int, Field(strict=True, ge=CAPACITY[0], le=CAPACITY[1])]
 Population = Annotated[int, Field(strict=True, ge=POPULATION[0], le=POPULATION[1])]
 
@@ -78,7 +122,8 @@ class Strength(_Strict):
 
     challenge: Ref = Field(description="A topic id or alias from challenges.yaml.")
     level: Level = Field(
-        description="1 emerging, 2 established, 3 exemplar (measured results; give the figures)."
+        description="1 emerging, 2 established, 3 exemplar (measured results; give the "
+        "figures); the number or the word."
     )
     evidence: Text = Field(
         description="What they did and what it achieved, in our own words, with figures."
@@ -90,7 +135,9 @@ class Need(_Strict):
     """Something a system wants to learn: a topic and how pressing it is."""
 
     challenge: Ref = Field(description="A topic id or alias from challenges.yaml.")
-    priority: Priority = Field(default=2, description="1 low, 2 medium, 3 high.")
+    priority: Priority = Field(
+        default=2, description="1 low, 2 medium, 3 high; the number or the word."
+    )
     note: Text | None = Field(default=None, description="Optional context.")
     source: Text | None = Field(default=None, description="Where the evidence comes from.")
 
@@ -145,3 +192,32 @@ class SystemsFile(_Strict):
     """systems.yaml: one profile per system."""
 
     systems: list[System] = Field(description="The profiles, one entry each.")
+
+
+class Peer(_Strict):
+    """One person in a pool of peer reviewers."""
+
+    id: Slug = Field(
+        description="Unique slug: lowercase letters, digits and hyphens, e.g. jo-smith."
+    )
+    name: Text = Field(description="The person's name, e.g. Jo Smith.")
+    role: Slug = Field(
+        description="A free word for the role: member, officer, clinician, lived-experience ..."
+    )
+    home: Ref | None = Field(
+        default=None,
+        description="The id of the system they work in (no team for it, its family, its "
+        "partners or exclusions).",
+    )
+    capacity: Count = Field(
+        default=DEFAULT_PEER_CAPACITY, description="Teams a year this person can join."
+    )
+    expertise: list[Strength] = Field(
+        default_factory=list, description="What this person can bring, like a strength."
+    )
+
+
+class PeersFile(_Strict):
+    """peers.yaml: the people peer review teams are made of."""
+
+    peers: list[Peer] = Field(description="The people, one entry each.")

@@ -1,6 +1,6 @@
-"""The plan's JSON, read back: what ``peermatch plan --format json`` writes (the listing of
-:mod:`peermatch.present.plan`), checked against a model and the data and turned into the
-same :class:`~peermatch.core.plan.Plan` that ``plan()`` returns, so the report draws one
+"""The plan's JSON (or CSV), read back: what ``peermatch plan --format json`` writes (the
+listing of :mod:`peermatch.present.plan`), checked against a model and the data and turned
+into the same :class:`~peermatch.core.plan.Plan` that ``plan()`` returns, so the report draws one
 model whichever way the plan came.
 
 A plan file is input like the data files: it is read by the one safe reader, parsed with
@@ -19,7 +19,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, ValidationError
 
-from peermatch.core.dataset import Dataset
+from peermatch.core.dataset import Dataset, OneWay
 from peermatch.core.errors import DataError
 from peermatch.core.findings import Finding, Severity
 from peermatch.core.plan import LeftOut, Plan, PlanLink, Ring
@@ -49,6 +49,7 @@ class LinkIn(_Model):
     topic: Id
     score: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
     ring: Annotated[int, Field(ge=1, le=10**6)] | None = None
+    round: Annotated[int, Field(ge=1, le=10**6)] | None = None
     other_topics: list[Annotated[StrictStr, Field(max_length=500)]] = []
     two_way: StrictBool = False
     partner: StrictBool = False
@@ -60,6 +61,12 @@ class LeftOutIn(_Model):
     system: Id
     role: Annotated[StrictStr, Field(max_length=20)] = ""
     code: Annotated[StrictStr, Field(max_length=40)] = ""
+    reason: Text = ""
+
+
+class OneWayIn(_Model):
+    system: Id
+    role: Annotated[StrictStr, Field(max_length=20)] = ""
     reason: Text = ""
 
 
@@ -81,44 +88,62 @@ class PlanFile(BaseModel):
     bound: Annotated[float, Field(ge=0, le=1e8, allow_inf_nan=False)] | None = None
     optimal: StrictBool = False
     left_out: list[LeftOutIn] = []
+    one_way: list[OneWayIn] = []
     rings: list[RingIn] | None = None
 
 
-def read_plan(path: str | Path, data: Dataset) -> Plan:
-    """Read the JSON that ``peermatch plan --format json`` writes, checked against ``data``."""
-    model, findings = check_plan(path, data)
+def read_plan(path: str | Path, data: Dataset, *, lenient: bool = False) -> Plan:
+    """Read the JSON (or CSV) that ``peermatch plan`` writes, checked against ``data``.
+
+    A file whose name ends in ``.csv`` (or, not ``.json``, whose text does not start like
+    JSON) is read as the plan's CSV: its rows alone. With ``lenient`` a link may name a
+    system or topic the data no longer has (``plan --keep`` says why it cannot be kept).
+    """
+    model, findings = check_plan(path, data, lenient=lenient)
     errors = [f for f in findings if f.severity is Severity.ERROR]
     if errors or model is None:
         raise DataError(errors or findings)
     return _plan_from(model)
 
 
-def check_plan(path: str | Path, data: Dataset) -> tuple[PlanFile | None, list[Finding]]:
+def check_plan(
+    path: str | Path, data: Dataset, *, lenient: bool = False
+) -> tuple[PlanFile | None, list[Finding]]:
     """Every problem with the plan file at ``path``: its reading, its shape, its references.
 
     Returns the model (``None`` when the file cannot be read or has the wrong shape) and
-    the findings, each at its JSON path.
+    the findings, each at its JSON path (a CSV's own problems at their line).
     """
     display = str(path)
     try:
-        doc = parse_plan_json(path, display)
+        doc = parse_plan_file(path, display)
         model = PlanFile.model_validate(doc)
     except DataError as exc:
         return None, list(exc.findings)
     except ValidationError as exc:
         return None, _translate(exc, display)
-    return model, _references(model, data, display)
+    return model, _references(model, data, display, lenient=lenient)
 
 
-def parse_plan_json(path: str | Path, display: str) -> Any:
-    """The JSON value in ``path``, read safely: bounded size, depth and numbers."""
+def parse_plan_file(path: str | Path, display: str) -> Any:
+    """The plan's JSON value in ``path`` (a CSV as ``{"links": [...]}``), read safely:
+    bounded size, depth and numbers."""
     from peermatch.files.checked_read import read_bytes
 
-    raw = read_bytes(Path(path), display, what="plan JSON", hint=_HINT)
+    suffix = Path(path).suffix.lower()
+    what = "plan CSV" if suffix == ".csv" else "plan JSON"
+    raw = read_bytes(Path(path), display, what=what, hint=_HINT)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise _fail(display, "$", f"not UTF-8 (byte 0x{raw[exc.start]:02x}); {_HINT}") from None
+    if suffix == ".csv" or (suffix != ".json" and not text.lstrip().startswith(("{", "["))):
+        return _csv_doc(text, display)
+    return parse_plan_json(text, display)
+
+
+def parse_plan_json(text: str, display: str) -> Any:
+    """The JSON value in ``text``: bounded depth and numbers."""
     if _depth(text) > MAX_DEPTH:
         raise _fail(display, "$", f"nested deeper than {MAX_DEPTH} levels; {_HINT}")
     try:
@@ -131,6 +156,44 @@ def parse_plan_json(path: str | Path, display: str) -> Any:
         ) from None
     except ValueError as exc:  # from the hooks below
         raise _fail(display, "$", f"{exc}; {_HINT}") from None
+
+
+def _csv_doc(text: str, display: str) -> dict[str, Any]:
+    """The plan's CSV as the JSON's shape: ``{"links": [...]}`` (scores and rounds as
+    numbers); the model then checks it like the JSON."""
+    import csv
+    import io
+
+    def fail(message: str, line: int) -> DataError:
+        return DataError([Finding(display, line, 0, "", "plan", message)])
+
+    reader = csv.DictReader(io.StringIO(text))
+    needed = ("learner", "teacher", "topic", "score")
+    missing = [c for c in needed if c not in (reader.fieldnames or ())]
+    if missing:
+        raise fail(
+            f"not a plan's JSON or CSV: no column {', '.join(missing)}; write it with "
+            "'peermatch plan --format json' (or csv)",
+            1,
+        )
+    links: list[dict[str, Any]] = []
+    try:
+        for row in reader:
+            try:
+                score: Any = _finite_float(row["score"] or "")
+            except (TypeError, ValueError):
+                raise fail(f"score: not a number: {row['score']!r}", reader.line_num) from None
+            links.append({**{k: row[k] for k in needed[:3]}, "score": score})
+            if row.get("round"):
+                try:
+                    links[-1]["round"] = _bounded_int(str(row["round"]).strip())
+                except ValueError:
+                    raise fail(
+                        f"round: not a whole number: {row['round']!r}", reader.line_num
+                    ) from None
+    except csv.Error as exc:
+        raise fail(f"not a plan's CSV: {exc}", reader.line_num) from None
+    return {"links": links}
 
 
 def _depth(text: str) -> int:
@@ -207,41 +270,69 @@ def _translate(exc: ValidationError, display: str) -> list[Finding]:
     return findings
 
 
-def _references(model: PlanFile, data: Dataset, display: str) -> list[Finding]:
-    """What the data says about the plan: links name its systems and topics, no self-link,
-    no link twice."""
+#: Unknown systems and topics named in the message about a plan made from other data.
+SHOWN_STRANGERS = 3
+
+
+def _other_data(strangers: list[str]) -> str:
+    """One message for every reference to a system or topic the data does not have."""
+    shown = ", ".join(strangers[:SHOWN_STRANGERS])
+    more = len(strangers) - SHOWN_STRANGERS
+    return (
+        f"{len(strangers)} system or topic reference(s) not in the data ({shown}"
+        + (f" and {more} more" if more > 0 else "")
+        + "); was the plan made from other data? Pass the same --data to both commands"
+    )
+
+
+def _strangers(model: PlanFile, data: Dataset) -> list[str]:
+    """Every reference to a system or topic ``data`` does not have, at its JSON path."""
+    out: list[str] = []
+    for i, link in enumerate(model.links):
+        out += [
+            f"$.links[{i}].{role} {getattr(link, role)!r}"
+            for role in ("teacher", "learner")
+            if getattr(link, role) not in data.by_id
+        ]
+        if link.topic not in data.catalogue.topics:
+            out.append(f"$.links[{i}].topic {link.topic!r}")
+    systems = [("left_out", i, x.system) for i, x in enumerate(model.left_out)]
+    systems += [("one_way", i, x.system) for i, x in enumerate(model.one_way)]
+    out += [f"$.{key}[{i}].system {sid!r}" for key, i, sid in systems if sid not in data.by_id]
+    out += [
+        f"$.rings[{i}].systems[{j}] {sid!r}"
+        for i, ring in enumerate(model.rings or [])
+        for j, sid in enumerate(ring.systems)
+        if sid not in data.by_id
+    ]
+    return out
+
+
+def _references(
+    model: PlanFile, data: Dataset, display: str, *, lenient: bool = False
+) -> list[Finding]:
+    """What the data says about the plan: links name its systems and topics (one finding for
+    them all: the whole plan is from elsewhere; not asked when ``lenient``), no self-link, no
+    link twice (in one round)."""
     out: list[Finding] = []
 
     def add(where: str, message: str) -> None:
         out.append(Finding(display, 0, 0, where, "plan", message))
 
-    seen: set[tuple[str, str]] = set()
+    strangers = [] if lenient else _strangers(model, data)
+    if strangers:  # --keep and --diff: links to systems or topics gone are reported later
+        add("$", _other_data(strangers))
+    seen: set[tuple[str, str, int | None]] = set()
     for i, link in enumerate(model.links):
-        for role in ("teacher", "learner"):
-            sid = getattr(link, role)
-            if sid not in data.by_id:
-                add(
-                    f"$.links[{i}].{role}",
-                    f"unknown system {sid!r}; was the plan made from other data? "
-                    "Pass the same --data to both commands",
-                )
-        if link.topic not in data.catalogue.topics:
-            add(f"$.links[{i}].topic", f"unknown topic {link.topic!r}")
         if link.teacher == link.learner:
             add(
                 f"$.links[{i}]",
                 f"{link.teacher!r} is linked to itself; a system cannot teach itself",
             )
-        if (link.teacher, link.learner) in seen:
+        key = (link.teacher, link.learner, link.round)
+        if key in seen:
             add(f"$.links[{i}]", f"the link {link.teacher} -> {link.learner} is listed twice")
-        seen.add((link.teacher, link.learner))
-    for i, x in enumerate(model.left_out):
-        if x.system not in data.by_id:
-            add(f"$.left_out[{i}].system", f"unknown system {x.system!r}")
-    for i, ring in enumerate(model.rings or []):
-        for j, sid in enumerate(ring.systems):
-            if sid not in data.by_id:
-                add(f"$.rings[{i}].systems[{j}]", f"unknown system {sid!r}")
+        seen.add(key)
     return out
 
 
@@ -254,6 +345,7 @@ def _plan_from(model: PlanFile) -> Plan:
             score=float(r.score),
             two_way=r.two_way,
             ring=r.ring,
+            round=r.round,
             other_topics=tuple(r.other_topics),
             reason=r.reason,
         )
@@ -263,6 +355,7 @@ def _plan_from(model: PlanFile) -> Plan:
         Ring(i, tuple(r.systems), float(r.score)) for i, r in enumerate(model.rings or [], start=1)
     ]
     left_out = [LeftOut(x.system, x.role, x.code, x.reason) for x in model.left_out]
+    one_way = [OneWay(x.system, x.role, x.reason) for x in model.one_way]
     return Plan(
         links=links,
         # not given: the report leaves it out
@@ -272,4 +365,5 @@ def _plan_from(model: PlanFile) -> Plan:
         left_out=left_out,
         loads=[],
         rings=rings if model.rings else None,
+        one_way=one_way,
     )

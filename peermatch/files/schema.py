@@ -1,4 +1,5 @@
-"""JSON Schema (draft-07) of the two data files, generated from :mod:`peermatch.files.models`.
+"""JSON Schema (draft-07) of the data files and peers.yaml, generated from
+:mod:`peermatch.files.models`.
 
 Editors (VS Code with the YAML extension, any yaml-language-server client) validate and
 complete ``systems.yaml`` and ``challenges.yaml`` as you type with these schemas. The
@@ -26,6 +27,7 @@ class Which(StrEnum):
 
     systems = "systems"
     challenges = "challenges"
+    peers = "peers"
     both = "both"
 
 
@@ -33,12 +35,18 @@ def _model(name: str) -> type[BaseModel]:
     """The file's model, imported here so that ``peermatch --help`` never builds pydantic's."""
     from peermatch.files import models
 
-    return models.SystemsFile if name == "systems" else models.ChallengesFile
+    files: dict[str, type[BaseModel]] = {
+        "systems": models.SystemsFile,
+        "challenges": models.ChallengesFile,
+        "peers": models.PeersFile,
+    }
+    return files[name]
 
 
 _TITLES = {
     "systems": "peermatch systems.yaml",
     "challenges": "peermatch challenges.yaml",
+    "peers": "peermatch peers.yaml",
     "both": "peermatch data file (systems.yaml or challenges.yaml)",
 }
 

@@ -38,9 +38,12 @@ from peermatch.core.gc_pause import paused_gc
 from peermatch.core.plan import Plan
 from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
 from peermatch.planning import tuning
+from peermatch.planning.agreed import changes, kept_pins
 from peermatch.planning.candidates import Candidates, with_history
 from peermatch.planning.column_generation import plan_links
 from peermatch.planning.context import PlanContext
+from peermatch.planning.programme import alternates as find_alternates
+from peermatch.planning.programme import plan_fair, plan_rounds
 from peermatch.planning.rings import plan_rings
 from peermatch.scoring.ranking import Method, rank_all, uses_fast_path
 
@@ -68,6 +71,12 @@ def plan(
     candidates: Candidates | None = None,
     method: Method = "auto",
     history: Adjustments | None = None,
+    across: bool = False,
+    objective: str = "total",
+    rounds: int | None = None,
+    alternates: int = 0,
+    keep: Plan | None = None,
+    diff: tuple[str, Plan] | None = None,
 ) -> Plan:
     """The cohort programme (see the module docstring).
 
@@ -83,8 +92,24 @@ def plan(
     With ``history`` (:func:`peermatch.files.history.adjustments`) the links are scored with it,
     as ``suggest --history`` scores them: a pair linked within the window is never planned
     (a ``--pin`` on one is an error that says so), and well-rated teachers are lifted.
+
+    With ``across``, no link joins two systems of one family (the same top-level system,
+    :meth:`~peermatch.core.dataset.Dataset.same_system`): the candidates leave them out,
+    as ``suggest --across`` does, and a pin within one system is a usage error.
+
+    A teach-only or learn-only system (:attr:`~peermatch.core.dataset.Profile.one_way`)
+    is not left out of the role it has no topics for: ``Plan.one_way`` notes it.
+
+    A programme people can run (:mod:`peermatch.planning.programme`): ``objective="fair"``
+    first maximises the lowest link score, then the total; ``rounds`` plans that many rounds
+    jointly, no pair in two; ``alternates`` lists each learner's next teachers not in the
+    plan; ``keep`` pins every link of an earlier plan that still holds and says why the
+    others cannot (:mod:`peermatch.planning.agreed`); ``diff`` (its file name and plan)
+    adds the links added, removed and kept against it.
     """
     _check_settings(ring_size, teach, learn, time_limit)
+    _check_programme(objective, rounds, alternates, ring_size)
+    every_link = ring_size is not None or objective == "fair" or bool(rounds or alternates)
     default_teach = DEFAULT_TEACH if teach is None else teach
     default_learn = DEFAULT_LEARN if learn is None else learn
     teach_cap = _capacities(data, "teach_capacity", default_teach)
@@ -94,34 +119,110 @@ def plan(
         if uses_fast_path(data, method):
             from peermatch.scoring.matrix import Cohort
 
-            cohort = Cohort(data, weights)
+            cohort = Cohort(data, weights, across=across)
             candidates = _pruned_candidates(
-                cohort, teach_cap, learn_cap, new_only, ring_size, history
+                cohort, teach_cap, learn_cap, new_only, every_link, history
             )
         else:
             ranking = rank_all(
-                data, weights, new_only=new_only, method="reference", history=history
+                data,
+                weights,
+                new_only=new_only,
+                method="reference",
+                history=history,
+                across=across,
             )
             candidates = Candidates.from_ranking(data, ranking)
-    ids = candidates.ids
-    n = len(ids)
-    ctx = PlanContext(data, weights, candidates, teach_cap, learn_cap, new_only, n, cohort, history)
-    pinned = ctx.pin_links(list(dict.fromkeys(pins)), ring_size)
+    n = len(candidates.ids)
+    ctx = PlanContext(
+        data, weights, candidates, teach_cap, learn_cap, new_only, n, cohort, history, across
+    )
+    asked = list(dict.fromkeys(pins))
+    result = _programme(ctx, asked, keep, ring_size, objective, rounds, time_limit, max_rings)
+    result.settings = _settings(
+        default_teach, default_learn, new_only, ring_size, asked, history, objective, rounds, across
+    )
+    result.one_way = data.one_way_systems()
+    if alternates:
+        result.alternates = find_alternates(ctx, result, alternates, ring_size)
+    if diff is not None:
+        result.changes = changes(diff[0], diff[1], result)
+    return result
+
+
+def _settings(
+    teach: int,
+    learn: int,
+    new_only: bool,
+    ring_size: int | None,
+    pins: list[tuple[str, str]],
+    history: Adjustments | None,
+    objective: str,
+    rounds: int | None,
+    across: bool,
+) -> dict[str, Any]:
+    """What the plan was asked for, as its JSON's ``settings``."""
     settings: dict[str, Any] = {
-        "teach": default_teach,
-        "learn": default_learn,
+        "teach": teach,
+        "learn": learn,
         "new_only": new_only,
         "ring_size": ring_size,
-        "pins": [f"{t}:{lr}" for t, lr in dict.fromkeys(pins)],
+        "across": across,
+        "pins": [f"{t}:{lr}" for t, lr in pins],
     }
     if history is not None:
         settings["history"] = {"file": history.file, "year": history.year, "window": history.window}
-    if ring_size is None:
-        result = plan_links(ctx, pinned, time_limit)
-    else:
+    if objective != "total" or rounds is not None:
+        settings.update(objective=objective, rounds=rounds)
+    return settings
+
+
+def _programme(
+    ctx: PlanContext,
+    pins: list[tuple[str, str]],
+    keep: Plan | None,
+    ring_size: int | None,
+    objective: str,
+    rounds: int | None,
+    time_limit: float,
+    max_rings: int,
+) -> Plan:
+    """The plan of the chosen kind, with the pins and what of ``keep`` still holds."""
+    not_kept = None
+    if keep is not None:
+        kept, not_kept = kept_pins(ctx, keep, pins, ring_size)
+        pins = pins + kept
+    pinned = ctx.pin_links(pins, ring_size)
+    if ring_size is not None:
         result = plan_rings(ctx, pinned, ring_size, time_limit, max_rings)
-    result.settings = settings
+    elif objective == "fair":
+        result = plan_fair(ctx, pinned, time_limit)
+    elif rounds is not None:
+        result = plan_rounds(ctx, pinned, rounds, time_limit)
+    else:
+        result = plan_links(ctx, pinned, time_limit)
+    result.not_kept = not_kept
     return result
+
+
+def _check_programme(
+    objective: str, rounds: int | None, alternates: int, ring_size: int | None
+) -> None:
+    """The programme's options, and the combinations that do not make sense."""
+    if objective not in ("total", "fair"):
+        raise UsageError(f"--objective must be total or fair, not {objective!r}")
+    if rounds is not None and rounds < 1:
+        raise UsageError(f"--rounds must be 1 or more, not {rounds}")
+    if alternates < 0:
+        raise UsageError(f"--alternates must be 0 or more, not {alternates}")
+    if ring_size is not None and objective == "fair":
+        raise UsageError(
+            "--objective fair plans links, not rings: drop --ring-size or --objective fair"
+        )
+    if ring_size is not None and rounds is not None:
+        raise UsageError("--rounds plans links, not rings: drop --ring-size or --rounds")
+    if objective == "fair" and rounds is not None:
+        raise UsageError("--objective fair plans one round: drop --rounds or --objective fair")
 
 
 def _check_settings(
@@ -149,14 +250,15 @@ def _pruned_candidates(
     teach_cap: IntArray,
     learn_cap: IntArray,
     new_only: bool,
-    ring_size: int | None,
+    every_link: bool,
     history: Adjustments | None,
 ) -> Candidates:
     """The score matrix's candidate links: each learner's and each teacher's best few
-    (every link for rings), ranked, and scored with the history if there is one."""
+    (``every_link``: every one, for rings, the fair plan, rounds and alternates), ranked,
+    and scored with the history if there is one."""
     from peermatch.planning.pricing import candidate_links
 
-    if ring_size is None:
+    if not every_link:
         # fewer to start with above EXACT_UP_TO: each LP round costs seconds there,
         # and pricing adds what is missing; two rounds usually prove GAP
         exact = len(cohort.ids) <= tuning.EXACT_UP_TO
@@ -164,7 +266,7 @@ def _pruned_candidates(
         k_learn = max(least, depth * int(learn_cap.max(initial=0)))
         k_teach = max(least, depth * int(teach_cap.max(initial=0)))
     else:
-        k_learn = k_teach = 0  # rings use every link; see max_rings
+        k_learn = k_teach = 0  # every link (rings: see max_rings)
     if history is not None and k_learn:
         # repeats are dropped below: reach past them so no one runs out of links
         k_learn += max(Counter(lr for _, lr in history.excluded).values(), default=0)
@@ -174,7 +276,7 @@ def _pruned_candidates(
         assert links.rank is not None
         ranks = links.rank.copy()
         unknown = ranks < 0  # each learner's best are placed; column generation
-        if ring_size is not None:  # places the others if it must; rings, here
+        if every_link:  # places the others if it must; the others, here
             ranks[unknown] = cohort.ranks_of(
                 links.teacher[unknown], links.learner[unknown], new_only
             )

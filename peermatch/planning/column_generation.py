@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from peermatch.core import progress
+from peermatch.core.dataset import LEARN_ONLY, TEACH_ONLY
 from peermatch.core.errors import PeermatchError
 from peermatch.core.plan import Plan
 from peermatch.planning import tuning
@@ -100,16 +101,42 @@ def plan_links(ctx: PlanContext, pinned: list[int], time_limit: float) -> Plan:
         chosen, bound, optimal = sol.chosen, sol.bound, sol.optimal
     pin_mask = np.zeros(len(ctx.cand), dtype=bool)
     pin_mask[pinned] = True
-    _check(ctx, chosen, pin_mask)
+    check(ctx, chosen, pin_mask)
+    return assemble(ctx, chosen, pinned, bound, optimal, notes, time_limit)
+
+
+def assemble(
+    ctx: PlanContext,
+    chosen: BoolArray,
+    pinned: list[int],
+    bound: float,
+    optimal: bool,
+    notes: list[str],
+    time_limit: float,
+    round_of: IntArray | None = None,
+) -> Plan:
+    """The plan of the ``chosen`` candidate links (checked): its rows, loads, who is left
+    out and why, its total and bound. With ``round_of`` each link carries its round
+    (1-based) and the left out are the caller's to add."""
+    import numpy as np
+
+    pin_mask = np.zeros(len(ctx.cand), dtype=bool)
+    pin_mask[pinned] = True
     teaches, learns, loads = ctx.loads(chosen)
     left_out = []
-    for i in range(n):
-        if learns[i] == 0:
+    for i in range(ctx.n if round_of is None else 0):
+        one_way = ctx.data.systems[i].one_way  # not left out of the role it has no topics for
+        if learns[i] == 0 and one_way != TEACH_ONLY:
             left_out.append(ctx.why(i, "learn", pinned))
-        if teaches[i] == 0:
+        if teaches[i] == 0 and one_way != LEARN_ONLY:
             left_out.append(ctx.why(i, "teach", pinned))
-    links = [ctx.link(int(li), bool(pin_mask[li])) for li in np.flatnonzero(chosen)]
-    links.sort(key=lambda k: (k.learner, -k.score, not k.two_way, k.teacher))
+    links = [
+        ctx.link(
+            int(li), bool(pin_mask[li]), at=None if round_of is None else int(round_of[li]) + 1
+        )
+        for li in np.flatnonzero(chosen)
+    ]
+    links.sort(key=lambda k: (k.round or 0, k.learner, -k.score, not k.two_way, k.teacher))
     total = math.fsum(k.score for k in links)
     if not optimal and not notes:  # column generation explains its own stop
         notes.append(not_proven(time_limit))
@@ -313,8 +340,8 @@ def _unmet(
     return int((teach_lower & (teaches == 0)).sum() + (learn_lower & (learns == 0)).sum())
 
 
-def _check(ctx: PlanContext, chosen: BoolArray, pin_mask: BoolArray) -> None:
-    """The solver's answer, checked in integers: capacities and pins."""
+def check(ctx: PlanContext, chosen: BoolArray, pin_mask: BoolArray) -> None:
+    """The solver's answer (one round), checked in integers: capacities and pins."""
     import numpy as np
 
     teaches = np.bincount(ctx.cand.teacher[chosen], minlength=ctx.n)

@@ -35,6 +35,7 @@ class PlanContext:
     n: int
     cohort: Cohort | None = None  # the vectorised scorer, when the candidates are pruned
     history: Adjustments | None = None
+    across: bool = False  # no link within one system family
 
     @cached_property
     def overlay(self) -> HistoryOverlay:
@@ -56,12 +57,18 @@ class PlanContext:
             for sid in (teacher, learner):
                 if sid not in index:
                     near = closest(sid, {s: s for s in ids})
-                    raise PeermatchError(
+                    raise UsageError(
                         f"--pin {teacher}:{learner}: unknown system '{sid}'"
                         + (did_you_mean(near) or "; see 'peermatch systems' for the ids")
                     )
             if teacher == learner:
                 raise UsageError(f"--pin {teacher}:{learner}: a system cannot teach itself")
+            if self.across and self.data.same_system(teacher, learner):
+                raise UsageError(
+                    f"--pin {teacher}:{learner}: {self.data.same_system_text(teacher, learner)}, "
+                    "and --across leaves out every pair within one system; drop the --pin or "
+                    "--across"
+                )
             b = score_pair(self.data, teacher, learner, self.weights, self.history)
             if b.excluded or b.score <= 0 or b.repeat or (self.new_only and b.partner):
                 raise PeermatchError(f"--pin {teacher}:{learner}: {self._why_no_link(b)}")
@@ -144,7 +151,10 @@ class PlanContext:
 
     # -- rows
 
-    def link(self, li: int, pinned: bool, ring: int | None = None) -> PlanLink:
+    def link(
+        self, li: int, pinned: bool, ring: int | None = None, at: int | None = None
+    ) -> PlanLink:
+        """The row of candidate link ``li`` (``at``: its round, with rounds)."""
         ids = self.cand.ids
         b = score_pair(
             self.data,
@@ -172,6 +182,7 @@ class PlanContext:
             pinned=pinned,
             reason=m.reason + ("; pinned" if pinned else ""),
             ring=ring,
+            round=at,
         )
 
     def loads(self, chosen: BoolArray) -> tuple[IntArray, IntArray, list[Load]]:
@@ -261,6 +272,11 @@ class PlanContext:
             )
             return LeftOut(p.id, role, "not-needed", text)
         excluded = [o for o in possible if o in p.exclude or p.id in self.data.system(o).exclude]
+        family = [
+            o
+            for o in possible
+            if self.across and o not in excluded and self.data.same_system(o, p.id)
+        ]
         repeats = []
         if self.history is not None:
             history = self.history
@@ -268,13 +284,20 @@ class PlanContext:
                 o
                 for o in possible
                 if o not in excluded
+                and o not in family
                 and history.is_excluded(*((o, p.id) if learning else (p.id, o)))
             ]
-        partners = [o for o in possible if o not in excluded and o not in repeats]
+        partners = [o for o in possible if o not in (*excluded, *family, *repeats)]
         who = "that could teach it" if learning else "it could teach"
         parts = []
         if excluded:
             parts.append(f"{', '.join(excluded)} must not be paired with it (exclude)")
+        if family:
+            root = self.data.top_level[p.id]
+            parts.append(
+                f"{', '.join(family)} {'are' if len(family) > 1 else 'is'} in its own system "
+                f"({root}), which --across leaves out"
+            )
         if repeats and self.history is not None:
             parts.append(
                 f"{', '.join(repeats)} already linked with it within --window "
@@ -286,6 +309,6 @@ class PlanContext:
         return LeftOut(
             p.id,
             role,
-            "excluded" if excluded else "repeat" if repeats else "new-only",
+            "excluded" if excluded else "across" if family else "repeat" if repeats else "new-only",
             f"the only systems {who} ({', '.join(possible)}) cannot be used: " + "; ".join(parts),
         )

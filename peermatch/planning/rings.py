@@ -54,10 +54,10 @@ def plan_rings(
     in_ring[full.teacher[chosen_links]] = True
     _, _, loads = ctx.loads(chosen_links)
     stopped = None if sol.optimal else time_limit
-    left_out = [
+    left_out = [  # a teach-only or learn-only system is in no ring: a note, not left out
         _why_no_ring(ctx, cand, rings, i, ring_size, stopped)
         for i in range(ctx.n)
-        if not in_ring[i]
+        if not in_ring[i] and ctx.data.systems[i].one_way is None
     ]
     total = math.fsum(k.score for k in links)
     if not sol.optimal:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from peermatch.core.dataset import Dataset
+from peermatch.core.peers import PeerPool
 from peermatch.files.import_cells import BASE_COLUMNS
+from peermatch.files.import_peers import PEER_COLUMNS
 from peermatch.present.listing import Listing
 
 # --------------------------------------------------------------------------- exporting
@@ -46,3 +48,26 @@ def export_listing(data: Dataset | None, *, template: bool = False) -> Listing:
             row[f"need_source_{i}"] = n.source
         rows.append(row)
     return Listing(key="systems", rows=rows, columns=columns)
+
+
+def peers_export_listing(pool: PeerPool) -> Listing:
+    """A pool of people in the layout 'peermatch import --peers' reads, one row a person."""
+    n = max((len(p.expertise) for p in pool.peers), default=1)
+    columns = list(PEER_COLUMNS)
+    for i in range(1, n + 1):
+        columns += [f"evidence_{i}", f"source_{i}"]
+    rows = []
+    for p in pool.peers:
+        row: dict[str, Any] = {
+            "id": p.id,
+            "name": p.name,
+            "role": p.role,
+            "home": p.home,
+            "capacity": p.capacity,
+            "expertise": "; ".join(f"{e.topic}:{e.level}" for e in p.expertise.values()),
+        }
+        for i, e in enumerate(p.expertise.values(), start=1):
+            row[f"evidence_{i}"] = e.evidence
+            row[f"source_{i}"] = e.source
+        rows.append(row)
+    return Listing(key="peers", rows=rows, columns=columns)

@@ -68,18 +68,31 @@ LEGEND = (
 _Piece = tuple[str, str]
 
 
-def grid_lines(rows: list[TopicBalance], *, colour: bool) -> list[list[_Piece]]:
-    """The grid, line by line, as styled pieces (styles empty unless ``colour``)."""
-    numbers = [*SUPPLY, *DEMAND]
+#: The columns a narrow terminal keeps: the totals, without the level and priority split.
+COMPACT = ("teachers", "related", "learners")
+
+
+def grid_lines(
+    rows: list[TopicBalance], *, colour: bool, compact: bool = False, standard: bool = False
+) -> list[list[_Piece]]:
+    """The grid, line by line, as styled pieces (styles empty unless ``colour``).
+
+    ``compact`` keeps only the totals (for a narrow terminal, so the status column stays
+    in view); ``standard`` shades with the 16 standard colours (``TERM=xterm``), which
+    show, where the 24-bit shades would come out grey.
+    """
+    supply = [c for c in SUPPLY if not compact or c in COMPACT]
+    demand = [c for c in DEMAND if not compact or c in COMPACT]
+    greens, reds = (_GREENS_16, _REDS_16) if standard else (_GREENS, _REDS)
     width_topic = max([len("topic"), *(len(r.topic) + 2 for r in rows)])
-    tops = {c: max((int(r.as_row()[c]) for r in rows), default=0) for c in numbers}
-    widths = {c: max(len(_HEAD[c]), len(str(tops[c])), 2) for c in numbers}
+    tops = {c: max((int(r.as_row()[c]) for r in rows), default=0) for c in supply + demand}
+    widths = {c: max(len(_HEAD[c]), len(str(tops[c])), 2) for c in supply + demand}
     bold = "bold" if colour else ""
     head: list[_Piece] = [("topic".ljust(width_topic), bold)]
-    for c in SUPPLY:
+    for c in supply:
         head.append((_HEAD[c].rjust(widths[c] + 1) + " ", bold))
     head.append((" |", ""))
-    for c in DEMAND:
+    for c in demand:
         head.append((_HEAD[c].rjust(widths[c] + 1) + " ", bold))
     head.append((" status", bold))
     lines: list[list[_Piece]] = [[("Supply and demand per topic", bold)], head]
@@ -90,12 +103,12 @@ def grid_lines(rows: list[TopicBalance], *, colour: bool) -> list[list[_Piece]]:
             lines.append([(area, bold)])
         row = r.as_row()
         line: list[_Piece] = [(("  " + r.topic).ljust(width_topic), "")]
-        for group, palette in ((SUPPLY, _GREENS), (DEMAND, _REDS)):
+        for group, palette in ((supply, greens), (demand, reds)):
             for c in group:
                 n = int(row[c])
                 cell = _count(n).rjust(widths[c] + 1) + " "
                 line.append((cell, _style(n, tops[c], palette, colour)))
-            if group is SUPPLY:
+            if group is supply:
                 line.append((" |", ""))
         if r.status:
             style = ("bold red" if r.status == GAP else "yellow") if colour else ""
@@ -122,6 +135,10 @@ def _count(n: int) -> str:
 #: Background shades, faint to strong, for supply (green) and demand (red).
 _GREENS = ("#d9f0d3", "#a6dba0", "#5aae61", "#1b7837")
 _REDS = ("#fddbc7", "#f4a582", "#d6604d", "#b2182b")
+#: The same in the 16 standard colours: a 16-colour terminal turns the pale shades above
+#: grey. Faint and strong are the normal and the bright colour.
+_GREENS_16 = ("green", "green", "bright_green", "bright_green")
+_REDS_16 = ("red", "red", "bright_red", "bright_red")
 
 
 def shade(n: int, top: int, palette: tuple[str, ...]) -> str | None:
@@ -138,7 +155,7 @@ def _style(n: int, top: int, palette: tuple[str, ...], colour: bool) -> str:
     tone = shade(n, top, palette)
     if tone is None:
         return "dim"
-    ink = "white" if palette.index(tone) >= 2 else "black"
+    ink = "white" if palette.index(tone) >= 2 and tone.startswith("#") else "black"
     return f"bold {ink} on {tone}"
 
 
@@ -151,7 +168,11 @@ def render_rich(rows: list[TopicBalance], stream: IO[str]) -> None:
     from rich.text import Text
 
     console = Console(file=stream, highlight=False)
-    for line in grid_lines(rows, colour=True):
+    standard = console.color_system in ("standard", "windows")
+    lines = grid_lines(rows, colour=True, standard=standard)
+    if max(sum(len(text) for text, _ in line) for line in lines) > console.width:
+        lines = grid_lines(rows, colour=True, compact=True, standard=standard)
+    for line in lines:
         text = Text()
         for piece, style in line:
             text.append(piece, style=style or None)

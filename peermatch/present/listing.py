@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import math
-import os
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -33,6 +32,16 @@ class Format(StrEnum):
     markdown = "markdown"
 
 
+#: The format an output file's extension implies (any other extension: a plain table)
+EXTENSIONS = {".csv": Format.csv, ".json": Format.json, ".md": Format.markdown}
+EXTENSIONS[".markdown"] = Format.markdown
+
+
+def format_for(output: Path | None) -> Format:
+    """The format for writing to ``output``: by its extension, else a table."""
+    return EXTENSIONS.get(output.suffix.lower(), Format.table) if output else Format.table
+
+
 @dataclass
 class Listing:
     """Rows under a JSON key, the columns to show (in order), and extra top-level fields."""
@@ -51,9 +60,23 @@ class Listing:
     #: heading (default: the value itself)
     group_by: str | None = None
     group_titles: dict[str, str] = field(default_factory=dict)
+    #: in the terminal table only: each row's depth in a tree, its first column indented
+    #: two spaces a level (empty: no tree)
+    depths: Sequence[int] = ()
+    #: in JSON only: what goes under ``key`` when it is not the flat rows (``teams`` nests
+    #: each host's members under it)
+    json_rows: list[dict[str, Any]] | None = None
 
     def table_columns(self) -> list[str]:
         return [c for c in self.columns if c not in self.table_hidden and c != self.group_by]
+
+    def table_text(self, row: dict[str, Any], column: str, index: int) -> str:
+        """:meth:`text` for the terminal table, through :func:`terminal_text`: the first
+        column indented by its depth."""
+        text = terminal_text(self.text(row, column))
+        if self.depths and column == self.table_columns()[0]:
+            text = "  " * self.depths[index] + text
+        return text
 
     def table_groups(self) -> list[tuple[str | None, list[dict[str, Any]]]]:
         """The rows in runs of equal ``group_by`` value, each with its heading (or ``None``)."""
@@ -157,7 +180,8 @@ def iter_csv(listing: Listing) -> Iterator[str]:
 
 
 def render_json(listing: Listing) -> str:
-    doc: dict[str, Any] = {"version": FORMAT_VERSION, listing.key: listing.rows}
+    rows = listing.rows if listing.json_rows is None else listing.json_rows
+    doc: dict[str, Any] = {"version": FORMAT_VERSION, listing.key: rows}
     doc.update(listing.extra)
     import json  # here, not at the top: most runs never write JSON (cold start)
 
@@ -207,8 +231,9 @@ def render_plain(listing: Listing) -> str:
     columns = listing.table_columns()
     indent = "  " if listing.group_by else ""
     header = [c.replace("_", " ") for c in columns]
+    positions = {id(r): i for i, r in enumerate(listing.rows)}
     groups = [
-        (title, [[terminal_text(listing.text(r, c)) for c in columns] for r in rows])
+        (title, [[listing.table_text(r, c, positions[id(r)]) for c in columns] for r in rows])
         for title, rows in listing.table_groups()
     ]
     grid = [header] + [row for _, rows in groups for row in rows]
@@ -239,50 +264,33 @@ def render_plain(listing: Listing) -> str:
 
 
 def render_rich(listing: Listing, stream: IO[str]) -> None:
-    """A rich table, for a terminal."""
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
+    """A rich table, for a terminal (see :mod:`peermatch.present.terminal`)."""
+    from peermatch.present.terminal import Grid, draw
 
-    # markup and emoji off: a name such as "[/bold]" or ":x:" is shown as written
-    console = Console(
-        file=stream,
-        no_color=bool(os.environ.get("NO_COLOR")),
-        highlight=False,
-        markup=False,
-        emoji=False,
-    )
     columns = listing.table_columns()
-
-    def new_table(title: str | None, style: str = "") -> Table:
-        table = Table(
-            title=title, header_style="bold", title_justify="left", title_style=style or None
-        )
-        for c in columns:
-            table.add_column(
-                c.replace("_", " "),
-                justify="right" if _numeric(listing, c) else "left",
-                overflow="fold",
-            )
-        return table
-
-    if listing.group_by is None:
-        table = new_table(listing.title or None)
-        for r in listing.rows:
-            table.add_row(*[terminal_text(listing.text(r, c)) for c in columns])
-        console.print(table)
-    else:  # a table per group, its heading as the table's title
-        if listing.title:
-            console.print(Text(listing.title, style="bold"))
+    groups = None
+    if listing.group_by is not None:
+        groups = []
         for heading, rows in listing.table_groups():
-            table = new_table(None if heading is None else terminal_text(heading), "bold")
-            for r in rows:
-                table.add_row(*[terminal_text(listing.text(r, c)) for c in columns])
-            console.print(table)
-    if not listing.rows:
-        console.print("(none)")
-    if listing.footer:
-        console.print(listing.footer, markup=False)
+            groups.extend([terminal_text(heading or ""), *[""] * (len(rows) - 1)])
+    grid = Grid(
+        title=listing.title,
+        headings=[c.replace("_", " ") for c in columns],
+        rows=[
+            [
+                listing.table_text(r, c, i)
+                if c == columns[0]
+                else terminal_text(listing.text(r, c))
+                for c in columns
+            ]
+            for i, r in enumerate(listing.rows)
+        ],
+        numeric=[_numeric(listing, c) for c in columns],
+        group_heading=listing.group_by.replace("_", " ") if listing.group_by else None,
+        groups=groups,
+        footer=listing.footer,
+    )
+    draw(grid, stream)
 
 
 RENDERERS: dict[Format, Callable[[Listing], str]] = {

@@ -37,11 +37,14 @@ def _row(match: Match) -> dict[str, Any]:
 
 
 def systems_listing(data: Dataset) -> Listing:
+    """Every system as a tree: each unit right after the system it is ``part_of``."""
+    tree = data.tree()
     rows = [
         {
             "id": p.id,
             "name": p.name,
             "kind": p.kind,
+            "part_of": p.part_of,
             "country": p.country,
             "population": p.population,
             "tags": list(p.tags),
@@ -49,24 +52,29 @@ def systems_listing(data: Dataset) -> Listing:
             "challenges": list(p.needs),
             "partners": sorted(p.partners),
         }
-        for p in data.systems
+        for p, _ in tree
     ]
     return Listing(
         key="systems",
         rows=rows,
-        columns=(
-            "id",
-            "name",
-            "kind",
-            "country",
-            "population",
-            "tags",
-            "strengths",
-            "challenges",
-            "partners",
-        ),
-        table_hidden=("tags", "partners", "population"),
+        columns=SYSTEM_COLUMNS,
+        table_hidden=("part_of", "tags", "partners", "population"),
+        depths=[depth for _, depth in tree],
     )
+
+
+SYSTEM_COLUMNS = (
+    "id",
+    "name",
+    "kind",
+    "part_of",
+    "country",
+    "population",
+    "tags",
+    "strengths",
+    "challenges",
+    "partners",
+)
 
 
 def challenges_listing(data: Dataset) -> Listing:
@@ -149,9 +157,15 @@ def explain_listing(
         "two_way": b.two_way,
         "partner": b.partner,
         "excluded": b.excluded,
+        "same_system": b.same_system,
     }
     extra: dict[str, object] = {"match": match}
     footer = explain_summary(b, with_history=history is not None)
+    if b.same_system is not None:
+        footer += (
+            f"\nsame system: {data.same_system_text(b.teacher, b.learner)}; "
+            "--across leaves this pair out"
+        )
     if history is not None:
         from peermatch.scoring import adjustments as past
 

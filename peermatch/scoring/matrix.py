@@ -46,7 +46,13 @@ import scipy.sparse as sp
 
 from peermatch.core.dataset import Dataset
 from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
-from peermatch.scoring.matrix_build import build_context, build_credits, pair_keys, pairs_matrix
+from peermatch.scoring.matrix_build import (
+    build_context,
+    build_credits,
+    build_families,
+    pair_keys,
+    pairs_matrix,
+)
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -89,7 +95,9 @@ class Ranked:
 class Cohort:
     """A dataset as arrays: the credit table, the learners' needs, and context fields.
 
-    Build one per (dataset, weights); every method is a pure function of them.
+    Build one per (dataset, weights, across); every method is a pure function of them.
+    With ``across``, a pair within one system family (:attr:`Dataset.top_level
+    <peermatch.core.dataset.Dataset.top_level>`) is unusable, like an exclusion.
     """
 
     # set by matrix_build.build_credits
@@ -99,6 +107,10 @@ class Cohort:
     credits: Floats
     needs: sp.csr_matrix
     need_table: Ints
+    # set by matrix_build.build_families: each system's family (its top-level system's
+    # index), and the members of each family of two or more
+    family: Ints
+    families: dict[int, Ints]
     # set by matrix_build.build_context
     kind: Ints
     country: Ints
@@ -108,9 +120,12 @@ class Cohort:
     tag_bits: NDArray[np.uint8]
     tag_count: Ints
 
-    def __init__(self, data: Dataset, weights: Weights = DEFAULT_WEIGHTS) -> None:
+    def __init__(
+        self, data: Dataset, weights: Weights = DEFAULT_WEIGHTS, *, across: bool = False
+    ) -> None:
         self.data = data
         self.weights = weights
+        self.across = across
         systems = data.systems
         self.n = n = len(systems)
         self.ids = [p.id for p in systems]
@@ -122,6 +137,7 @@ class Cohort:
         self.partner_keys = pair_keys(self.partners)
         self.exclude_keys = pair_keys(self.exclude)
         self.all_systems: Ints = np.arange(n, dtype=np.intp)
+        build_families(self, data)
 
     # ------------------------------------------------------------------ pieces of a score
 
@@ -167,7 +183,11 @@ class Cohort:
         return member(self.partner_keys, self.n, learners, teachers)
 
     def excluded(self, teachers: Ints, learners: Ints) -> Bools:
-        return member(self.exclude_keys, self.n, learners, teachers)
+        """Pairs that can never be a link: exclusions, and with ``across`` one family."""
+        out = member(self.exclude_keys, self.n, learners, teachers)
+        if self.across:
+            out |= self.family[teachers] == self.family[learners]
+        return out
 
     def scores(self, teachers: Ints, learners: Ints, earned: Floats) -> Floats:
         """Each pair's score from its earned points, exactly as ``score_pair`` computes it."""
@@ -289,10 +309,16 @@ class Cohort:
 
     def usable(self, e: Floats, rows: Ints, new_only: bool) -> Floats:
         """``e`` (a chunk of rows x every system, the rows' systems ``rows``) with the cells
-        that can never be a link set to 0: a system and itself, exclusions, and partners
-        with ``new_only``. In place; returns ``e``."""
+        that can never be a link set to 0: a system and itself, exclusions, pairs within
+        one system family with ``across``, and partners with ``new_only``. In place;
+        returns ``e``."""
         e[np.arange(len(rows)), rows] = 0.0
         self._blank(e, rows, self.exclude)
+        if self.across:  # a block per family: cost in the cells blanked, not the chunk
+            fam = self.family[rows]
+            for f in np.unique(fam).tolist():
+                if f in self.families:
+                    e[np.ix_(np.flatnonzero(fam == f), self.families[f])] = 0.0
         if new_only:
             self._blank(e, rows, self.partners)
         return e

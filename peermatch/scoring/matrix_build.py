@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import scipy.sparse as sp
 
-from peermatch.core.dataset import Profile
+from peermatch.core.dataset import Dataset, Profile
 from peermatch.scoring.reference import total
 
 if TYPE_CHECKING:
@@ -113,6 +113,19 @@ def build_context(cohort: Any, systems: list[Profile]) -> None:
             bits[i, code // 8] |= np.uint8(1 << (code % 8))
     cohort.tag_bits = bits
     cohort.tag_count = np.array([len(s) for s in sets], dtype=np.intp)
+
+
+def build_families(cohort: Any, data: Dataset) -> None:
+    """Each system's family as an array (the index of its top-level system,
+    :attr:`Dataset.top_level <peermatch.core.dataset.Dataset.top_level>`) and, for each
+    family of two or more, its members: what ``--across`` blanks. Set on ``cohort``."""
+    top = data.top_level
+    cohort.family = np.array([cohort.index[top[sid]] for sid in cohort.ids], dtype=np.intp)
+    sizes = np.bincount(cohort.family, minlength=cohort.n)
+    ends, order = np.cumsum(sizes), np.argsort(cohort.family, kind="stable")
+    cohort.families = {
+        int(f): order[ends[f] - sizes[f] : ends[f]] for f in np.flatnonzero(sizes > 1)
+    }
 
 
 def pairs_matrix(systems: list[Profile], index: dict[str, int], attr: str) -> sp.csr_matrix:

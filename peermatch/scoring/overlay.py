@@ -95,7 +95,8 @@ class HistoryOverlay:
                 teachers = {c.ids[t] for t in ranked.teachers} | self.lifted.get(learner, set())
                 found = [self.breakdown(t, learner) for t in sorted(teachers)]
                 kept = sorted(
-                    (b for b in found if kept_in_ranking(b, min_score, new_only)), key=order_key
+                    (b for b in found if kept_in_ranking(b, min_score, new_only, c.across)),
+                    key=order_key,
                 )
                 out[learner] = kept[:top] if top > 0 else kept
         return out
@@ -141,10 +142,14 @@ class HistoryOverlay:
             if q == teacher or q in others:
                 continue
             other = score_pair(c.data, q, learner, c.weights)
-            ahead += kept_in_ranking(other, min_score, new_only) and order_key(other) < mine
+            ahead += (
+                kept_in_ranking(other, min_score, new_only, c.across) and order_key(other) < mine
+            )
         for q in sorted(others - {teacher}):
             other = self.breakdown(q, learner)
-            ahead += kept_in_ranking(other, min_score, new_only) and order_key(other) < mine
+            ahead += (
+                kept_in_ranking(other, min_score, new_only, c.across) and order_key(other) < mine
+            )
         return ahead
 
     def ranks_of(self, teacher: IntArray, learner: IntArray, new_only: bool) -> IntArray:
@@ -181,7 +186,7 @@ class HistoryOverlay:
         learners = sorted({p.id for p in c.data.systems if p.id != system and reach & set(p.needs)})
         found = [self.breakdown(system, lr) for lr in learners]
         kept = sorted(
-            (b for b in found if kept_in_ranking(b, min_score, new_only)),
+            (b for b in found if kept_in_ranking(b, min_score, new_only, c.across)),
             key=lambda b: (-b.score, not b.two_way, b.learner),
         )
         if top > 0:
@@ -223,6 +228,6 @@ class HistoryOverlay:
         out = []
         for teacher, learner in sorted(self.history.factors):
             b = self.breakdown(teacher, learner)
-            if b.score > 0 and not b.excluded and not b.repeat and not (new_only and b.partner):
+            if kept_in_ranking(b, 0.0, new_only, self.cohort.across):
                 out.append((teacher, learner, b.score))
         return out

@@ -101,6 +101,8 @@ def candidate_teachers(data: Dataset) -> dict[str, set[str]]:
 FAST_FROM = 200
 
 Method = Literal["auto", "reference", "fast"]
+#: With ``suggest(system=...)``: only the rows where it learns, or where it teaches.
+Role = Literal["learner", "teacher"]
 
 
 def uses_fast_path(data: Dataset, method: Method = "auto") -> bool:
@@ -120,18 +122,21 @@ def rank_all(
     learners: Sequence[str] | None = None,
     method: Method = "auto",
     history: Adjustments | None = None,
+    across: bool = False,
 ) -> Ranking:
     """Rank each learner's teachers: scores above 0 (and at least ``min_score``), best first.
 
-    Excluded pairs are left out, and existing partners with ``new_only``. ``top`` keeps each
-    learner's first ``top`` (0 = all); ``learners`` limits the learners (default: all, by id).
+    Excluded pairs are left out, existing partners with ``new_only``, and pairs within one
+    system family (:meth:`~peermatch.core.dataset.Dataset.same_system`) with ``across``.
+    ``top`` keeps each learner's first ``top`` (0 = all); ``learners`` limits the learners
+    (default: all, by id).
     ``method`` picks the reference loop or :mod:`peermatch.scoring.matrix`; both give the same
     ranking (the tests hold them to it), and every row is a :func:`score_pair` breakdown.
     With ``history`` (:func:`peermatch.files.history.adjustments`), repeats of recent links are
     left out and lifted pairs scored up, on both paths.
     """
     with paused_gc():
-        return _rank_all(data, weights, new_only, top, min_score, learners, method, history)
+        return _rank_all(data, weights, new_only, top, min_score, learners, method, history, across)
 
 
 def _rank_all(
@@ -143,13 +148,14 @@ def _rank_all(
     learners: Sequence[str] | None,
     method: Method,
     history: Adjustments | None = None,
+    across: bool = False,
 ) -> Ranking:
     wanted = [p.id for p in data.systems] if learners is None else sorted(set(learners))
     if uses_fast_path(data, method):
         from peermatch.scoring.matrix import Cohort
         from peermatch.scoring.overlay import HistoryOverlay
 
-        overlay = HistoryOverlay(Cohort(data, weights), history)
+        overlay = HistoryOverlay(Cohort(data, weights, across=across), history)
         return Ranking(overlay.ranking(wanted, top=top, new_only=new_only, min_score=min_score))
     ranking = Ranking()
     candidates = candidate_teachers(data)
@@ -158,7 +164,7 @@ def _rank_all(
             rows = []
             for teacher in sorted(candidates[learner]):
                 b = score_pair(data, teacher, learner, weights, history)
-                if not kept_in_ranking(b, min_score, new_only):
+                if not kept_in_ranking(b, min_score, new_only, across):
                     continue
                 rows.append(b)
             rows.sort(key=order_key)
@@ -177,15 +183,30 @@ def suggest(
     weights: Weights = DEFAULT_WEIGHTS,
     method: Method = "auto",
     history: Adjustments | None = None,
+    topics: Sequence[str] | None = None,
+    role: Role | None = None,
+    across: bool = False,
 ) -> list[Match]:
     """Ranked matches: for each learner (by id) its best ``top`` teachers (0 = all).
 
     With ``system``, the rows where it is the learner (its top teachers) and then the rows
     where it is the teacher (the learners it helps most, best first); ``rank`` is always the
-    teacher's place in that learner's list.
+    teacher's place in that learner's list. ``role`` keeps one of the two.
+    With ``topics``, only those needs are considered (:meth:`Dataset.with_needs_only`): a
+    score is then the share of the learner's needs on those topics that the teacher covers.
+    ``across`` leaves out pairs within one system family, as :func:`rank_all` does.
     """
+    if role is not None and system is None:
+        raise ValueError("role needs a system")
+    if topics is not None:
+        data = data.with_needs_only(topics)
     with paused_gc():
-        return _suggest(data, top, system, min_score, new_only, weights, method, history)
+        rows = _suggest(data, top, system, min_score, new_only, weights, method, history, across)
+    if role == "learner":
+        return [m for m in rows if m.learner == system]
+    if role == "teacher":
+        return [m for m in rows if m.teacher == system]
+    return rows
 
 
 def _suggest(
@@ -197,6 +218,7 @@ def _suggest(
     weights: Weights,
     method: Method,
     history: Adjustments | None = None,
+    across: bool = False,
 ) -> list[Match]:
     if system is None:
         ranking = rank_all(
@@ -207,6 +229,7 @@ def _suggest(
             min_score=min_score,
             method=method,
             history=history,
+            across=across,
         )
         return [
             to_match(b, rank, data)
@@ -214,9 +237,15 @@ def _suggest(
             for rank, b in enumerate(ranking.by_learner[learner], start=1)
         ]
     if uses_fast_path(data, method):
-        return _suggest_for_fast(data, system, top, min_score, new_only, weights, history)
+        return _suggest_for_fast(data, system, top, min_score, new_only, weights, history, across)
     ranking = rank_all(
-        data, weights, new_only=new_only, min_score=min_score, method=method, history=history
+        data,
+        weights,
+        new_only=new_only,
+        min_score=min_score,
+        method=method,
+        history=history,
+        across=across,
     )
     rows: list[Match] = []
     for learner in sorted(ranking.by_learner):
@@ -243,15 +272,19 @@ def iter_suggest(
     weights: Weights = DEFAULT_WEIGHTS,
     method: Method = "auto",
     history: Adjustments | None = None,
+    topics: Sequence[str] | None = None,
+    across: bool = False,
 ) -> Iterator[Match]:
     """The rows of :func:`suggest` without ``system``, in the same order, made a few
     learners at a time: memory stays bounded however many rows there are (``--top 0``)."""
+    if topics is not None:
+        data = data.with_needs_only(topics)
     learners = [p.id for p in data.systems]  # the dataset keeps them by id
     if uses_fast_path(data, method):
         from peermatch.scoring.matrix import Cohort
         from peermatch.scoring.overlay import HistoryOverlay
 
-        overlay = HistoryOverlay(Cohort(data, weights), history)
+        overlay = HistoryOverlay(Cohort(data, weights, across=across), history)
     for start in range(0, len(learners), STREAM_CHUNK):
         chunk = learners[start : start + STREAM_CHUNK]
         with paused_gc():
@@ -267,6 +300,7 @@ def iter_suggest(
                     learners=chunk,
                     method=method,
                     history=history,
+                    across=across,
                 ).by_learner
             rows = [
                 to_match(b, rank, data)
@@ -284,12 +318,13 @@ def _suggest_for_fast(
     new_only: bool,
     weights: Weights,
     history: Adjustments | None = None,
+    across: bool = False,
 ) -> list[Match]:
     """``suggest --for`` on a large cohort: the same rows, without ranking every learner."""
     from peermatch.scoring.matrix import Cohort
     from peermatch.scoring.overlay import HistoryOverlay
 
-    overlay = HistoryOverlay(Cohort(data, weights), history)
+    overlay = HistoryOverlay(Cohort(data, weights, across=across), history)
     mine = overlay.ranking([system], top=top, new_only=new_only, min_score=min_score)[system]
     rows = [to_match(b, rank, data) for rank, b in enumerate(mine, start=1)]
     teaching = overlay.teaching(system, top=top, new_only=new_only, min_score=min_score)

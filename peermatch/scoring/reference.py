@@ -77,6 +77,9 @@ class Breakdown:
     #: needs were rated well (1 = none), and whether the pair repeats a recent link
     history_factor: float = 1.0
     repeat: bool = False
+    #: the top-level system both are part of (one may be it), or None: ``--across``
+    #: leaves such a pair out, as an exclusion is
+    same_system: str | None = None
 
     @property
     def contributing(self) -> tuple[TopicCredit, ...]:
@@ -232,13 +235,19 @@ def score_pair(
         excluded=lr.id in t.exclude or t.id in lr.exclude,
         history_factor=hf,
         repeat=history is not None and history.is_excluded(t.id, lr.id),
+        same_system=data.same_system(t.id, lr.id),
     )
 
 
-def kept_in_ranking(b: Breakdown, min_score: float, new_only: bool) -> bool:
-    """Whether a pair belongs in its learner's ranking."""
+def kept_in_ranking(b: Breakdown, min_score: float, new_only: bool, across: bool = False) -> bool:
+    """Whether a pair belongs in its learner's ranking (``across``: not within one system)."""
     return not (
-        b.score <= 0 or b.score < min_score or b.excluded or b.repeat or (new_only and b.partner)
+        b.score <= 0
+        or b.score < min_score
+        or b.excluded
+        or b.repeat
+        or (new_only and b.partner)
+        or (across and b.same_system is not None)
     )
 
 

@@ -53,15 +53,46 @@ class Clock:
         return time.monotonic() >= self.end
 
 
-def silent_highs() -> Any:
-    """An empty HiGHS object that prints nothing."""
+def silent_highs(seed: int | None = None) -> Any:
+    """An empty HiGHS object that prints nothing (with ``seed``: a fixed random seed)."""
     import highspy
 
     # highspy.Highs() logs HiGHS's banner to stdout as it starts (highspy 1.16); the core
     # object stays silent if output is switched off before anything else
     h = getattr(highspy, "_Highs", highspy.Highs)()
     h.setOptionValue("output_flag", False)
+    if seed is not None:
+        h.setOptionValue("random_seed", int(seed))
+    # "threads" is left alone: HiGHS keeps one thread pool per process, and once one object
+    # has started it with the default, run() on an object asking for another count fails.
+    # No answer depends on it: HiGHS's MIP search and simplex are serial.
     return h
+
+
+#: What :func:`status_of` answers: proven optimal, stopped by the time limit, infeasible,
+#: anything else.
+OPTIMAL, TIME_LIMIT, INFEASIBLE, OTHER = 0, 1, 2, 4
+
+
+def status_of(h: Any) -> int:
+    """The one status mapper: HiGHS's model status after ``run()`` as one of
+    :data:`OPTIMAL`, :data:`TIME_LIMIT`, :data:`INFEASIBLE` or :data:`OTHER`."""
+    import highspy
+
+    statuses = highspy.HighsModelStatus
+    codes = {
+        statuses.kOptimal: OPTIMAL,
+        statuses.kTimeLimit: TIME_LIMIT,
+        statuses.kInfeasible: INFEASIBLE,
+    }
+    return codes.get(h.getModelStatus(), OTHER)
+
+
+def has_solution(h: Any) -> bool:
+    """Whether the last ``run()`` left a feasible primal solution."""
+    import highspy
+
+    return bool(h.getInfo().primal_solution_status == highspy.kSolutionStatusFeasible)
 
 
 def new_highs(
@@ -126,13 +157,10 @@ def solve_milp(
         h.setSolution(given)
     time_left(h, clock, share)
     h.run()
-    model = h.getModelStatus()
+    code = status_of(h)
     info = h.getInfo()
-    statuses = highspy.HighsModelStatus
-    status = {statuses.kOptimal: 0, statuses.kTimeLimit: 1, statuses.kInfeasible: 2}
-    code = status.get(model, 4)
     x = None
-    if code != 2 and info.primal_solution_status == highspy.kSolutionStatusFeasible:
+    if code != INFEASIBLE and has_solution(h):
         x = np.asarray(h.getSolution().col_value, dtype=float)
         if np.any(np.abs(x - np.round(x)) > INTEGRAL_TOL):  # pragma: no cover
             raise PeermatchError("the solver returned a fractional plan; please report this")

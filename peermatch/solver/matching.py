@@ -110,7 +110,10 @@ class WarmMatching:
         learn_lower: BoolArray,
         max_weight: float,
         time_limit: float = TIME_LIMIT,
+        lower_target: int = 1,
     ) -> None:
+        """``lower_target``: the links each lower bound asks for (1; R for R rounds planned
+        as one b-matching, each unit unmet costing ``big_m``)."""
         import numpy as np
 
         self._h = silent_highs()
@@ -118,6 +121,7 @@ class WarmMatching:
         self.n = n
         # above any plan's total: a plan has at most min(capacities) links
         big_m = 1.0 + max(max_weight, 0.0) * float(min(teach_cap.sum(), learn_cap.sum()))
+        self.target = float(lower_target)
         self.big_m = big_m
         self.time_limit = time_limit  # for every solve together, from now
         self.deadline = time.monotonic() + time_limit
@@ -132,19 +136,20 @@ class WarmMatching:
         self._t_row[self.need_t] = 2 * n + np.arange(len(self.need_t))
         self._l_row = np.full(n, -1, dtype=np.int64)
         self._l_row[self.need_l] = 2 * n + len(self.need_t) + np.arange(len(self.need_l))
-        lo = np.concatenate([np.full(2 * n, -np.inf), np.ones(k)])
+        lo = np.concatenate([np.full(2 * n, -np.inf), np.full(k, self.target)])
         hi = np.concatenate([teach_cap, learn_cap, np.full(k, np.inf)]).astype(np.float64)
         no_int = np.zeros(0, dtype=np.int32)
         self._h.addRows(2 * n + k, lo, hi, 0, no_int, no_int, np.zeros(0))
         slack_rows = (2 * n + np.arange(k)).astype(np.int32)
         self._h.addCols(
-            k, np.full(k, big_m), np.zeros(k), np.ones(k), k,
+            k, np.full(k, big_m), np.zeros(k), np.full(k, self.target), k,
             np.arange(k, dtype=np.int32), slack_rows, np.ones(k),
         )  # fmt: skip
         self.teacher: IntArray = np.zeros(0, dtype=np.int64)
         self.learner: IntArray = np.zeros(0, dtype=np.int64)
         self.weight: FloatArray = np.zeros(0)
         self.pinned: BoolArray = np.zeros(0, dtype=np.bool_)
+        self.allowed: BoolArray = np.zeros(0, dtype=np.bool_)  # upper bound 1 (see allow)
 
     def __len__(self) -> int:
         return len(self.weight)
@@ -172,6 +177,20 @@ class WarmMatching:
         self.learner = np.concatenate([self.learner, learner])
         self.weight = np.concatenate([self.weight, weight])
         self.pinned = np.concatenate([self.pinned, pinned])
+        self.allowed = np.concatenate([self.allowed, np.ones(m, dtype=np.bool_)])
+
+    def allow(self, allowed: BoolArray) -> None:
+        """Let only the ``allowed`` links (and the pinned ones) be chosen in the next solves:
+        the others' upper bounds drop to 0 (a bottleneck search restricts and relaxes them)."""
+        import numpy as np
+
+        m = len(self)
+        if m == 0:
+            return
+        self.allowed = allowed | self.pinned
+        upper = self.allowed.astype(np.float64)
+        cols = (self.k + np.arange(m)).astype(np.int32)
+        self._h.changeColsBounds(m, cols, self.pinned.astype(np.float64), upper)
 
     def reweigh(self, links: IntArray, weight: FloatArray) -> None:
         """New weights for the links at positions ``links`` (in the order added)."""
@@ -222,10 +241,9 @@ class WarmMatching:
         bound = float(
             a_t @ self.teach_cap
             + a_l @ self.learn_cap
-            - b_t.sum()
-            - b_l.sum()
-            + np.maximum(lower - self.big_m, 0.0).sum()
-            + np.where(self.pinned, gain, np.maximum(gain, 0.0)).sum()
+            - self.target * (b_t.sum() + b_l.sum())
+            + self.target * np.maximum(lower - self.big_m, 0.0).sum()
+            + np.where(self.pinned, gain, np.maximum(gain, 0.0) * self.allowed).sum()
         )
         chosen = x[self.k :] > 0.5
         unmet = round(float(x[: self.k].sum()))

@@ -106,6 +106,7 @@ def test_verbose_reports_what_was_loaded_on_stderr():
     assert result.exit_code == 0
     assert result.stdout.startswith("rank,")
     assert re.fullmatch(
+        r"cache: miss \(no entry for these bytes\); stored \S+\.entry\n"
         r"loaded 2 systems from \S+systems\.yaml and 3 topics from \S+challenges\.yaml "
         r"in \d+\.\d\d s\n",
         result.stderr,
@@ -195,7 +196,7 @@ def test_the_hook_command_fails_a_commit_with_warnings(tmp_path):
 # --------------------------------------------------------------------------- JSON Schema
 
 
-@pytest.mark.parametrize("which", ["systems", "challenges"])
+@pytest.mark.parametrize("which", ["systems", "challenges", "peers"])
 def test_the_committed_schemas_are_current(which):
     committed = (REPO / "schemas" / f"{which}.schema.json").read_text()
     assert committed == schema_text(which), (
@@ -254,6 +255,16 @@ def test_the_schema_flags_shape_errors_as_you_type(case, which):
     text = (TEST_DATA / "invalid" / case / f"{which}.yaml").read_text()
     doc, _ = parse_yaml(text, which)  # YAML 1.2, as editors read it: 'yes' is text
     assert list(_validator(which).iter_errors(doc)) != []
+
+
+def test_the_schema_accepts_levels_and_priorities_as_words():
+    need = {"challenge": "x", "priority": "high"}
+    strength = {"challenge": "x", "level": "established", "evidence": "e"}
+    doc = {"systems": [{"id": "a", "name": "A", "kind": "ics", "strengths": [strength]}]}
+    doc["systems"][0]["challenges"] = [need]
+    assert list(_validator("systems").iter_errors(doc)) == []
+    need["priority"] = "High"  # the loader refuses it too
+    assert list(_validator("systems").iter_errors(doc)) != []
 
 
 def test_the_challenges_schema_flags_a_bad_area():

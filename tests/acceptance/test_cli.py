@@ -71,11 +71,40 @@ def test_for_accepts_a_name_fuzzily() -> None:
 
 def test_unknown_system_suggests() -> None:
     result = invoke("suggest", "--data", HAND, "--for", "sooth trust")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr == (
-        "error: unknown system 'sooth trust'; did you mean west, south or east?\n"
+        "usage error: --for: unknown system 'sooth trust'; did you mean west, south or east?\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["suggest", "--for", "nowhere"],
+            "usage error: --for: unknown system 'nowhere'; see 'peermatch systems' for the ids\n",
+        ),
+        (
+            ["explain", "nort", "sooth"],
+            "note: taking 'nort' to mean north (North ICS)\n"
+            "usage error: LEARNER: unknown system 'sooth'; did you mean south or north?\n",
+        ),
+        (
+            ["explain", "north", "north"],
+            "usage error: TEACHER and LEARNER are both north: a system cannot teach itself\n",
+        ),
+        (
+            ["plan", "--pin", "nort:sooth"],
+            "note: taking 'nort' to mean north (North ICS)\n"
+            "usage error: --pin nort:sooth: unknown system 'sooth'; did you mean south or north?\n",
+        ),
+    ],
+)
+def test_a_system_named_on_the_command_line_is_usage(args: list[str], message: str) -> None:
+    """Naming a system the data does not have is wrong usage (2), never a data error (1)."""
+    result = invoke(*args, "--data", HAND)
+    assert (result.exit_code, result.stderr, result.stdout) == (2, message, "")
 
 
 def test_a_clear_typo_is_taken_with_a_note() -> None:
@@ -107,7 +136,6 @@ def test_explain_json_has_every_factor() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["explain", "north", "north"], "a system cannot teach itself"),
         (["suggest", "--top", "-1"], "Invalid value for '--top'"),
         (["suggest", "--format", "xml"], "Invalid value for '--format'"),
         (["suggest", "--bogus"], "No such option: --bogus"),
@@ -163,7 +191,8 @@ def test_validate_ok_warnings_and_strict() -> None:
 
 def test_systems_and_challenges_list() -> None:
     systems = json.loads(invoke("systems", "--data", HAND, "-f", "json").stdout)
-    assert [s["id"] for s in systems["systems"]] == ["east", "north", "south", "west"]
+    # file order (parents before their units): this file has no part_of
+    assert [s["id"] for s in systems["systems"]] == ["north", "south", "west", "east"]
     topics = invoke("challenges", "--data", HAND, "-f", "csv").stdout.splitlines()
     assert topics[0] == "id,name,area,aliases,related,teachers,learners,description"
     assert topics[1] == "topic-a,Topic A,area-x,the a topic,topic-b,1,3,"

@@ -79,7 +79,7 @@ def complete(words: str, tmp_path: Path) -> list[str]:
         ("peermatch ex", ["explain", "export-csv"]),
         ("peermatch plan --ri", ["--ring-size"]),
         ("peermatch suggest -f ", ["table", "csv", "json", "markdown"]),
-        ("peermatch schema ", ["systems", "challenges", "both"]),
+        ("peermatch schema ", ["systems", "challenges", "peers", "both"]),
     ],
 )
 def test_bash_completes_commands_options_and_values(

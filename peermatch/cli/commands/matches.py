@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from peermatch.cli.app import app
-from peermatch.cli.console import annotate, err, info, quiet
+from peermatch.cli.console import annotate, err, info, note, quiet
 from peermatch.cli.options import (
+    AcrossOpt,
     Format,
-    HistoryOpt,
     NewOnlyOpt,
+    Role,
     Shared,
     shares,
 )
@@ -46,25 +47,56 @@ def suggest(
         float, typer.Option("--min-score", min=0, max=100, help="Leave out scores below this.")
     ] = 0.0,
     new_only: NewOnlyOpt = False,
+    topic: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--topic",
+            help="Only needs on this topic (id, alias or your own words); repeatable.",
+            show_default=False,
+        ),
+    ] = None,
+    role: Annotated[
+        Role | None,
+        typer.Option(
+            "--as",
+            help="With --for: only where it learns, or only where it teaches.",
+            show_default=False,
+        ),
+    ] = None,
+    across: AcrossOpt = False,
     *,
     shared: Shared,
 ) -> None:
     """Ranked teacher -> learner matches, with the topics and a short reason.
 
     Example: peermatch suggest --for "West Yorkshire" --top 5 --format csv
+
+    Example: peermatch suggest --for dorset --topic frailty --as learner
     """
-    from peermatch.cli.loaders import resolve_system
+    from peermatch.cli.loaders import resolve_system, resolve_topic
     from peermatch.present import listings
     from peermatch.scoring.ranking import iter_suggest
     from peermatch.scoring.ranking import suggest as suggest_matches
 
+    if role is not None and not system:
+        from peermatch.core.errors import UsageError
+
+        raise UsageError("--as needs --for SYSTEM: whose side to show")
     dataset = shared.load()
-    who = resolve_system(dataset, system) if system else None
+    who = resolve_system(dataset, system, "--for") if system else None
+    topics = sorted({resolve_topic(dataset, t, "--topic") for t in topic}) if topic else None
     w = shared.load_weights()
     adj = shared.adjustments(dataset, w, note=True)
     if shared.fmt is Format.csv and who is None:  # streamed, in bounded memory
         matches: Iterable[Match] = iter_suggest(
-            dataset, top=top, min_score=min_score, new_only=new_only, weights=w, history=adj
+            dataset,
+            top=top,
+            min_score=min_score,
+            new_only=new_only,
+            weights=w,
+            history=adj,
+            topics=topics,
+            across=across,
         )
     else:
         matches = suggest_matches(
@@ -75,6 +107,9 @@ def suggest(
             new_only=new_only,
             weights=w,
             history=adj,
+            topics=topics,
+            role=role.value if role is not None else None,
+            across=across,
         )
     shared.emit(listings.matches_listing(matches))
 
@@ -82,8 +117,12 @@ def suggest(
 @app.command()
 @shares("history", "weights", "data", "format", "output")
 def explain(
-    teacher: Annotated[str, typer.Argument(help="The teaching system (id or name).")],
-    learner: Annotated[str, typer.Argument(help="The learning system (id or name).")],
+    teacher: Annotated[
+        str, typer.Argument(help="The teaching system (id or name).", metavar="TEACHER")
+    ],
+    learner: Annotated[
+        str, typer.Argument(help="The learning system (id or name).", metavar="LEARNER")
+    ],
     *,
     shared: Shared,
 ) -> None:
@@ -92,24 +131,28 @@ def explain(
     Example: peermatch explain nenc dorset
     """
     from peermatch.cli.loaders import resolve_system
+    from peermatch.core.errors import UsageError
     from peermatch.present import listings
     from peermatch.scoring.reference import explain as explain_pair
 
     dataset = shared.load()
-    t, lr = resolve_system(dataset, teacher), resolve_system(dataset, learner)
+    t = resolve_system(dataset, teacher, "TEACHER")
+    lr = resolve_system(dataset, learner, "LEARNER")
     if t == lr:
-        raise typer.BadParameter(
-            "a system cannot teach itself; name two different systems", param_hint="LEARNER"
-        )
+        raise UsageError(f"TEACHER and LEARNER are both {t}: a system cannot teach itself")
     w = shared.load_weights()
     adj = shared.adjustments(dataset, w)
-    shared.emit(listings.explain_listing(explain_pair(dataset, t, lr, w, adj), dataset, adj, w))
+    b = explain_pair(dataset, t, lr, w, adj)
+    shared.emit(listings.explain_listing(b, dataset, adj, w))
+    if b.same_system and (shared.fmt is not Format.table or shared.output is not None):
+        note(f"note: same system: {dataset.same_system_text(t, lr)}")  # the table says it
 
 
 @app.command("systems")
 @shares("data", "format", "output")
 def list_systems(*, shared: Shared) -> None:
-    """List the systems loaded, with their strengths and challenges.
+    """List the systems loaded, with their strengths and challenges: each unit after the
+    system it is part_of (indented in the table), otherwise in file order.
 
     Example: peermatch systems --format csv --output systems.csv
     """
@@ -152,13 +195,22 @@ def validate(
     strict: Annotated[
         bool, typer.Option("--strict", help="Fail (exit 1) on warnings too.")
     ] = False,
-    history: HistoryOpt = None,
+    history: Annotated[
+        Path | None,
+        typer.Option(
+            "--history",
+            help="Also check this history.yaml of past links: its years, ratings and the "
+            "systems and topics it names.",
+            show_default=False,
+            dir_okay=False,
+        ),
+    ] = None,
     plan: Annotated[
         Path | None,
         typer.Option(
             "--plan",
-            help="Also check a plan's JSON (as 'peermatch plan --format json' writes it) "
-            "against the data.",
+            help="Also check a plan's JSON or CSV (as 'peermatch plan' writes it) against "
+            "the data.",
             dir_okay=False,
             show_default=False,
         ),
@@ -181,7 +233,9 @@ def validate(
         plan=plan,
         strict=strict,
         load=shared.load,
+        use_cache=not shared.no_cache,
     )
+    info(result.cache)
     info(f"checked {result.systems_file} and {result.challenges_file} in {result.seconds:.2f} s")
     annotate(result.findings)
     if shared.fmt is Format.table:

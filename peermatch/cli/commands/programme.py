@@ -6,6 +6,8 @@ The library is imported inside each command; the defaults come from
 
 from __future__ import annotations
 
+from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,6 +15,7 @@ import typer
 from peermatch.cli.app import app
 from peermatch.cli.console import err, note
 from peermatch.cli.options import (
+    AcrossOpt,
     Format,
     NewOnlyOpt,
     Shared,
@@ -79,6 +82,58 @@ PinOpt = Annotated[
         show_default=False,
     ),
 ]
+
+
+class Objective(StrEnum):
+    total = "total"
+    fair = "fair"
+
+
+ObjectiveOpt = Annotated[
+    Objective,
+    typer.Option(
+        "--objective",
+        help="total: the greatest total score; fair: first the highest lowest link score, "
+        "then the greatest total.",
+    ),
+]
+AlternatesOpt = Annotated[
+    int,
+    typer.Option(
+        "--alternates",
+        min=0,
+        metavar="K",
+        help="List each learner's next K teachers not in the plan (best first).",
+    ),
+]
+KeepOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--keep",
+        metavar="FILE",
+        help="Pin every link of an earlier plan (its JSON or CSV) that still holds.",
+        show_default=False,
+    ),
+]
+DiffOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--diff",
+        metavar="FILE",
+        help="Add the links added, removed and kept against an earlier plan (JSON or CSV).",
+        show_default=False,
+    ),
+]
+RoundsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--rounds",
+        min=1,
+        metavar="R",
+        help="Plan R rounds jointly: each a plan on its own, no pair in two rounds.",
+        show_default=False,
+    ),
+]
 StrictPlanOpt = Annotated[
     bool, typer.Option("--strict", help="Exit 1 if any system is left out of the plan.")
 ]
@@ -92,28 +147,41 @@ def plan(
     learn: LearnOpt = None,
     pin: PinOpt = None,
     new_only: NewOnlyOpt = False,
+    across: AcrossOpt = False,
     strict: StrictPlanOpt = False,
     time_limit: TimeLimitOpt = TIME_LIMIT,
+    objective: ObjectiveOpt = Objective.total,
+    alternates: AlternatesOpt = 0,
+    keep: KeepOpt = None,
+    diff: DiffOpt = None,
+    rounds: RoundsOpt = None,
     *,
     shared: Shared,
 ) -> None:
     """A programme for the whole cohort: every system teaches and learns, best total score.
 
-    A linear programme solved by HiGHS with column generation: exact up to 2,000 systems,
-    proven within 0.1% of the best above. Systems that cannot be placed are listed with
-    the reason.
+    A linear programme (a b-matching, whose optimum is whole) solved by HiGHS with column
+    generation: the exact optimum up to 2,000 profiles, proven within 0.1% of it above;
+    with --ring-size, an integer programme over the candidate rings. Systems that cannot
+    be placed are listed with the reason.
 
     Example: peermatch plan --ring-size 3 --format csv --output rings.csv
+
+    Example: peermatch plan --objective fair --alternates 2 --keep plan.json --diff plan.json
     """
     from peermatch.cli.loaders import resolve_system
+    from peermatch.files.plan_json import read_plan
     from peermatch.planning.api import plan as make_plan
-    from peermatch.present.plan import plan_listing
+    from peermatch.present.plan import plan_listing, plan_messages
 
     dataset = shared.load()
     pins = []
     for text in pin or []:
         teacher, learner = parse_pin(text)
-        pins.append((resolve_system(dataset, teacher), resolve_system(dataset, learner)))
+        where = f"--pin {text}"
+        pins.append(
+            (resolve_system(dataset, teacher, where), resolve_system(dataset, learner, where))
+        )
     w = shared.load_weights()
     result = make_plan(
         dataset,
@@ -125,15 +193,19 @@ def plan(
         pins=pins,
         ring_size=ring_size,
         time_limit=time_limit,
+        across=across,
+        objective=objective.value,
+        rounds=rounds,
+        alternates=alternates,
+        keep=None if keep is None else read_plan(keep, dataset, lenient=True),
+        diff=None if diff is None else (str(diff), read_plan(diff, dataset, lenient=True)),
     )
     shared.emit(plan_listing(result, dataset))
     if (
         shared.fmt is not Format.table or shared.output is not None
     ):  # the table's footer says it already
-        for text in result.notes:
-            note(f"note: {text}")
-        for x in result.left_out:
-            note(f"left out: {x.system} ({x.role}): {x.reason}")
+        for line in plan_messages(result):
+            note(line)
     if strict and result.left_out:
         left = len({x.system for x in result.left_out})
         err(f"{left} system(s) left out of the plan (--strict)")
@@ -149,6 +221,7 @@ def groups(
     per_system: Annotated[
         int, typer.Option("--per-system", min=1, max=COUNT[1], help="Most groups a system joins.")
     ] = DEFAULT_PER_SYSTEM,
+    across: AcrossOpt = False,
     time_limit: TimeLimitOpt = TIME_LIMIT,
     *,
     shared: Shared,
@@ -163,6 +236,7 @@ def groups(
     """
     from peermatch.analysis.groups import groups as make_groups
     from peermatch.present.groups import groups_listing
+    from peermatch.present.plan import one_way_lines
 
     result = make_groups(
         shared.load(),
@@ -170,8 +244,12 @@ def groups(
         per_system=per_system,
         weights=shared.load_weights(),
         time_limit=time_limit,
+        across=across,
     )
     shared.emit(groups_listing(result))
+    if shared.fmt is not Format.table or shared.output is not None:  # else the footer says it
+        for line in one_way_lines(result.one_way):
+            note(f"note: {line}")
     if not result.optimal:
         note("note: the solver's time limit stopped it; these groups are not proven best")
 
@@ -191,9 +269,15 @@ def gaps(
     """
     from peermatch.analysis.gaps import gaps as find_gaps
     from peermatch.present.gaps import gaps_listing
+    from peermatch.present.plan import one_way_lines
 
-    found = find_gaps(shared.load())
-    shared.emit(gaps_listing(found))
+    dataset = shared.load()
+    found = find_gaps(dataset)
+    one_way = dataset.one_way_systems()
+    shared.emit(gaps_listing(found, one_way))
+    if shared.fmt is not Format.table or shared.output is not None:  # else the footer says it
+        for line in one_way_lines(one_way):
+            note(f"note: {line}")
     if fail and found:
         err(f"{len(found)} gap(s) found (--fail)")
         raise typer.Exit(1)

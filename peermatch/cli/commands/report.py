@@ -47,6 +47,12 @@ def report(
     title: Annotated[
         str, typer.Option("--title", help="The report's heading.")
     ] = "Peer learning programme",
+    teams: Annotated[
+        bool,
+        typer.Option(
+            "--teams", help="Add a section of peer review teams of systems ('peermatch teams')."
+        ),
+    ] = False,
     *,
     shared: Shared,
 ) -> None:
@@ -72,7 +78,12 @@ def report(
         from peermatch.planning.api import plan as make_plan
 
         drawn = make_plan(dataset, weights=w, history=adj)
-    built = rp.build_report(dataset, drawn, weights=w, history=adj, title=title)
+    made = None
+    if teams:
+        from peermatch.planning.teams import teams as make_teams
+
+        made = make_teams(dataset, weights=w)
+    built = rp.build_report(dataset, drawn, weights=w, history=adj, title=title, teams=made)
     output = shared.output
     if fmt is None:
         suffix = output.suffix.lower() if output is not None else ""

@@ -19,16 +19,18 @@ def schema(
     which: Annotated[
         Which,
         typer.Argument(
-            help="Which file: systems, challenges, or both (a schema either file satisfies).",
+            help="Which file: systems, challenges, peers, or both (a schema either data file "
+            "satisfies).",
             case_sensitive=False,
         ),
     ] = Which.both,
     output: OutputOpt = None,
 ) -> None:
-    """Print the JSON Schema (draft-07) of systems.yaml, challenges.yaml or both.
+    """Print the JSON Schema (draft-07) of systems.yaml, challenges.yaml, peers.yaml or both.
 
-    Editors validate and complete the YAML as you type with it; see the README's
-    "Validation and CI" section for VS Code.
+    Editors validate and complete the YAML as you type with it: in VS Code (the YAML
+    extension) put "# yaml-language-server: $schema=schemas/systems.schema.json" on the
+    file's first line.
 
     Example: peermatch schema systems --output schemas/systems.schema.json
     """

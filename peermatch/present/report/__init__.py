@@ -1,16 +1,19 @@
 """A shareable picture of a programme: one self-contained HTML file, or Markdown for GitHub.
 
 The report draws a :class:`~peermatch.core.plan.Plan` as a network: linked systems
-sit near each other (:mod:`.layout`); each teaching link
-is an arrow labelled with its topic; a pair planned in both directions is drawn as two
-curved arrows in the two-way colour, and rings in a colour each. Beside the picture: the
-supply and demand heatmap of topics (:mod:`peermatch.present.heatmap`), the gaps, and for each
-system its links with the evidence behind them.
+sit near each other (:mod:`.layout`), labelled by their names shortened to fit
+(:mod:`.labels`, never two overlapping); each teaching link is an arrow labelled with its
+topic; a pair planned in both directions is drawn as two curved arrows in the two-way
+colour, and each ring in a colour of its own. From :data:`.matrix.MATRIX_FROM` linked
+systems the picture is a matrix of teachers by learners instead (:mod:`.matrix`). Beside
+the picture: the supply and demand heatmap of topics (:mod:`peermatch.present.heatmap`),
+the gaps, and for each system its links with the evidence behind them.
 
-The HTML needs nothing from the network: styles are inline, the picture is inline SVG,
-the one small script only records load errors into the page (which the browser test
-reads), and a Content-Security-Policy forbids every fetch. The Markdown form draws the
-network as a Mermaid ``flowchart LR``, which GitHub renders.
+The HTML needs nothing from the network: styles are inline (:mod:`.style`, print
+included), the picture is inline SVG, and the one inline script (:mod:`.script`: search,
+focus, filter, hover) is allowed by its hash in a Content-Security-Policy that forbids
+every fetch. The Markdown form draws the network as Mermaid ``flowchart TD`` diagrams
+(:mod:`.mermaid`), split by group when large, which GitHub renders.
 
 Every piece of user text goes through :func:`html.escape` (HTML) or :func:`mermaid_text`
 and :func:`md_text` (Markdown). The output is deterministic: the layout is combinatorial,

@@ -3,6 +3,7 @@ pairs, the drawing order and the supply and demand of topics."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import defaultdict
 from collections.abc import Sequence
@@ -11,8 +12,10 @@ from typing import TYPE_CHECKING
 
 from peermatch.analysis.supply import TopicBalance, supply_demand
 from peermatch.core.dataset import Dataset
-from peermatch.core.plan import Plan
+from peermatch.core.plan import Plan, PlanLink
+from peermatch.core.teams import Teams
 from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
+from peermatch.present.report.labels import short_names
 from peermatch.scoring.reference import Breakdown, score_pair
 
 if TYPE_CHECKING:
@@ -36,7 +39,9 @@ class Report:
     mutual: set[Pair]
     order: list[str]
     ring_of: dict[Pair, int]
+    names: dict[str, str]  # each system's short name, for labels (the full name on hover)
     history_note: str = ""
+    teams: Teams | None = None  # with ``report --teams``: a section of peer review teams
 
     @property
     def rings(self) -> list[tuple[str, ...]]:
@@ -46,6 +51,19 @@ class Report:
     @property
     def summary(self) -> str:
         return summary(self.plan)
+
+    def by_round(self) -> list[tuple[int, Report]]:
+        """With rounds: a report per round drawing that round's links (the same systems in
+        the same order, so the pictures compare); empty for a plan without rounds."""
+        numbers = sorted({k.round for k in self.plan.links if k.round is not None})
+        out = []
+        for r in numbers:
+            links = [k for k in self.plan.links if k.round == r]
+            pairs = {(k.teacher, k.learner) for k in links}
+            mutual = {p for p in pairs if (p[1], p[0]) in pairs}
+            one = dataclasses.replace(self.plan, links=links)
+            out.append((r, dataclasses.replace(self, plan=one, mutual=mutual)))
+        return out
 
     @property
     def linked(self) -> set[str]:
@@ -59,6 +77,7 @@ def build_report(
     weights: Weights = DEFAULT_WEIGHTS,
     history: Adjustments | None = None,
     title: str = "Peer learning programme",
+    teams: Teams | None = None,
 ) -> Report:
     pairs = {(link.teacher, link.learner) for link in plan.links}
     mutual = {p for p in pairs if (p[1], p[0]) in pairs}
@@ -82,7 +101,9 @@ def build_report(
         mutual=mutual,
         order=drawing_order([p.id for p in data.systems], plan),
         ring_of=ring_of,
+        names=short_names({p.id: p.name for p in data.systems}),
         history_note=note,
+        teams=teams,
     )
 
 
@@ -125,6 +146,13 @@ def drawing_order(ids: Sequence[str], plan: Plan) -> list[str]:
                 queue.append(n)
     order += [s for s in sorted(ids) if s not in placed]
     return order
+
+
+def link_topics(link: PlanLink) -> tuple[str, ...]:
+    """The learner's needs a link meets: its main topic, then the others (an other topic
+    written ``need<-via``, met through a related topic, counts as its need)."""
+    needs = [link.topic] + [t.split("<-", 1)[0] for t in link.other_topics]
+    return tuple(dict.fromkeys(needs))
 
 
 def summary(plan: Plan) -> str:

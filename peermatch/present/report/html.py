@@ -12,69 +12,38 @@ from peermatch.analysis.supply import DEMAND, SUPPLY, TopicBalance
 from peermatch.core.dataset import LEVEL_NAMES
 from peermatch.core.plan import PlanLink
 from peermatch.present.heatmap import shade
+from peermatch.present.plan import one_way_lines
 from peermatch.present.report.build import Report
-from peermatch.present.report.layout import KIND_COLOURS, ONE_WAY, RING_COLOURS, TWO_WAY
+from peermatch.present.report.layout import KIND_COLOURS, ONE_WAY, TWO_WAY, ring_colour
+from peermatch.present.report.matrix import use_matrix
+from peermatch.present.report.script import SCRIPT, controls, script_hash
+from peermatch.present.report.style import CSS
 from peermatch.present.report.svg import render_svg
+from peermatch.present.report.teams import teams_html
 
-_CSS = """
-:root { color-scheme: light; }
-body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
-  margin: 0 auto; max-width: 1100px; padding: 1.5rem; color: #222; background: #fff; }
-h1 { margin: 0 0 .25rem; } h2 { margin-top: 2.2rem; border-bottom: 1px solid #ddd; }
-.muted { color: #666; }
-figure { margin: 1rem 0; overflow-x: auto; }
-figure svg { max-width: 100%; height: auto; }
-svg text { font: 11px system-ui, sans-serif; fill: #222; }
-svg text.topic { font-size: 9px; paint-order: stroke; stroke: #fff; stroke-width: 3px;
-  text-anchor: middle; }
-svg .node circle { stroke: #fff; stroke-width: 1.5; }
-svg .node text { paint-order: stroke; stroke: #fff; stroke-width: 3px; }
-svg .node.unlinked circle { opacity: .45; }
-svg .link:hover path { stroke-width: 4; }
-.legend { display: flex; flex-wrap: wrap; gap: .4rem 1.2rem; font-size: 13px; }
-.legend span::before { content: ""; display: inline-block; width: .8em; height: .8em;
-  margin-right: .35em; vertical-align: -.05em; background: var(--c); border-radius: 50%; }
-.legend span.line::before { height: .2em; border-radius: 0; vertical-align: .2em; width: 1.4em; }
-table { border-collapse: collapse; font-size: 13px; margin: .5rem 0; }
-th, td { border: 1px solid #ddd; padding: .2rem .45rem; text-align: left; vertical-align: top; }
-td.n { text-align: right; font-variant-numeric: tabular-nums; min-width: 2.2em; }
-tr.area th { background: #f4f4f4; text-align: left; }
-td.gap { color: #b2182b; font-weight: 600; } td.related-only { color: #8a6d00; }
-.system { border: 1px solid #ddd; border-radius: 6px; padding: .6rem 1rem; margin: .8rem 0; }
-.system h3 { margin: .1rem 0 .3rem; } .system h4 { margin: .6rem 0 .2rem; }
-.system ul { margin: .2rem 0; padding-left: 1.2rem; }
-.evidence { color: #444; } .source { color: #777; font-size: 12px; }
-.score { font-variant-numeric: tabular-nums; font-weight: 600; }
-"""
+# Scripts only by the hash of the report's own script: no other inline script runs.
+_CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src {script}; img-src data:"
 
 
-# Records load errors on the page, so a headless browser can read them from the DOM.
-_SCRIPT = (
-    "(function(){var d=document.documentElement,e=[];"
-    "window.addEventListener('error',function(v){e.push(String(v.message||v.type));"
-    "d.setAttribute('data-errors',e.join(' | '));},true);"
-    "window.addEventListener('load',function(){d.setAttribute('data-loaded','yes');});})();"
-)
-
-
-_CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
+# A matrix may be wider than the text column: its figure takes the window's width.
+_WIDE = ' class="wide"'
 
 
 def render_html(report: Report) -> str:
     esc = html.escape
     data = report.data
-    prog = report.plan
     out = [
         "<!DOCTYPE html>",
         '<html lang="en">',
         "<head>",
         '<meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
+        f'<meta http-equiv="Content-Security-Policy" '
+        f'content="{_CSP.format(script=script_hash())}">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f'<meta name="generator" content="peermatch {esc(__version__)}">',
         f"<title>{esc(report.title)}</title>",
-        f"<style>{_CSS}</style>",
-        f"<script>{_SCRIPT}</script>",
+        f"<style>{CSS}</style>",
+        f"<script>{SCRIPT}</script>",
         "</head>",
         "<body>",
         f"<h1>{esc(report.title)}</h1>",
@@ -85,11 +54,11 @@ def render_html(report: Report) -> str:
     out += [
         '<section id="programme">',
         "<h2>The programme</h2>",
-        "<p>Each arrow points from the system that teaches to the system that learns, and "
-        "is labelled with the main topic. Thicker arrows score higher. Click a system to "
-        "see its links and the evidence behind them.</p>",
+        f"<p>{_reading(report)} Each system's links and the evidence behind them are "
+        '<a href="#systems">below</a>.</p>',
+        controls(report),
         _legend(report),
-        f"<figure>{render_svg(report)}</figure>",
+        *_figures(report),
         "</section>",
         '<section id="heatmap">',
         "<h2>Supply and demand of topics</h2>",
@@ -102,24 +71,10 @@ def render_html(report: Report) -> str:
         "<h2>Gaps</h2>",
         _gaps_html(report),
         "</section>",
+        teams_html(report.teams) if report.teams is not None else "",
         '<section id="systems">',
         "<h2>Systems, their links and the evidence</h2>",
-    ]
-    by_teacher: dict[str, list[PlanLink]] = defaultdict(list)
-    by_learner: dict[str, list[PlanLink]] = defaultdict(list)
-    for link in prog.links:
-        by_teacher[link.teacher].append(link)
-        by_learner[link.learner].append(link)
-    for p in data.systems:
-        out.append(f'<div class="system" id="system-{esc(p.id)}">')
-        where = ", ".join(x for x in (p.kind, p.country) if x)
-        out.append(f'<h3>{esc(p.name)} <span class="muted">({esc(p.id)}; {esc(where)})</span></h3>')
-        out.append("<h4>Teaches</h4>")
-        out.append(_links_html(report, by_teacher[p.id], teaching=True))
-        out.append("<h4>Learns from</h4>")
-        out.append(_links_html(report, by_learner[p.id], teaching=False))
-        out.append("</div>")
-    out += [
+        *_cards(report),
         "</section>",
         f'<footer class="muted"><p>Made with peermatch {esc(__version__)} from '
         f"{esc(Path(data.systems_file).name or 'systems.yaml')} and "
@@ -128,6 +83,53 @@ def render_html(report: Report) -> str:
         "</html>",
     ]
     return "\n".join(out) + "\n"
+
+
+def _cards(report: Report) -> list[str]:
+    """Each system's card, sorted by the name it shows: its links both ways."""
+    esc = html.escape
+    by_teacher: dict[str, list[PlanLink]] = defaultdict(list)
+    by_learner: dict[str, list[PlanLink]] = defaultdict(list)
+    for link in report.plan.links:
+        by_teacher[link.teacher].append(link)
+        by_learner[link.learner].append(link)
+    out = []
+    for p in sorted(report.data.systems, key=lambda p: (p.name.casefold(), p.id)):
+        out.append(f'<div class="system" id="system-{esc(p.id)}">')
+        where = ", ".join(x for x in (p.kind, p.country) if x)
+        out.append(f'<h3>{esc(p.name)} <span class="muted">({esc(p.id)}; {esc(where)})</span></h3>')
+        out.append("<h4>Teaches</h4>")
+        out.append(_links_html(report, by_teacher[p.id], teaching=True))
+        out.append("<h4>Learns from</h4>")
+        out.append(_links_html(report, by_learner[p.id], teaching=False))
+        out.append("</div>")
+    return out
+
+
+def _reading(report: Report) -> str:
+    """How to read the picture: the network, or the matrix for a large programme."""
+    if use_matrix(report):
+        return (
+            f"With {len(report.linked)} linked systems the programme is drawn as a matrix: a "
+            "row for each system that teaches, a column for each that learns, a square for "
+            "each link (darker scores higher)."
+        )
+    return (
+        "Each arrow points from the system that teaches to the system that learns, and is "
+        "labelled with the main topic. Thicker arrows score higher."
+    )
+
+
+def _figures(report: Report) -> list[str]:
+    """The programme's picture, or one per round."""
+    rounds = report.by_round()
+    if not rounds:
+        return [f"<figure{_WIDE if use_matrix(report) else ''}>{render_svg(report)}</figure>"]
+    return [
+        f"<figure{_WIDE if use_matrix(one) else ''}><figcaption>Round {r}: "
+        f"{len(one.plan.links)} links</figcaption>{render_svg(one)}</figure>"
+        for r, one in rounds
+    ]
 
 
 def _headline(report: Report) -> str:
@@ -151,7 +153,7 @@ def _legend(report: Report) -> str:
     if report.mutual:
         items.append(f'<span class="line" style="--c:{TWO_WAY}">two-way: both directions</span>')
     for i, ring in enumerate(report.rings, start=1):
-        colour = RING_COLOURS[(i - 1) % len(RING_COLOURS)]
+        colour = ring_colour(i)
         members = " → ".join((*ring, ring[0])) if ring else ""
         items.append(f'<span class="line" style="--c:{colour}">ring {i}: {esc(members)}</span>')
     return '<p class="legend">' + "".join(items) + "</p>"
@@ -249,6 +251,7 @@ def _gaps_html(report: Report) -> str:
         out.append("</ul>")
     if unlinked:
         out.append(f"<p>Systems with no link in the plan: {esc(', '.join(unlinked))}.</p>")
+    out += [f"<p>{esc(line)}.</p>" for line in one_way_lines(report.data.one_way_systems())]
     if not out:
         out.append("<p>None: every needed topic has a teacher and every system has a link.</p>")
     return "\n".join(out)

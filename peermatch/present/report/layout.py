@@ -3,6 +3,7 @@ larger one by a force layout; and the edges between them."""
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 
 from peermatch.core.plan import PlanLink
 from peermatch.present.report.build import Pair, Report
+from peermatch.present.report.labels import text_width
 
 KIND_COLOURS = {
     "ics": "#4e79a7",
@@ -20,6 +22,8 @@ KIND_COLOURS = {
     "council": "#edc948",
     "national-body": "#b07aa1",
     "international": "#9c755f",
+    "partnership": "#ff9da7",
+    "vcse": "#17becf",
 }
 
 
@@ -29,10 +33,39 @@ ONE_WAY = "#555555"
 TWO_WAY = "#7b3294"
 
 
-RING_COLOURS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d")
+RING_COLOURS = (
+    "#1b9e77",
+    "#d95f02",
+    "#7570b3",
+    "#e7298a",
+    "#66a61e",
+    "#e6ab02",
+    "#a6761d",
+    "#1f78b4",
+    "#b15928",
+    "#6a3d9a",
+    "#33a02c",
+    "#e31a1c",
+)
+
+
+def ring_colour(ring: int) -> str:
+    """Ring ``ring``'s colour (from 1): the palette first, then hues a golden angle apart,
+    so every ring in a plan has its own colour."""
+    if 1 <= ring <= len(RING_COLOURS):
+        return RING_COLOURS[ring - 1]
+    import colorsys
+
+    hue = (ring * 0.618033988749895) % 1.0
+    lightness = (0.32, 0.42, 0.52)[ring % 3]
+    r, g, b = colorsys.hls_to_rgb(hue, lightness, 0.75)
+    return f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
 
 
 NODE_R = 9.0
+
+
+Point = tuple[float, float]
 
 
 @dataclass(frozen=True)
@@ -42,6 +75,23 @@ class Edge:
     label_path: str  # the same curve drawn left to right, so its label is never upside down
     colour: str
     kind: str  # "one-way", "two-way" or "ring"
+    label: str  # the topic, cut with "…" to fit along the curve ("" when nothing fits)
+    curve: tuple[Point, Point, Point]  # start, control point, end
+
+    def label_points(self, step: float = 4.0) -> list[Point]:
+        """Points along the middle of the curve that its label covers, ``step`` apart."""
+        samples = [_bezier(self.curve, i / 64) for i in range(65)]
+        run = [0.0]
+        for a, b in itertools.pairwise(samples):
+            run.append(run[-1] + math.hypot(b[0] - a[0], b[1] - a[1]))
+        half = TOPIC_CHAR_WIDTH * len(self.label) / 2
+        lo, hi = run[-1] / 2 - half, run[-1] / 2 + half
+        out, last = [], -step
+        for point, at in zip(samples, run, strict=True):
+            if lo <= at <= hi and at - last >= step:
+                out.append(point)
+                last = at
+        return out
 
 
 def _r(value: float) -> str:
@@ -105,9 +155,6 @@ FORCE_LIMIT = 300
 POLYGON_LIMIT = 5
 
 
-CHAR_WIDTH = 6.4  # an 11px label's average character width, for spacing
-
-
 def components(order: Sequence[str], pairs: Iterable[Pair]) -> list[list[str]]:
     """Connected groups of linked systems, each in ``order``; biggest first."""
     neighbours: dict[str, set[str]] = defaultdict(set)
@@ -166,7 +213,7 @@ def geometry(report: Report) -> tuple[float, float, dict[str, tuple[float, float
             side = 100.0 + 25.0 * n
         else:
             side = max(110.0, 130.0 * math.sqrt(n))
-        label = CHAR_WIDTH * max(len(s) for s in group) + NODE_R + 12
+        label = max(text_width(report.names[s]) for s in group) + NODE_R + 12
         boxes.append((group, side, label))
     widest = max((side + 2 * label for _, side, label in boxes), default=0.0)
     max_width = max(max_width, widest)
@@ -189,7 +236,7 @@ def geometry(report: Report) -> tuple[float, float, dict[str, tuple[float, float
     height = y + row_height
     unlinked = [s for s in report.order if s not in report.linked]
     if unlinked:
-        cell = CHAR_WIDTH * max(len(s) for s in unlinked) + NODE_R + 30
+        cell = max(text_width(report.names[s]) for s in unlinked) + NODE_R + 30
         per_row = max(1, int(max_width // cell))
         top = height + (30.0 if height else 10.0)
         for i, sid in enumerate(unlinked):
@@ -201,6 +248,17 @@ def geometry(report: Report) -> tuple[float, float, dict[str, tuple[float, float
     return round(width, 1), round(height + 10.0, 1), pos
 
 
+def edge_style(report: Report, link: PlanLink) -> tuple[str, str]:
+    """A link's colour and kind: its ring's colour, the two-way colour, or the one-way."""
+    pair = (link.teacher, link.learner)
+    ring = report.ring_of.get(pair)
+    if ring is not None:
+        return ring_colour(ring), "ring"
+    if pair in report.mutual:
+        return TWO_WAY, "two-way"
+    return ONE_WAY, "one-way"
+
+
 def edges(report: Report, pos: dict[str, tuple[float, float, bool]]) -> list[Edge]:
     out = []
     for link in report.plan.links:
@@ -209,13 +267,7 @@ def edges(report: Report, pos: dict[str, tuple[float, float, bool]]) -> list[Edg
         x2, y2, _ = pos[link.learner]
         dx, dy = x2 - x1, y2 - y1
         length = math.hypot(dx, dy) or 1.0
-        ring = report.ring_of.get(pair)
-        if ring is not None:
-            colour, kind = RING_COLOURS[(ring - 1) % len(RING_COLOURS)], "ring"
-        elif pair in report.mutual:
-            colour, kind = TWO_WAY, "two-way"
-        else:
-            colour, kind = ONE_WAY, "one-way"
+        colour, kind = edge_style(report, link)
         bend = 0.18 if pair in report.mutual else 0.07
         # the control point sits to the right of the direction of travel, so the two
         # directions of a two-way pair curve apart
@@ -227,8 +279,36 @@ def edges(report: Report, pos: dict[str, tuple[float, float, bool]]) -> list[Edg
         label_path = (
             path if sx <= ex else f"M{_r(ex)},{_r(ey)} Q{_r(cx)},{_r(cy)} {_r(sx)},{_r(sy)}"
         )
-        out.append(Edge(link, path, label_path, colour, kind))
+        curve = ((sx, sy), (cx, cy), (ex, ey))
+        label = fit_label(link.topic, _curve_length(*curve))
+        out.append(Edge(link, path, label_path, colour, kind, label, curve))
     return out
+
+
+TOPIC_CHAR_WIDTH = 5.3  # a 9px topic label's average character width
+
+
+def fit_label(topic: str, length: float) -> str:
+    """``topic`` as it fits along a curve of ``length`` pixels (with a margin at each end
+    for the arrowhead): whole, or cut with "…", or "" when not even a few letters fit."""
+    room = int((length - 14.0) / TOPIC_CHAR_WIDTH)
+    if len(topic) <= room:
+        return topic
+    if room < 6:  # "heal…" says less than the hover does
+        return ""
+    return topic[: room - 1].rstrip("-") + "…"
+
+
+def _bezier(curve: tuple[Point, Point, Point], t: float) -> Point:
+    (x0, y0), (x1, y1), (x2, y2) = curve
+    a, b, c = (1 - t) ** 2, 2 * (1 - t) * t, t * t
+    return a * x0 + b * x1 + c * x2, a * y0 + b * y1 + c * y2
+
+
+def _curve_length(start: Point, control: Point, end: Point) -> float:
+    """A quadratic Bézier curve's length, by 16 straight pieces (ample for a label)."""
+    points = [_bezier((start, control, end), i / 16) for i in range(17)]
+    return sum(math.hypot(b[0] - a[0], b[1] - a[1]) for a, b in itertools.pairwise(points))
 
 
 def _toward(x: float, y: float, tx: float, ty: float, dist: float) -> tuple[float, float]:

@@ -1,4 +1,4 @@
-"""The report as Markdown for GitHub: the network as a Mermaid flowchart, then the tables."""
+"""The report as Markdown for GitHub: the network as Mermaid flowcharts, then the tables."""
 
 from __future__ import annotations
 
@@ -6,19 +6,11 @@ from peermatch.analysis.gaps import GAP
 from peermatch.analysis.supply import DEMAND, SUPPLY, TopicBalance
 from peermatch.core.dataset import LEVEL_NAMES
 from peermatch.present.listing import markdown_text
+from peermatch.present.plan import one_way_lines
 from peermatch.present.report.build import Report
 from peermatch.present.report.html import _gap_rows, _headline, _listed, _unlisted_note
-
-
-def mermaid_text(text: str) -> str:
-    """Text safe inside a quoted Mermaid label: quotes and markup as entity codes."""
-    out = []
-    for ch in " ".join(text.split()):
-        if ch.isalnum() or ch in " -_.,:;()/'+&?!%":
-            out.append(ch)
-        else:
-            out.append(f"#{ord(ch)};")
-    return "".join(out)
+from peermatch.present.report.mermaid import MAX_EDGES, MAX_TEXT, diagrams
+from peermatch.present.report.teams import teams_markdown
 
 
 def md_text(text: str) -> str:
@@ -37,11 +29,10 @@ def render_markdown(report: Report) -> str:
         "Each arrow points from the system that teaches to the system that learns, labelled "
         "with the main topic and the score. Thick arrows: both directions are planned.",
         "",
-        "```mermaid",
-        "flowchart LR",
     ]
-    out += _mermaid(report)
-    out += ["```", ""]
+    for r, one in report.by_round() or [(0, report)]:
+        out += [f"### Round {r}", ""] if r else []
+        out += _network(one)
     unlinked = [p.id for p in data.systems if p.id not in report.linked]
     if unlinked:
         out += [f"Not in the picture (no link): {md_text(', '.join(unlinked))}.", ""]
@@ -49,32 +40,33 @@ def render_markdown(report: Report) -> str:
     if _unlisted_note(report.balance):
         out += [md_text(_unlisted_note(report.balance)), ""]
     out += _gaps(report)
+    if report.teams is not None:
+        out += teams_markdown(report.teams, md_text)
     out += _systems(report)
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def _mermaid(report: Report) -> list[str]:
-    """The network as Mermaid flowchart lines: rings as subgraphs, then every link."""
-    data, prog = report.data, report.plan
-    node = {sid: f"n{i}" for i, sid in enumerate(report.order)}
+def _network(report: Report) -> list[str]:
+    """The network's Mermaid diagram(s), each with its heading when split."""
+    drawn = diagrams(report)
     out: list[str] = []
-    ring_members = [set(r) for r in report.rings]
-    in_ring = set().union(*ring_members) if ring_members else set()
-    for i, ring in enumerate(report.rings, start=1):
-        out.append(f'  subgraph ring{i}["ring {i}"]')
-        for sid in ring:
-            if sid in node:
-                out.append(f'    {node[sid]}["{mermaid_text(data.system(sid).name)}"]')
-        out.append("  end")
-    for sid in report.order:
-        if sid not in in_ring and sid in report.linked:
-            out.append(f'  {node[sid]}["{mermaid_text(data.system(sid).name)}"]')
-    for link in prog.links:
-        start, arrow = (
-            ("==", "==>") if (link.teacher, link.learner) in report.mutual else ("--", "-->")
-        )
-        label = mermaid_text(f"{link.topic} ({link.score:.1f})")
-        out.append(f'  {node[link.teacher]} {start} "{label}" {arrow} {node[link.learner]}')
+    if len(drawn) > 1:
+        out += [
+            f"With {len(report.linked)} linked systems the network is split into "
+            f"{len(drawn)} diagrams, one per group of linked systems (small groups together).",
+            "",
+        ]
+    for d in drawn:
+        if d.heading:
+            out += [f"### {md_text(d.heading)}", ""]
+        out += ["```mermaid", *d.lines, "```", ""]
+        if d.left_out:
+            out += [
+                f"{d.left_out} weaker link(s) of this group are not drawn: Mermaid draws no "
+                f"diagram with more than {MAX_EDGES} links or {MAX_TEXT:,} characters. Every "
+                "link is listed below.",
+                "",
+            ]
     return out
 
 
@@ -108,6 +100,8 @@ def _gaps(report: Report) -> list[str]:
         out.append("")
     if not (untaught or related or prog.left_out):
         out += ["None: every needed topic has a teacher.", ""]
+    for line in one_way_lines(data.one_way_systems()):  # normal: notes, not gaps
+        out += [md_text(line), ""]
     return out
 
 
@@ -116,7 +110,7 @@ def _systems(report: Report) -> list[str]:
     data, prog = report.data, report.plan
     out: list[str] = []
     out += ["## Systems, their links and the evidence", ""]
-    for p in data.systems:
+    for p in sorted(data.systems, key=lambda p: (p.name.casefold(), p.id)):
         out += [f"### {md_text(p.name)} ({md_text(p.id)})", ""]
         teaches = [k for k in prog.links if k.teacher == p.id]
         learns = [k for k in prog.links if k.learner == p.id]
@@ -141,9 +135,9 @@ def _systems(report: Report) -> list[str]:
                     key=lambda c: (c.need != link.topic, -c.credit, c.need),
                 ):
                     assert c.level is not None
-                    via = f" through related topic {c.via}" if c.related else ""
+                    via = f" through related topic {md_text(c.via or '')}" if c.related else ""
                     out.append(
-                        f"  - *{md_text(c.need)}*{md_text(via)}, {LEVEL_NAMES[c.level]}: "
+                        f"  - *{md_text(c.need)}*{via}, {LEVEL_NAMES[c.level]}: "
                         f"{md_text(c.evidence or '')}"
                         + (f" ({md_text(c.source)})" if c.source else "")
                     )

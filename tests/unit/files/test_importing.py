@@ -245,7 +245,6 @@ def test_every_unplaced_row_is_listed_and_nothing_written(tmp_path: Path) -> Non
         "(emerging, established, exemplar); got '4', e.g. 'discharge:2'",
         f"{r}:3:5: strengths: 'wibble' matches no catalogue topic; "
         "see 'peermatch challenges' for the ids",
-        f"{r}:3:6: challenges: 'CAMHS' and 'camhs' are both topic 'camhs'; list it once",
         f"{r}:4:4: partners: a system cannot list itself in partners",
         f"{r}:4:5: strengths: 'camhs': the level after ':' must be 1, 2 or 3 "
         "(emerging, established, exemplar); got nothing, e.g. 'camhs:2'",
@@ -253,8 +252,8 @@ def test_every_unplaced_row_is_listed_and_nothing_written(tmp_path: Path) -> Non
         "(low, medium, high); got 'urgent', e.g. 'discharge:2'",
         f"{r}:4:7: evidence_3: evidence_3 has text but strengths lists 1 topic(s); "
         "evidence_3 belongs to the 3rd item of strengths",
-        f"{r}:5:1: name: id 'delta' is already used by row 3 (made from the name 'Delta'; "
-        "fill in 'id' to tell them apart)",
+        f"{r}:5:1: name: a second response from 'Delta' (rows 3 and 5): a resubmitted form; "
+        "keep one with --keep latest or --keep first, or delete a row",
         f"could not place row(s) 2, 3, 4, 5 of {r}; fix them in the spreadsheet and "
         "import again (nothing was written)",
     ]
@@ -374,9 +373,9 @@ def test_free_text_clear_matches_are_taken_and_reported(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     r = tmp_path / "responses.csv"
     assert result.stderr.splitlines()[:3] == [
-        f"{r}: read 'camhs waiting' as camhs (match 95; row 2)",
-        f"{r}: read 'discharges' as discharge (match 95; row 2)",
-        f"{r}: read 'handover delay' as ambulance-handover (match 97; row 2)",
+        f"{r}: read 'camhs waiting' as camhs (match 91; row 2)",
+        f"{r}: read 'discharges' as discharge (match 40; row 2)",
+        f"{r}: read 'handover delay' as ambulance-handover (match 80; row 2)",
     ]
     data = peermatch.load(tmp_path / "out")
     assert list(data.system("a").strengths) == ["ambulance-handover", "camhs"]
@@ -385,7 +384,7 @@ def test_free_text_clear_matches_are_taken_and_reported(tmp_path: Path) -> None:
 
 WEAK = (
     "name,kind,strengths,challenges\n"
-    "A,ics,camhs:2,hospital discharge delays\n"
+    "A,ics,camhs:2,discharge and handover delays\n"
     "B,ics,discharge:1,camhs\n"
 )
 
@@ -394,9 +393,9 @@ def test_weak_match_fails_without_input(tmp_path: Path) -> None:
     result = do_import(tmp_path, WEAK, "--no-input")
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == (
-        f"{tmp_path / 'responses.csv'}:2:4: challenges: 'hospital discharge delays' is not a "
-        "catalogue topic; closest: discharge (90), ambulance-handover (86); write a topic id, "
-        "or run without --no-input on a terminal to choose"
+        f"{tmp_path / 'responses.csv'}:2:4: challenges: 'discharge and handover delays' is not "
+        "a catalogue topic; closest: ambulance-handover (64), discharge (52); write a topic "
+        "id, or run without --no-input on a terminal to choose"
     )
 
 
@@ -408,20 +407,32 @@ def test_weak_match_is_asked_on_a_terminal(tmp_path: Path, monkeypatch) -> None:
     from peermatch.cli import app
 
     args = ["import", str(csv_path), "--to", str(tmp_path / "out"), "--challenges", str(CATALOGUE)]
-    result = CliRunner().invoke(app, args, input="1\n", catch_exceptions=False)
+    result = CliRunner().invoke(app, args, input="2\n", catch_exceptions=False)
     assert result.exit_code == 0, result.stderr
-    assert "row 2, challenges: 'hospital discharge delays' is not a catalogue topic" in (
+    assert "row 2, challenges: 'discharge and handover delays' is not a catalogue topic" in (
         result.stderr
     )
-    assert "  1) discharge  (Discharge; match 90)" in result.stderr
-    assert "read 'hospital discharge delays' as discharge (as you chose; row 2)" in result.stderr
+    assert "  2) discharge  (Discharge; match 52)" in result.stderr
+    assert "read 'discharge and handover delays' as discharge (as you chose; row 2)" in (
+        result.stderr
+    )
     assert list(peermatch.load(tmp_path / "out").system("a").needs) == ["discharge"]
+    saved = tmp_path / "out" / "import-answers.yaml"
+    assert "discharge and handover delays: discharge\n" in saved.read_text()
+    # answered once, never asked again: the saved answer is used
+    again = CliRunner().invoke(app, [*args, "--force"], input="", catch_exceptions=False)
+    assert again.exit_code == 0 and "Closest:" not in again.stderr
     # 0 = none of these: the row stays unplaced
-    result = CliRunner().invoke(app, [*args, "--force"], input="0\n", catch_exceptions=False)
+    fresh = ["--answers", str(tmp_path / "fresh.yaml")]
+    result = CliRunner().invoke(
+        app, [*args, *fresh, "--force"], input="0\n", catch_exceptions=False
+    )
     assert result.exit_code == 1
     assert "could not place row(s) 2" in result.stderr
     # --no-input wins over a terminal
-    result = CliRunner().invoke(app, [*args, "--force", "--no-input"], catch_exceptions=False)
+    result = CliRunner().invoke(
+        app, [*args, "--force", "--no-input", "--answers", str(tmp_path / "none.yaml")]
+    )
     assert result.exit_code == 1
 
 
@@ -445,7 +456,7 @@ def test_single_candidate_is_confirmed(tmp_path: Path) -> None:
     assert not result.errors
     assert [q.row for q in asked] == [2]  # the same text is asked about once
     assert result.readings == [
-        Reading("ambulance waits", "ambulance-handover", "chosen", 85.5, (2, 3))
+        Reading("ambulance waits", "ambulance-handover", "chosen", 27.4, (2, 3))
     ]
     assert question.text == "ambulance waits"
 

@@ -62,7 +62,46 @@ def test_quoted_number_is_not_a_number(tmp_path: Path) -> None:
     )
     assert errors_of(tmp_path) == [
         "systems.yaml:7:19: systems[0].challenges[0].priority: must be 1, 2 or 3 "
-        "(1 low, 2 medium, 3 high); got '3'"
+        "(1 low, 2 medium, 3 high); got '3': remove the quotes"
+    ]
+
+
+def test_levels_and_priorities_may_be_words(tmp_path: Path) -> None:
+    """As in a spreadsheet: ``level: established`` and ``priority: high`` read as 2 and 3."""
+    write(
+        tmp_path,
+        "systems:\n  - id: a\n    name: A\n    kind: ics\n    strengths:\n"
+        "      - challenge: topic-a\n        level: established\n        evidence: x\n"
+        "    challenges:\n      - challenge: topic-b\n        priority: high\n",
+    )
+    a = peermatch.load(tmp_path).system("a")
+    assert (a.strengths["topic-a"].level, a.needs["topic-b"].priority) == (2, 3)
+
+
+def test_a_word_level_is_lowercase_as_the_schema_says(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "systems:\n  - id: a\n    name: A\n    kind: ics\n    strengths:\n"
+        "      - challenge: topic-a\n        level: Exemplary\n        evidence: x\n",
+    )
+    assert errors_of(tmp_path) == [
+        "systems.yaml:7:16: systems[0].strengths[0].level: must be 1, 2 or 3 "
+        "(1 emerging, 2 established, 3 exemplar); got 'Exemplary'"
+    ]
+
+
+def test_schema_errors_and_unknown_topics_come_in_one_pass(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "systems:\n  - id: a\n    name: A\n    kind: ics\n    strengths:\n"
+        "      - challenge: topic-a\n        level: '3'\n        evidence: x\n"
+        "      - challenge: topic-zz\n        level: 1\n        evidence: x\n",
+    )
+    assert errors_of(tmp_path) == [
+        "systems.yaml:7:16: systems[0].strengths[0].level: must be 1, 2 or 3 "
+        "(1 emerging, 2 established, 3 exemplar); got '3': remove the quotes",
+        "systems.yaml:9:20: systems[0].strengths[1].challenge: unknown topic 'topic-zz'; "
+        "did you mean topic-a, topic-b or topic-c?",
     ]
 
 

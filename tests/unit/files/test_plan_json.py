@@ -90,3 +90,34 @@ def test_a_plan_that_is_a_device_is_read_up_to_the_limit(monkeypatch: pytest.Mon
         "/dev/zero: the file is larger than the limit of 1,000 bytes; "
         "raise it with the environment variable PEERMATCH_MAX_BYTES\n"
     )
+
+
+def test_a_plan_csv_is_checked_by_the_same_model(tmp_path: Path) -> None:
+    out = tmp_path / "plan.csv"
+    assert invoke("plan", "--data", str(SMALL), "--format", "csv", "-o", str(out)).exit_code == 0
+    assert invoke("validate", "--data", str(SMALL), "--plan", str(out)).exit_code == 0
+    out.write_text("learner,teacher,topic,score\nalpha,beta,camhs,1e400\n", encoding="utf-8")
+    result = invoke("validate", "--data", str(SMALL), "--plan", str(out))
+    assert result.exit_code == 1
+    assert f"{out}:2: score: not a number: '1e400'" in result.stdout
+    out.write_text("learner,teacher,topic,score\nalpha,alpha,camhs,101\n", encoding="utf-8")
+    model, findings = check_plan(out, peermatch.load(SMALL))
+    assert model is None
+    assert [(f.path, f.code) for f in findings] == [("$.links[0].score", "plan")]
+
+
+def test_other_data_is_one_finding_and_lenient_reads_it(tmp_path: Path) -> None:
+    links = [
+        {"teacher": f"gone-{i}", "learner": "alpha", "topic": "camhs", "score": 1.0}
+        for i in range(5)
+    ]
+    out = tmp_path / "plan.json"
+    out.write_text(json.dumps({"links": links}), encoding="utf-8")
+    data = peermatch.load(SMALL)
+    _, findings = check_plan(out, data)
+    assert len(findings) == 1
+    assert findings[0].message.startswith(
+        "5 system or topic reference(s) not in the data ($.links[0].teacher 'gone-0', "
+        "$.links[1].teacher 'gone-1', $.links[2].teacher 'gone-2' and 2 more)"
+    )
+    assert len(read_plan(out, data, lenient=True).links) == 5

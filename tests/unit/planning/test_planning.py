@@ -11,99 +11,33 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
-from cohorts import TOPICS, Spec, brute_bmatching, brute_rings, dataset, write_yaml
+from cohorts import (
+    Spec,
+    brute_bmatching,
+    brute_rings,
+    caps,
+    check_constraints,
+    dataset,
+    write_yaml,
+)
+from cohorts import small_cohorts as cohorts
 from conftest import TEST_DATA, examples, invoke, run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import peermatch
-from peermatch.core.defaults import DEFAULT_LEARN, DEFAULT_TEACH
 from peermatch.core.errors import PeermatchError, UsageError
 from peermatch.planning import tuning
 from peermatch.planning.api import plan
 from peermatch.planning.candidates import Candidates
 from peermatch.planning.tuning import TIE
 from peermatch.present.listing import render_json
-from peermatch.present.plan import plan_listing
+from peermatch.present.plan import plan_listing, plan_summary
 from peermatch.scoring.ranking import rank_all
 from peermatch.scoring.reference import score_pair
 from peermatch.solver.rings import enumerate_rings
 
 COHORT = TEST_DATA / "valid" / "cohort"
-NAMES = ("ash", "birch", "cedar", "elm", "fir")
-
-
-@st.composite
-def cohorts(draw: st.DrawFn, min_n: int = 2, max_n: int = 5) -> list[Spec]:
-    n = draw(st.integers(min_n, max_n))
-    names = NAMES[:n]
-    specs = []
-    for sid in names:
-        strengths = draw(st.dictionaries(st.sampled_from(TOPICS), st.integers(1, 3), max_size=2))
-        needs = draw(st.dictionaries(st.sampled_from(TOPICS), st.integers(1, 3), max_size=2))
-        specs.append(
-            Spec(
-                sid,
-                strengths,
-                needs,
-                teach=draw(st.one_of(st.none(), st.integers(0, 2))),
-                learn=draw(st.one_of(st.none(), st.integers(0, 2))),
-                population=draw(st.sampled_from([None, 100_000, 400_000])),
-            )
-        )
-    others = [(a, b) for a in names for b in names if a < b]
-    for a, b in draw(st.lists(st.sampled_from(others), unique=True, max_size=2)) if others else []:
-        next(s for s in specs if s.id == a).exclude += (b,)
-    for a, b in draw(st.lists(st.sampled_from(others), unique=True, max_size=2)) if others else []:
-        if b in next(s for s in specs if s.id == a).exclude:
-            continue
-        next(s for s in specs if s.id == a).partners += (b,)
-        next(s for s in specs if s.id == b).partners += (a,)
-    return specs
-
-
-def caps(
-    data: peermatch.Dataset, teach: int | None, learn: int | None
-) -> tuple[np.ndarray, np.ndarray]:
-    t = teach if teach is not None else DEFAULT_TEACH
-    lr = learn if learn is not None else DEFAULT_LEARN
-    return (
-        np.array([p.teach_capacity if p.teach_capacity is not None else t for p in data.systems]),
-        np.array([p.learn_capacity if p.learn_capacity is not None else lr for p in data.systems]),
-    )
-
-
-def check_constraints(data: peermatch.Dataset, result: peermatch.Plan, **kw: object) -> None:
-    """Every constraint of the issue, from the plan's rows alone."""
-    teach_cap, learn_cap = caps(data, kw.get("teach"), kw.get("learn"))  # type: ignore[arg-type]
-    index = {p.id: i for i, p in enumerate(data.systems)}
-    pairs = [(k.teacher, k.learner) for k in result.links]
-    assert len(pairs) == len(set(pairs))
-    teaches = np.zeros(len(index), dtype=int)
-    learns = np.zeros(len(index), dtype=int)
-    for k in result.links:
-        assert k.teacher != k.learner
-        b = score_pair(data, k.teacher, k.learner)
-        assert not b.excluded
-        assert b.score > 0 and k.score == b.score  # exactly suggest's score
-        if kw.get("new_only"):
-            assert not b.partner
-        teaches[index[k.teacher]] += 1
-        learns[index[k.learner]] += 1
-    assert np.all(teaches <= teach_cap) and np.all(learns <= learn_cap)
-    for t, lr in kw.get("pins", ()):  # type: ignore[attr-defined]
-        assert (t, lr) in pairs
-    out = {(x.system, x.role) for x in result.left_out}
-    for p in data.systems:
-        assert ((p.id, "teach") in out) == (teaches[index[p.id]] == 0)
-        assert ((p.id, "learn") in out) == (learns[index[p.id]] == 0)
-    assert result.total == pytest.approx(sum(k.score for k in result.links), abs=1e-9)
-    loads = {ld.system: ld for ld in result.loads}
-    for p in data.systems:
-        assert loads[p.id].teaches == teaches[index[p.id]]
-        assert loads[p.id].learns == learns[index[p.id]]
-
-
 # --------------------------------------------------------------------------- exactness
 
 
@@ -202,7 +136,9 @@ def test_rings_are_rings_and_exact(specs: list[Spec], size: int) -> None:
         for i, k in enumerate(links):  # each teaches the next; the last teaches the first
             assert k.teacher == r.systems[i]
             assert k.learner == r.systems[(i + 1) % len(r.systems)]
-    assert {x.system for x in result.left_out} == set(ids) - set(in_ring)
+    one_way = {x.system for x in result.one_way}  # in no ring, and not left out: a note
+    assert {x.system for x in result.left_out} == set(ids) - set(in_ring) - one_way
+    assert not one_way & set(in_ring)
     assert all(x.role == "ring" and x.reason for x in result.left_out)
     # exact: against a brute-force packing of the same candidate rings
     cand = Candidates.from_ranking(data, rank_all(data))
@@ -460,8 +396,31 @@ def test_no_ring_reason() -> None:
         ring_size=2,
     )
     assert [r.systems for r in result.rings or []] == [("ash", "birch")]
-    (x,) = result.left_out
-    assert x.system == "cedar" and x.code == "no-challenges"
+    assert result.left_out == []  # cedar is teach-only: a note, not left out
+    assert [x.as_row() for x in result.one_way] == [
+        {"system": "cedar", "role": "teach-only", "reason": "no challenges stated"}
+    ]
+    assert result.complete
+
+
+def test_teach_only_and_learn_only_are_notes_not_left_out() -> None:
+    specs = [
+        Spec("ash", {"t-c": 3}, {"t-d": 2}),
+        Spec("birch", {"t-d": 3}, {"t-c": 2}),
+        Spec("cedar", {"t-c": 2}, {}),
+        Spec("damson", {}, {"t-d": 1}),
+    ]
+    result = plan(dataset(specs))
+    assert result.left_out == [] and result.complete
+    assert [(x.system, x.role) for x in result.one_way] == [
+        ("cedar", "teach-only"),
+        ("damson", "learn-only"),
+    ]
+    assert {(k.teacher, k.learner) for k in result.links} >= {("cedar", "birch")}
+    text = plan_summary(result)
+    assert "teach-only (no challenges stated): cedar" in text.splitlines()
+    assert "learn-only (no strengths stated): damson" in text.splitlines()
+    assert "left out" not in text
 
 
 # --------------------------------------------------------------------------- the command
@@ -579,11 +538,12 @@ def test_output_file_is_written(tmp_path: Path) -> None:
     assert out.read_text().startswith("| learner | teacher | topic | score |")
 
 
-def test_terminal_table_has_a_table_per_learner() -> None:
+def test_terminal_table_is_one_table_with_a_section_per_learner(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import io
 
     from peermatch.present.listing import render_rich
 
+    monkeypatch.setenv("COLUMNS", "200")
     data = peermatch.load(TEST_DATA / "valid" / "leftout")
     buf = io.StringIO()
     render_rich(plan_listing(peermatch.plan(data), data), buf)
@@ -591,5 +551,5 @@ def test_terminal_table_has_a_table_per_learner() -> None:
     assert text.startswith("Plan for 4 systems: 3 links, total score 280.3\n")
     assert "ashford (Ashford place partnership): learns 2 of 2, teaches 1 of 1" in text
     assert "bexley (Bexley place partnership): learns 1 of 2, teaches 1 of 3" in text
-    assert text.count("┃ teacher ") == 2  # one table per learner
+    assert text.count("┃ teacher ") == 1  # one table, a section per learner
     assert "left out (2 systems):" in text

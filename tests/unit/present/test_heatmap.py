@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 from conftest import SMALL, invoke
 
@@ -127,3 +128,22 @@ def test_shade_steps() -> None:
         "d",
     ]
     assert heatmap.shade(1, 1, palette) == "d"
+
+
+def test_status_in_view_and_supply_green_at_80_columns_of_16_colours(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """TERM=xterm (16 colours) at 80 columns: the totals only, the status in view, and the
+    supply cells on the standard green (42), not a 24-bit shade turned grey."""
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("TERM", "xterm")
+    monkeypatch.delenv("COLORTERM", raising=False)
+    rows = supply.supply_demand(peermatch.load())
+    term = Terminal()
+    heatmap.render_rich(rows, term)
+    text = term.getvalue()
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", text)
+    assert max(len(line) for line in plain.splitlines()) <= 80
+    assert "topic                             TEACH  rel  | NEED  status\n" in plain
+    flagged = [(r.topic, r.status) for r in rows if r.status]
+    assert flagged and all(re.search(rf"  {t} .*  {s}\n", plain) for t, s in flagged)
+    assert "\x1b[1;30;42m" in text and "48;2;" not in text and "48;5;" not in text

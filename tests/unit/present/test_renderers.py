@@ -79,3 +79,35 @@ def test_render_dispatches_on_the_format() -> None:
     assert render(lst, Format.markdown) == render_markdown(lst)
     assert render(lst, Format.json) == render_json(lst)
     assert render(lst, Format.table) == render_plain(lst)
+
+
+def test_a_tree_indents_the_first_column_in_tables_only() -> None:
+    import io
+
+    from peermatch.present.listing import render_rich
+
+    tree = Listing(
+        key="systems",
+        rows=[{"id": "west", "kind": "ics"}, {"id": "unit", "kind": "place"}, {"id": "leaf"}],
+        columns=("id", "kind"),
+        depths=[0, 1, 2],
+    )
+    assert render_plain(tree).splitlines() == [
+        "id        kind",
+        "west      ics",
+        "  unit    place",
+        "    leaf",
+    ]
+    stream = io.StringIO()
+    render_rich(tree, stream)
+    cells = [line.split("│")[1] for line in stream.getvalue().splitlines() if "│" in line]
+    assert [c.rstrip() for c in cells] == [" west", "   unit", "     leaf"]
+    assert render_csv(tree).splitlines()[1:] == ["west,ics", "unit,place", "leaf,"]
+
+
+def test_every_kind_has_its_own_colour_in_the_report() -> None:
+    from peermatch.files.models import KINDS
+    from peermatch.present.report.layout import KIND_COLOURS
+
+    assert set(KINDS) == set(KIND_COLOURS)
+    assert len(set(KIND_COLOURS.values())) == len(KIND_COLOURS)

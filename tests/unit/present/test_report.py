@@ -13,7 +13,7 @@ import peermatch
 from peermatch.core.errors import DataError
 from peermatch.files.plan_json import read_plan
 from peermatch.present import report
-from peermatch.present.report import layout, markdown
+from peermatch.present.report import layout, mermaid
 
 REPORT_DATA = REPO / "tests" / "data" / "report"
 NASTY = REPORT_DATA / "nasty"
@@ -48,7 +48,8 @@ def test_two_way_and_rings_are_styled() -> None:
     mutual = sorted(links.mutual)
     assert mutual  # this plan has a pair planned both ways (the shipped plan need not)
     for teacher, learner in mutual:
-        assert f'<g class="link two-way" data-teacher="{teacher}" data-learner="{learner}">' in text
+        hooks = f'<g class="link two-way" data-teacher="{teacher}" data-learner="{learner}" '
+        assert hooks in text
     rings = build(None, SHIPPED_RINGS)
     text = report.render_html(rings)
     assert text.count('<g class="link ring"') == len(rings.plan.links) == 18
@@ -84,7 +85,7 @@ def test_markdown_with_mermaid() -> None:
     block = re.search(r"```mermaid\n(.*?)```", md, re.S)
     assert block is not None
     lines = block.group(1).splitlines()
-    assert lines[0] == "flowchart LR"
+    assert lines[0] == "flowchart TD"
     assert lines[1:] == [
         '  n0["End #34;quoted#34; #60;script#62;alert(1)#60;/script#62;"]',
         '  n1["click callback; style fill:#35;f00 %% comment"]',
@@ -100,7 +101,7 @@ def test_markdown_with_mermaid() -> None:
 
 def test_mermaid_labels_never_break_out() -> None:
     nasty = 'a"b]c[d|e<f>g{h}i\nj#k`l'
-    out = markdown.mermaid_text(nasty)
+    out = mermaid.mermaid_text(nasty)
     assert not set(out) & set('"[]|<>{}`\n')
     assert out == "a#34;b#93;c#91;d#124;e#60;f#62;g#123;h#125;i j#35;k#96;l"
 
@@ -149,7 +150,8 @@ def test_heatmap_gaps_and_history_note(tmp_path) -> None:  # type: ignore[no-unt
         ("[]", "::$: the top level must be an object with a 'links' list"),
         (
             '{"links": [{"teacher": "nope", "learner": "alpha", "topic": "camhs", "score": 1}]}',
-            "::$.links[0].teacher: unknown system 'nope'; was the plan made from other data?",
+            "::$: 1 system or topic reference(s) not in the data ($.links[0].teacher 'nope'); "
+            "was the plan made from other data?",
         ),
         (
             '{"links": [{"teacher": "beta", "learner": "alpha"}]}',
@@ -179,7 +181,7 @@ def test_cli_writes_html_or_markdown(tmp_path) -> None:  # type: ignore[no-untyp
     assert md.read_text().startswith("# Cohort 2025\n")
     result = invoke("report", "--data", str(SMALL), "--plan", plan, "--format", "markdown")
     assert result.stdout.startswith("# Peer learning programme\n")
-    assert "```mermaid\nflowchart LR\n" in result.stdout
+    assert "```mermaid\nflowchart TD\n" in result.stdout
     result = invoke("report", "--data", str(SMALL), "--plan", plan, "-f", "html", "-o", str(md))
     assert md.read_text().startswith("<!DOCTYPE html>")
 
@@ -189,3 +191,14 @@ def test_cli_subprocess(tmp_path) -> None:  # type: ignore[no-untyped-def]
     proc = run("report", "--plan", str(SHIPPED_PLAN), "--output", str(out))
     assert proc.returncode == 0, proc.stderr
     assert out.stat().st_size > 10_000
+
+
+def test_teach_only_systems_are_a_note_not_left_out() -> None:
+    r = build(None, SHIPPED_PLAN)
+    assert r.plan.left_out == [] and len(r.plan.one_way) == 16
+    md = report.render_markdown(r)
+    assert "Left out of the plan" not in md
+    assert "teach-only \\(no challenges stated\\): bradford, calderdale-huddersfield," in md
+    page = report.render_html(r)
+    assert "Left out of the plan" not in page
+    assert "<p>teach-only (no challenges stated): bradford, calderdale-huddersfield," in page

@@ -398,14 +398,21 @@ SLOW_OK = settings(
     top=st.integers(0, 4),
     new_only=st.booleans(),
     min_score=st.sampled_from([0.0, 30.0, 80.0]),
+    across=st.booleans(),
 )
 def test_fast_ranking_with_history_is_the_reference(
-    small_chunks, case, top, new_only, min_score
+    small_chunks, case, top, new_only, min_score, across
 ) -> None:  # type: ignore[no-untyped-def]
     from peermatch.scoring.ranking import rank_all
 
     data, w, adj = case
-    options = {"top": top, "new_only": new_only, "min_score": min_score, "history": adj}
+    options = {
+        "top": top,
+        "new_only": new_only,
+        "min_score": min_score,
+        "history": adj,
+        "across": across,
+    }
     fast = rank_all(data, w, method="fast", **options)
     ref = rank_all(data, w, method="reference", **options)
     assert fast.by_learner == ref.by_learner
@@ -418,13 +425,20 @@ def test_fast_ranking_with_history_is_the_reference(
     new_only=st.booleans(),
     min_score=st.sampled_from([0.0, 30.0]),
     who=st.integers(0, 13),
+    across=st.booleans(),
 )
 def test_fast_suggest_with_history_is_the_reference(
-    small_chunks, case, top, new_only, min_score, who
+    small_chunks, case, top, new_only, min_score, who, across
 ) -> None:  # type: ignore[no-untyped-def]
     data, w, adj = case
     system = data.systems[who].id if who < len(data.systems) else None
-    options = {"top": top, "new_only": new_only, "min_score": min_score, "system": system}
+    options = {
+        "top": top,
+        "new_only": new_only,
+        "min_score": min_score,
+        "system": system,
+        "across": across,
+    }
     fast = suggest(data, weights=w, method="fast", history=adj, **options)
     ref = suggest(data, weights=w, method="reference", history=adj, **options)
     assert fast == ref

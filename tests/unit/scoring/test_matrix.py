@@ -21,7 +21,7 @@ from peermatch.present.listing import Format, render
 from peermatch.present.listings import matches_listing
 from peermatch.scoring import matrix as fastscore
 from peermatch.scoring.ranking import rank_all, suggest
-from peermatch.scoring.reference import score_pair
+from peermatch.scoring.reference import kept_in_ranking, score_pair
 
 SETTINGS = settings(
     max_examples=examples(80),
@@ -68,11 +68,18 @@ def test_two_way_is_the_reference_two_way(small_chunks: None, data: Dataset, w: 
     top=st.integers(0, 4),
     new_only=st.booleans(),
     min_score=st.sampled_from([0.0, 10.0, 45.5, 80.0]),
+    across=st.booleans(),
 )
 def test_fast_ranking_is_the_reference_ranking(
-    small_chunks: None, data: Dataset, w: Weights, top: int, new_only: bool, min_score: float
+    small_chunks: None,
+    data: Dataset,
+    w: Weights,
+    top: int,
+    new_only: bool,
+    min_score: float,
+    across: bool,
 ) -> None:
-    options = {"top": top, "new_only": new_only, "min_score": min_score}
+    options = {"top": top, "new_only": new_only, "min_score": min_score, "across": across}
     fast = rank_all(data, w, method="fast", **options)  # type: ignore[arg-type]
     ref = rank_all(data, w, method="reference", **options)  # type: ignore[arg-type]
     assert fast.by_learner == ref.by_learner
@@ -86,6 +93,7 @@ def test_fast_ranking_is_the_reference_ranking(
     new_only=st.booleans(),
     min_score=st.sampled_from([0.0, 30.0]),
     who=st.integers(0, 13),
+    across=st.booleans(),
 )
 def test_fast_suggest_is_the_reference_suggest(
     small_chunks: None,
@@ -95,9 +103,16 @@ def test_fast_suggest_is_the_reference_suggest(
     new_only: bool,
     min_score: float,
     who: int,
+    across: bool,
 ) -> None:
     system = data.systems[who].id if who < len(data.systems) else None
-    options = {"top": top, "new_only": new_only, "min_score": min_score, "system": system}
+    options = {
+        "top": top,
+        "new_only": new_only,
+        "min_score": min_score,
+        "system": system,
+        "across": across,
+    }
     fast = suggest(data, weights=w, method="fast", **options)  # type: ignore[arg-type]
     ref = suggest(data, weights=w, method="reference", **options)  # type: ignore[arg-type]
     assert fast == ref
@@ -163,7 +178,9 @@ def test_cli_output_on_a_large_cohort_is_the_reference_output(generated) -> None
     assert result.stdout == render(matches_listing(ref), Format.json)
 
 
-def _reference_pairs(data: Dataset, w: Weights, new_only: bool) -> dict[tuple[int, int], tuple]:
+def _reference_pairs(
+    data: Dataset, w: Weights, new_only: bool, across: bool = False
+) -> dict[tuple[int, int], tuple]:
     """Every possible link (t, l) -> (score, two_way), by the reference."""
     ids = [p.id for p in data.systems]
     out = {}
@@ -172,7 +189,7 @@ def _reference_pairs(data: Dataset, w: Weights, new_only: bool) -> dict[tuple[in
             if t == lr:
                 continue
             b = score_pair(data, teacher, learner, w)
-            if b.score > 0 and not b.excluded and not (new_only and b.partner):
+            if kept_in_ranking(b, 0.0, new_only, across):
                 out[(t, lr)] = (b.score, b.two_way)
     return out
 
@@ -184,6 +201,7 @@ def _reference_pairs(data: Dataset, w: Weights, new_only: bool) -> dict[tuple[in
     per_learner=st.integers(0, 3),
     per_teacher=st.integers(0, 3),
     new_only=st.booleans(),
+    across=st.booleans(),
 )
 def test_plan_links_hold_each_side_best_with_reference_scores(
     small_chunks: None,
@@ -192,12 +210,13 @@ def test_plan_links_hold_each_side_best_with_reference_scores(
     per_learner: int,
     per_teacher: int,
     new_only: bool,
+    across: bool,
 ) -> None:
-    cohort = fastscore.Cohort(data, w)
+    cohort = fastscore.Cohort(data, w, across=across)
     links = candidate_links(
         cohort, per_learner=per_learner, per_teacher=per_teacher, new_only=new_only
     )
-    ref = _reference_pairs(data, w, new_only)
+    ref = _reference_pairs(data, w, new_only, across)
     got = {
         (int(t), int(lr)): (float(s), bool(two))
         for t, lr, s, two in zip(
@@ -233,19 +252,25 @@ def test_plan_links_hold_each_side_best_with_reference_scores(
 
 
 @SETTINGS
-@given(data=fast_cohorts(), w=weights(), new_only=st.booleans(), seed=st.integers(0, 2**32 - 1))
+@given(
+    data=fast_cohorts(),
+    w=weights(),
+    new_only=st.booleans(),
+    seed=st.integers(0, 2**32 - 1),
+    across=st.booleans(),
+)
 def test_excess_sums_the_links_above_their_prices(
-    small_chunks: None, data: Dataset, w: Weights, new_only: bool, seed: int
+    small_chunks: None, data: Dataset, w: Weights, new_only: bool, seed: int, across: bool
 ) -> None:
     import math
 
     import numpy as np
 
     rng = np.random.default_rng(seed)
-    cohort = fastscore.Cohort(data, w)
+    cohort = fastscore.Cohort(data, w, across=across)
     n = cohort.n
     tp, lp = rng.uniform(0, 60, n), rng.uniform(0, 60, n)
-    ref = _reference_pairs(data, w, new_only)
+    ref = _reference_pairs(data, w, new_only, across)
     skip_pairs = [p for p in ref if rng.random() < 0.3]
     skip = np.array(sorted(t * n + lr for t, lr in skip_pairs), dtype=np.int64)
     want = math.fsum(
@@ -278,13 +303,14 @@ def test_excess_sums_the_links_above_their_prices(
     w=weights(),
     new_only=st.booleans(),
     pick=st.randoms(use_true_random=False),
+    across=st.booleans(),
 )
 def test_ranks_of_is_the_place_in_the_reference_ranking(
-    small_chunks: None, data: Dataset, w: Weights, new_only: bool, pick
+    small_chunks: None, data: Dataset, w: Weights, new_only: bool, pick, across: bool
 ) -> None:  # type: ignore[no-untyped-def]
     import numpy as np
 
-    ref = rank_all(data, w, new_only=new_only, method="reference")
+    ref = rank_all(data, w, new_only=new_only, method="reference", across=across)
     pairs = [
         (b.teacher, learner, place)
         for learner, rows in ref.by_learner.items()
@@ -292,7 +318,7 @@ def test_ranks_of_is_the_place_in_the_reference_ranking(
     ]
     assume(pairs)
     chosen = pick.sample(pairs, min(len(pairs), 12))
-    cohort = fastscore.Cohort(data, w)
+    cohort = fastscore.Cohort(data, w, across=across)
     t = np.array([cohort.index[p[0]] for p in chosen], dtype=np.intp)
     lr = np.array([cohort.index[p[1]] for p in chosen], dtype=np.intp)
     assert cohort.ranks_of(t, lr, new_only).tolist() == [p[2] for p in chosen]

@@ -7,49 +7,14 @@ from contextlib import contextmanager
 
 import numpy as np
 import pytest
-from cohorts import brute_bmatching, brute_cycles, brute_rings
+from cohorts import brute_bmatching, brute_cycles, brute_rings, instances
 from conftest import examples
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from peermatch.solver import rings as solver
 from peermatch.solver.matching import solve_bmatching
 from peermatch.solver.rings import enumerate_rings, solve_rings
-
-SCORES = st.sampled_from([12.5, 25.0, 33.25, 40.0, 50.0, 62.5, 75.0, 90.0, 100.0])
-
-
-@st.composite
-def instances(draw: st.DrawFn, max_n: int = 5, max_links: int = 13) -> dict[str, np.ndarray]:
-    n = draw(st.integers(2, max_n))
-    pairs = [(t, lr) for t in range(n) for lr in range(n) if t != lr]
-    chosen = draw(st.lists(st.sampled_from(pairs), unique=True, max_size=max_links))
-    m = len(chosen)
-    teacher = np.array([p[0] for p in chosen], dtype=np.int64)
-    learner = np.array([p[1] for p in chosen], dtype=np.int64)
-    score = np.array(draw(st.lists(SCORES, min_size=m, max_size=m)), dtype=float)
-    teach_cap = np.array(draw(st.lists(st.integers(0, 3), min_size=n, max_size=n)), dtype=np.int64)
-    learn_cap = np.array(draw(st.lists(st.integers(0, 3), min_size=n, max_size=n)), dtype=np.int64)
-    has_out = np.bincount(teacher, minlength=n) > 0
-    has_in = np.bincount(learner, minlength=n) > 0
-    pinned = np.zeros(m, dtype=bool)
-    if m:
-        for i in draw(st.lists(st.integers(0, m - 1), max_size=2, unique=True)):
-            pinned[i] = True
-    # pins must fit the capacities (the caller checks; see test_planning)
-    assume(np.all(np.bincount(teacher[pinned], minlength=n) <= teach_cap))
-    assume(np.all(np.bincount(learner[pinned], minlength=n) <= learn_cap))
-    return {
-        "n": n,
-        "teacher": teacher,
-        "learner": learner,
-        "score": score,
-        "teach_cap": teach_cap,
-        "learn_cap": learn_cap,
-        "teach_lower": has_out & (teach_cap > 0),
-        "learn_lower": has_in & (learn_cap > 0),
-        "pinned": pinned,
-    }
 
 
 def solve(inst: dict[str, np.ndarray]):  # type: ignore[no-untyped-def]
