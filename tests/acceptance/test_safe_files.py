@@ -154,7 +154,7 @@ def test_no_temporary_file_survives_a_signal_mid_write(tmp_path: Path, sig: int)
 # --------------------------------------------------------------------------- reading
 
 
-@pytest.mark.parametrize("which", ["systems", "csv", "plan"])
+@pytest.mark.parametrize("which", ["systems", "cached", "csv", "peers", "plan", "keep"])
 def test_a_fifo_as_input_is_refused_not_waited_on(tmp_path: Path, which: str) -> None:
     fifo = tmp_path / "in.fifo"
     os.mkfifo(fifo)
@@ -166,10 +166,19 @@ def test_a_fifo_as_input_is_refused_not_waited_on(tmp_path: Path, which: str) ->
             "--challenges",
             str(SMALL / "challenges.yaml"),
         ],
+        "cached": [
+            "suggest",
+            "--systems",
+            str(fifo),
+            "--challenges",
+            str(SMALL / "challenges.yaml"),
+        ],
         "csv": ["import", str(fifo), "--to", str(tmp_path / "out"), "--no-input"],
+        "peers": ["teams", "--data", str(SMALL), "--peers", str(fifo)],
         "plan": ["report", "--data", str(SMALL), "--plan", str(fifo)],
+        "keep": ["plan", "--data", str(SMALL), "--keep", str(fifo)],
     }[which]
-    what = {"systems": "YAML", "csv": "CSV", "plan": "plan JSON"}[which]
+    what = {"csv": "CSV", "plan": "plan JSON", "keep": "plan JSON"}.get(which, "YAML")
     proc = run(*args)
     assert proc.returncode == 1
     assert (
