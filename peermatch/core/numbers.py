@@ -24,6 +24,8 @@ YEAR = (1900, 2200)
 SCORE = (0, 100)
 #: Teachers per learner (``--top``), members per group (``--size``), groups per system.
 COUNT = (0, 1_000_000)
+#: Rounds planned jointly (``--rounds``): each round multiplies the plan's links.
+ROUNDS = (1, 100)
 #: Seconds a solver may take (``--time-limit``): a week at most.
 SECONDS = (0.1, 604_800.0)
 

@@ -30,7 +30,7 @@ from peermatch.core.defaults import (
     TIME_LIMIT,
 )
 from peermatch.core.errors import UsageError
-from peermatch.core.numbers import CAPACITY, COUNT
+from peermatch.core.numbers import CAPACITY, COUNT, ROUNDS
 
 
 def parse_pin(text: str) -> tuple[str, str]:
@@ -102,6 +102,7 @@ AlternatesOpt = Annotated[
     typer.Option(
         "--alternates",
         min=0,
+        max=COUNT[1],
         metavar="K",
         help="List each learner's next K teachers not in the plan (best first).",
     ),
@@ -128,7 +129,8 @@ RoundsOpt = Annotated[
     int | None,
     typer.Option(
         "--rounds",
-        min=1,
+        min=ROUNDS[0],
+        max=ROUNDS[1],
         metavar="R",
         help="Plan R rounds jointly: each a plan on its own, no pair in two rounds.",
         show_default=False,
