@@ -116,11 +116,87 @@ def parse_outcome(text: str, make: object) -> tuple[object, ...]:
         return ("error", *((exc.findings[0].code,) if hasattr(exc, "findings") else ()))
 
 
+def fuzz_csv_and_plans(
+    rng: random.Random, n_csv: int, n_plan: int, failures: list[str], out: Path
+) -> str:
+    """The importer and the plan-JSON reader on mutated and random inputs: each must give
+    findings (or a PeermatchError), nothing else."""
+    import json
+
+    from peermatch.files import importing
+    from peermatch.files.plan_json import check_plan
+    from peermatch.present.export import export_listing
+    from peermatch.present.listing import render_csv
+
+    data = loading.load(VALID / "small")
+    csv_seed = render_csv(export_listing(data))
+    from peermatch.planning.api import plan
+    from peermatch.present.listing import render_json
+    from peermatch.present.plan import plan_listing
+
+    plan_seed = render_json(plan_listing(plan(data), data))
+    link_keys = ["learner", "teacher", "topic", "score", "ring", "two_way", "reason"]
+    counts = {"csv": 0, "csv rows placed": 0, "plan": 0, "plan valid": 0}
+    started = time.perf_counter()
+
+    def failed(kind: str, n: int, text: str | bytes) -> None:
+        failures.append(f"{kind} #{n}: {traceback.format_exc(limit=3)}")
+        out.mkdir(parents=True, exist_ok=True)
+        name = out / f"{kind}-{n}.{'csv' if kind == 'csv' else 'json'}"
+        name.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8", "replace"))
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "input"
+        for n in range(n_csv):
+            text = mutate(rng, csv_seed) if rng.random() < 0.8 else splice(rng, csv_seed, csv_seed)
+            path.write_text(text, encoding="utf-8", errors="replace")
+            counts["csv"] += 1
+            try:
+                result = importing.read_responses(path, data.catalogue)
+                counts["csv rows placed"] += len(result.systems)
+            except PeermatchError:
+                pass
+            except Exception:
+                failed("csv", n, text)
+        for n in range(n_plan):
+            choice = rng.random()
+            if choice < 0.6:
+                text = mutate(rng, plan_seed)
+            elif choice < 0.9:
+                links = [
+                    {rng.choice(link_keys): random_value(rng, 3) for _ in range(rng.randint(0, 6))}
+                    for _ in range(rng.randint(0, 3))
+                ]
+                text = json.dumps({"links": links})
+            else:
+                text = json.dumps(random_value(rng))
+            path.write_text(text, encoding="utf-8", errors="replace")
+            counts["plan"] += 1
+            try:
+                model, findings = check_plan(path, data)
+                counts["plan valid"] += model is not None and not findings
+            except PeermatchError:
+                pass
+            except Exception:
+                failed("plan", n, text)
+    return (
+        f"{counts['csv']} CSV inputs to the importer ({counts['csv rows placed']} rows placed) "
+        f"and {counts['plan']} plan JSON inputs ({counts['plan valid']} valid) in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("budget", type=int, nargs="?", default=5000, help="number of inputs")
     parser.add_argument("--seed", type=int, default=2023)
     parser.add_argument("--cli-every", type=int, default=20, help="also run the CLI every N")
+    parser.add_argument(
+        "--csv", type=int, default=None, help="CSV inputs for the importer [default: budget/4]"
+    )
+    parser.add_argument(
+        "--plan", type=int, default=None, help="plan JSON inputs [default: budget/4]"
+    )
     args = parser.parse_args()
 
     from typer.testing import CliRunner
@@ -170,6 +246,9 @@ def main() -> int:
                         detail = repr(result.exception) if result.exception else result.stderr
                         failures.append(f"cli {command} #{n}: exit {result.exit_code} {detail}")
     elapsed = time.perf_counter() - started
+    n_csv = args.budget // 4 if args.csv is None else args.csv
+    n_plan = args.budget // 4 if args.plan is None else args.plan
+    other = fuzz_csv_and_plans(rng, n_csv, n_plan, failures, out)
     print(
         f"{counts['inputs']} inputs in {elapsed:.1f} s (seed {args.seed}): "
         f"{counts['findings']} with findings, {counts['clean']} clean; "
@@ -179,6 +258,7 @@ def main() -> int:
         f"C and pure-Python parsers disagreed on {disagree} text inputs "
         f"({known} of them hold '?' or ':]', the two known differences)"
     )
+    print(other)
     print(f"failures: {len(failures)}")
     for failure in failures[:10]:
         print("  " + failure.strip().replace("\n", "\n  "))

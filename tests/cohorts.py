@@ -134,6 +134,24 @@ def write_yaml(specs: Sequence[Spec], folder: Path, cat_topics: Sequence[str] = 
     return folder
 
 
+def random_cohort(n: int, n_topics: int, per: int, seed: int = 1) -> Dataset:
+    """``n`` systems, each with ``per`` random strengths and ``per`` random needs among
+    ``n_topics`` unrelated topics: a dense cohort, the same for the same seed."""
+    import random
+
+    rnd = random.Random(seed)
+    topics = tuple(f"t{i}" for i in range(n_topics))
+    specs = [
+        Spec(
+            id=f"s{i:03d}",
+            strengths={t: rnd.randint(1, 3) for t in rnd.sample(topics, per)},
+            needs={t: rnd.randint(1, 3) for t in rnd.sample(topics, per)},
+        )
+        for i in range(n)
+    ]
+    return dataset(specs, catalogue(topics, {}))
+
+
 # --------------------------------------------------------------------------- hypothesis
 
 DOC_KINDS = ["ics", "trust", "place", "council", "international"]

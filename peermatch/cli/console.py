@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from peermatch.core.errors import DataError, PeermatchError, UsageError
-from peermatch.core.findings import Finding
+from peermatch.core.findings import Finding, escape
 from peermatch.present.annotations import annotation, in_github_actions, message_annotation
 
 #: How many finding lines an error prints before pointing at ``peermatch validate``.
@@ -49,8 +49,13 @@ def verbose() -> bool:
 
 
 def err(message: str) -> None:
-    """A message for the user on stderr (never on stdout, where the rows go)."""
-    sys.stderr.write(message.rstrip("\n") + "\n")
+    """A message for the user on stderr (never on stdout, where the rows go).
+
+    Control characters in it (ESC, BEL, an OSC title sequence from a CSV header) are shown
+    escaped, line by line, so nothing a file holds can reach the terminal raw.
+    """
+    lines = message.rstrip("\n").split("\n")
+    sys.stderr.write("\n".join(escape(line) for line in lines) + "\n")
     sys.stderr.flush()
 
 

@@ -55,12 +55,18 @@ def resolve_system(data: Dataset, text: str, where: str) -> str:
     if text in data.by_id:
         return text
     key = normalise(text)
-    choices: dict[str, str] = {}
+    named: dict[str, list[str]] = {}
     for p in data.systems:
-        choices.setdefault(normalise(p.id), p.id)
-        choices.setdefault(normalise(p.name), p.id)
-    if key in choices:
-        return choices[key]
+        for label in (p.id, p.name):
+            ids = named.setdefault(normalise(label), [])
+            if p.id not in ids:
+                ids.append(p.id)
+    if key in named:
+        if len(named[key]) > 1:  # e.g. "Café ICS" spelt NFC by one system and NFD by another
+            listed = ", ".join(f"{sid} ({data.by_id[sid].name})" for sid in named[key])
+            raise UsageError(f"{quote(text)} names more than one system: {listed}; give the id")
+        return named[key][0]
+    choices = {k: ids[0] for k, ids in named.items()}
     ranked = ranked_matches(text, choices, 60)
     if ranked and ranked[0][1] >= 90 and (len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= 5):
         sid = ranked[0][0]

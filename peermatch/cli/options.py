@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, cast
 import typer
 
 from peermatch.core.defaults import DEFAULT_WINDOW, TIME_LIMIT
+from peermatch.core.numbers import SECONDS, YEAR
 from peermatch.present.listing import Format, Listing, emit, format_for
 
 if TYPE_CHECKING:
@@ -83,6 +84,10 @@ NoCacheOpt = Annotated[
         "'peermatch cache info').",
     ),
 ]
+ForceOutputOpt = Annotated[
+    bool,
+    typer.Option("--force", help="Let --output replace one of the command's own input files."),
+]
 WeightsOpt = Annotated[
     Path | None,
     typer.Option(
@@ -137,8 +142,8 @@ YearOpt = Annotated[
     int | None,
     typer.Option(
         "--year",
-        min=1900,
-        max=2200,
+        min=YEAR[0],
+        max=YEAR[1],
         help="With --history: the year being planned [default: the newest year in the "
         "history plus one].",
         show_default=False,
@@ -172,7 +177,7 @@ GROUPS: dict[Group, tuple[inspect.Parameter, ...]] = {
         _option("no_cache", NoCacheOpt, False),
     ),
     "format": (_option("fmt", FormatOpt, None),),
-    "output": (_option("output", OutputOpt, None),),
+    "output": (_option("output", OutputOpt, None), _option("force", ForceOutputOpt, False)),
 }
 
 
@@ -190,6 +195,18 @@ class Shared:
     no_cache: bool
     fmt: Format
     output: Path | None
+    force: bool
+
+    def inputs(self) -> list[Path | None]:
+        """The files this command reads (for :func:`~peermatch.files.atomic.refuse_inputs`)."""
+        folder = self.data if self.data is not None and self.data.is_dir() else None
+        return [
+            self.systems or (folder / "systems.yaml" if folder else None),
+            self.challenges or (folder / "challenges.yaml" if folder else None),
+            folder / "peers.yaml" if folder else None,
+            self.history,
+            self.weights,
+        ]
 
     @classmethod
     def of(cls, values: dict[str, Any]) -> Shared:
@@ -226,7 +243,7 @@ class Shared:
 
     def write_text(self, text: str) -> None:
         """Write ready-made ``text`` to --output (or stdout)."""
-        if self.output is not None:
+        if self.output is not None and str(self.output) != "-":
             from peermatch.files.atomic import write_atomic
 
             write_atomic(self.output, text)
@@ -265,7 +282,13 @@ def shares(*groups: Group) -> Callable[[F], F]:
         @functools.wraps(command)
         def with_shared(**values: Any) -> Any:
             given = {p.name: values.pop(p.name, p.default) for p in added}
-            return command(**values, shared=Shared.of(given))
+            shared = Shared.of(given)
+            if shared.output is not None:
+                from peermatch.files.atomic import refuse_inputs
+
+                own_files = [v for v in values.values() if isinstance(v, Path)]
+                refuse_inputs(shared.output, [*shared.inputs(), *own_files], force=shared.force)
+            return command(**values, shared=shared)
 
         params = [*own, *added]
         with_shared.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
@@ -279,7 +302,8 @@ TimeLimitOpt = Annotated[
     float,
     typer.Option(
         "--time-limit",
-        min=0.1,
+        min=SECONDS[0],
+        max=SECONDS[1],
         help="Seconds the solver may take; then it reports the best found and its bound.",
     ),
 ]

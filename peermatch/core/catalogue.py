@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -71,7 +72,26 @@ class Catalogue:
 
 
 def normalise(text: str) -> str:
-    return " ".join(text.casefold().split())
+    """How names, ids and aliases are compared: NFC (a precomposed and a decomposed "é" are
+    the same), case-folded, blanks collapsed."""
+    return " ".join(
+        unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold()).split()
+    )
+
+
+#: Letters from other scripts that look like Latin ones (Cyrillic, Greek), for
+#: :func:`skeleton`: a short table of the usual suspects, not the whole Unicode list.
+_CONFUSABLES = str.maketrans(
+    "аеорсухіјѕԁһӏԛԝвкмнтαεικνορτυχ",
+    "aeopcyxijsdhlqwbkmhtaeiknoptux",
+)
+
+
+def skeleton(text: str) -> str:
+    """What ``text`` looks like: NFKC, case-folded, blanks collapsed, look-alike letters
+    from other scripts mapped to Latin. Two names with one skeleton are confusable."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(folded.translate(_CONFUSABLES).split())
 
 
 def build_lookup(topics: Iterable[Topic]) -> dict[str, str]:

@@ -76,6 +76,7 @@ class Code(StrEnum):
     UNUSED_TOPIC = "unused-topic"
     ALIAS_CLASH = "alias-clash"
     ONE_SIDED_PARTNER = "one-sided-partner"
+    LOOK_ALIKE = "look-alike"
 
 
 #: What each code means (docs/hardening.md lists them all, a test checks).
@@ -136,6 +137,7 @@ MEANINGS: dict[Code, str] = {
     Code.UNUSED_TOPIC: "warning: a catalogue topic no system uses",
     Code.ALIAS_CLASH: "warning: an alias that is another topic's id or alias",
     Code.ONE_SIDED_PARTNER: "warning: a partner listed on one side only",
+    Code.LOOK_ALIKE: "warning: two system names that look the same but are spelt differently",
 }
 
 #: Code -> meaning, keyed by the plain text of each code.
@@ -160,6 +162,8 @@ class Finding:
             where += f":{self.line}:{self.column}" if self.column else f":{self.line}"
         prefix = "warning: " if self.severity is Severity.WARNING else ""
         # escape() keeps a finding on one line whatever the file name or message holds
+        if self.path.startswith("$"):  # a JSON path, as check-jsonschema writes it
+            return f"{where}::{escape(self.path)}: {prefix}{escape(self.message)}"
         if self.path:
             return f"{where}: {escape(self.path)}: {prefix}{escape(self.message)}"
         return f"{where}: {prefix}{escape(self.message)}"

@@ -62,8 +62,9 @@ class LeftOut:
     ``capacity``, ``no-challenges``, ``no-strengths``, ``no-teacher``, ``not-needed``,
     ``excluded``, ``across`` (with ``--across``), ``new-only``, ``repeat`` (with a
     history), ``conflict``, ``no-ring``, ``rounds`` (with rounds: linked in some rounds,
-    not in others). A teach-only or learn-only system is not left out of the role it has
-    no topics for: :attr:`Plan.one_way` notes it.
+    not in others), ``time-limit`` (not placed before the search stopped: nothing proven).
+    A teach-only or learn-only system is not left out of the role it has no topics for:
+    :attr:`Plan.one_way` notes it.
     """
 
     system: str

@@ -161,18 +161,19 @@ def _store(key: _Key | None, dataset: Dataset, why: str) -> str:
 
 
 def _digests(paths: tuple[Path, Path]) -> tuple[str, str] | None:
-    """Each file's content hash, or ``None`` if one cannot be read or is above the limit."""
-    from peermatch.files.checked_read import max_bytes
+    """Each file's content hash, or ``None`` if one cannot be read or is above the limit.
 
-    limit = max_bytes()
+    Read by the one safe reader, so a named pipe or a device is refused before it is opened
+    (the load that follows then says why, at the file).
+    """
+    from peermatch.core.errors import DataError
+    from peermatch.files.checked_read import read_bytes
+
     out = []
     for path in paths:
         try:
-            with path.open("rb") as handle:
-                raw = handle.read(limit + 1)
-        except OSError:
-            return None
-        if len(raw) > limit:
+            raw = read_bytes(path, str(path))
+        except DataError:
             return None
         out.append(store.digest(raw))
     return out[0], out[1]

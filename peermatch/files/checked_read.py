@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from peermatch.core.errors import DataError, PeermatchError
@@ -42,22 +43,40 @@ def max_values(limit: int | None = None) -> int:
     return max(1000, (max_bytes() if limit is None else limit) // BYTES_PER_VALUE)
 
 
-def read_text(path: Path, display: str, *, hint: str = "check the path or --data") -> str:
-    """Read a YAML file as text: UTF-8 (a BOM is allowed), not binary, not too large.
+def read_bytes(
+    path: Path, display: str, *, what: str = "YAML", hint: str = "check the path"
+) -> bytes:
+    """The bytes of a data file, or a :class:`DataError` with one finding naming ``display``.
 
-    Every refusal is a :class:`DataError` with one finding naming ``display``; ``hint`` ends
-    the message for a missing file.
+    The one safe reader: a regular file is read if it is within the size limit; a
+    character device (``/dev/zero``) is read at most up to the limit; a named pipe, a socket
+    or a terminal is refused before it is opened, so nothing waits for a writer that never
+    comes. ``what`` names the kind of file in messages; ``hint`` ends the one for a missing
+    file.
     """
     limit = max_bytes()
     try:
-        if path.is_dir():
-            raise _fail(display, 0, 0, "is a folder; give the path of a YAML file", "not-a-file")
-        if path.is_file() and path.stat().st_size > limit:
-            raise _too_large(display, path.stat().st_size, limit)
-        # Read at most one byte more than the limit, so that a device or pipe that never
-        # ends (/dev/zero) is refused, not read forever.
-        with path.open("rb") as handle:
-            raw = handle.read(limit + 1)
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise _fail(display, 0, 0, f"is a folder; give the path of a {what} file", "not-a-file")
+        if stat.S_ISREG(info.st_mode) and info.st_size > limit:
+            raise _too_large(display, info.st_size, limit)
+        if not (stat.S_ISREG(info.st_mode) or stat.S_ISCHR(info.st_mode)):
+            raise _fail(
+                display,
+                0,
+                0,
+                f"is {_kind(info.st_mode)}, not a regular file; save the {what} "
+                "to a file and give its path",
+                "not-a-file",
+            )
+        # Read at most one byte more than the limit, so that a device that never ends
+        # (/dev/zero) is refused, not read forever; non-blocking, so a terminal is not waited on.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        with os.fdopen(fd, "rb") as handle:
+            if os.isatty(fd):
+                raise _fail(display, 0, 0, f"is a terminal, not a {what} file", "not-a-file")
+            raw = handle.read(limit + 1) or b""
     except FileNotFoundError:
         raise _fail(display, 0, 0, f"no such file; {hint}", "no-file") from None
     except OSError as exc:
@@ -66,6 +85,26 @@ def read_text(path: Path, display: str, *, hint: str = "check the path or --data
         ) from None
     if len(raw) > limit:
         raise _too_large(display, None, limit)
+    return raw
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    return "not a file"
+
+
+def read_text(path: Path, display: str, *, hint: str = "check the path or --data") -> str:
+    """Read a YAML file as text: UTF-8 (a BOM is allowed), not binary, not too large.
+
+    Every refusal is a :class:`DataError` with one finding naming ``display``; ``hint`` ends
+    the message for a missing file.
+    """
+    raw = read_bytes(path, display, hint=hint)
     if b"\0" in raw:
         line = raw[: raw.index(b"\0")].count(b"\n") + 1
         raise _fail(display, line, 0, "this is a binary file, not YAML text (a NUL byte)", "binary")

@@ -28,6 +28,7 @@ class CheckResult:
     shipped: bool  # no --data, --systems or --challenges: the shipped data was checked
     history: Path | None
     seconds: float
+    plan: Path | None = None
     cache: str = ""  # what the cache did, in words (validate -v prints it)
 
     @property
@@ -51,7 +52,8 @@ class CheckResult:
             if self.shipped
             else f"{self.systems_file} and {self.challenges_file}"
         )
-        return where + (f" and {self.history}" if self.history is not None else "")
+        extra = [str(p) for p in (self.history, self.plan) if p is not None]
+        return where + "".join(f" and {p}" for p in extra)
 
 
 def check(
@@ -60,11 +62,13 @@ def check(
     challenges: Path | None = None,
     *,
     history: Path | None = None,
+    plan: Path | None = None,
     strict: bool = False,
     load: Callable[[], Dataset] | None = None,
     use_cache: bool = True,
 ) -> CheckResult:
-    """Check the data files and, when they have no errors, ``history`` against them.
+    """Check the data files and, when they have no errors, ``history`` and ``plan`` (a
+    plan's JSON or CSV) against them.
 
     ``load`` loads the dataset for the history check (default: :func:`~.loading.load` of
     the same files). The files are always read and hashed: their findings come from the
@@ -77,14 +81,21 @@ def check(
     started = time.perf_counter()
     outcome = check_cached(data, systems, challenges, use_cache=use_cache)
     findings = outcome.findings
-    if history is not None and not any(f.severity is Severity.ERROR for f in findings):
-        from peermatch.files.history import validate_history
+    others = history is not None or plan is not None
+    if others and not any(f.severity is Severity.ERROR for f in findings):
         from peermatch.files.loading import load as load_files
 
         dataset = (
             load() if load is not None else load_files(data, systems=systems, challenges=challenges)
         )
-        findings += validate_history(history, dataset)
+        if history is not None:
+            from peermatch.files.history import validate_history
+
+            findings += validate_history(history, dataset)
+        if plan is not None:
+            from peermatch.files.plan_json import check_plan
+
+            findings += check_plan(plan, dataset)[1]
     sys_path, cat_path = data_paths(data, systems, challenges)
     return CheckResult(
         findings=findings,
@@ -93,6 +104,7 @@ def check(
         challenges_file=cat_path,
         shipped=data is None and systems is None and challenges is None,
         history=history,
+        plan=plan,
         seconds=time.perf_counter() - started,
         cache=outcome.cache,
     )

@@ -14,6 +14,7 @@ from peermatch.core.catalogue import (
     closest,
     did_you_mean,
     normalise,
+    skeleton,
 )
 from peermatch.core.dataset import Dataset, NeedEntry, Profile, StrengthEntry
 from peermatch.core.findings import Finding, Severity, quote
@@ -66,6 +67,7 @@ class Checker:
         catalogue = self._catalogue()
         profiles = self._systems(catalogue)
         self._usage_warnings(catalogue, profiles)
+        self._look_alikes()
         return Dataset(
             systems=sorted(profiles, key=lambda p: p.id),
             catalogue=catalogue,
@@ -333,6 +335,27 @@ class Checker:
         return out
 
     # -- warnings (validate --strict turns these into a failure)
+
+    def _look_alikes(self) -> None:
+        """Names that differ as text but look the same (NFC/NFD, Cyrillic 'а' for 'a'):
+        ``--for`` could not tell them apart."""
+        seen: dict[str, tuple[str, str]] = {}  # skeleton -> (id, name)
+        for i, s in enumerate(self.sys.model.systems):
+            key = skeleton(s.name)
+            first = seen.setdefault(key, (s.id, s.name))
+            if first[0] != s.id:
+                how = (
+                    "is the same as"
+                    if first[1] == s.name
+                    else "looks the same as (spelt with other characters)"
+                )
+                self.warn(
+                    self.sys,
+                    ("systems", i, "name"),
+                    "look-alike",
+                    f"the name of '{s.id}' {how} the name of '{first[0]}'; rename one so "
+                    "that --for and readers can tell them apart",
+                )
 
     def _usage_warnings(self, catalogue: Catalogue, profiles: list[Profile]) -> None:
         index: dict[str, int] = {}

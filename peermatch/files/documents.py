@@ -205,7 +205,8 @@ _FIELD_HINTS = {
     "kind": "must be one of: " + ", ".join(models.KINDS),
     "teach": "must be a whole number from 0 to 1000",
     "learn": "must be a whole number from 0 to 1000",
-    "population": "must be a whole number of people, e.g. 250000 (no commas or quotes)",
+    "population": "must be a whole number of people from 0 to 10,000,000,000, e.g. 250000 "
+    "(no commas or quotes)",
     "role": "must be a slug: lowercase letters, digits and single hyphens, e.g. 'officer'",
     "capacity": "must be a whole number of teams from 0 to 1000",
 }

@@ -67,7 +67,7 @@ _SCALE = {"k": 1_000, "thousand": 1_000, "m": 1_000_000, "million": 1_000_000}
 
 def read_csv(path: str | Path) -> list[list[str]]:
     """The records of a CSV file (UTF-8, a BOM allowed); a file problem raises DataError."""
-    from peermatch.files.checked_read import max_bytes
+    from peermatch.files.checked_read import max_bytes, read_bytes
 
     display = str(path)
     path = Path(path)
@@ -75,17 +75,7 @@ def read_csv(path: str | Path) -> list[list[str]]:
     def fail(line: int, message: str) -> DataError:
         return DataError([Finding(display, line, 0, "", "csv", message)])
 
-    if path.is_dir():
-        raise fail(0, "is a folder; give the path of a CSV file")
-    try:
-        size = path.stat().st_size
-        if size > max_bytes():
-            raise fail(0, f"the file is {size:,} bytes, above the limit of {max_bytes():,}")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise fail(0, "no such file; check the path") from None
-    except OSError as exc:
-        raise fail(0, f"cannot read the file: {exc.strerror or exc}") from None
+    raw = read_bytes(path, display, what="CSV", hint="check the path")
     if b"\0" in raw:
         raise fail(0, "this is a binary file (a spreadsheet?), not CSV; save it as 'CSV UTF-8'")
     try:
@@ -97,6 +87,8 @@ def read_csv(path: str | Path) -> list[list[str]]:
             f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the spreadsheet as "
             "'CSV UTF-8 (comma delimited)'",
         ) from None
+    # a cell may be as long as the file may be: export never writes one that import refuses
+    csv.field_size_limit(max(csv.field_size_limit(), max_bytes()))
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         return list(reader)
@@ -148,13 +140,6 @@ def slugify(text: str) -> str:
     """``"Bath & North East Somerset"`` -> ``bath-north-east-somerset``."""
     ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_.casefold()).strip("-")[:100].strip("-")
-
-
-def unneutralise(text: str) -> str:
-    """Undo :func:`peermatch.present.listing.neutralise`: ``'=x`` -> ``=x``."""
-    if len(text) >= 2 and text[0] == "'" and text[1] in "=+-@\t\r":
-        return text[1:]
-    return text
 
 
 def clean_text(text: str) -> str:

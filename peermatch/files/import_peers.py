@@ -17,17 +17,15 @@ from peermatch.core.catalogue import closest, did_you_mean
 from peermatch.core.dataset import Dataset
 from peermatch.core.errors import DataError, PeermatchError
 from peermatch.core.findings import Finding, quote
+from peermatch.core.numbers import CAPACITY, NumberError, whole_number
 from peermatch.core.peers import PeerPool
 from peermatch.files.atomic import write_atomic
-from peermatch.files.import_cells import (
-    clean_text,
-    header_key,
-    slugify,
-    split_list,
-    unneutralise,
-)
+from peermatch.files.formulas import unneutralise
+from peermatch.files.import_cells import clean_text, header_key, slugify, split_list
 from peermatch.files.models import LEVEL_WORDS
 from peermatch.files.peers import peers_from_document
+from peermatch.files.yaml_messages import character_message
+from peermatch.files.yaml_read import refused_in_value
 from peermatch.files.yaml_write import dump_yaml
 
 PEER_COLUMNS = ("id", "name", "role", "home", "capacity", "expertise")
@@ -51,7 +49,14 @@ class _Rows:
         if column not in self.header:
             return ""
         i = self.header.index(column)
-        return clean_text(unneutralise(record[i])).strip() if i < len(record) else ""
+        return unneutralise(clean_text(record[i]).strip()).strip() if i < len(record) else ""
+
+    def refuse_characters(self, row: int, record: list[str]) -> None:
+        """A character the data files refuse, found at its cell, not in the YAML written."""
+        for column in self.header:
+            bad = refused_in_value(self.cell(record, column))
+            if bad is not None:
+                self.error(row, column, "control-character", character_message(bad)[0])
 
 
 def parse_peers(records: list[list[str]], display: str, data: Dataset) -> PeerPool:
@@ -62,6 +67,8 @@ def parse_peers(records: list[list[str]], display: str, data: Dataset) -> PeerPo
             rows.error(1, column, "missing-column", f"no '{column}' column; see export-csv --peers")
     if rows.findings:
         raise DataError(rows.findings)
+    for r, rec in enumerate(rows.records, start=2):
+        rows.refuse_characters(r, rec)
     peers = [_person(rows, r, rec, data) for r, rec in enumerate(rows.records, start=2)]
     if rows.findings:
         raise DataError(rows.findings)
@@ -82,10 +89,10 @@ def _person(rows: _Rows, r: int, rec: list[str], data: Dataset) -> dict[str, Any
         person["home"] = home
     capacity = rows.cell(rec, "capacity")
     if capacity:
-        if capacity.isdigit():
-            person["capacity"] = int(capacity)
-        else:
-            rows.error(r, "capacity", "invalid-value", f"must be a whole number; got {capacity!r}")
+        try:
+            person["capacity"] = whole_number(capacity, CAPACITY)
+        except NumberError as exc:
+            rows.error(r, "capacity", "invalid-value", str(exc))
     person["expertise"] = []
     for i, item in enumerate(split_list(rows.cell(rec, "expertise")), start=1):
         ref, _, level_text = item.rpartition(":")

@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from peermatch.core.catalogue import Catalogue, closest, did_you_mean, normalise
-from peermatch.core.findings import Finding, Severity
+from peermatch.core.findings import Finding, Severity, quote
 from peermatch.core.keep import Keep
+from peermatch.core.numbers import CAPACITY, POPULATION, NumberError, too_long, whole_number
+from peermatch.files.formulas import unneutralise
 from peermatch.files.import_cells import (
     _NUMBERED_RE,
     _SCALE,
@@ -23,13 +25,14 @@ from peermatch.files.import_cells import (
     clean_text,
     slugify,
     split_list,
-    unneutralise,
 )
 from peermatch.files.import_header import HeaderReader
 from peermatch.files.import_responses import settle
 from peermatch.files.import_result import Decide, ImportResult, Reading
 from peermatch.files.import_topics import TopicMatcher
 from peermatch.files.models import KINDS, LEVEL_WORDS, PRIORITY_WORDS
+from peermatch.files.yaml_messages import character_message
+from peermatch.files.yaml_read import refused_in_value
 from peermatch.files.yaml_write import flow
 
 
@@ -61,7 +64,7 @@ class RowReader(HeaderReader):
         if any(f.severity is Severity.ERROR for f in self.findings):
             return ImportResult(self.display, [], self.findings, ignored_columns=ignored)
         rows = [
-            (number, self._cells(record))
+            (number, self._cells(number, record))
             for number, record in enumerate(records[1:], start=2)
             if any(c.strip() for c in record)
         ]
@@ -104,11 +107,14 @@ class RowReader(HeaderReader):
         ]
         return ImportResult(self.display, systems, self.findings, readings, ignored)
 
-    def _cells(self, record: list[str]) -> dict[str, str]:
+    def _cells(self, number: int, record: list[str]) -> dict[str, str]:
         out = {}
         for key, i in self.columns.items():
             value = record[i] if i < len(record) else ""
             out[key] = unneutralise(clean_text(value).strip()).strip()
+            bad = refused_in_value(out[key])
+            if bad is not None:  # found here, at its cell, not in the YAML written later
+                self.error(number, key, "control-character", character_message(bad)[0])
         return out
 
     def _ids(self, rows: list[tuple[int, dict[str, str]]]) -> dict[str, str]:
@@ -179,7 +185,7 @@ class RowReader(HeaderReader):
             entry["part_of"] = part_of[0]
         if cells.get("country"):
             entry["country"] = cells["country"]
-        population = self._whole(number, "population", cells.get("population", ""), None)
+        population = self._whole(number, "population", cells.get("population", ""), POPULATION)
         if population is not None:
             entry["population"] = population
         tags = self._tags(number, cells.get("tags", ""))
@@ -188,7 +194,7 @@ class RowReader(HeaderReader):
         capacity = {}
         for part in ("teach", "learn"):
             column = f"capacity_{part}"
-            value = self._whole(number, column, cells.get(column, ""), 1000)
+            value = self._whole(number, column, cells.get(column, ""), CAPACITY)
             if value is not None:
                 capacity[part] = value
         if capacity:
@@ -224,27 +230,29 @@ class RowReader(HeaderReader):
         )
         return ""
 
-    def _whole(self, number: int, column: str, text: str, top: int | None) -> int | None:
+    def _whole(self, number: int, column: str, text: str, bounds: tuple[int, int]) -> int | None:
+        """A whole number in its range (:mod:`peermatch.core.numbers`); ``310k``, ``1.2m``
+        and ``1,200,000`` for a population."""
         if not text:
             return None
         digits = re.sub(r"[,_\s\u00a0\u202f]", "", text)
         digits = re.sub(r"\.0+$", "", digits)
         scaled = _SCALED.match(digits.casefold())
-        if scaled and column == "population" and "," not in text:  # "1,5m" is ambiguous
+        if scaled and column == "population" and "," not in text and not too_long(digits):
             digits = str(round(float(scaled.group(1)) * _SCALE[scaled.group(2)]))
-        if not digits.isdigit() or not digits.isascii():
+        if not digits.isascii() or not digits.isdigit():
             self.error(
                 number,
                 column,
                 "invalid-value",
-                f"must be a whole number, e.g. 250000; got '{text}'",
+                f"must be a whole number, e.g. 250000; got {quote(text, limit=40)}",
             )
             return None
-        value = int(digits)
-        if top is not None and value > top:
-            self.error(number, column, "invalid-value", f"must be from 0 to {top}; got {value}")
+        try:
+            return whole_number(digits, bounds)
+        except NumberError as exc:
+            self.error(number, column, "invalid-value", str(exc))
             return None
-        return value
 
     def _tags(self, number: int, text: str) -> list[str]:
         out: list[str] = []

@@ -49,14 +49,19 @@ def _read_bytes(path: Path) -> bytes:
 def write_folder(result: ImportResult, to: Path, catalogue_path: Path, *, force: bool) -> Written:
     """Write ``to/systems.yaml`` (and the catalogue, if the folder has none), checked first.
 
-    The text is validated with :func:`peermatch.files.loading.validate` before anything is
-    written; both files are written atomically.
+    The profiles are checked as validate checks them before anything is written (the text
+    itself when there is something to report); both files are written atomically.
     """
     import dataclasses
     import tempfile
 
     from peermatch.files.atomic import write_atomic
-    from peermatch.files.loading import CHALLENGES_FILE, SYSTEMS_FILE, validate
+    from peermatch.files.loading import (
+        CHALLENGES_FILE,
+        SYSTEMS_FILE,
+        check_documents,
+        validate,
+    )
 
     if result.errors:
         raise DataError(result.errors)
@@ -66,13 +71,21 @@ def write_folder(result: ImportResult, to: Path, catalogue_path: Path, *, force:
     if target.exists() and not force:
         raise PeermatchError(f"{target} already exists; add --force to replace it")
     text = result.yaml_text()
-    with tempfile.TemporaryDirectory(prefix="peermatch-import-") as tmp:
-        trial = Path(tmp) / SYSTEMS_FILE
-        trial.write_text(text, encoding="utf-8")
-        findings = validate(systems=trial, challenges=catalogue_path)
-    findings = [
-        dataclasses.replace(f, file=str(target)) if f.file == str(trial) else f for f in findings
-    ]
+    # the document as written, checked in memory (a YAML parse of 100,000 profiles costs
+    # seconds and hundreds of MB); only when that finds something about systems.yaml is
+    # the text itself checked, so that each finding has its line and column
+    findings = check_documents(
+        {"systems": result.systems}, catalogue_path, systems_name=str(target)
+    )
+    if any(f.file == str(target) for f in findings):
+        with tempfile.TemporaryDirectory(prefix="peermatch-import-") as tmp:
+            trial = Path(tmp) / SYSTEMS_FILE
+            trial.write_text(text, encoding="utf-8")
+            findings = validate(systems=trial, challenges=catalogue_path)
+        findings = [
+            dataclasses.replace(f, file=str(target)) if f.file == str(trial) else f
+            for f in findings
+        ]
     errors = [f for f in findings if f.severity is Severity.ERROR]
     if errors:  # pragma: no cover - the reader checks everything validate does
         raise DataError(errors)

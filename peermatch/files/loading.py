@@ -132,6 +132,20 @@ def from_documents(
     return dataset
 
 
+def check_documents(systems: Any, challenges_path: Path, *, systems_name: str) -> list[Finding]:
+    """:func:`validate`'s findings for a systems document not yet written, against the
+    catalogue at ``challenges_path``. The document has no positions: a finding in it has
+    line 0 (``import`` then checks the written text itself, to say where)."""
+    findings: list[Finding] = []
+    with paused_gc():
+        cat_doc = read_document(challenges_path, models.ChallengesFile, "challenges", findings)
+        sys_doc = check_shape(
+            systems, Positions(), systems_name, models.SystemsFile, "systems", findings
+        )
+        _assemble(cat_doc, sys_doc, findings)
+    return findings
+
+
 # --------------------------------------------------------------------------- cross-file checks
 
 

@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from peermatch.core.defaults import DEFAULT_PEER_CAPACITY
+from peermatch.core.numbers import CAPACITY, POPULATION
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
@@ -64,7 +65,8 @@ Priority = Annotated[
     Field(strict=True, ge=1, le=3),
     _number_or_word(PRIORITY_WORDS),
 ]
-Count = Annotated[int, Field(strict=True, ge=0, le=1000)]
+Count = Annotated[int, Field(strict=True, ge=CAPACITY[0], le=CAPACITY[1])]
+Population = Annotated[int, Field(strict=True, ge=POPULATION[0], le=POPULATION[1])]
 
 
 Kind = Literal[
@@ -163,8 +165,8 @@ class System(_Strict):
         default=None, description="the id of the system this one is a unit of"
     )
     country: Text | None = Field(default=None, description="e.g. England, Scotland, Wales.")
-    population: Annotated[int, Field(strict=True, ge=0)] | None = Field(
-        default=None, description="People served, a whole number, e.g. 3000000."
+    population: Annotated[int, Field(strict=True, ge=POPULATION[0], le=POPULATION[1])] | None = (
+        Field(default=None, description="People served, a whole number, e.g. 3000000.")
     )
     tags: list[Slug] = Field(
         default_factory=list, description="Context tags (slugs), e.g. [large, rural]."
@@ -207,7 +209,7 @@ class Peer(_Strict):
         description="The id of the system they work in (no team for it, its family, its "
         "partners or exclusions).",
     )
-    capacity: Annotated[int, Field(strict=True, ge=0, le=1000)] = Field(
+    capacity: Count = Field(
         default=DEFAULT_PEER_CAPACITY, description="Teams a year this person can join."
     )
     expertise: list[Strength] = Field(

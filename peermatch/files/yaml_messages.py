@@ -103,3 +103,28 @@ def syntax_message(context: str | None, problem: str | None) -> str:
         if re.search(pattern, text):
             return f"invalid YAML: {message}"
     return f"invalid YAML: {text or 'the text cannot be read as YAML'}"
+
+
+def character_message(char: str) -> tuple[str, str]:
+    """Why the data files refuse ``char``, and the finding code: one wording for YAML and
+    for a spreadsheet cell that would become YAML."""
+    if char == "\t":
+        return (
+            "a tab character; YAML is indented with spaces, so replace the tab with spaces "
+            '(inside double quotes "\\t" writes a tab)',
+            "tab",
+        )
+    if char == "\ufeff":
+        return "a byte-order mark (U+FEFF) inside the file; delete it", "control-character"
+    if char in "\x85\u2028\u2029":
+        return (
+            f"an unusual line break (U+{ord(char):04X}); use an ordinary line break",
+            "control-character",
+        )
+    if "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069":
+        return (
+            f"a bidirectional-override character (U+{ord(char):04X}), which can make text "
+            "read differently from how it is stored; delete it",
+            "control-character",
+        )
+    return f"a control character (U+{ord(char):04X}); delete it", "control-character"

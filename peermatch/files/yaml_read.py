@@ -29,8 +29,9 @@ from typing import Any
 import yaml
 
 from peermatch.core.findings import format_path, quote
+from peermatch.core.numbers import NumberError, too_long
 from peermatch.files.checked_read import _fail, max_values
-from peermatch.files.yaml_messages import _BAD_ESCAPE, _NO_TAGS, syntax_message
+from peermatch.files.yaml_messages import _BAD_ESCAPE, _NO_TAGS, character_message, syntax_message
 from peermatch.files.yaml_positions import Path_, Positions
 
 MAX_DEPTH = 64
@@ -65,12 +66,14 @@ def resolve_plain(value: str) -> Any:
         return None
     if value in _BOOL:
         return _BOOL[value]
-    if _INT10.match(value):
-        return int(value)
-    if _INT8.match(value):
-        return int(value[2:], 8)
-    if _INT16.match(value):
-        return int(value[2:], 16)
+    if _INT10.match(value) or _INT8.match(value) or _INT16.match(value):
+        if too_long(value):  # before Python converts it (it refuses 4,300 digits itself)
+            raise NumberError(
+                f"a number of {sum(c.isdigit() for c in value):,} digits is out of range; "
+                "no value in these files needs more than 20"
+            )
+        base = 10 if _INT10.match(value) else 8 if value[1] == "o" else 16
+        return int(value if base == 10 else value[2:], base)
     if _FLOAT.match(value):
         return float(value)
     if _INF.match(value):
@@ -201,6 +204,12 @@ def _char_at(text: str, line: int, col: int) -> str:
     return text[at] if at < len(text) and "\n" not in text[start:at] else ""
 
 
+def refused_in_value(text: str) -> str | None:
+    """The first character a data file refuses in a text value, or ``None``."""
+    found = _VALUE_REFUSED.search(text)
+    return None if found is None else found.group()
+
+
 def _refuse_raw(text: str, display: str) -> None:
     """Refuse raw characters that the parsers (or editors) read differently."""
     found = _RAW_REFUSED.search(text)
@@ -209,25 +218,7 @@ def _refuse_raw(text: str, display: str) -> None:
     at = found.start()
     line = text.count("\n", 0, at) + 1
     col = at - (text.rfind("\n", 0, at) + 1) + 1
-    char = found.group()
-    if char == "\t":
-        message = (
-            "a tab character; YAML is indented with spaces, so replace the tab with spaces "
-            '(inside double quotes "\\t" writes a tab)'
-        )
-        code = "tab"
-    elif char == "\ufeff":
-        message = "a byte-order mark (U+FEFF) inside the file; delete it"
-        code = "control-character"
-    elif char in "\x85\u2028\u2029":
-        message = f"an unusual line break (U+{ord(char):04X}); use an ordinary line break"
-        code = "control-character"
-    else:
-        message = (
-            f"a bidirectional-override character (U+{ord(char):04X}), which can make text "
-            "read differently from how it is stored; delete it"
-        )
-        code = "control-character"
+    message, code = character_message(found.group())
     raise _fail(display, line, col, message, code)
 
 
@@ -319,7 +310,10 @@ def _compose(
                     f"invalid YAML: {_BAD_ESCAPE}",
                     "control-character",
                 )
-            value: Any = text if event.style else resolve_plain(text)
+            try:
+                value: Any = text if event.style else resolve_plain(text)
+            except NumberError as exc:
+                raise _fail(display, line, col, str(exc), "invalid-value") from None
             if top is None:
                 root = value
             elif in_mapping:

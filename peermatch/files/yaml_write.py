@@ -81,7 +81,15 @@ def flow(items: list[str]) -> list[str]:
 
 def dump_yaml(doc: Any, header: str = "") -> str:
     """``doc`` as YAML text; ``header`` lines become ``#`` comments at the top."""
-    body = yaml.dump(
+    body = _fast_dump(doc) if isinstance(doc, dict) and doc else None
+    if body is None:
+        body = _dump(doc)
+    out = [f"# {line}".rstrip() for line in header.splitlines()]
+    return "\n".join(out) + ("\n" if out else "") + body
+
+
+def _dump(doc: Any) -> str:
+    return yaml.dump(
         doc,
         Dumper=_Dumper,
         sort_keys=False,
@@ -90,5 +98,106 @@ def dump_yaml(doc: Any, header: str = "") -> str:
         default_flow_style=False,
         indent=2,
     )
-    out = [f"# {line}".rstrip() for line in header.splitlines()]
-    return "\n".join(out) + ("\n" if out else "") + body
+
+
+# --------------------------------------------------------------------------- the fast path
+#
+# PyYAML's pure-Python emitter spends about 25 us an event: 100,000 imported profiles took
+# minutes. The layout of what peermatch writes is simple (mappings, lists, flow lists and
+# one-line scalars, indented as _Dumper does), so it is written here line by line, and
+# each scalar is rendered once by the dumper itself (same quoting, byte for byte) and
+# cached. Anything else (a list directly in a list, a scalar over one line) falls back
+# to the dumper. tests/unit/files/test_yaml_fast.py holds the two paths equal.
+
+
+class _Unsupported(Exception):
+    pass
+
+
+_SCALARS: dict[tuple[type, Any], str] = {}
+_KEYS: dict[str, str] = {}
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, str) and _WORD.match(value) and value[-1] != " ":
+        if not needs_quotes(value):
+            return value  # plain, as the dumper writes it (no ': ', ' #', edge blanks)
+    elif value is None:
+        return "null"
+    elif isinstance(value, bool):
+        return "true" if value else "false"
+    elif isinstance(value, int):
+        return str(value)
+    if isinstance(value, FlowList):
+        key: tuple[type, Any] = (FlowList, tuple(value))
+    elif value is None or isinstance(value, (str, bool, int, float)):
+        key = (type(value), value)
+    else:
+        raise _Unsupported
+    text = _SCALARS.get(key)
+    if text is None:
+        line = _dump({"k": value})
+        if not line.startswith("k: ") or line.count("\n") != 1:
+            raise _Unsupported
+        text = line[3:-1]
+        if len(_SCALARS) < 200_000:
+            _SCALARS[key] = text
+    return text
+
+
+def _key(key: Any) -> str:
+    if not isinstance(key, str):
+        raise _Unsupported
+    text = _KEYS.get(key)
+    if text is None:
+        line = _dump({key: 0})
+        if not line.endswith(": 0\n") or line.count("\n") != 1:
+            raise _Unsupported
+        text = _KEYS[key] = line[: -len(": 0\n")]
+    return text
+
+
+def _fast_dump(doc: dict[str, Any]) -> str | None:
+    out: list[str] = []
+    try:
+        _mapping(doc, 0, out, first=None)
+    except _Unsupported:
+        return None
+    return "".join(out)
+
+
+def _mapping(doc: dict[str, Any], indent: int, out: list[str], first: str | None) -> None:
+    """A block mapping at ``indent``; ``first`` is the text before its first key (``- ``
+    of a list item), or None to start on a fresh line."""
+    pad = " " * indent
+    for i, (key, value) in enumerate(doc.items()):
+        lead = first if (i == 0 and first is not None) else pad
+        _value(f"{lead}{_key(key)}:", value, indent, out)
+
+
+def _value(line: str, value: Any, indent: int, out: list[str]) -> None:
+    if isinstance(value, dict):
+        if not value:
+            out.append(f"{line} {{}}\n")
+            return
+        out.append(line + "\n")
+        _mapping(value, indent + 2, out, first=None)
+    elif isinstance(value, list) and not isinstance(value, FlowList):
+        if not value:
+            out.append(f"{line} []\n")
+            return
+        out.append(line + "\n")
+        _items(value, indent + 2, out)
+    else:
+        out.append(f"{line} {_scalar(value)}\n")
+
+
+def _items(items: list[Any], indent: int, out: list[str]) -> None:
+    pad = " " * indent
+    for item in items:
+        if isinstance(item, dict) and item:
+            _mapping(item, indent + 2, out, first=pad + "- ")
+        elif isinstance(item, list) and not isinstance(item, FlowList) and item:
+            raise _Unsupported  # a list in a list: the dumper writes it
+        else:
+            _value(pad + "-", item, indent, out)

@@ -53,8 +53,9 @@ def plan_rings(
     in_ring = np.zeros(ctx.n, dtype=bool)
     in_ring[full.teacher[chosen_links]] = True
     _, _, loads = ctx.loads(chosen_links)
+    stopped = None if sol.optimal else time_limit
     left_out = [  # a teach-only or learn-only system is in no ring: a note, not left out
-        _why_no_ring(ctx, cand, rings, i, ring_size)
+        _why_no_ring(ctx, cand, rings, i, ring_size, stopped)
         for i in range(ctx.n)
         if not in_ring[i] and ctx.data.systems[i].one_way is None
     ]
@@ -136,7 +137,11 @@ def _ring_pins(
     return to_full, pin_idx
 
 
-def _why_no_ring(ctx: PlanContext, cand: Candidates, rings: Rings, i: int, size: int) -> LeftOut:
+def _why_no_ring(
+    ctx: PlanContext, cand: Candidates, rings: Rings, i: int, size: int, stopped: float | None
+) -> LeftOut:
+    """Why system ``i`` is in no ring; ``stopped`` is the time limit when the search ended
+    there, so a conflict was not proven and the reason must not claim it was."""
     import numpy as np
 
     p = ctx.data.systems[i]
@@ -170,6 +175,15 @@ def _why_no_ring(ctx: PlanContext, cand: Candidates, rings: Rings, i: int, size:
         )
     mates = sorted({cand.ids[int(s)] for s in rings.members[mine].ravel() if s >= 0 and s != i})
     shown = ", ".join(mates[:6]) + (f" and {len(mates) - 6} more" if len(mates) > 6 else "")
+    if stopped is not None:
+        return LeftOut(
+            p.id,
+            "ring",
+            "time-limit",
+            f"not placed within the time limit of {stopped:g} s: it could join a ring (with "
+            f"{shown}), but the search stopped before placing it or proving it cannot be; "
+            "raise --time-limit",
+        )
     return LeftOut(
         p.id,
         "ring",

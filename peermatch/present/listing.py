@@ -9,15 +9,18 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import IO, Any
 
 from peermatch.core.errors import PeermatchError
+from peermatch.core.findings import escape
 from peermatch.files.atomic import write_atomic
+from peermatch.files.formulas import neutralise
 
 FORMAT_VERSION = 1
 
@@ -68,8 +71,9 @@ class Listing:
         return [c for c in self.columns if c not in self.table_hidden and c != self.group_by]
 
     def table_text(self, row: dict[str, Any], column: str, index: int) -> str:
-        """:meth:`text` for the terminal table: the first column indented by its depth."""
-        text = " ".join(self.text(row, column).split())
+        """:meth:`text` for the terminal table, through :func:`terminal_text`: the first
+        column indented by its depth."""
+        text = terminal_text(self.text(row, column))
         if self.depths and column == self.table_columns()[0]:
             text = "  " * self.depths[index] + text
         return text
@@ -103,15 +107,6 @@ class Listing:
 
 # --------------------------------------------------------------------------- cell text
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(text: str) -> str:
-    """Make a CSV cell safe to open in a spreadsheet (OWASP CSV injection advice)."""
-    if text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
-
 
 def cell(value: Any) -> str:
     """Plain text of a value: lists joined by '; ', booleans yes/no, scores to one decimal."""
@@ -126,22 +121,62 @@ def cell(value: Any) -> str:
     return str(value)
 
 
+#: What Markdown reads as markup that could make a link, an image, HTML, code or a table
+#: cell: each is written with a backslash, so it shows as itself.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*\[\]()!|~])")
+#: What GitHub turns into a link by itself (``https://...``, ``www.``): broken by a backslash.
+_AUTOLINK = re.compile(r"(?i)(://|(?<![a-z0-9])www\.)")
+
+
+def markdown_text(text: str) -> str:
+    """The one Markdown sanitiser: ``text`` on one line that renders as itself.
+
+    No link, image, raw HTML, code span or cell break can come out of it: ``[``, ``]``,
+    ``(``, ``)``, ``!``, backticks, ``|``, ``*``, ``~`` and backslashes are escaped,
+    ``<`` is written ``&lt;`` (no raw HTML), and bare URLs (``https://``, ``www.``) are
+    broken so that they are not autolinked.
+    """
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split())).replace("<", "&lt;")
+    return _AUTOLINK.sub(lambda m: m.group(1).replace(":", "\\:").replace(".", "\\."), text)
+
+
+def terminal_text(text: str) -> str:
+    """The one terminal sanitiser: one line, control characters shown escaped (``\\x1b``)."""
+    return escape(" ".join(text.split()))
+
+
 def _md_cell(text: str) -> str:
-    """A Markdown table cell: one line, pipes and backslashes escaped, no raw HTML."""
-    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
-    return " ".join(text.split())  # newlines and runs of blanks become one space
+    """A Markdown table cell: one line, nothing that renders as markup."""
+    return markdown_text(text)
 
 
 # --------------------------------------------------------------------------- renderers
 
 
 def render_csv(listing: Listing) -> str:
+    return "".join(iter_csv(listing))
+
+
+def iter_csv(listing: Listing) -> Iterator[str]:
+    """The CSV text in pieces of about 64 kB, each written as soon as its rows are made
+    (``listing.rows`` may be an iterator: the rows are read once)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(listing.columns)
+    columns = list(listing.columns)
     for row in listing.rows:
-        writer.writerow([neutralise(listing.text(row, c)) for c in listing.columns])
-    return buf.getvalue()
+        # listing.text for each cell, with text cells (most of them) taken as they are
+        writer.writerow(
+            [
+                neutralise(v if v.__class__ is str else listing.text(row, c))
+                for c, v in zip(columns, map(row.get, columns), strict=True)
+            ]
+        )
+        if buf.tell() >= 65_536:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()
 
 
 def render_json(listing: Listing) -> str:
@@ -218,7 +253,7 @@ def render_plain(listing: Listing) -> str:
     out.append(line(header, indent))
     for title, rows in groups:
         if title is not None:
-            out.append(title)
+            out.append(terminal_text(title))
         out.extend(line(row, indent) for row in rows)
     if not listing.rows:
         out.append("(none)")
@@ -237,13 +272,15 @@ def render_rich(listing: Listing, stream: IO[str]) -> None:
     if listing.group_by is not None:
         groups = []
         for heading, rows in listing.table_groups():
-            groups.extend([heading or "", *[""] * (len(rows) - 1)])
+            groups.extend([terminal_text(heading or ""), *[""] * (len(rows) - 1)])
     grid = Grid(
         title=listing.title,
         headings=[c.replace("_", " ") for c in columns],
         rows=[
             [
-                listing.table_text(r, c, i) if c == columns[0] else listing.text(r, c)
+                listing.table_text(r, c, i)
+                if c == columns[0]
+                else terminal_text(listing.text(r, c))
                 for c in columns
             ]
             for i, r in enumerate(listing.rows)
@@ -270,10 +307,15 @@ def render(listing: Listing, fmt: Format) -> str:
 
 def emit(listing: Listing, fmt: Format, output: Path | None = None) -> None:
     """Print to stdout (a rich table on a terminal) or write ``output`` atomically."""
-    if output is not None:
-        write_atomic(output, render(listing, fmt))
+    if output is not None and str(output) != "-":
+        write_atomic(output, iter_csv(listing) if fmt is Format.csv else render(listing, fmt))
         return
     stream = sys.stdout
+    if fmt is Format.csv:  # streamed: rows are written as they are made
+        for piece in iter_csv(listing):
+            stream.write(piece)
+        stream.flush()
+        return
     if fmt is Format.table and stream.isatty():
         render_rich(listing, stream)
         return

@@ -5,8 +5,8 @@ These are library functions so that the CLI's JSON is exactly the library's resu
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 from peermatch.core.dataset import LEVEL_NAMES, PRIORITY_NAMES, Dataset
 from peermatch.core.findings import Finding, Severity
@@ -19,14 +19,21 @@ if TYPE_CHECKING:
     from peermatch.scoring.adjustments import Adjustments
 
 
-def matches_listing(matches: Sequence[Match], title: str = "") -> Listing:
+def matches_listing(matches: Iterable[Match], title: str = "") -> Listing:
+    """The matches as rows; an iterator of matches (``iter_suggest``) stays one, for the
+    CSV renderer to stream (the other renderers need a list)."""
+    rows = [m.as_row() for m in matches] if isinstance(matches, Sequence) else None
     return Listing(
         key="matches",
-        rows=[m.as_row() for m in matches],
+        rows=rows if rows is not None else cast(list[dict[str, Any]], map(_row, matches)),
         columns=MATCH_COLUMNS,
         title=title,
         table_hidden=("related_topics", "partner"),
     )
+
+
+def _row(match: Match) -> dict[str, Any]:
+    return match.as_row()
 
 
 def systems_listing(data: Dataset) -> Listing:

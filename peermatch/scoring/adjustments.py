@@ -80,6 +80,30 @@ def planning_year(history: History, year: int | None) -> int:
     return newest + 1
 
 
+def _refuse_future(history: History, planning: int) -> None:
+    """A link dated after the planning year is an error, never silently a recent repeat."""
+    future = [link for link in history.links if link.year > planning]
+    if future:
+        from peermatch.core.errors import DataError
+        from peermatch.core.findings import Finding
+
+        raise DataError(
+            [
+                Finding(
+                    history.file,
+                    link.line,
+                    0,
+                    "",
+                    "invalid-value",
+                    f"the link {link.teacher} -> {link.learner} is dated {link.year}, after "
+                    f"the planning year {planning}; correct the year, or plan a later year "
+                    "with --year",
+                )
+                for link in future
+            ]
+        )
+
+
 def adjustments(
     history: History,
     data: Dataset,
@@ -90,6 +114,7 @@ def adjustments(
 ) -> Adjustments:
     """The history's effect: excluded repeat pairs and lifted pairs (module docstring)."""
     planning = planning_year(history, year)
+    _refuse_future(history, planning)
     excluded: dict[Pair, list[PastLink]] = defaultdict(list)
     for link in history.links:
         if planning - link.year <= window:

@@ -8,7 +8,7 @@ learner's teachers and ``score_pair`` explains each one. Both give the same rank
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -257,6 +257,57 @@ def _suggest(
         (m for m in rows if m.teacher == system), key=lambda m: (-m.score, not m.two_way, m.learner)
     )
     return as_learner + (as_teacher if top == 0 else as_teacher[:top])
+
+
+#: Learners ranked at a time when matches are streamed (:func:`iter_suggest`).
+STREAM_CHUNK = 64
+
+
+def iter_suggest(
+    data: Dataset,
+    *,
+    top: int = 3,
+    min_score: float = 0.0,
+    new_only: bool = False,
+    weights: Weights = DEFAULT_WEIGHTS,
+    method: Method = "auto",
+    history: Adjustments | None = None,
+    topics: Sequence[str] | None = None,
+    across: bool = False,
+) -> Iterator[Match]:
+    """The rows of :func:`suggest` without ``system``, in the same order, made a few
+    learners at a time: memory stays bounded however many rows there are (``--top 0``)."""
+    if topics is not None:
+        data = data.with_needs_only(topics)
+    learners = [p.id for p in data.systems]  # the dataset keeps them by id
+    if uses_fast_path(data, method):
+        from peermatch.scoring.matrix import Cohort
+        from peermatch.scoring.overlay import HistoryOverlay
+
+        overlay = HistoryOverlay(Cohort(data, weights, across=across), history)
+    for start in range(0, len(learners), STREAM_CHUNK):
+        chunk = learners[start : start + STREAM_CHUNK]
+        with paused_gc():
+            if uses_fast_path(data, method):
+                by_learner = overlay.ranking(chunk, top=top, new_only=new_only, min_score=min_score)
+            else:
+                by_learner = rank_all(
+                    data,
+                    weights,
+                    new_only=new_only,
+                    top=top,
+                    min_score=min_score,
+                    learners=chunk,
+                    method=method,
+                    history=history,
+                    across=across,
+                ).by_learner
+            rows = [
+                to_match(b, rank, data)
+                for learner in sorted(by_learner)
+                for rank, b in enumerate(by_learner[learner], start=1)
+            ]
+        yield from rows
 
 
 def _suggest_for_fast(

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     FloatArray = npt.NDArray[np.float64]
     BoolArray = npt.NDArray[np.bool_]
 from peermatch.solver.highs import Clock, Solution, limit_error, new_highs, solve_milp, time_left
+from peermatch.solver.ring_greedy import greedy_packing
 
 
 @dataclass(frozen=True)
@@ -182,9 +183,19 @@ def solve_rings(
         # than floor(-bound) systems
         return -incumbent >= math.floor(-bound + 1e-9)
 
-    x1, optimal1, _ = _packing(
-        -(size + link_w / scale), a_all, lo, hi, clock, enough=coverage_proven
-    )
+    # a greedy packing first: a warm start, and when it puts every system that has a ring
+    # in one, stage 1 is already proven (nothing can put more systems in rings)
+    x0: FloatArray | None = greedy_packing(n, rings.members, link_w)
+    ax0 = a_all @ x0
+    if not (np.all(ax0 >= lo - 1e-9) and np.all(ax0 <= hi + 1e-9)):
+        x0 = None  # the pins ask for rings the greedy did not choose
+    x1: FloatArray | None
+    if x0 is not None and round(float(size @ x0)) == int((np.asarray(a.sum(axis=1)) > 0).sum()):
+        x1, optimal1 = x0, True
+    else:
+        x1, optimal1, _ = _packing(
+            -(size + link_w / scale), a_all, lo, hi, clock, start=x0, enough=coverage_proven
+        )
     if x1 is None:
         if optimal1:
             raise PeermatchError(
@@ -272,7 +283,7 @@ def _packing(
     k = len(c)
     zeros, ones = np.zeros(k), np.ones(k)
     if k <= DIRECT_COLUMNS:
-        x, optimal, dual, status = solve_milp(c, a, lo, hi, zeros, ones, clock)
+        x, optimal, dual, status = solve_milp(c, a, lo, hi, zeros, ones, clock, start=start)
         if status == 2:
             return None, True, float("inf")
         return x, optimal, dual

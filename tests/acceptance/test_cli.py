@@ -137,6 +137,9 @@ def test_explain_json_has_every_factor() -> None:
     ("args", "message"),
     [
         (["suggest", "--top", "-1"], "Invalid value for '--top'"),
+        (["plan", "--rounds", "101"], "Invalid value for '--rounds'"),
+        (["plan", "--alternates", "1000001"], "Invalid value for '--alternates'"),
+        (["teams", "--per-member", "1001"], "Invalid value for '--per-member'"),
         (["suggest", "--format", "xml"], "Invalid value for '--format'"),
         (["suggest", "--bogus"], "No such option: --bogus"),
         (["plan-it"], "No such command 'plan-it'"),

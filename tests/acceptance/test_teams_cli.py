@@ -166,3 +166,31 @@ def test_a_bad_pool_spreadsheet_names_each_cell(tmp_path: Path) -> None:
         f"{csv_file}:4:4: expertise: write TOPIC:LEVEL (1-3); got 'discharge:9'\n"
     )
     assert not (tmp_path / "pool").exists()
+
+
+def test_a_pool_spreadsheet_is_read_like_a_responses_one(tmp_path: Path) -> None:
+    """The hardening of import applies to --peers too: numbers in range, a character the
+    data files refuse (a bidi override) found at its cell, a neutralised formula read back
+    as written."""
+    csv_file = tmp_path / "pool.csv"
+    csv_file.write_text(
+        "name,role,capacity,expertise,evidence_1\n"
+        "Ada Fictional,officer,99999999999999999999999,discharge:3,Ran a team.\n"
+        "Ben\u202e Madeup,member,2,discharge:2,Led a ward.\n"
+        "'=Cara Invented,member,2,discharge:2,Led a ward.\n"
+    )
+    result = invoke("import", str(csv_file), "--peers", "--to", str(tmp_path / "pool"))
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith(
+        f"{csv_file}:2:3: capacity: a number of 23 digits is out of range; "
+        "it must be from 0 to 1,000"
+    )
+    assert lines[1].startswith(f"{csv_file}:3:1: name: ")
+    assert "\u202e" not in result.stderr and len(lines) == 2
+    csv_file.write_text(
+        "name,role,capacity,expertise,evidence_1\n"
+        "'=Cara Invented,member,2,discharge:2,Led a ward.\n"
+    )
+    assert invoke("import", str(csv_file), "--peers", "--to", str(tmp_path / "pool")).exit_code == 0
+    assert "name: =Cara Invented" in (tmp_path / "pool" / "peers.yaml").read_text()

@@ -6,8 +6,9 @@ The library is imported inside each command, not at the top: ``peermatch --help`
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -21,6 +22,10 @@ from peermatch.cli.options import (
     Shared,
     shares,
 )
+from peermatch.core.numbers import COUNT
+
+if TYPE_CHECKING:
+    from peermatch.scoring.ranking import Match
 
 
 @app.command()
@@ -35,7 +40,8 @@ def suggest(
         ),
     ] = None,
     top: Annotated[
-        int, typer.Option("--top", "-n", min=0, help="Teachers per learner (0 = all).")
+        int,
+        typer.Option("--top", "-n", min=0, max=COUNT[1], help="Teachers per learner (0 = all)."),
     ] = 3,
     min_score: Annotated[
         float, typer.Option("--min-score", min=0, max=100, help="Leave out scores below this.")
@@ -69,6 +75,7 @@ def suggest(
     """
     from peermatch.cli.loaders import resolve_system, resolve_topic
     from peermatch.present import listings
+    from peermatch.scoring.ranking import iter_suggest
     from peermatch.scoring.ranking import suggest as suggest_matches
 
     if role is not None and not system:
@@ -79,18 +86,31 @@ def suggest(
     who = resolve_system(dataset, system, "--for") if system else None
     topics = sorted({resolve_topic(dataset, t, "--topic") for t in topic}) if topic else None
     w = shared.load_weights()
-    matches = suggest_matches(
-        dataset,
-        top=top,
-        system=who,
-        min_score=min_score,
-        new_only=new_only,
-        weights=w,
-        history=shared.adjustments(dataset, w, note=True),
-        topics=topics,
-        role=role.value if role is not None else None,
-        across=across,
-    )
+    adj = shared.adjustments(dataset, w, note=True)
+    if shared.fmt is Format.csv and who is None:  # streamed, in bounded memory
+        matches: Iterable[Match] = iter_suggest(
+            dataset,
+            top=top,
+            min_score=min_score,
+            new_only=new_only,
+            weights=w,
+            history=adj,
+            topics=topics,
+            across=across,
+        )
+    else:
+        matches = suggest_matches(
+            dataset,
+            top=top,
+            system=who,
+            min_score=min_score,
+            new_only=new_only,
+            weights=w,
+            history=adj,
+            topics=topics,
+            role=role.value if role is not None else None,
+            across=across,
+        )
     shared.emit(listings.matches_listing(matches))
 
 
@@ -185,12 +205,22 @@ def validate(
             dir_okay=False,
         ),
     ] = None,
+    plan: Annotated[
+        Path | None,
+        typer.Option(
+            "--plan",
+            help="Also check a plan's JSON or CSV (as 'peermatch plan' writes it) against "
+            "the data.",
+            dir_okay=False,
+            show_default=False,
+        ),
+    ] = None,
     *,
     shared: Shared,
 ) -> None:
     """Check the data; print every problem with file:line:column. Exit 1 if any error.
 
-    Example: peermatch validate --strict --data profiles/
+    Example: peermatch validate --strict --data profiles/ --plan plan.json
     """
     from peermatch.files.checking import check
     from peermatch.present.validation import check_listing, check_text
@@ -200,6 +230,7 @@ def validate(
         shared.systems,
         shared.challenges,
         history=history,
+        plan=plan,
         strict=strict,
         load=shared.load,
         use_cache=not shared.no_cache,

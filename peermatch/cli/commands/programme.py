@@ -30,6 +30,7 @@ from peermatch.core.defaults import (
     TIME_LIMIT,
 )
 from peermatch.core.errors import UsageError
+from peermatch.core.numbers import CAPACITY, COUNT, ROUNDS
 
 
 def parse_pin(text: str) -> tuple[str, str]:
@@ -54,7 +55,8 @@ TeachOpt = Annotated[
     int | None,
     typer.Option(
         "--teach",
-        min=0,
+        min=CAPACITY[0],
+        max=CAPACITY[1],
         help="Most teaching links for a system whose profile sets no capacity.teach "
         f"[default: {DEFAULT_TEACH}].",
         show_default=False,
@@ -64,7 +66,8 @@ LearnOpt = Annotated[
     int | None,
     typer.Option(
         "--learn",
-        min=0,
+        min=CAPACITY[0],
+        max=CAPACITY[1],
         help="Most learning links for a system whose profile sets no capacity.learn "
         f"[default: {DEFAULT_LEARN}].",
         show_default=False,
@@ -99,6 +102,7 @@ AlternatesOpt = Annotated[
     typer.Option(
         "--alternates",
         min=0,
+        max=COUNT[1],
         metavar="K",
         help="List each learner's next K teachers not in the plan (best first).",
     ),
@@ -125,7 +129,8 @@ RoundsOpt = Annotated[
     int | None,
     typer.Option(
         "--rounds",
-        min=1,
+        min=ROUNDS[0],
+        max=ROUNDS[1],
         metavar="R",
         help="Plan R rounds jointly: each a plan on its own, no pair in two rounds.",
         show_default=False,
@@ -212,11 +217,11 @@ def plan(
 @app.command()
 @shares("weights", "data", "format", "output")
 def groups(
-    size: Annotated[int, typer.Option("--size", min=3, help="Most members in a group.")] = (
-        DEFAULT_GROUP_SIZE
-    ),
+    size: Annotated[
+        int, typer.Option("--size", min=3, max=COUNT[1], help="Most members in a group.")
+    ] = (DEFAULT_GROUP_SIZE),
     per_system: Annotated[
-        int, typer.Option("--per-system", min=1, help="Most groups a system joins.")
+        int, typer.Option("--per-system", min=1, max=COUNT[1], help="Most groups a system joins.")
     ] = DEFAULT_PER_SYSTEM,
     across: AcrossOpt = False,
     time_limit: TimeLimitOpt = TIME_LIMIT,

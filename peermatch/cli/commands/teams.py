@@ -16,6 +16,7 @@ from peermatch.core.defaults import (
     DEFAULT_TEAM_SIZE,
     TIME_LIMIT,
 )
+from peermatch.core.numbers import CAPACITY
 
 HostOpt = Annotated[
     list[str] | None,
@@ -48,7 +49,8 @@ PerMemberOpt = Annotated[
     int | None,
     typer.Option(
         "--per-member",
-        min=0,
+        min=CAPACITY[0],
+        max=CAPACITY[1],
         help="Teams each member may join, for everyone [default: a person's capacity (else "
         f"{DEFAULT_PEER_CAPACITY}), a system's capacity.teach (else {DEFAULT_TEACH})].",
         show_default=False,

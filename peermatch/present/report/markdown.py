@@ -5,6 +5,7 @@ from __future__ import annotations
 from peermatch.analysis.gaps import GAP
 from peermatch.analysis.supply import DEMAND, SUPPLY, TopicBalance
 from peermatch.core.dataset import LEVEL_NAMES
+from peermatch.present.listing import markdown_text
 from peermatch.present.plan import one_way_lines
 from peermatch.present.report.build import Report
 from peermatch.present.report.html import _gap_rows, _headline, _listed, _unlisted_note
@@ -13,11 +14,8 @@ from peermatch.present.report.teams import teams_markdown
 
 
 def md_text(text: str) -> str:
-    """Text safe in a Markdown paragraph or table cell."""
-    text = " ".join(text.split())
-    for ch in "\\`*_{}[]<>()#+!|~":
-        text = text.replace(ch, "\\" + ch)
-    return text
+    """Text safe in a Markdown paragraph or table cell (the one Markdown sanitiser)."""
+    return markdown_text(text)
 
 
 def render_markdown(report: Report) -> str:

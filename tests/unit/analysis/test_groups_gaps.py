@@ -235,7 +235,7 @@ def test_cli_defaults_are_the_library_defaults() -> None:
     text = " ".join(invoke("plan", "--help").stdout.split())
     assert f"capacity.teach [default: {defaults.DEFAULT_TEACH}]" in text
     assert f"capacity.learn [default: {defaults.DEFAULT_LEARN}]" in text
-    assert f"[default: {defaults.TIME_LIMIT:.1f}; x>=0.1]" in text
+    assert f"[default: {defaults.TIME_LIMIT:.1f}; 0.1<=x<=604800.0]" in text
     text = " ".join(invoke("groups", "--help").stdout.split())
     assert f"Most members in a group. [default: {DEFAULT_SIZE};" in text
     assert f"Most groups a system joins. [default: {DEFAULT_PER_SYSTEM};" in text

@@ -92,8 +92,8 @@ def test_markdown_with_mermaid() -> None:
         '  n0 == "end (95.0)" ==> n1',
         '  n1 == "subgraph (71.2)" ==> n0',
     ]
-    assert '### End "quoted" \\<script\\>alert\\(1\\)\\</script\\> (end)' in md
-    assert "- **lonely** (learn): lists no challenges \\<b\\>" in md
+    assert '### End "quoted" &lt;script>alert\\(1\\)&lt;/script> (end)' in md
+    assert "- **lonely** (learn): lists no challenges &lt;b>" in md
     rings = report.render_markdown(build(None, SHIPPED_RINGS))
     assert rings.count("  subgraph ring") == 7
     assert '  subgraph ring1["ring 1"]' in rings
@@ -146,16 +146,16 @@ def test_heatmap_gaps_and_history_note(tmp_path) -> None:  # type: ignore[no-unt
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("{", "not JSON (line 1)"),
-        ("[]", "no 'links' list"),
+        ("{", "::$: not JSON (line 1, column 2: "),
+        ("[]", "::$: the top level must be an object with a 'links' list"),
         (
             '{"links": [{"teacher": "nope", "learner": "alpha", "topic": "camhs", "score": 1}]}',
-            "1 system or topic reference(s) not in the data (links[0].teacher 'nope'); "
+            "::$: 1 system or topic reference(s) not in the data ($.links[0].teacher 'nope'); "
             "was the plan made from other data?",
         ),
         (
             '{"links": [{"teacher": "beta", "learner": "alpha"}]}',
-            "links[0]: needs teacher, learner, topic and score",
+            "::$.links[0].topic: missing; write it with 'peermatch plan --format json",
         ),
     ],
 )
@@ -166,7 +166,7 @@ def test_bad_plan_files(tmp_path, text, message) -> None:  # type: ignore[no-unt
         read_plan(path, peermatch.load(SMALL))
     result = invoke("report", "--data", str(SMALL), "--plan", str(path))
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"{path}: {message}")
+    assert result.stderr.startswith(f"{path}{message}")
 
 
 def test_cli_writes_html_or_markdown(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -28,7 +28,7 @@ def test_the_section_is_there_only_with_teams() -> None:
     assert "## Peer review teams" in md
     assert "| h | 93.8 | a | t-c |" in md
     assert "Total coverage 93.8, optimal." in md
-    assert "h is short of a full team: 1 of 2 \\<b\\>." in md
+    assert "h is short of a full team: 1 of 2 &lt;b>." in md
     page = render(_report(_teams()), "html")
     assert '<section id="teams"><h2>Peer review teams</h2>' in page
     assert "<td>h</td><td>93.8</td><td>a</td><td>t-c</td>" in page and "<b>." not in page

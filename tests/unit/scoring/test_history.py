@@ -565,3 +565,13 @@ def test_column_generation_prices_lifted_links(monkeypatch) -> None:  # type: ig
     assert ("t5", "z-learner") in {(k.teacher, k.learner) for k in ref.links}
     assert ("t5", "z-learner") in {(k.teacher, k.learner) for k in fast.links}
     assert fast.total == ref.total == 601.5625
+
+
+def test_a_link_dated_after_the_planning_year_is_an_error_not_a_repeat() -> None:
+    result = invoke("suggest", "--history", str(EXAMPLE), "--year", "2023")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines()[0] == (
+        f"{EXAMPLE}:7: the link nenc -> east-surrey is dated 2024, after the "
+        "planning year 2023; correct the year, or plan a later year with --year"
+    )
