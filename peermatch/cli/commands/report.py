@@ -27,8 +27,8 @@ def report(
         Path | None,
         typer.Option(
             "--plan",
-            help="The plan to draw: the JSON that 'peermatch plan --format json' writes "
-            "[default: make the plan now, as 'peermatch plan' does by default].",
+            help="The plan to draw: the JSON or CSV that 'peermatch plan --format json' (or "
+            "csv) writes [default: make the plan now, as 'peermatch plan' does by default].",
             dir_okay=False,
             show_default=False,
         ),
