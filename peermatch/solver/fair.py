@@ -60,18 +60,20 @@ def solve_fair(
         unmet = int(teach_lower.sum() + learn_lower.sum())
         empty = Solution(np.zeros(0, dtype=bool), 0.0, True, unmet)
         return FairSolution(empty, empty, None)
-    lp = WarmMatching(
+    lp = WarmMatching.over(
         n,
+        teacher,
+        learner,
+        weight,
+        pinned,
         teach_cap=teach_cap,
         learn_cap=learn_cap,
         teach_lower=teach_lower,
         learn_lower=learn_lower,
-        max_weight=float(weight.max()),
         time_limit=time_limit,
     )
-    lp.add(teacher, learner, weight, pinned)
     best = lp.solve()
-    total = Solution(best.chosen, best.bound + lp.big_m * best.unmet, True, best.unmet)
+    total = lp.solution(best)
     free = score[~pinned]
     if len(free) == 0:
         return FairSolution(total, total, None)
@@ -85,7 +87,7 @@ def solve_fair(
             lo, found = mid, sol
         else:
             hi = mid - 1
-    fair = Solution(found.chosen, found.bound + lp.big_m * found.unmet, True, found.unmet)
+    fair = lp.solution(found)
     return FairSolution(fair, total, float(levels[lo]))
 
 

@@ -54,18 +54,19 @@ def solve_bmatching(
     if len(weight) == 0:
         unmet = int(teach_lower.sum() + learn_lower.sum())
         return Solution(np.zeros(0, dtype=bool), 0.0, True, unmet)
-    lp = WarmMatching(
+    lp = WarmMatching.over(
         n,
+        teacher,
+        learner,
+        weight,
+        pinned,
         teach_cap=teach_cap,
         learn_cap=learn_cap,
         teach_lower=teach_lower,
         learn_lower=learn_lower,
-        max_weight=float(weight.max()),
         time_limit=time_limit,
     )
-    lp.add(teacher, learner, weight, pinned)
-    sol = lp.solve()
-    return Solution(sol.chosen, sol.bound + lp.big_m * sol.unmet, True, sol.unmet)
+    return lp.solution(lp.solve())
 
 
 @dataclass(frozen=True)
@@ -200,6 +201,42 @@ class WarmMatching:
             return
         self.weight[links] = weight
         self._h.changeColsCost(len(links), (self.k + links).astype(np.int32), -weight)
+
+    @classmethod
+    def over(
+        cls,
+        n: int,
+        teacher: IntArray,
+        learner: IntArray,
+        weight: FloatArray,
+        pinned: BoolArray,
+        *,
+        teach_cap: IntArray,
+        learn_cap: IntArray,
+        teach_lower: BoolArray,
+        learn_lower: BoolArray,
+        time_limit: float = TIME_LIMIT,
+        lower_target: int = 1,
+    ) -> WarmMatching:
+        """The programme over these links, ready to solve: the one place a plan's, a fair
+        plan's and the rounds' b-matching is set up (``weight`` must not be empty)."""
+        lp = cls(
+            n,
+            teach_cap=teach_cap,
+            learn_cap=learn_cap,
+            teach_lower=teach_lower,
+            learn_lower=learn_lower,
+            max_weight=float(weight.max()),
+            time_limit=time_limit,
+            lower_target=lower_target,
+        )
+        lp.add(teacher, learner, weight, pinned)
+        return lp
+
+    def solution(self, sol: LPMatching) -> Solution:
+        """``sol`` as a :class:`Solution` whose bound is on the links' weights alone (the
+        unmet lower bounds' ``big_m`` added back)."""
+        return Solution(sol.chosen, sol.bound + self.big_m * sol.unmet, True, sol.unmet)
 
     def solve(self) -> LPMatching:
         """Solve from the last basis; the chosen links, their prices and the dual bound.

@@ -86,17 +86,19 @@ def _by_colouring(
     m = len(weight)
     if m == 0:
         return None
-    lp = WarmMatching(
+    lp = WarmMatching.over(
         n,
+        teacher,
+        learner,
+        weight,
+        pinned,
         teach_cap=teach_cap * rounds,
         learn_cap=learn_cap * rounds,
         teach_lower=teach_lower,
         learn_lower=learn_lower,
-        max_weight=float(weight.max()),
         time_limit=time_limit,
         lower_target=rounds,
     )
-    lp.add(teacher, learner, weight, pinned)
     sol = lp.solve()
     links = np.flatnonzero(sol.chosen)
     t_copy = _copies(teacher[links], pinned[links], rounds)
