@@ -317,16 +317,19 @@ def _dealing_order(n_teach: int, n_learn: int, k: int) -> list[int]:
     groups of ``size``), every group keeps those rules.
     """
     teachers = [j % k for j in range(n_teach)]
-    share = [max(teachers.count(g), 2) for g in range(k)]
+    taught = [n_teach // k + (g < n_teach % k) for g in range(k)]  # teachers per group
+    share = [max(t, 2) for t in taught]
     for _ in range(n_learn - sum(share)):
-        smallest = min(range(k), key=lambda g: (teachers.count(g) + share[g], g))
+        smallest = min(range(k), key=lambda g: (taught[g] + share[g], g))
         share[smallest] += 1
     learners: list[int] = []
+    dealt = [0] * k
     group = n_teach % k
     for _ in range(n_learn):
-        while learners.count(group) >= share[group]:
+        while dealt[group] >= share[group]:
             group = (group + 1) % k
         learners.append(group)
+        dealt[group] += 1
         group = (group + 1) % k
     return teachers + learners
 
