@@ -21,13 +21,15 @@ def load_weights(path: str | Path) -> Weights:
     from peermatch.files.documents import read_document
 
     findings: list[Finding] = []
-    doc = read_document(path, _weights_file(), findings, hint="check the path given to --weights")
+    doc = read_document(
+        path, weights_doc_type(), findings, hint="check the path given to --weights"
+    )
     if doc is None:
         raise DataError(findings)
     return Weights.from_rules(doc.model)
 
 
-def _weights_file() -> DocType:
+def weights_doc_type() -> DocType:
     """The weights file for the document translator (built when a file is read: the rules
     are pydantic models, which a run without ``--weights`` never imports)."""
     from peermatch.core.weights_schema import Weights as Rules

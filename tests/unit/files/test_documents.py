@@ -138,7 +138,7 @@ def test_any_weights_mapping_is_the_weights_or_one_line_findings_with_a_code(doc
     text = yaml.safe_dump(doc, sort_keys=False)
     raw, positions = parse_yaml(text, "w.yaml")
     found: list[Finding] = []
-    checked = check_shape(raw, positions, "w.yaml", weights._weights_file(), found)
+    checked = check_shape(raw, positions, "w.yaml", weights.weights_doc_type(), found)
     if checked is not None:
         assert found == []
         assert Weights.from_rules(checked.model) == Weights.model_validate(doc or {})
