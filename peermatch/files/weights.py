@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
 def load_weights(path: str | Path) -> Weights:
     """Read a weights file (see :mod:`peermatch.core.weights`); every problem is a finding
-    at file:line:column, with the code ``invalid-weight``. An empty file is the defaults."""
+    at file:line:column (a bad or unknown weight with the code ``invalid-weight``). An empty
+    file is the defaults."""
     from peermatch.files.documents import read_document
 
     findings: list[Finding] = []
