@@ -22,7 +22,10 @@ only then).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from peermatch.core.weights_schema import Weights as Rules
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,11 @@ class Weights:
         monotone priorities and shortfalls); raises pydantic's ``ValidationError``."""
         from peermatch.core.weights_schema import Weights as Rules
 
-        rules = Rules.model_validate(raw)
+        return cls.from_rules(Rules.model_validate(raw))
+
+    @classmethod
+    def from_rules(cls, rules: Rules) -> Weights:
+        """The weights of a mapping already checked against the rules."""
         return cls(
             priority=PriorityWeights(**rules.priority.model_dump()),
             level_shortfall=LevelShortfall(**rules.level_shortfall.model_dump()),

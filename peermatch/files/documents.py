@@ -1,7 +1,13 @@
 """The document translator: a YAML document read (:mod:`.checked_read`,
 :mod:`.yaml_read`) and checked against its pydantic model, each pydantic error translated
-into a finding at the value's file, line and column. The history and weights files use its
-:func:`locate` too; their messages are their own."""
+into a finding at the value's file, line and column, with a code of
+:class:`~peermatch.core.findings.Code` and what to do.
+
+Every YAML file goes through it: systems, challenges and peers (their :class:`DocType`\\ s
+are below), the history file (:mod:`.history`) and the weights file (:mod:`.weights`). A
+:class:`DocType` says what differs between them: the model, the top-level list, the words
+for a field's values and the messages for a file that is empty or not a mapping.
+"""
 
 from __future__ import annotations
 
@@ -13,20 +19,40 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from peermatch.core import progress
-from peermatch.core.catalogue import (
-    closest,
-    did_you_mean,
-)
 from peermatch.core.errors import DataError
-from peermatch.core.findings import Finding, Severity, format_path, quote
+from peermatch.core.findings import Code, Finding, Severity, format_path
 from peermatch.files import models
 from peermatch.files.checked_read import read_text
+from peermatch.files.documents_messages import DocType as DocType  # re-exported
+from peermatch.files.documents_messages import a_value, model_at, say
 from peermatch.files.yaml_positions import Path_, Positions
 from peermatch.files.yaml_read import parse_yaml
 
 #: At most this many shape findings (wrong types, unknown fields...) per file; a file that
 #: is wrong everywhere says how many more there are instead of listing a million lines.
 MAX_SHAPE_FINDINGS = 200
+
+
+_DATA_HINTS = {
+    "level": "must be 1, 2 or 3 (1 emerging, 2 established, 3 exemplar)",
+    "priority": "must be 1, 2 or 3 (1 low, 2 medium, 3 high)",
+    "id": "must be a slug: lowercase letters, digits and single hyphens, e.g. 'north-east'",
+    "area": "must be a slug: lowercase letters, digits and single hyphens, e.g. 'mental-health'",
+    "kind": "must be one of: " + ", ".join(models.KINDS),
+    "teach": "must be a whole number from 0 to 1000",
+    "learn": "must be a whole number from 0 to 1000",
+    "population": "must be a whole number of people from 0 to 10,000,000,000, e.g. 250000 "
+    "(no commas or quotes)",
+    "role": "must be a slug: lowercase letters, digits and single hyphens, e.g. 'officer'",
+    "capacity": "must be a whole number of teams from 0 to 1000",
+}
+_TAGS = {"tags": "tags must be slugs (lowercase letters, digits, hyphens)"}
+
+SYSTEMS = DocType(models.SystemsFile, "systems", _DATA_HINTS, _TAGS, swapped_with="challenges")
+CHALLENGES = DocType(
+    models.ChallengesFile, "challenges", _DATA_HINTS, _TAGS, swapped_with="systems"
+)
+PEERS = DocType(models.PeersFile, "peers", _DATA_HINTS, _TAGS)
 
 
 @dataclass
@@ -62,77 +88,48 @@ def locate(positions: Positions, path: Path_) -> tuple[int, int]:
 
 
 def read_document(
-    path: Path,
-    model: type[BaseModel],
-    key: str,
+    path: str | Path,
+    doc_type: DocType,
     findings: list[Finding],
     rejected: list[Document] | None = None,
+    *,
+    hint: str | None = None,
 ) -> Document | None:
-    """The document checked against ``model``, or None (with findings) if it is not.
+    """The document checked against ``doc_type``, or None (with findings) if it is not.
 
     ``rejected`` receives a document that parsed but failed its shape (with ``raw``), so
     that the checks across files can still look at what they can (unknown topics).
+    ``hint`` says what to do when the file cannot be read (see :func:`.read_text`).
     """
-    display = str(path)
+    display, path = str(path), Path(path)
     try:
-        text = read_text(path, display)
+        text = read_text(path, display) if hint is None else read_text(path, display, hint=hint)
         with progress.step(f"reading {path.name}", len(text)) as advance:
             raw, positions = parse_yaml(text, display, progress=advance)
     except DataError as exc:
         findings.extend(exc.findings)
         return None
     with progress.step(f"checking {path.name}"):
-        return check_shape(raw, positions, display, model, key, findings, rejected)
+        return check_shape(raw, positions, display, doc_type, findings, rejected)
 
 
 def check_shape(
     raw: Any,
     positions: Positions,
     display: str,
-    model: type[BaseModel],
-    key: str,
+    doc_type: DocType,
     findings: list[Finding],
     rejected: list[Document] | None = None,
 ) -> Document | None:
     """Validate one parsed document against its model; add findings; the doc if it passed."""
-    if raw is None:
-        findings.append(
-            Finding(
-                display,
-                1,
-                1,
-                "",
-                "empty",
-                f"the file has no data; expected a mapping with a '{key}:' list",
-            )
-        )
-        return None
-    if not isinstance(raw, dict):
-        line, col = positions.get((), (1, 1))
-        findings.append(
-            Finding(
-                display,
-                line,
-                col,
-                "",
-                "top-level",
-                f"expected a mapping with a '{key}:' list at the top, not {_a(raw)}",
-            )
-        )
-        return None
-    if key not in raw:
-        other = "challenges" if key == "systems" else "systems"
-        hint = (
-            f"; this looks like the {other} file: are --systems and --challenges swapped?"
-            if other in raw
-            else ""
-        )
-        findings.append(
-            Finding(display, 1, 1, "", "missing-key", f"expected a top-level '{key}:' list{hint}")
-        )
+    if raw is None and doc_type.empty is None:
+        raw = {}
+    top = _top_problem(raw, positions, display, doc_type)
+    if top is not None:
+        findings.append(top)
         return None
     doc = Document(display, None, positions)
-    shape = _validate_shape(doc, model, _ITEM_MODELS[key], key, raw)
+    shape = _validate_shape(doc, doc_type, raw)
     if isinstance(shape, list):
         findings.extend(shape)
         if rejected is not None:
@@ -142,42 +139,55 @@ def check_shape(
     return doc
 
 
-_ITEM_MODELS: dict[str, type[BaseModel]] = {
-    "systems": models.System,
-    "challenges": models.Challenge,
-    "peers": models.Peer,
-}
+def _top_problem(raw: Any, positions: Positions, display: str, doc_type: DocType) -> Finding | None:
+    """The finding for a file that is empty, not a mapping or without its key; else None."""
+    key = doc_type.key
+    if raw is None and doc_type.empty is not None:
+        code, message = doc_type.empty
+        line, col = 1, 1
+    elif not isinstance(raw, dict):
+        code, message = doc_type.not_mapping
+        line, col = positions.get((), (1, 1))
+    elif key is not None and key not in raw:
+        code, message = doc_type.no_key
+        line, col = 1, 1
+    else:
+        return None
+    other = doc_type.swapped_with
+    swap = (
+        f"; this looks like the {other} file: are --systems and --challenges swapped?"
+        if other and isinstance(raw, dict) and other in raw
+        else ""
+    )
+    text = message.format(key=key, a=a_value(raw), swap=swap)
+    return Finding(display, line, col, "", str(code), text)
 
 
-def _validate_shape(
-    doc: Document,
-    model: type[BaseModel],
-    item_model: type[BaseModel],
-    key: str,
-    raw: dict[str, Any],
-) -> BaseModel | list[Finding]:
-    """Validate ``raw`` against ``model``: the model, or at most MAX_SHAPE_FINDINGS findings.
+def _validate_shape(doc: Document, doc_type: DocType, raw: dict[str, Any]) -> Any:
+    """Validate ``raw`` against the model: the model, or at most MAX_SHAPE_FINDINGS findings.
 
     The entries of the ``key`` list are validated one by one, so that a file wrong in a
     million places costs a few hundred findings, not a million.
     """
-    items = raw.get(key)
-    if not isinstance(items, list):
+    model, key = doc_type.model, doc_type.key
+    items = raw.get(key) if key is not None else None
+    item_model = model_at(model, (key, 0)) if key is not None else None
+    if key is None or item_model is None or not isinstance(items, list):
         try:
             return model.model_validate(raw)
         except ValidationError as exc:
-            return list(_translate(doc, exc, raw))[:MAX_SHAPE_FINDINGS]
+            return list(_translate(doc, doc_type, exc))[:MAX_SHAPE_FINDINGS]
     findings: list[Finding] = []
     try:
         model.model_validate({**raw, key: []})
     except ValidationError as exc:
-        findings.extend(_translate(doc, exc, raw))
+        findings.extend(_translate(doc, doc_type, exc))
     valid: list[BaseModel] = []
     for i, item in enumerate(items):
         try:
             valid.append(item_model.model_validate(item))
         except ValidationError as exc:
-            findings.extend(_translate(doc, exc, raw, prefix=(key, i)))
+            findings.extend(_translate(doc, doc_type, exc, prefix=(key, i)))
             if len(findings) > MAX_SHAPE_FINDINGS:
                 del findings[MAX_SHAPE_FINDINGS:]
                 findings.append(
@@ -186,7 +196,7 @@ def _validate_shape(
                         0,
                         0,
                         "",
-                        "too-many-problems",
+                        str(Code.TOO_MANY_PROBLEMS),
                         f"more than {MAX_SHAPE_FINDINGS} problems in this file; "
                         f"the first {MAX_SHAPE_FINDINGS} are listed, fix those first",
                     )
@@ -197,110 +207,15 @@ def _validate_shape(
     return model.model_validate({**raw, key: valid})
 
 
-_FIELD_HINTS = {
-    "level": "must be 1, 2 or 3 (1 emerging, 2 established, 3 exemplar)",
-    "priority": "must be 1, 2 or 3 (1 low, 2 medium, 3 high)",
-    "id": "must be a slug: lowercase letters, digits and single hyphens, e.g. 'north-east'",
-    "area": "must be a slug: lowercase letters, digits and single hyphens, e.g. 'mental-health'",
-    "kind": "must be one of: " + ", ".join(models.KINDS),
-    "teach": "must be a whole number from 0 to 1000",
-    "learn": "must be a whole number from 0 to 1000",
-    "population": "must be a whole number of people from 0 to 10,000,000,000, e.g. 250000 "
-    "(no commas or quotes)",
-    "role": "must be a slug: lowercase letters, digits and single hyphens, e.g. 'officer'",
-    "capacity": "must be a whole number of teams from 0 to 1000",
-}
-
-
 def _translate(
-    doc: Document, exc: ValidationError, raw: Any, prefix: Path_ = ()
+    doc: Document, doc_type: DocType, exc: ValidationError, prefix: Path_ = ()
 ) -> Iterator[Finding]:
-    """Turn pydantic's errors into findings with positions and plain-English messages."""
+    """Turn pydantic's errors into findings with positions, codes and what to do."""
     for err in exc.errors(include_url=False):
         loc: Path_ = (*prefix, *err["loc"])
-        kind = err["type"]
-        given = err.get("input")
-        name = next((p for p in reversed(loc) if isinstance(p, str)), "")
-        if kind == "extra_forbidden":
-            parent = _model_at(doc, loc[:-1], raw)
-            allowed = sorted(parent.model_fields) if parent else []
-            near = closest(str(loc[-1]), {a: a for a in allowed}, limit=1, cutoff=80)
-            hint = did_you_mean(near) or (f"; allowed: {', '.join(allowed)}" if allowed else "")
-            field = quote(str(loc[-1]), limit=40)
-            yield doc.at(loc, "unknown-field", f"unknown field {field}{hint}", key=True)
-        elif kind == "missing":
-            yield doc.at(loc[:-1], "missing-field", f"required field '{loc[-1]}' is missing")
-        elif name in _FIELD_HINTS and kind not in ("list_type", "dict_type", "model_type"):
-            fix = ": remove the quotes" if kind == "int_type" and _quoted_number(given) else ""
-            yield doc.at(loc, "invalid-value", f"{_FIELD_HINTS[name]}; got {_shown(given)}{fix}")
-        elif kind == "int_type" and _quoted_number(given):
-            yield doc.at(loc, "wrong-type", f"got {_shown(given)}: remove the quotes")
-        elif name in ("tags",) or (len(loc) >= 2 and loc[-2] == "tags"):
-            yield doc.at(
-                loc,
-                "invalid-value",
-                f"tags must be slugs (lowercase letters, digits, hyphens); got {_shown(given)}",
-            )
-        elif kind in ("list_type",):
-            yield doc.at(loc, "wrong-type", f"must be a list, got {_a(given)}")
-        elif kind in ("dict_type", "model_type", "model_attributes_type"):
-            yield doc.at(loc, "wrong-type", f"must be a mapping (key: value), got {_a(given)}")
-        elif kind in ("string_type",):
-            yield doc.at(loc, "wrong-type", f"must be text, got {_a(given)}; quote it if needed")
-        elif kind in ("string_too_short",):
-            yield doc.at(loc, "invalid-value", "must not be empty")
-        elif kind in ("string_too_long",):
-            yield doc.at(loc, "invalid-value", "is too long")
-        else:
-            yield doc.at(loc, "invalid-value", f"{err['msg'].rstrip('.')}; got {_shown(given)}")
-
-
-def _quoted_number(value: Any) -> bool:
-    """Whether ``value`` is text that reads as a whole number, such as ``"3"``."""
-    return isinstance(value, str) and value.strip().lstrip("+-").isdigit()
-
-
-def _model_at(doc: Document, loc: Path_, raw: Any) -> type[BaseModel] | None:
-    """Which model describes the mapping at ``loc`` (for listing allowed fields)."""
-    names = [p for p in loc if isinstance(p, str)]
-    table: dict[tuple[str, ...], type[BaseModel]] = {
-        (): models.SystemsFile if "systems" in raw else models.ChallengesFile,
-        ("systems",): models.System,
-        ("challenges",): models.Challenge
-        if "challenges" in raw and "systems" not in raw
-        else models.ChallengesFile,
-        ("systems", "strengths"): models.Strength,
-        ("systems", "challenges"): models.Need,
-        ("systems", "capacity"): models.Capacity,
-    }
-    return table.get(tuple(names))
-
-
-def _a(value: Any) -> str:
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, bool):
-        return f"true/false ({str(value).lower()})"
-    if isinstance(value, (int, float)):
-        return f"a number ({value})"
-    if isinstance(value, str):
-        return f"text ({_shown(value)})"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
-
-
-def _shown(value: Any, limit: int = 40) -> str:
-    """A short, safe rendering of a user value for a message (never the whole thing)."""
-    if isinstance(value, (dict, list)):
-        return "a mapping" if isinstance(value, dict) else "a list"
-    text = (
-        repr(value)
-        if isinstance(value, str)
-        else str(value).lower()
-        if isinstance(value, bool)
-        else str(value)
-    )
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+        code, message = say(doc_type, err, loc)
+        if code is Code.MISSING_FIELD:  # at the mapping that lacks it
+            yield doc.at(loc[:-1], str(doc_type.code or code), message)
+        else:  # an unknown field at its key, anything else at its value
+            at_key = code is Code.UNKNOWN_FIELD
+            yield doc.at(loc, str(doc_type.code or code), message, key=at_key)

@@ -32,18 +32,17 @@ excluded pairs.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from peermatch.core.catalogue import closest, did_you_mean, normalise
 from peermatch.core.dataset import Dataset
 from peermatch.core.errors import DataError
-from peermatch.core.findings import Finding, format_path
-from peermatch.files.documents import locate
+from peermatch.core.findings import Code, Finding
+from peermatch.files.documents import DocType, Document, locate, read_document
 
 MIN_YEAR, MAX_YEAR = 1900, 2200
 
@@ -95,6 +94,26 @@ class History:
 
 # --------------------------------------------------------------------------- reading
 
+_OUTLINE = (
+    "a history file is 'links:' followed by one entry per past link: "
+    "teacher, learner, topic, year and (once rated) outcome"
+)
+
+#: The history file for the document translator: its model and its words.
+HISTORY = DocType(
+    _HistoryModel,
+    "links",
+    hints={
+        "year": f"must be a year from {MIN_YEAR} to {MAX_YEAR}, e.g. 2024",
+        "outcome": "must be a whole number from 1 (did not help) to 5 (transformed practice), "
+        "or left out if not rated yet",
+    },
+    entry="link",
+    empty=(Code.MISSING_KEY, "the file is empty; " + _OUTLINE),
+    not_mapping=(Code.MISSING_KEY, "there is no top-level 'links:' list; " + _OUTLINE),
+    no_key=(Code.MISSING_KEY, "there is no top-level 'links:' list; " + _OUTLINE),
+)
+
 
 def load_history(path: str | Path, data: Dataset) -> History:
     """Read and check ``history.yaml`` against the loaded data; raise listing every error."""
@@ -109,132 +128,67 @@ def validate_history(path: str | Path, data: Dataset) -> list[Finding]:
     return _read(path, data)[1]
 
 
-_HINTS = {
-    "year": f"must be a year from {MIN_YEAR} to {MAX_YEAR}, e.g. 2024",
-    "outcome": "must be a whole number from 1 (did not help) to 5 (transformed practice), "
-    "or left out if not rated yet",
-}
-
-
 def _read(path: str | Path, data: Dataset) -> tuple[History | None, list[Finding]]:
-    from peermatch.files.checked_read import read_text
-    from peermatch.files.yaml_read import parse_yaml
-
-    display = str(path)
-    try:
-        raw, positions = parse_yaml(read_text(Path(path), display), display)
-    except DataError as exc:
-        return None, list(exc.findings)
-
-    def at(loc: tuple[str | int, ...], code: str, message: str) -> Finding:
-        line, col = locate(positions, loc)
-        return Finding(display, line, col, format_path(loc), code, message)
-
-    if not isinstance(raw, dict) or "links" not in raw:
-        what = "the file is empty" if raw is None else "there is no top-level 'links:' list"
-        return None, [
-            Finding(
-                display,
-                1,
-                1,
-                "",
-                "missing-key",
-                f"{what}; a history file is 'links:' followed by one entry per past "
-                "link: teacher, learner, topic, year and (once rated) outcome",
-            )
-        ]
-    try:
-        model = _HistoryModel.model_validate(raw)
-    except ValidationError as exc:
-        return None, [_translate(err, at) for err in exc.errors(include_url=False)]
-
-    links, findings = _resolve(model, data, at, lambda i: locate(positions, ("links", i))[0])
-    return (None if findings else History(links, display)), findings
-
-
-Locator = Callable[[tuple[str | int, ...], str, str], Finding]
-
-
-def _resolve(
-    model: _HistoryModel, data: Dataset, at: Locator, line_of: Callable[[int], int]
-) -> tuple[list[PastLink], list[Finding]]:
-    """The links with their references resolved, and a finding for each that cannot be."""
     findings: list[Finding] = []
+    doc = read_document(path, HISTORY, findings, hint="check the path given to --history")
+    if doc is None:
+        return None, findings
+    links = _resolve(doc, data, findings)
+    return (None if findings else History(links, doc.display)), findings
+
+
+def _resolve(doc: Document, data: Dataset, findings: list[Finding]) -> list[PastLink]:
+    """The links with their references resolved; a finding for each that cannot be."""
     names = {p.id: p.id for p in data.systems} | {normalise(p.name): p.id for p in data.systems}
     links: list[PastLink] = []
     first: dict[tuple[str, str, str, int], int] = {}
-    for i, item in enumerate(model.links):
-        ok = True
-        ids = {}
-        for role in ("teacher", "learner"):
-            ref = getattr(item, role)
-            if ref in data.by_id:
-                ids[role] = ref
-                continue
-            ok = False
-            near = closest(ref, names)
-            hint = did_you_mean(near) or "; see 'peermatch systems' for the ids"
-            findings.append(
-                at(
-                    ("links", i, role),
-                    "unknown-system",
-                    f"unknown system '{ref}'{hint} "
-                    "(if it has left the programme, remove its links)",
-                )
-            )
-        topic = data.catalogue.resolve(item.topic)
-        if topic is None:
-            ok = False
-            hint = did_you_mean(data.catalogue.suggest(item.topic)) or (
-                "; see 'peermatch challenges' for the topic ids"
-            )
-            findings.append(
-                at(("links", i, "topic"), "unknown-topic", f"unknown topic '{item.topic}'{hint}")
-            )
-        if not ok:
+    for i, item in enumerate(doc.model.links):
+        ids = [_system(doc, data, names, i, role, findings) for role in ("teacher", "learner")]
+        topic = _topic(doc, data, i, item.topic, findings)
+        if None in ids or topic is None:
             continue
-        if ids["teacher"] == ids["learner"]:
+        teacher, learner = ids[0] or "", ids[1] or ""
+        if teacher == learner:
             findings.append(
-                at(("links", i, "learner"), "self-reference", "a system cannot teach itself")
+                doc.at(("links", i, "learner"), "self-reference", "a system cannot teach itself")
             )
             continue
-        assert topic is not None
-        line = line_of(i)
-        key = (ids["teacher"], ids["learner"], topic, item.year)
+        line = locate(doc.positions, ("links", i))[0]
+        key = (teacher, learner, topic, item.year)
         if key in first:
             findings.append(
-                at(
+                doc.at(
                     ("links", i),
                     "duplicate-link",
-                    f"the same link ({key[0]} -> {key[1]} on {topic} in {item.year}) is "
+                    f"the same link ({teacher} -> {learner} on {topic} in {item.year}) is "
                     f"already at line {first[key]}; merge the two entries",
                 )
             )
             continue
         first[key] = line
         links.append(PastLink(*key, item.outcome, item.note, line))
-    return links, findings
+    return links
 
 
-def _translate(err: Any, at: Any) -> Finding:
-    loc = tuple(err["loc"])
-    name = next((p for p in reversed(loc) if isinstance(p, str)), "")
-    kind = err["type"]
-    if kind == "extra_forbidden":
-        allowed = sorted(_LinkModel.model_fields if len(loc) > 1 else _HistoryModel.model_fields)
-        near = closest(str(loc[-1]), {a: a for a in allowed}, limit=1, cutoff=80)
-        hint = did_you_mean(near) or f"; allowed: {', '.join(allowed)}"
-        finding: Finding = at(loc, "unknown-field", f"unknown field '{loc[-1]}'{hint}")
-    elif kind == "missing":
-        finding = at(loc[:-1], "missing-field", f"required field '{loc[-1]}' is missing")
-    elif name in _HINTS and kind not in ("list_type", "model_type"):
-        finding = at(loc, "invalid-value", f"{_HINTS[name]}; got {err.get('input')!r}")
-    elif kind == "list_type":
-        finding = at(loc, "wrong-type", "must be a list of links ('- teacher: ...')")
-    elif kind in ("model_type", "dict_type"):
-        finding = at(loc, "wrong-type", "each link must be a mapping (teacher:, learner:, ...)")
-    elif kind == "string_type":
-        finding = at(loc, "wrong-type", "must be text; quote it if needed")
-    else:
-        finding = at(loc, "invalid-value", str(err["msg"]).rstrip("."))
-    return finding
+def _system(
+    doc: Document, data: Dataset, names: dict[str, str], i: int, role: str, out: list[Finding]
+) -> str | None:
+    """The id of link ``i``'s teacher or learner, or None (with a finding) if it has none."""
+    ref: str = getattr(doc.model.links[i], role)
+    if ref in data.by_id:
+        return ref
+    hint = did_you_mean(closest(ref, names)) or "; see 'peermatch systems' for the ids"
+    message = f"unknown system '{ref}'{hint} (if it has left the programme, remove its links)"
+    out.append(doc.at(("links", i, role), "unknown-system", message))
+    return None
+
+
+def _topic(doc: Document, data: Dataset, i: int, ref: str, out: list[Finding]) -> str | None:
+    """The catalogue id of link ``i``'s topic, or None (with a finding) if it has none."""
+    topic = data.catalogue.resolve(ref)
+    if topic is None:
+        hint = did_you_mean(data.catalogue.suggest(ref)) or (
+            "; see 'peermatch challenges' for the topic ids"
+        )
+        out.append(doc.at(("links", i, "topic"), "unknown-topic", f"unknown topic '{ref}'{hint}"))
+    return topic

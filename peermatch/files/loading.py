@@ -20,9 +20,8 @@ from peermatch.core.dataset import Dataset
 from peermatch.core.errors import DataError
 from peermatch.core.findings import Finding, Severity
 from peermatch.core.gc_pause import paused_gc
-from peermatch.files import models
 from peermatch.files.checks import Checker
-from peermatch.files.documents import Document, check_shape, read_document
+from peermatch.files.documents import CHALLENGES, SYSTEMS, Document, check_shape, read_document
 from peermatch.files.locations import CHALLENGES_FILE as CHALLENGES_FILE  # re-exported
 from peermatch.files.locations import SYSTEMS_FILE as SYSTEMS_FILE
 from peermatch.files.locations import data_paths as data_paths
@@ -78,9 +77,9 @@ def _load(
 ) -> tuple[Dataset | None, list[Finding]]:
     systems_path, challenges_path = data_paths(data, systems, challenges)
     findings: list[Finding] = []
-    cat_doc = read_document(challenges_path, models.ChallengesFile, "challenges", findings)
+    cat_doc = read_document(challenges_path, CHALLENGES, findings)
     rejected: list[Document] = []
-    sys_doc = read_document(systems_path, models.SystemsFile, "systems", findings, rejected)
+    sys_doc = read_document(systems_path, SYSTEMS, findings, rejected)
     return _assemble(cat_doc, sys_doc, findings, rejected), findings
 
 
@@ -119,12 +118,8 @@ def from_documents(
     """Build a :class:`Dataset` from already-parsed documents (``{"systems": [...]}`` and
     ``{"challenges": [...]}``), with exactly the checks :func:`load` makes."""
     findings: list[Finding] = []
-    cat_doc = check_shape(
-        challenges, Positions(), challenges_name, models.ChallengesFile, "challenges", findings
-    )
-    sys_doc = check_shape(
-        systems, Positions(), systems_name, models.SystemsFile, "systems", findings
-    )
+    cat_doc = check_shape(challenges, Positions(), challenges_name, CHALLENGES, findings)
+    sys_doc = check_shape(systems, Positions(), systems_name, SYSTEMS, findings)
     dataset = _assemble(cat_doc, sys_doc, findings)
     errors = [f for f in findings if f.severity is Severity.ERROR]
     if errors or dataset is None:
@@ -138,10 +133,8 @@ def check_documents(systems: Any, challenges_path: Path, *, systems_name: str) -
     line 0 (``import`` then checks the written text itself, to say where)."""
     findings: list[Finding] = []
     with paused_gc():
-        cat_doc = read_document(challenges_path, models.ChallengesFile, "challenges", findings)
-        sys_doc = check_shape(
-            systems, Positions(), systems_name, models.SystemsFile, "systems", findings
-        )
+        cat_doc = read_document(challenges_path, CHALLENGES, findings)
+        sys_doc = check_shape(systems, Positions(), systems_name, SYSTEMS, findings)
         _assemble(cat_doc, sys_doc, findings)
     return findings
 
@@ -152,7 +145,7 @@ def check_documents(systems: Any, challenges_path: Path, *, systems_name: str) -
 def load_catalogue(path: str | Path) -> Catalogue:
     """Load and check a challenges file on its own (e.g. to resolve topics while importing)."""
     findings: list[Finding] = []
-    doc = read_document(Path(path), models.ChallengesFile, "challenges", findings)
+    doc = read_document(Path(path), CHALLENGES, findings)
     if doc is None:
         raise DataError(findings)
     checker = Checker(doc, doc)  # only the catalogue's own checks run

@@ -13,21 +13,21 @@ from peermatch.core.errors import DataError
 from peermatch.core.findings import Finding, Severity, quote
 from peermatch.core.peers import Peer, PeerPool
 from peermatch.files import models
-from peermatch.files.documents import Document, check_shape, locate, read_document
+from peermatch.files.documents import PEERS, Document, check_shape, locate, read_document
 from peermatch.files.yaml_positions import Path_, Positions
 
 
 def load_peers(path: str | Path, data: Dataset) -> PeerPool:
     """The checked pool of ``path``; raise :class:`DataError` listing every error."""
     findings: list[Finding] = []
-    doc = read_document(Path(path), models.PeersFile, "peers", findings)
+    doc = read_document(Path(path), PEERS, findings)
     return _checked(doc, data, findings)
 
 
 def peers_from_document(raw: Any, data: Dataset, name: str = "<peers>") -> PeerPool:
     """The pool of an already-parsed document (``{"peers": [...]}``), checked the same way."""
     findings: list[Finding] = []
-    doc = check_shape(raw, Positions(), name, models.PeersFile, "peers", findings)
+    doc = check_shape(raw, Positions(), name, PEERS, findings)
     return _checked(doc, data, findings)
 
 

@@ -13,10 +13,19 @@ CODE_ARGUMENT = {"Finding": 4, "error": 2, "warn": 2, "at": 1}
 
 
 def codes_written() -> dict[str, str]:
-    """Every literal code passed to a finding-making call in the package, with its file."""
+    """Every literal code passed to a finding-making call in the package, and every member
+    of :class:`Code` it names, with its file."""
     found: dict[str, str] = {}
     for path in sorted((REPO / "peermatch").rglob("*.py")):
+        defines = path == REPO / "peermatch" / "core" / "findings.py"  # names every member
         for node in ast.walk(ast.parse(path.read_text())):
+            if (
+                not defines
+                and isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "Code"
+            ):  # a member of the enum: Code.UNKNOWN_FIELD
+                found.setdefault(Code[node.attr].value, str(path.relative_to(REPO)))
             if not isinstance(node, ast.Call):
                 continue
             name = ast.unparse(node.func).split(".")[-1]

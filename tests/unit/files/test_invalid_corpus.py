@@ -1,9 +1,11 @@
 """The hostile and broken input corpus: tests/data/invalid/<case>/.
 
 Each case is a folder with the broken file(s); a missing systems.yaml or challenges.yaml is
-taken from the valid SMALL fixture. ``expected.txt`` holds the exact lines peermatch prints
-on stderr. Optional files: ``args.txt`` (replaces ``--data .``), ``env.txt`` (KEY=VALUE
-lines) and ``output.txt`` (the --output path to use instead of an existing file).
+taken from the valid SMALL fixture (when the case reads ``--data .``). ``expected.txt``
+holds the exact lines peermatch prints on stderr. Optional files: ``args.txt`` (replaces
+``--data .``; ``--data . --history history.yaml`` checks a history file), ``env.txt``
+(KEY=VALUE lines) and ``output.txt`` (the --output path to use instead of an existing
+file).
 
 Every case runs through ``peermatch suggest`` and ``peermatch validate`` from inside a copy
 of the case folder, and must: exit 1, print exactly the expected lines and no traceback,
@@ -37,7 +39,7 @@ def materialise(case: str, into: Path) -> Path:
     data = into / "data"
     shutil.copytree(src, data)
     for name in ("systems.yaml", "challenges.yaml"):
-        if not (data / name).exists() and not (src / "args.txt").exists():
+        if not (data / name).exists() and case_args(src)[:2] == ["--data", "."]:
             shutil.copy(SMALL / name, data / name)
     return data
 

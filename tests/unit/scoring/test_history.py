@@ -75,7 +75,7 @@ BAD = [
     ),
     (
         "links:\n  - {teacher: nenc, learner: dorset, topic: discharge, year: 2024, outcom: 4}\n",
-        ":2:76: links[0].outcom: unknown field 'outcom'; did you mean outcome?",
+        ":2:68: links[0].outcom: unknown field 'outcom'; did you mean outcome?",
     ),
     (
         "links:\n  - {teacher: nenk, learner: dorset, topic: discharge, year: 2024}\n",

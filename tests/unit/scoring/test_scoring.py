@@ -138,7 +138,7 @@ def test_partner_factor_lowers_only_partners(data, tmp_path) -> None:  # type: i
     [
         (
             "related_factor: 2\n",
-            "w.yaml:1:17: related_factor: Input should be less than or equal to 1",
+            "w.yaml:1:17: related_factor: must be a number above 0 and at most 1; got 2",
         ),
         (
             "priority: {low: 3, high: 1}\n",
@@ -146,10 +146,10 @@ def test_partner_factor_lowers_only_partners(data, tmp_path) -> None:  # type: i
         ),
         (
             "colour: 1\n",
-            "w.yaml:1:9: colour: unknown weight; see the README's 'How a match is "
-            "scored' for the keys",
+            "w.yaml:1:1: colour: unknown weight 'colour'; allowed: context, context_weight, "
+            "history_lift, level_shortfall, partner_factor, priority, related_factor",
         ),
-        ("related_factor: '0.5'\n", "w.yaml:1:17: related_factor: Input should be a valid number"),
+        ("related_factor: '0.5'\n", "w.yaml:1:17: related_factor: got '0.5': remove the quotes"),
     ],
 )
 def test_bad_weights_are_located(tmp_path, text, message) -> None:  # type: ignore[no-untyped-def]
