@@ -32,7 +32,8 @@ if TYPE_CHECKING:
     from peermatch.files.loading import load, validate
     from peermatch.files.weights import load_weights
     from peermatch.planning.api import plan
-    from peermatch.scoring.ranking import Match, suggest
+    from peermatch.scoring.match import Match
+    from peermatch.scoring.ranking import suggest
     from peermatch.scoring.reference import Breakdown, explain, score_pair
 
 _WHERE = {
@@ -44,7 +45,7 @@ _WHERE = {
     "Group": "peermatch.analysis.groups",
     "Groups": "peermatch.analysis.groups",
     "LeftOut": "peermatch.core.plan",
-    "Match": "peermatch.scoring.ranking",
+    "Match": "peermatch.scoring.match",
     "PeermatchError": "peermatch.core.errors",
     "Plan": "peermatch.core.plan",
     "PlanLink": "peermatch.core.plan",

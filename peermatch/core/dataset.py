@@ -93,6 +93,10 @@ class Dataset:
     #: the ids in the order the systems file lists them (empty: by id)
     file_order: tuple[str, ...] = ()
     by_id: dict[str, Profile] = field(default_factory=dict, repr=False)
+    #: the data cache's key for the bytes this was checked from (their content hashes,
+    #: paths and the version; :mod:`peermatch.files.cache`), or "" when it was not loaded
+    #: from hashed files; what a cache of results derived from the data is keyed by
+    fingerprint: str = field(default="", repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.by_id:
@@ -120,7 +124,7 @@ class Dataset:
         systems = [
             replace(p, needs={t: n for t, n in p.needs.items() if t in keep}) for p in self.systems
         ]
-        return replace(self, systems=systems, by_id={})
+        return replace(self, systems=systems, by_id={}, fingerprint="")
 
     @cached_property
     def top_level(self) -> dict[str, str]:

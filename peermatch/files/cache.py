@@ -66,6 +66,8 @@ def load_cached(
     """The checked dataset, from the cache when the files' bytes are those cached before."""
     from_cache, key, why = _lookup(data, systems, challenges, use_cache)
     if from_cache is not None:
+        assert key is not None
+        from_cache.fingerprint = key.key
         return Loaded(from_cache, f"cache: hit ({_where(key)})", hit=True)
     from peermatch.files.loading import load
 
@@ -147,6 +149,7 @@ def _store(key: _Key | None, dataset: Dataset, why: str) -> str:
         return f"cache: {why}"
     if _digests(key.files) != key.digests:
         return f"cache: miss ({why}); a data file changed while it was read, not stored"
+    dataset.fingerprint = key.key  # the bytes checked are the bytes hashed
     failed = store.private_folder(key.folder, create=True)
     if failed is None:
         from peermatch.core.gc_pause import paused_gc

@@ -10,7 +10,9 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _BLANKS = " \u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u3000"
 
 
-_FIRST = frozenset(_BLANKS + "'" + "".join(_FORMULA_START))
+#: Every first character of a cell that :func:`formula_like` must look at further: a cell
+#: starting with anything else is taken as it is (the CSV writer's fast path).
+FORMULA_FIRST = frozenset(_BLANKS + "'" + "".join(_FORMULA_START))
 
 
 def formula_like(text: str) -> bool:
@@ -18,7 +20,7 @@ def formula_like(text: str) -> bool:
     a tab or a carriage return, after any blanks (a spreadsheet that trims spaces still
     evaluates ``" =1+1"``); or it is itself a marked cell (``'=x``), so that marking it
     again keeps the round trip exact."""
-    if not text or text[0] not in _FIRST:
+    if not text or text[0] not in FORMULA_FIRST:
         return False  # the common case, decided by one character
     if text.lstrip(_BLANKS).startswith(_FORMULA_START):
         return True

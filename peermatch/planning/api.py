@@ -257,6 +257,7 @@ def _pruned_candidates(
     (``every_link``: every one, for rings, the fair plan, rounds and alternates), ranked,
     and scored with the history if there is one."""
     from peermatch.planning.pricing import candidate_links
+    from peermatch.scoring.places import ranks_of
 
     if not every_link:
         # fewer to start with above EXACT_UP_TO: each LP round costs seconds there,
@@ -277,8 +278,8 @@ def _pruned_candidates(
         ranks = links.rank.copy()
         unknown = ranks < 0  # each learner's best are placed; column generation
         if every_link:  # places the others if it must; the others, here
-            ranks[unknown] = cohort.ranks_of(
-                links.teacher[unknown], links.learner[unknown], new_only
+            ranks[unknown] = ranks_of(
+                cohort, links.teacher[unknown], links.learner[unknown], new_only
             )
     if history is None:
         ids = tuple(cohort.ids)

@@ -126,7 +126,9 @@ class PlanContext:
             (ranked,) = self.cohort.ranked(np.array([i]), new_only=self.new_only)
             found = sorted(ranked.teachers)
         else:
-            found = sorted(lr for lr, _ in self.cohort.teaching(i, new_only=self.new_only))
+            from peermatch.scoring.places import teaching
+
+            found = sorted(lr for lr, _ in teaching(self.cohort, i, new_only=self.new_only))
         ids = self.cand.ids
         allows = self.overlay.allows
         return [j for j in found if allows(*((ids[j], ids[i]) if learning else (ids[i], ids[j])))]

@@ -61,7 +61,7 @@ def candidate_links(
     teacher's best ``per_teacher`` learners (0 = every pair scoring above 0), with exact
     scores, two-way flags and, where known, the link's place in its learner's ranking
     (``rank``: a learner's best ``per_learner`` are its first; -1 for the others, see
-    :meth:`~peermatch.scoring.matrix.Cohort.ranks_of`), each pair once, ordered by learner
+    :func:`~peermatch.scoring.places.ranks_of`), each pair once, ordered by learner
     then teacher."""
     teacher: list[Ints] = []
     learner: list[Ints] = []

@@ -20,7 +20,7 @@ from typing import IO, Any
 from peermatch.core.errors import PeermatchError
 from peermatch.core.findings import escape
 from peermatch.files.atomic import write_atomic
-from peermatch.files.formulas import neutralise
+from peermatch.files.formulas import FORMULA_FIRST, neutralise
 
 FORMAT_VERSION = 1
 
@@ -165,18 +165,32 @@ def iter_csv(listing: Listing) -> Iterator[str]:
     writer.writerow(listing.columns)
     columns = list(listing.columns)
     for row in listing.rows:
-        # listing.text for each cell, with text cells (most of them) taken as they are
-        writer.writerow(
-            [
-                neutralise(v if v.__class__ is str else listing.text(row, c))
-                for c, v in zip(columns, map(row.get, columns), strict=True)
-            ]
-        )
+        writer.writerow([_csv_cell(listing, row, c) for c in columns])
         if buf.tell() >= 65_536:
             yield buf.getvalue()
             buf.seek(0)
             buf.truncate()
     yield buf.getvalue()
+
+
+def _csv_cell(listing: Listing, row: dict[str, Any], column: str) -> str:
+    """``neutralise(listing.text(row, column))``, with the common values (text, numbers,
+    yes/no, lists of text) written here directly: a CSV may have millions of cells."""
+    value: Any = row.get(column)
+    kind = value.__class__
+    if kind is str:
+        text = value
+    elif kind is float:
+        text = format(value, listing.float_formats.get(column) or ".1f")
+    elif kind is int:
+        text = str(value)
+    elif kind is bool:
+        text = "yes" if value else "no"
+    elif kind is list and all(v.__class__ is str for v in value):
+        text = "; ".join(value)
+    else:
+        text = listing.text(row, column)
+    return neutralise(text) if text and text[0] in FORMULA_FIRST else text
 
 
 def render_json(listing: Listing) -> str:

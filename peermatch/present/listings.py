@@ -12,7 +12,7 @@ from peermatch.core.dataset import LEVEL_NAMES, PRIORITY_NAMES, Dataset
 from peermatch.core.findings import Finding, Severity
 from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
 from peermatch.present.listing import Listing
-from peermatch.scoring.ranking import MATCH_COLUMNS, Match
+from peermatch.scoring.match import MATCH_COLUMNS, Match
 from peermatch.scoring.reference import Breakdown
 
 if TYPE_CHECKING:

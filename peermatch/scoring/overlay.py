@@ -113,6 +113,8 @@ class HistoryOverlay:
         as the reference ranks it. Every pair must be in that ranking."""
         import numpy as np
 
+        from peermatch.scoring.places import ranks_of
+
         c = self.cohort
         out = [0] * len(pairs)
         # (above a pair, every pair scores at least as much: min_score changes no place)
@@ -120,7 +122,7 @@ class HistoryOverlay:
         if plain:
             ts = np.array([c.index[pairs[i][0]] for i in plain], dtype=np.intp)
             ls = np.array([c.index[pairs[i][1]] for i in plain], dtype=np.intp)
-            for i, place in zip(plain, c.ranks_of(ts, ls, new_only).tolist(), strict=True):
+            for i, place in zip(plain, ranks_of(c, ts, ls, new_only).tolist(), strict=True):
                 out[i] = int(place)
         done = set(plain)
         for i, (teacher, learner) in enumerate(pairs):
@@ -131,10 +133,12 @@ class HistoryOverlay:
     def _place(self, teacher: str, learner: str, new_only: bool, min_score: float) -> int:
         import numpy as np
 
+        from peermatch.scoring.places import ranks_of
+
         c = self.cohort
         mine = order_key(self.breakdown(teacher, learner))
         t, li = c.index[teacher], c.index[learner]
-        before = int(c.ranks_of(np.array([t]), np.array([li]), new_only)[0])
+        before = int(ranks_of(c, np.array([t]), np.array([li]), new_only)[0])
         (prefix,) = c.ranked(np.array([li], dtype=np.intp), top=before + 1, new_only=new_only)
         others = self.touched.get(learner, set())
         ahead = 0
@@ -153,13 +157,15 @@ class HistoryOverlay:
         return ahead
 
     def ranks_of(self, teacher: IntArray, learner: IntArray, new_only: bool) -> IntArray:
-        """:meth:`Cohort.ranks_of <peermatch.scoring.matrix.Cohort.ranks_of>` with the
+        """:func:`~peermatch.scoring.places.ranks_of` with the
         history: each link's place in its learner's ranking."""
         import numpy as np
 
+        from peermatch.scoring.places import ranks_of
+
         c = self.cohort
         if self.history is None:
-            return c.ranks_of(teacher, learner, new_only)
+            return ranks_of(c, teacher, learner, new_only)
         pairs = [
             (c.ids[t], c.ids[lr]) for t, lr in zip(teacher.tolist(), learner.tolist(), strict=True)
         ]
@@ -172,12 +178,14 @@ class HistoryOverlay:
     ) -> list[tuple[Breakdown, int]]:
         """The learners ``system`` helps most, best first, each with ``system``'s place in
         that learner's ranking (1 = first)."""
+        from peermatch.scoring.places import teaching
+
         c = self.cohort
         if self.history is None:
             return [
                 (score_pair(c.data, system, c.ids[learner], c.weights), rank)
-                for learner, rank in c.teaching(
-                    c.index[system], top=top, new_only=new_only, min_score=min_score
+                for learner, rank in teaching(
+                    c, c.index[system], top=top, new_only=new_only, min_score=min_score
                 )
             ]
         me = c.data.system(system)

@@ -16,6 +16,7 @@ from peermatch.core import progress
 from peermatch.core.dataset import LEVEL_NAMES, PRIORITY_NAMES, Dataset
 from peermatch.core.gc_pause import paused_gc
 from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
+from peermatch.scoring.match import Match
 from peermatch.scoring.reference import (
     Breakdown,
     TopicCredit,
@@ -26,47 +27,7 @@ from peermatch.scoring.reference import (
 
 if TYPE_CHECKING:
     from peermatch.scoring.adjustments import Adjustments
-
-
-@dataclass(frozen=True)
-class Match:
-    """One row of ``suggest``: the teacher ranked ``rank`` for this learner."""
-
-    rank: int
-    learner: str
-    teacher: str
-    score: float
-    topics: tuple[str, ...]  # needs met on the exact topic
-    two_way: bool
-    related_topics: tuple[str, ...] = ()  # needs met through a related topic
-    partner: bool = False
-    reason: str = ""
-
-    def as_row(self) -> dict[str, object]:
-        return {
-            "rank": self.rank,
-            "learner": self.learner,
-            "teacher": self.teacher,
-            "score": self.score,
-            "topics": list(self.topics),
-            "two_way": self.two_way,
-            "related_topics": list(self.related_topics),
-            "partner": self.partner,
-            "reason": self.reason,
-        }
-
-
-MATCH_COLUMNS = (
-    "rank",
-    "learner",
-    "teacher",
-    "score",
-    "topics",
-    "two_way",
-    "related_topics",
-    "partner",
-    "reason",
-)
+    from peermatch.scoring.memo import Memo
 
 
 # --------------------------------------------------------------------------- every pair
@@ -186,6 +147,7 @@ def suggest(
     topics: Sequence[str] | None = None,
     role: Role | None = None,
     across: bool = False,
+    memo: Memo | None = None,
 ) -> list[Match]:
     """Ranked matches: for each learner (by id) its best ``top`` teachers (0 = all).
 
@@ -195,11 +157,28 @@ def suggest(
     With ``topics``, only those needs are considered (:meth:`Dataset.with_needs_only`): a
     score is then the share of the learner's needs on those topics that the teacher covers.
     ``across`` leaves out pairs within one system family, as :func:`rank_all` does.
+    With ``memo``, the rows of a large cohort are kept for the next run with the same
+    inputs, and taken from there (:mod:`peermatch.scoring.memo`).
     """
     if role is not None and system is None:
         raise ValueError("role needs a system")
     if topics is not None:
         data = data.with_needs_only(topics)
+    if system is None and _memoised(memo, data, top, method):
+        assert memo is not None
+        return list(
+            iter_suggest(
+                data,
+                top=top,
+                min_score=min_score,
+                new_only=new_only,
+                weights=weights,
+                method=method,
+                history=history,
+                across=across,
+                memo=memo,
+            )
+        )
     with paused_gc():
         rows = _suggest(data, top, system, min_score, new_only, weights, method, history, across)
     if role == "learner":
@@ -274,11 +253,39 @@ def iter_suggest(
     history: Adjustments | None = None,
     topics: Sequence[str] | None = None,
     across: bool = False,
+    memo: Memo | None = None,
 ) -> Iterator[Match]:
     """The rows of :func:`suggest` without ``system``, in the same order, made a few
-    learners at a time: memory stays bounded however many rows there are (``--top 0``)."""
+    learners at a time: memory stays bounded however many rows there are (``--top 0``).
+    With ``memo``, as :func:`suggest`."""
     if topics is not None:
         data = data.with_needs_only(topics)
+
+    def made() -> Iterator[Match]:
+        return _streamed(data, top, min_score, new_only, weights, method, history, across)
+
+    if _memoised(memo, data, top, method):
+        assert memo is not None
+        options = ("suggest", top, min_score, new_only, across)
+        return memo.matches(data, weights, history, options, made)
+    return made()
+
+
+def _memoised(memo: Memo | None, data: Dataset, top: int, method: Method) -> bool:
+    """Whether rows are worth keeping: a large cohort (the vectorised path), rows bounded."""
+    return memo is not None and top > 0 and uses_fast_path(data, method)
+
+
+def _streamed(
+    data: Dataset,
+    top: int,
+    min_score: float,
+    new_only: bool,
+    weights: Weights,
+    method: Method,
+    history: Adjustments | None,
+    across: bool,
+) -> Iterator[Match]:
     learners = [p.id for p in data.systems]  # the dataset keeps them by id
     if uses_fast_path(data, method):
         from peermatch.scoring.matrix import Cohort

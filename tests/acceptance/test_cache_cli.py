@@ -127,3 +127,37 @@ def test_a_real_process_hits_and_prints_the_same(tmp_path: Path) -> None:
     assert "cache: miss" in first.stderr and "cache: hit" in second.stderr
     assert first.stdout == second.stdout == uncached.stdout
     assert (tmp_path / "c").stat().st_mode & 0o777 == 0o700
+
+
+def test_a_large_cohort_keeps_its_rows_for_the_next_run(tmp_path: Path) -> None:
+    """From 200 profiles on, suggest's rows are kept too: the second run reads them, says
+    so under -v, and prints what a run without any cache prints, in a real process."""
+    from benchmarks.generate import generate
+
+    cohort = str(generate(tmp_path / "cohort", profiles=210, topics=30, seed=2))
+    env = {"PEERMATCH_CACHE_DIR": str(tmp_path / "c")}
+    args = ("suggest", "--data", cohort, "--top", "2", "-f", "csv")
+    first = run("-v", *args, env=env)
+    second = run("-v", *args, env=env)
+    table = run("-v", *args[:-2], "-f", "json", env=env)
+    uncached = run(*args, "--no-cache", env=env)
+    assert first.returncode == second.returncode == uncached.returncode == 0
+    assert re.search(
+        rf"^matches: miss \(no entry for these inputs\); stored {ENTRY}$", first.stderr, re.M
+    )
+    assert re.search(rf"^matches: hit \({ENTRY}\)$", second.stderr, re.M)
+    assert re.search(rf"^matches: hit \({ENTRY}\)$", table.stderr, re.M)  # any format
+    assert first.stdout == second.stdout == uncached.stdout
+    rows = json.loads(table.stdout)["matches"]
+    assert [r["teacher"] for r in rows] == [
+        line.split(",")[2] for line in first.stdout.splitlines()[1:]
+    ]
+
+
+def test_no_cache_keeps_no_rows(tmp_path: Path, private_cache: Path) -> None:
+    from benchmarks.generate import generate
+
+    cohort = str(generate(tmp_path / "cohort", profiles=210, topics=30, seed=2))
+    result = invoke("-v", "suggest", "--no-cache", "--data", cohort, "-f", "csv")
+    assert result.exit_code == 0 and "matches:" not in result.stderr
+    assert not private_cache.exists()

@@ -25,7 +25,7 @@ from peermatch.cli.options import (
 from peermatch.core.numbers import COUNT
 
 if TYPE_CHECKING:
-    from peermatch.scoring.ranking import Match
+    from peermatch.scoring.match import Match
 
 
 @app.command()
@@ -75,6 +75,7 @@ def suggest(
     """
     from peermatch.cli.loaders import resolve_system, resolve_topic
     from peermatch.present import listings
+    from peermatch.scoring.memo import Memo
     from peermatch.scoring.ranking import iter_suggest
     from peermatch.scoring.ranking import suggest as suggest_matches
 
@@ -87,6 +88,7 @@ def suggest(
     topics = sorted({resolve_topic(dataset, t, "--topic") for t in topic}) if topic else None
     w = shared.load_weights()
     adj = shared.adjustments(dataset, w, note=True)
+    memo = None if shared.no_cache else Memo(info)  # a large cohort's rows, for the next run
     if shared.fmt is Format.csv and who is None:  # streamed, in bounded memory
         matches: Iterable[Match] = iter_suggest(
             dataset,
@@ -97,6 +99,7 @@ def suggest(
             history=adj,
             topics=topics,
             across=across,
+            memo=memo,
         )
     else:
         matches = suggest_matches(
@@ -110,6 +113,7 @@ def suggest(
             topics=topics,
             role=role.value if role is not None else None,
             across=across,
+            memo=memo,
         )
     shared.emit(listings.matches_listing(matches))
 

@@ -518,7 +518,8 @@ def test_the_codec_covers_every_field() -> None:
         "warnings",
         "file_order",
         "by_id",
-    ]  # by_id is rebuilt from systems
+        "fingerprint",
+    ]  # by_id is rebuilt from systems; fingerprint is the entry's key, set by load_cached
     # _lookup is rebuilt from topics; _resolver and _exact are caches built on first use
     assert names(Catalogue) == ["topics", "_lookup", "_resolver", "_exact"]
     assert names(Topic) == ["id", "name", "area", "aliases", "related", "description"]

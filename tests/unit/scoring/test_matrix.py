@@ -20,6 +20,7 @@ from peermatch.planning.pricing import candidate_links, price
 from peermatch.present.listing import Format, render
 from peermatch.present.listings import matches_listing
 from peermatch.scoring import matrix as fastscore
+from peermatch.scoring.places import ranks_of
 from peermatch.scoring.ranking import rank_all, suggest
 from peermatch.scoring.reference import kept_in_ranking, score_pair
 
@@ -230,7 +231,7 @@ def test_plan_links_hold_each_side_best_with_reference_scores(
     known = links.rank >= 0
     if known.any():
         assert (
-            cohort.ranks_of(links.teacher[known], links.learner[known], new_only).tolist()
+            ranks_of(cohort, links.teacher[known], links.learner[known], new_only).tolist()
             == links.rank[known].tolist()
         )
     if per_learner == 0 or per_teacher == 0:
@@ -321,4 +322,4 @@ def test_ranks_of_is_the_place_in_the_reference_ranking(
     cohort = fastscore.Cohort(data, w, across=across)
     t = np.array([cohort.index[p[0]] for p in chosen], dtype=np.intp)
     lr = np.array([cohort.index[p[1]] for p in chosen], dtype=np.intp)
-    assert cohort.ranks_of(t, lr, new_only).tolist() == [p[2] for p in chosen]
+    assert ranks_of(cohort, t, lr, new_only).tolist() == [p[2] for p in chosen]
