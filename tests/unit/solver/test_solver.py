@@ -12,7 +12,7 @@ from conftest import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from peermatch.solver import rings as solver
+from peermatch.solver import ring_duals, ring_packing
 from peermatch.solver.matching import solve_bmatching
 from peermatch.solver.rings import enumerate_rings, solve_rings
 
@@ -172,16 +172,22 @@ def test_rings_enumerated_and_packed_exactly(
 @contextmanager
 def large_problem_path(on: bool) -> Iterator[None]:
     """Treat every packing as large: column generation, a small incumbent MILP, fixing."""
-    names = ("DIRECT_COLUMNS", "FEW_COLUMNS", "FEW_PER_ROW", "BATCH_COLUMNS", "BATCH_PER_ROW")
-    saved = {k: getattr(solver, k) for k in names}
+    small = {
+        (ring_packing, "DIRECT_COLUMNS"): 0,
+        (ring_packing, "FEW_COLUMNS"): 1,
+        (ring_packing, "FEW_PER_ROW"): 0,
+        (ring_duals, "BATCH_COLUMNS"): 1,
+        (ring_duals, "BATCH_PER_ROW"): 0,
+    }
+    saved = {(module, k): getattr(module, k) for module, k in small}
     if on:
-        for k, v in zip(names, (0, 1, 0, 1, 0), strict=True):
-            setattr(solver, k, v)
+        for (module, k), v in small.items():
+            setattr(module, k, v)
     try:
         yield
     finally:
-        for k, v in saved.items():
-            setattr(solver, k, v)
+        for (module, k), v in saved.items():
+            setattr(module, k, v)
 
 
 def check_rings(inst: dict[str, np.ndarray], size: int) -> None:
