@@ -256,21 +256,26 @@ class PlanContext:
             for near in (t, *topics[t].related):
                 found.update(by_topic.get(near, ()))
         found.discard(p.id)
-        possible = sorted(found)
-        if not possible:
-            if learning:
-                text = (
-                    "no one can teach it: none of its challenges ("
-                    + ", ".join(p.needs)
-                    + ") is anyone's strength, directly or through a related topic"
-                )
-                return LeftOut(p.id, role, "no-teacher", text)
+        if found:
+            return self._unusable(p, role, sorted(found))
+        if learning:
             text = (
-                "nobody needs its strengths: no other system lists "
-                + ", ".join(p.strengths)
-                + " (or a related topic) as a challenge"
+                "no one can teach it: none of its challenges ("
+                + ", ".join(p.needs)
+                + ") is anyone's strength, directly or through a related topic"
             )
-            return LeftOut(p.id, role, "not-needed", text)
+            return LeftOut(p.id, role, "no-teacher", text)
+        text = (
+            "nobody needs its strengths: no other system lists "
+            + ", ".join(p.strengths)
+            + " (or a related topic) as a challenge"
+        )
+        return LeftOut(p.id, role, "not-needed", text)
+
+    def _unusable(self, p: Profile, role: str, possible: list[str]) -> LeftOut:
+        """Systems could teach it (or learn from it) but none may: exclusions, its own
+        family with ``across``, repeats within the history's window, or partners."""
+        learning = role == "learn"
         excluded = [o for o in possible if o in p.exclude or p.id in self.data.system(o).exclude]
         family = [
             o
