@@ -4,8 +4,9 @@ system named on the command line. The library is imported here, never at start-u
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from peermatch.cli.console import err, info, note
 from peermatch.core.catalogue import closest, did_you_mean, normalise, ranked_matches
@@ -17,6 +18,7 @@ from peermatch.files.cache import load_cached
 
 if TYPE_CHECKING:
     from peermatch.scoring.adjustments import Adjustments
+    from peermatch.scoring.ranking import Match
 
 
 def load_data(
@@ -118,3 +120,47 @@ def adjustments_from(
             f"links ({path}); 'peermatch explain TEACHER LEARNER --history {path}' says why"
         )
     return adj
+
+
+def suggested(
+    data: Dataset,
+    *,
+    csv: bool,
+    system: str | None,
+    topics: list[str] | None,
+    role: Literal["learner", "teacher"] | None,
+    top: int,
+    min_score: float,
+    new_only: bool,
+    weights: Weights,
+    history: Adjustments | None,
+    across: bool,
+) -> Iterable[Match]:
+    """``suggest``'s matches: streamed in bounded memory for a CSV of every learner
+    (:func:`~peermatch.scoring.ranking.iter_suggest`), else ranked and sorted
+    (:func:`~peermatch.scoring.ranking.suggest`), the same rows either way."""
+    from peermatch.scoring import ranking
+
+    if csv and system is None:
+        return ranking.iter_suggest(
+            data,
+            top=top,
+            min_score=min_score,
+            new_only=new_only,
+            weights=weights,
+            history=history,
+            topics=topics,
+            across=across,
+        )
+    return ranking.suggest(
+        data,
+        top=top,
+        system=system,
+        min_score=min_score,
+        new_only=new_only,
+        weights=weights,
+        history=history,
+        topics=topics,
+        role=role,
+        across=across,
+    )

@@ -6,7 +6,6 @@ The library is imported inside each command, not at the top: ``peermatch --help`
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -22,10 +21,11 @@ from peermatch.cli.options import (
     Shared,
     shares,
 )
+from peermatch.core.errors import UsageError
 from peermatch.core.numbers import COUNT
 
 if TYPE_CHECKING:
-    from peermatch.scoring.ranking import Match
+    pass
 
 
 @app.command()
@@ -73,44 +73,28 @@ def suggest(
 
     Example: peermatch suggest --for dorset --topic frailty --as learner
     """
-    from peermatch.cli.loaders import resolve_system, resolve_topic
+    from peermatch.cli.loaders import resolve_system, resolve_topic, suggested
     from peermatch.present import listings
-    from peermatch.scoring.ranking import iter_suggest
-    from peermatch.scoring.ranking import suggest as suggest_matches
 
     if role is not None and not system:
-        from peermatch.core.errors import UsageError
-
         raise UsageError("--as needs --for SYSTEM: whose side to show")
     dataset = shared.load()
     who = resolve_system(dataset, system, "--for") if system else None
     topics = sorted({resolve_topic(dataset, t, "--topic") for t in topic}) if topic else None
     w = shared.load_weights()
-    adj = shared.adjustments(dataset, w, note=True)
-    if shared.fmt is Format.csv and who is None:  # streamed, in bounded memory
-        matches: Iterable[Match] = iter_suggest(
-            dataset,
-            top=top,
-            min_score=min_score,
-            new_only=new_only,
-            weights=w,
-            history=adj,
-            topics=topics,
-            across=across,
-        )
-    else:
-        matches = suggest_matches(
-            dataset,
-            top=top,
-            system=who,
-            min_score=min_score,
-            new_only=new_only,
-            weights=w,
-            history=adj,
-            topics=topics,
-            role=role.value if role is not None else None,
-            across=across,
-        )
+    matches = suggested(
+        dataset,
+        csv=shared.fmt is Format.csv,
+        system=who,
+        topics=topics,
+        role=role.value if role is not None else None,
+        top=top,
+        min_score=min_score,
+        new_only=new_only,
+        weights=w,
+        history=shared.adjustments(dataset, w, note=True),
+        across=across,
+    )
     shared.emit(listings.matches_listing(matches))
 
 
@@ -131,7 +115,6 @@ def explain(
     Example: peermatch explain nenc dorset
     """
     from peermatch.cli.loaders import resolve_system
-    from peermatch.core.errors import UsageError
     from peermatch.present import listings
     from peermatch.scoring.reference import explain as explain_pair
 
