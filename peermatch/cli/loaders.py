@@ -79,6 +79,33 @@ def resolve_system(data: Dataset, text: str, where: str) -> str:
     raise UsageError(f"{where}: unknown system {quote(text)}{hint}")
 
 
+def resolve_pair(data: Dataset, teacher: str, learner: str) -> tuple[str, str]:
+    """``explain``'s TEACHER and LEARNER as ids: two systems, not one."""
+    t = resolve_system(data, teacher, "TEACHER")
+    lr = resolve_system(data, learner, "LEARNER")
+    if t == lr:
+        raise UsageError(f"TEACHER and LEARNER are both {t}: a system cannot teach itself")
+    return t, lr
+
+
+def resolve_pins(data: Dataset, texts: list[str]) -> list[tuple[str, str]]:
+    """Each ``--pin TEACHER:LEARNER`` as (teacher id, learner id); a pin not written so, or
+    naming a system the data does not have, is a usage error naming it."""
+    pins = []
+    for text in texts:
+        teacher, sep, learner = text.partition(":")
+        if not sep or not teacher.strip() or not learner.strip():
+            raise UsageError(f"--pin '{text}': write TEACHER:LEARNER, e.g. --pin nenc:dorset")
+        where = f"--pin {text}"
+        pins.append(
+            (
+                resolve_system(data, teacher.strip(), where),
+                resolve_system(data, learner.strip(), where),
+            )
+        )
+    return pins
+
+
 def resolve_topic(data: Dataset, text: str, where: str) -> str:
     """The topic ``text`` names: exactly (id, name or alias), or by meaning with a note.
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from peermatch.cli.app import app
-from peermatch.cli.console import annotate, err, info, note, quiet
+from peermatch.cli.console import annotate, err, info, quiet
 from peermatch.cli.options import (
     AcrossOpt,
     Format,
@@ -25,6 +25,8 @@ from peermatch.core.errors import UsageError
 from peermatch.core.numbers import COUNT
 
 if TYPE_CHECKING:
+    from peermatch.files.checking import CheckResult
+
     pass
 
 
@@ -114,21 +116,18 @@ def explain(
 
     Example: peermatch explain nenc dorset
     """
-    from peermatch.cli.loaders import resolve_system
+    from peermatch.cli.loaders import resolve_pair
     from peermatch.present import listings
     from peermatch.scoring.reference import explain as explain_pair
 
     dataset = shared.load()
-    t = resolve_system(dataset, teacher, "TEACHER")
-    lr = resolve_system(dataset, learner, "LEARNER")
-    if t == lr:
-        raise UsageError(f"TEACHER and LEARNER are both {t}: a system cannot teach itself")
+    t, lr = resolve_pair(dataset, teacher, learner)
     w = shared.load_weights()
     adj = shared.adjustments(dataset, w)
     b = explain_pair(dataset, t, lr, w, adj)
     shared.emit(listings.explain_listing(b, dataset, adj, w))
-    if b.same_system and (shared.fmt is not Format.table or shared.output is not None):
-        note(f"note: same system: {dataset.same_system_text(t, lr)}")  # the table says it
+    if b.same_system:
+        shared.notes([f"note: same system: {dataset.same_system_text(t, lr)}"])
 
 
 @app.command("systems")
@@ -218,9 +217,7 @@ def validate(
         load=shared.load,
         use_cache=not shared.no_cache,
     )
-    info(result.cache)
-    info(f"checked {result.systems_file} and {result.challenges_file} in {result.seconds:.2f} s")
-    annotate(result.findings)
+    _told(result)
     if shared.fmt is Format.table:
         shared.write_text(check_text(result, quiet=quiet()))
     else:
@@ -229,3 +226,11 @@ def validate(
         if shared.fmt is not Format.table and shared.output is None:
             err(f"{result.errors} error(s), {result.warnings} warning(s)")
         raise typer.Exit(1)
+
+
+def _told(result: CheckResult) -> None:
+    """With -v, where the data came from and how long the check took; in GitHub Actions,
+    each finding as an annotation."""
+    info(result.cache)
+    info(f"checked {result.systems_file} and {result.challenges_file} in {result.seconds:.2f} s")
+    annotate(result.findings)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from peermatch.cli.app import app
-from peermatch.cli.console import err
+from peermatch.cli.console import check_failed, err
 from peermatch.cli.options import Shared, shares
 from peermatch.core.keep import Keep
 
@@ -138,8 +138,7 @@ def import_responses(
     catalogue_path = choose_catalogue(to, challenges)
     result = _parse(records, responses, catalogue_path, to, answers, no_input, keep)
     if result.errors:
-        _say(told.rejected_lines(result, responses))
-        raise typer.Exit(1)
+        check_failed("\n".join(told.rejected_lines(result, responses)))
     _say(told.read_lines(result, responses))
     written = write_folder(result, to, catalogue_path, force=force)
     _say(told.written_lines(result, written, catalogue_path))
