@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from peermatch.scoring.adjustments import Adjustments
     from peermatch.scoring.matrix import Cohort
     from peermatch.solver.highs import BoolArray, IntArray
+    from peermatch.solver.matching import Bounds
 
 
 @dataclass
@@ -42,6 +43,18 @@ class PlanContext:
         """The score matrix with the history (pruned candidates only)."""
         assert self.cohort is not None
         return HistoryOverlay(self.cohort, self.history)
+
+    def bounds(self) -> Bounds:
+        """The solvers' rules over the candidates as they are now: the capacities, and
+        a lower bound for each system with a candidate link in that role and room for it."""
+        import numpy as np
+
+        from peermatch.solver.matching import Bounds
+
+        has_out = np.bincount(self.cand.teacher, minlength=self.n) > 0
+        has_in = np.bincount(self.cand.learner, minlength=self.n) > 0
+        teach_lower, learn_lower = has_out & (self.teach_cap > 0), has_in & (self.learn_cap > 0)
+        return Bounds(self.teach_cap, self.learn_cap, teach_lower, learn_lower)
 
     # -- pins
 

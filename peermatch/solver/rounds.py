@@ -30,6 +30,7 @@ from peermatch.solver.highs import Clock, Solution, limit_error, solve_milp
 
 if TYPE_CHECKING:
     from peermatch.solver.highs import BoolArray, FloatArray, IntArray
+    from peermatch.solver.matching import Bounds
 
 
 def solve_rounds(
@@ -39,10 +40,7 @@ def solve_rounds(
     weight: FloatArray,
     rounds: int,
     *,
-    teach_cap: IntArray,
-    learn_cap: IntArray,
-    teach_lower: BoolArray,
-    learn_lower: BoolArray,
+    bounds: Bounds,
     pinned: BoolArray,
     time_limit: float = TIME_LIMIT,
 ) -> tuple[IntArray, Solution]:
@@ -53,16 +51,12 @@ def solve_rounds(
     bound in each round. Raises :class:`~.highs.SolverLimit` when the time limit comes
     before any programme is found.
     """
-    found = _by_colouring(
-        n, teacher, learner, weight, rounds, teach_cap, learn_cap, teach_lower, learn_lower,
-        pinned, time_limit,
-    )  # fmt: skip
+    found = _by_colouring(n, teacher, learner, weight, rounds, bounds, pinned, time_limit)
     if found is not None:
         return found
     return solve_rounds_milp(
-        n, teacher, learner, weight, rounds, teach_cap=teach_cap, learn_cap=learn_cap,
-        teach_lower=teach_lower, learn_lower=learn_lower, pinned=pinned, time_limit=time_limit,
-    )  # fmt: skip
+        n, teacher, learner, weight, rounds, bounds=bounds, pinned=pinned, time_limit=time_limit
+    )
 
 
 def _by_colouring(
@@ -71,10 +65,7 @@ def _by_colouring(
     learner: IntArray,
     weight: FloatArray,
     rounds: int,
-    teach_cap: IntArray,
-    learn_cap: IntArray,
-    teach_lower: BoolArray,
-    learn_lower: BoolArray,
+    bounds: Bounds,
     pinned: BoolArray,
     time_limit: float,
 ) -> tuple[IntArray, Solution] | None:
@@ -92,10 +83,7 @@ def _by_colouring(
         learner,
         weight,
         pinned,
-        teach_cap=teach_cap * rounds,
-        learn_cap=learn_cap * rounds,
-        teach_lower=teach_lower,
-        learn_lower=learn_lower,
+        bounds=bounds.times(rounds),
         time_limit=time_limit,
         lower_target=rounds,
     )
@@ -104,7 +92,7 @@ def _by_colouring(
     round_of = _colour(m, links, teacher, learner, weight, pinned, rounds, lp.deadline)
     if round_of is None:
         return None
-    unmet = _unmet(n, teacher, learner, round_of, rounds, teach_lower, learn_lower)
+    unmet = _unmet(n, teacher, learner, round_of, rounds, bounds)
     if unmet != sol.unmet:
         return None
     return round_of, Solution(round_of >= 0, sol.bound + lp.big_m * sol.unmet, True, unmet)
@@ -124,7 +112,7 @@ def _colour(
     None when a round's matching cannot cover every copy of the highest degree left."""
     import numpy as np
 
-    from peermatch.solver.matching import solve_bmatching
+    from peermatch.solver.matching import Bounds, solve_bmatching
 
     t_copy = _copies(teacher[links], pinned[links], rounds)
     l_copy = _copies(learner[links], pinned[links], rounds)
@@ -138,7 +126,7 @@ def _colour(
         ones = np.ones(len(links), dtype=np.int64)
         taken = solve_bmatching(
             len(links), t_copy[at], l_copy[at], weight[links[at]],
-            teach_cap=ones, learn_cap=ones, teach_lower=t_deg == q, learn_lower=l_deg == q,
+            bounds=Bounds(ones, ones, t_deg == q, l_deg == q),
             pinned=pinned[links[at]] & (r == 0), time_limit=max(deadline - _now(), 0.01),
         )  # fmt: skip
         if taken.unmet:
@@ -185,14 +173,13 @@ def _unmet(
     learner: IntArray,
     round_of: IntArray,
     rounds: int,
-    teach_lower: BoolArray,
-    learn_lower: BoolArray,
+    bounds: Bounds,
 ) -> int:
     """Lower bounds unmet, counted per system, role and round."""
     import numpy as np
 
     unmet = 0
-    for ends, lower in ((teacher, teach_lower), (learner, learn_lower)):
+    for ends, lower in ((teacher, bounds.teach_lower), (learner, bounds.learn_lower)):
         has = np.zeros((rounds, n), dtype=bool)
         used = round_of >= 0
         has[round_of[used], ends[used]] = True
@@ -207,10 +194,7 @@ def solve_rounds_milp(
     weight: FloatArray,
     rounds: int,
     *,
-    teach_cap: IntArray,
-    learn_cap: IntArray,
-    teach_lower: BoolArray,
-    learn_lower: BoolArray,
+    bounds: Bounds,
     pinned: BoolArray,
     time_limit: float = TIME_LIMIT,
 ) -> tuple[IntArray, Solution]:
@@ -219,7 +203,8 @@ def solve_rounds_milp(
     import numpy as np
 
     m = len(weight)
-    need_t, need_l = np.flatnonzero(teach_lower), np.flatnonzero(learn_lower)
+    teach_cap, learn_cap = bounds.teach_cap, bounds.learn_cap
+    need_t, need_l = np.flatnonzero(bounds.teach_lower), np.flatnonzero(bounds.learn_lower)
     k = len(need_t) + len(need_l)
     if m == 0:
         return np.full(0, -1, dtype=np.int64), Solution(np.zeros(0, bool), 0.0, True, k * rounds)
