@@ -145,6 +145,7 @@ def import_responses(
 
 
 def _say(lines: list[str]) -> None:
+    """Each line on stderr (none at all for an empty list)."""
     for line in lines:
         err(line)
 
