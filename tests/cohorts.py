@@ -27,6 +27,7 @@ from peermatch.core.defaults import DEFAULT_LEARN, DEFAULT_TEACH
 from peermatch.core.plan import Plan
 from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
 from peermatch.scoring.reference import score_pair
+from peermatch.solver.matching import Bounds
 
 TOPICS = ("t-a", "t-b", "t-c", "t-d")
 RELATED = {"t-a": ("t-b",), "t-b": ("t-a",)}
@@ -415,6 +416,12 @@ def instances(draw: st.DrawFn, max_n: int = 5, max_links: int = 13) -> dict[str,
         "learn_lower": has_in & (learn_cap > 0),
         "pinned": pinned,
     }
+
+
+def bounds_of(inst: dict[str, np.ndarray]) -> Bounds:
+    """An instance's capacities and lower bounds, as the solvers take them."""
+    keys = ("teach_cap", "learn_cap", "teach_lower", "learn_lower")
+    return Bounds(*(inst[k] for k in keys))
 
 
 def brute_plans(inst: dict[str, np.ndarray]) -> list[tuple[np.ndarray, int]]:

@@ -9,7 +9,8 @@ systems that exclude each other never share a topic's groups, nor (with ``across
 systems of one family (the same top-level system, :meth:`Dataset.same_system
 <peermatch.core.dataset.Dataset.same_system>`).
 
-Who joins which group is one integer programme (:mod:`peermatch.solver.integer`):
+Who joins which group is one integer programme (:mod:`peermatch.analysis.group_programme`,
+solved by :mod:`peermatch.solver.integer`):
 
 * a learner's place is worth its need's priority points (low 1, medium 2, high 3);
 * a teacher's place is worth ``priority.low - level_shortfall`` (exemplar 1, established
@@ -32,9 +33,10 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from peermatch.analysis.group_programme import Place, apart_sets, assign
 from peermatch.core.dataset import Dataset, OneWay
 from peermatch.core.defaults import DEFAULT_GROUP_SIZE, DEFAULT_PER_SYSTEM, TIME_LIMIT
-from peermatch.core.errors import PeermatchError, UsageError
+from peermatch.core.errors import UsageError
 from peermatch.core.weights import DEFAULT_WEIGHTS, Weights
 
 if TYPE_CHECKING:
@@ -42,8 +44,6 @@ if TYPE_CHECKING:
 
 #: The tie-breaking nudge, in worth points, for the most widely shared topic.
 TIE = 1e-4
-#: The solver stops once no assignment can be worth more than this fraction more.
-GAP = 1e-3
 
 
 @dataclass(frozen=True)
@@ -125,16 +125,13 @@ def groups(
         (t for t, who in sharers.items() if len(who) >= 2), key=lambda t: (-len(sharers[t]), t)
     )
     places, unformed = _places(data, shared, weights)
-    apart = _apart(data, places, across)
-    chosen, count, optimal = _assign(data, shared, places, size, per_system, time_limit, apart)
+    apart = apart_sets(data, places, across)
+    chosen, count, optimal = assign(data, shared, places, size, per_system, time_limit, apart)
     built, in_groups = _deal(data, shared, places, chosen, count, size)
     unplaced = _unplaced(
         data, shared, sharers, built, in_groups, unformed, per_system, size, across
     )
     return Groups(built, unplaced, optimal, settings, data.one_way_systems())
-
-
-Place = tuple[int, int, str, float, int | None, int | None, str | None]
 
 
 def _places(
@@ -180,89 +177,6 @@ def _places(
             )
 
     return places, unformed
-
-
-# Builds the integer programme whole, kept in one piece on purpose (longer than the
-# ~60-line rule): each block of rows is one rule of a group, read best side by side.
-def _assign(
-    data: Dataset,
-    shared: list[str],
-    places: list[Place],
-    size: int,
-    per_system: int,
-    time_limit: float,
-    apart: list[list[int]],
-) -> tuple[BoolArray, IntArray, bool]:
-    """Which places are taken, how many groups each topic gets, and whether proven best:
-    the integer programme (:func:`~peermatch.solver.integer.solve_integer`)."""
-    import numpy as np
-    import scipy.sparse as sp
-
-    from peermatch.solver.integer import solve_integer
-
-    n_sys, n_top, m = len(data.systems), len(shared), len(places)
-    chosen = np.zeros(m, dtype=bool)
-    count = np.zeros(n_top, dtype=np.int64)
-    optimal = True
-    if m and n_top:
-        sys_i = np.array([pl[0] for pl in places], dtype=np.int64)
-        top_i = np.array([pl[1] for pl in places], dtype=np.int64)
-        is_teacher = np.array([pl[2] == "teacher" for pl in places])
-        values = np.array([pl[3] for pl in places])
-        cols = np.arange(m)
-        ones = np.ones(m)
-        # variables: x (m places), then g (n_top groups per topic, integer)
-        per_sys = sp.csr_array((ones, (sys_i, cols)), shape=(n_sys, m))
-        learners = sp.csr_array(
-            (ones[~is_teacher], (top_i[~is_teacher], cols[~is_teacher])), shape=(n_top, m)
-        )
-        teachers = sp.csr_array(
-            (ones[is_teacher], (top_i[is_teacher], cols[is_teacher])), shape=(n_top, m)
-        )
-        eye = sp.identity(n_top, format="csr")
-        zeros_g = sp.csr_array((n_sys, n_top))
-        rows = [
-            sp.hstack([per_sys, zeros_g]),  # <= per_system
-            sp.hstack([learners, -2 * eye]),  # learners >= 2 g
-            sp.hstack([teachers, -eye]),  # teachers >= g
-            sp.hstack([learners + teachers, -size * eye]),  # members <= size g
-            sp.hstack([teachers - learners, sp.csr_array((n_top, n_top))]),  # teachers <= learners
-            # no group can hold more teachers than half its places: teachers <= size // 2 g
-            sp.hstack([teachers, -(size // 2) * eye]),
-        ]
-        lo = [np.zeros(n_sys), np.zeros(n_top), np.zeros(n_top), np.full(n_top, -np.inf)]
-        hi = [np.full(n_sys, per_system), np.full(n_top, np.inf), np.full(n_top, np.inf)]
-        hi += [np.zeros(n_top)]
-        lo += [np.full(n_top, -np.inf), np.full(n_top, -np.inf)]
-        hi += [np.zeros(n_top), np.zeros(n_top)]
-        if apart:  # at most one of each set of places
-            r = np.repeat(np.arange(len(apart)), [len(seats) for seats in apart])
-            c = np.array([k for seats in apart for k in seats])
-            rows.append(sp.csr_array((np.ones(len(c)), (r, c)), shape=(len(apart), m + n_top)))
-            lo.append(np.zeros(len(apart)))
-            hi.append(np.ones(len(apart)))
-        a = sp.vstack(rows, format="csr")
-        n_learn = np.bincount(top_i[~is_teacher], minlength=n_top)
-        n_teach = np.bincount(top_i[is_teacher], minlength=n_top)
-        g_max = np.minimum(n_teach, n_learn // 2).astype(float)
-        x, optimal = solve_integer(
-            np.concatenate([values, np.zeros(n_top)]),
-            a,
-            np.concatenate(lo),
-            np.concatenate(hi),
-            np.concatenate([ones, g_max]),
-            time_limit=time_limit,
-            gap=GAP,
-        )
-        if x is None:
-            raise PeermatchError(
-                f"the solver reached its time limit of {time_limit:g} s before forming any "
-                "groups; raise --time-limit or lower --size"
-            )
-        chosen = np.round(x[:m]) > 0.5
-        count = np.bincount(top_i[chosen], minlength=n_top)
-
-    return chosen, count, optimal
 
 
 def _deal(
@@ -332,41 +246,6 @@ def _dealing_order(n_teach: int, n_learn: int, k: int) -> list[int]:
         dealt[group] += 1
         group = (group + 1) % k
     return teachers + learners
-
-
-def _apart(data: Dataset, places: list[Place], across: bool) -> list[list[int]]:
-    """Sets of places (one topic each) of which at most one may be taken: exclusions, and
-    with ``across`` the places of one system family."""
-    index = {p.id: i for i, p in enumerate(data.systems)}
-    out: list[list[int]] = [list(pair) for pair in _exclusion_rows(data, places, index)]
-    if across:
-        top = data.top_level
-        families: dict[tuple[int, str], list[int]] = {}
-        for k, pl in enumerate(places):
-            families.setdefault((pl[1], top[data.systems[pl[0]].id]), []).append(k)
-        out += sorted(seats for seats in families.values() if len(seats) > 1)
-    return out
-
-
-def _exclusion_rows(
-    data: Dataset,
-    places: list[Place],
-    index: dict[str, int],
-) -> list[tuple[int, int]]:
-    """Pairs of places (same topic) whose systems must not be in a group together."""
-    by_topic: dict[int, dict[int, int]] = {}
-    for k, pl in enumerate(places):
-        by_topic.setdefault(pl[1], {})[pl[0]] = k
-    out = []
-    for p in data.systems:
-        for other in sorted(p.exclude):
-            a, b = index[p.id], index[other]
-            if a > b and p.id in data.system(other).exclude:
-                continue  # listed on both sides: one row is enough
-            for seats in by_topic.values():
-                if a in seats and b in seats:
-                    out.append((seats[a], seats[b]))
-    return sorted(set(out))
 
 
 def _unplaced(

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
+
+import typer
 
 from peermatch.core.errors import DataError, PeermatchError, UsageError
 from peermatch.core.findings import Finding, escape
@@ -63,6 +66,12 @@ def note(message: str) -> None:
     """A note or warning on stderr; ``-q`` silences it (errors use :func:`err`)."""
     if not quiet():
         err(message)
+
+
+def check_failed(message: str) -> NoReturn:
+    """A requested check failed (``--strict``, ``--fail``): say why on stderr, exit 1."""
+    err(message)
+    raise typer.Exit(1)
 
 
 def info(message: str) -> None:

@@ -4,8 +4,9 @@ system named on the command line. The library is imported here, never at start-u
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from peermatch.cli.console import err, info, note
 from peermatch.core.catalogue import closest, did_you_mean, normalise, ranked_matches
@@ -17,6 +18,8 @@ from peermatch.files.cache import load_cached
 
 if TYPE_CHECKING:
     from peermatch.scoring.adjustments import Adjustments
+    from peermatch.scoring.match import Match
+    from peermatch.scoring.memo import Memo
 
 
 def load_data(
@@ -77,6 +80,33 @@ def resolve_system(data: Dataset, text: str, where: str) -> str:
     raise UsageError(f"{where}: unknown system {quote(text)}{hint}")
 
 
+def resolve_pair(data: Dataset, teacher: str, learner: str) -> tuple[str, str]:
+    """``explain``'s TEACHER and LEARNER as ids: two systems, not one."""
+    t = resolve_system(data, teacher, "TEACHER")
+    lr = resolve_system(data, learner, "LEARNER")
+    if t == lr:
+        raise UsageError(f"TEACHER and LEARNER are both {t}: a system cannot teach itself")
+    return t, lr
+
+
+def resolve_pins(data: Dataset, texts: list[str]) -> list[tuple[str, str]]:
+    """Each ``--pin TEACHER:LEARNER`` as (teacher id, learner id); a pin not written so, or
+    naming a system the data does not have, is a usage error naming it."""
+    pins = []
+    for text in texts:
+        teacher, sep, learner = text.partition(":")
+        if not sep or not teacher.strip() or not learner.strip():
+            raise UsageError(f"--pin '{text}': write TEACHER:LEARNER, e.g. --pin nenc:dorset")
+        where = f"--pin {text}"
+        pins.append(
+            (
+                resolve_system(data, teacher.strip(), where),
+                resolve_system(data, learner.strip(), where),
+            )
+        )
+    return pins
+
+
 def resolve_topic(data: Dataset, text: str, where: str) -> str:
     """The topic ``text`` names: exactly (id, name or alias), or by meaning with a note.
 
@@ -118,3 +148,51 @@ def adjustments_from(
             f"links ({path}); 'peermatch explain TEACHER LEARNER --history {path}' says why"
         )
     return adj
+
+
+def suggested(
+    data: Dataset,
+    *,
+    csv: bool,
+    system: str | None,
+    topics: list[str] | None,
+    role: Literal["learner", "teacher"] | None,
+    top: int,
+    min_score: float,
+    new_only: bool,
+    weights: Weights,
+    history: Adjustments | None,
+    across: bool,
+    memo: Memo | None = None,
+) -> Iterable[Match]:
+    """``suggest``'s matches: streamed in bounded memory for a CSV of every learner
+    (:func:`~peermatch.scoring.ranking.iter_suggest`), else ranked and sorted
+    (:func:`~peermatch.scoring.ranking.suggest`), the same rows either way; ``memo`` keeps
+    a large cohort's rows for the next run (:mod:`peermatch.scoring.memo`)."""
+    from peermatch.scoring import ranking
+
+    if csv and system is None:
+        return ranking.iter_suggest(
+            data,
+            top=top,
+            min_score=min_score,
+            new_only=new_only,
+            weights=weights,
+            history=history,
+            topics=topics,
+            across=across,
+            memo=memo,
+        )
+    return ranking.suggest(
+        data,
+        top=top,
+        system=system,
+        min_score=min_score,
+        new_only=new_only,
+        weights=weights,
+        history=history,
+        topics=topics,
+        role=role,
+        across=across,
+        memo=memo,
+    )

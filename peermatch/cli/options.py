@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, cast
 
 import typer
 
+from peermatch.cli.console import note
 from peermatch.core.defaults import DEFAULT_WINDOW, TIME_LIMIT
 from peermatch.core.numbers import SECONDS, YEAR
 from peermatch.present.listing import Format, Listing, emit, format_for
@@ -25,6 +26,20 @@ if TYPE_CHECKING:
     from peermatch.core.dataset import Dataset
     from peermatch.core.weights import Weights
     from peermatch.scoring.adjustments import Adjustments
+
+# --------------------------------------------------------------------------- option shapes
+
+
+def ranged(flag: str, bounds: tuple[int, int], help: str, **more: Any) -> Any:
+    """A whole-number option within ``bounds`` (a range of :mod:`peermatch.core.numbers`),
+    whose default, if it has one worth showing, its ``help`` says."""
+    return typer.Option(flag, min=bounds[0], max=bounds[1], help=help, show_default=False, **more)
+
+
+def strict_option(help: str) -> Any:
+    """``--strict``: exit 1 when the result falls short as ``help`` says."""
+    return typer.Option("--strict", help=help)
+
 
 # --------------------------------------------------------------------------- shared options
 
@@ -140,13 +155,11 @@ WindowOpt = Annotated[
 ]
 YearOpt = Annotated[
     int | None,
-    typer.Option(
+    ranged(
         "--year",
-        min=YEAR[0],
-        max=YEAR[1],
-        help="With --history: the year being planned [default: the newest year in the "
-        "history plus one].",
-        show_default=False,
+        YEAR,
+        "With --history: the year being planned [default: the newest year in the history "
+        "plus one].",
     ),
 ]
 
@@ -240,6 +253,13 @@ class Shared:
     def emit(self, listing: Listing) -> None:
         """Write ``listing`` in --format to --output (or stdout)."""
         emit(listing, self.fmt, self.output)
+
+    def notes(self, lines: Iterable[str]) -> None:
+        """Notes a table's footer already holds: on stderr when the rows are not a table
+        on stdout (another --format, or --output)."""
+        if self.fmt is not Format.table or self.output is not None:
+            for line in lines:
+                note(line)
 
     def write_text(self, text: str) -> None:
         """Write ready-made ``text`` to --output (or stdout)."""

@@ -22,6 +22,34 @@ Capacities: a profile's own ``capacity: {teach, learn}`` wins; for profiles with
 Ties: among plans with the same total, the one using links ranked higher in their
 learner's ``suggest`` list wins (a deterministic nudge of at most :data:`TIE` points per
 link, which the reported ``bound`` accounts for).
+
+The options of :func:`plan`:
+
+The candidate links are every pair ``suggest`` ranks (same ``weights``, same
+``new_only``). ``method`` is :func:`~peermatch.scoring.ranking.rank_all`'s: from
+:data:`~peermatch.scoring.ranking.FAST_FROM` profiles the vectorised scorer proposes each
+learner's and each teacher's best links, and column generation adds any other link that
+could improve the plan, so the result is the same exact optimum (above
+:data:`EXACT_UP_TO` profiles: proven within :data:`GAP` of it, the bound saying how far at
+most).
+
+With ``history`` (:func:`peermatch.files.history.adjustments`) the links are scored with it,
+as ``suggest --history`` scores them: a pair linked within the window is never planned
+(a ``--pin`` on one is an error that says so), and well-rated teachers are lifted.
+
+With ``across``, no link joins two systems of one family (the same top-level system,
+:meth:`~peermatch.core.dataset.Dataset.same_system`): the candidates leave them out,
+as ``suggest --across`` does, and a pin within one system is a usage error.
+
+A teach-only or learn-only system (:attr:`~peermatch.core.dataset.Profile.one_way`)
+is not left out of the role it has no topics for: ``Plan.one_way`` notes it.
+
+A programme people can run (:mod:`peermatch.planning.programme`): ``objective="fair"``
+first maximises the lowest link score, then the total; ``rounds`` plans that many rounds
+jointly, no pair in two; ``alternates`` lists each learner's next teachers not in the
+plan; ``keep`` pins every link of an earlier plan that still holds and says why the
+others cannot (:mod:`peermatch.planning.agreed`); ``diff`` (its file name and plan)
+adds the links added, removed and kept against it.
 """
 
 from __future__ import annotations
@@ -78,42 +106,48 @@ def plan(
     keep: Plan | None = None,
     diff: tuple[str, Plan] | None = None,
 ) -> Plan:
-    """The cohort programme (see the module docstring).
+    """The cohort programme (see the module docstring, which says what each option does).
 
-    ``pins`` are ``(teacher, learner)`` ids forced into the plan. The candidate links are
-    every pair ``suggest`` ranks (same ``weights``, same ``new_only``). ``method`` is
-    :func:`~peermatch.scoring.ranking.rank_all`'s: from :data:`~peermatch.scoring.ranking.FAST_FROM`
-    profiles the vectorised scorer proposes each learner's and each teacher's best links,
-    and column generation adds any other link that could improve the plan, so the result
-    is the same exact optimum (above :data:`EXACT_UP_TO` profiles: proven within
-    :data:`GAP` of it, the bound saying how far at most). ``candidates`` may be given
-    instead (no links are added).
-
-    With ``history`` (:func:`peermatch.files.history.adjustments`) the links are scored with it,
-    as ``suggest --history`` scores them: a pair linked within the window is never planned
-    (a ``--pin`` on one is an error that says so), and well-rated teachers are lifted.
-
-    With ``across``, no link joins two systems of one family (the same top-level system,
-    :meth:`~peermatch.core.dataset.Dataset.same_system`): the candidates leave them out,
-    as ``suggest --across`` does, and a pin within one system is a usage error.
-
-    A teach-only or learn-only system (:attr:`~peermatch.core.dataset.Profile.one_way`)
-    is not left out of the role it has no topics for: ``Plan.one_way`` notes it.
-
-    A programme people can run (:mod:`peermatch.planning.programme`): ``objective="fair"``
-    first maximises the lowest link score, then the total; ``rounds`` plans that many rounds
-    jointly, no pair in two; ``alternates`` lists each learner's next teachers not in the
-    plan; ``keep`` pins every link of an earlier plan that still holds and says why the
-    others cannot (:mod:`peermatch.planning.agreed`); ``diff`` (its file name and plan)
-    adds the links added, removed and kept against it.
+    ``pins`` are ``(teacher, learner)`` ids forced into the plan; ``candidates`` may be
+    given instead of the links ``suggest`` ranks (no links are added then).
     """
     _check_settings(ring_size, teach, learn, time_limit)
     _check_programme(objective, rounds, alternates, ring_size)
     every_link = ring_size is not None or objective == "fair" or bool(rounds or alternates)
-    default_teach = DEFAULT_TEACH if teach is None else teach
-    default_learn = DEFAULT_LEARN if learn is None else learn
-    teach_cap = _capacities(data, "teach_capacity", default_teach)
-    learn_cap = _capacities(data, "learn_capacity", default_learn)
+    teach = DEFAULT_TEACH if teach is None else teach
+    learn = DEFAULT_LEARN if learn is None else learn
+    ctx = _context(
+        data, weights, teach, learn, new_only, candidates, method, history, across, every_link
+    )
+    asked = list(dict.fromkeys(pins))
+    result = _programme(ctx, asked, keep, ring_size, objective, rounds, time_limit, max_rings)
+    result.settings = _settings(
+        teach, learn, new_only, ring_size, asked, history, objective, rounds, across
+    )
+    result.one_way = data.one_way_systems()
+    if alternates:
+        result.alternates = find_alternates(ctx, result, alternates, ring_size)
+    if diff is not None:
+        result.changes = changes(diff[0], diff[1], result)
+    return result
+
+
+def _context(
+    data: Dataset,
+    weights: Weights,
+    teach: int,
+    learn: int,
+    new_only: bool,
+    candidates: Candidates | None,
+    method: Method,
+    history: Adjustments | None,
+    across: bool,
+    every_link: bool,
+) -> PlanContext:
+    """The plan's context: capacities (``teach``/``learn`` for profiles that set none) and
+    the candidate links, from the score matrix on the fast path, else from the ranking."""
+    teach_cap = _capacities(data, "teach_capacity", teach)
+    learn_cap = _capacities(data, "learn_capacity", learn)
     cohort = None
     if candidates is None:
         if uses_fast_path(data, method):
@@ -134,20 +168,9 @@ def plan(
             )
             candidates = Candidates.from_ranking(data, ranking)
     n = len(candidates.ids)
-    ctx = PlanContext(
+    return PlanContext(
         data, weights, candidates, teach_cap, learn_cap, new_only, n, cohort, history, across
     )
-    asked = list(dict.fromkeys(pins))
-    result = _programme(ctx, asked, keep, ring_size, objective, rounds, time_limit, max_rings)
-    result.settings = _settings(
-        default_teach, default_learn, new_only, ring_size, asked, history, objective, rounds, across
-    )
-    result.one_way = data.one_way_systems()
-    if alternates:
-        result.alternates = find_alternates(ctx, result, alternates, ring_size)
-    if diff is not None:
-        result.changes = changes(diff[0], diff[1], result)
-    return result
 
 
 def _settings(

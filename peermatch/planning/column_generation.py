@@ -18,7 +18,7 @@ from peermatch.planning.context import PlanContext
 if TYPE_CHECKING:
     from peermatch.planning.pricing import Links
     from peermatch.solver.highs import BoolArray, FloatArray, IntArray
-    from peermatch.solver.matching import LPMatching, WarmMatching
+    from peermatch.solver.matching import Bounds, LPMatching, WarmMatching
 
 
 @dataclass(frozen=True)
@@ -82,8 +82,6 @@ def plan_links(ctx: PlanContext, pinned: list[int], time_limit: float) -> Plan:
         pinned = [li for li in (ctx.find(t, lr) for t, lr in pairs) if li is not None]
     else:
         cand = ctx.cand
-        has_out = np.bincount(cand.teacher, minlength=n) > 0
-        has_in = np.bincount(cand.learner, minlength=n) > 0
         pin_mask = np.zeros(len(cand), dtype=bool)
         pin_mask[pinned] = True
         sol = solve_bmatching(
@@ -91,10 +89,7 @@ def plan_links(ctx: PlanContext, pinned: list[int], time_limit: float) -> Plan:
             cand.teacher,
             cand.learner,
             cand.weight(),
-            teach_cap=ctx.teach_cap,
-            learn_cap=ctx.learn_cap,
-            teach_lower=has_out & (ctx.teach_cap > 0),
-            learn_lower=has_in & (ctx.learn_cap > 0),
+            bounds=ctx.bounds(),
             pinned=pin_mask,
             time_limit=time_limit,
         )
@@ -176,14 +171,10 @@ def _column_generation(
         tuning.PRICE_PER_LEARNER, tuning.PRUNE_PER_PLACE * int(ctx.learn_cap.max(initial=0))
     )
     # who can teach or learn at all: the first candidates have each one's best links
-    teach_lower = (np.bincount(ctx.cand.teacher, minlength=n) > 0) & (ctx.teach_cap > 0)
-    learn_lower = (np.bincount(ctx.cand.learner, minlength=n) > 0) & (ctx.learn_cap > 0)
+    bounds = ctx.bounds()
     lp = WarmMatching(
         n,
-        teach_cap=ctx.teach_cap,
-        learn_cap=ctx.learn_cap,
-        teach_lower=teach_lower,
-        learn_lower=learn_lower,
+        bounds=bounds,
         max_weight=100.0 + tuning.TIE,  # a score and the largest nudge, for every link to come
         time_limit=time_limit,
     )
@@ -222,7 +213,7 @@ def _column_generation(
             break
         if n > tuning.EXACT_UP_TO:
             got = float(lp.weight[sol.chosen].sum())
-            unmet = _unmet(sol.chosen, ctx, teach_lower, learn_lower)
+            unmet = _unmet(sol.chosen, ctx, bounds)
             proven = sol.bound + excess + lp.big_m * unmet
             if proven - got <= tuning.GAP * max(got, 1.0):
                 notes.append(
@@ -245,7 +236,7 @@ def _column_generation(
     ctx.cand = Candidates(ctx.cand.ids, lp.teacher, lp.learner, score, rank)
     chosen = np.zeros(len(lp), dtype=bool)  # a plan from an earlier round has fewer links
     chosen[: len(sol.chosen)] = sol.chosen
-    unmet = _unmet(chosen, ctx, teach_lower, learn_lower)
+    unmet = _unmet(chosen, ctx, bounds)
     bound = sol.bound + excess + lp.big_m * unmet
     return chosen, bound, optimal
 
@@ -329,15 +320,14 @@ def _priced(
     return more, excess
 
 
-def _unmet(
-    chosen: BoolArray, ctx: PlanContext, teach_lower: BoolArray, learn_lower: BoolArray
-) -> int:
+def _unmet(chosen: BoolArray, ctx: PlanContext, bounds: Bounds) -> int:
     """Lower bounds unmet: systems that can teach (learn) but do not in ``chosen``."""
     import numpy as np
 
     teaches = np.bincount(ctx.cand.teacher[chosen], minlength=ctx.n)
     learns = np.bincount(ctx.cand.learner[chosen], minlength=ctx.n)
-    return int((teach_lower & (teaches == 0)).sum() + (learn_lower & (learns == 0)).sum())
+    unmet = (bounds.teach_lower & (teaches == 0)).sum() + (bounds.learn_lower & (learns == 0)).sum()
+    return int(unmet)
 
 
 def check(ctx: PlanContext, chosen: BoolArray, pin_mask: BoolArray) -> None:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from peermatch.scoring.adjustments import Adjustments
     from peermatch.scoring.matrix import Cohort
     from peermatch.solver.highs import BoolArray, IntArray
+    from peermatch.solver.matching import Bounds
 
 
 @dataclass
@@ -42,6 +43,18 @@ class PlanContext:
         """The score matrix with the history (pruned candidates only)."""
         assert self.cohort is not None
         return HistoryOverlay(self.cohort, self.history)
+
+    def bounds(self) -> Bounds:
+        """The solvers' rules over the candidates as they are now: the capacities, and
+        a lower bound for each system with a candidate link in that role and room for it."""
+        import numpy as np
+
+        from peermatch.solver.matching import Bounds
+
+        has_out = np.bincount(self.cand.teacher, minlength=self.n) > 0
+        has_in = np.bincount(self.cand.learner, minlength=self.n) > 0
+        teach_lower, learn_lower = has_out & (self.teach_cap > 0), has_in & (self.learn_cap > 0)
+        return Bounds(self.teach_cap, self.learn_cap, teach_lower, learn_lower)
 
     # -- pins
 
@@ -258,21 +271,26 @@ class PlanContext:
             for near in (t, *topics[t].related):
                 found.update(by_topic.get(near, ()))
         found.discard(p.id)
-        possible = sorted(found)
-        if not possible:
-            if learning:
-                text = (
-                    "no one can teach it: none of its challenges ("
-                    + ", ".join(p.needs)
-                    + ") is anyone's strength, directly or through a related topic"
-                )
-                return LeftOut(p.id, role, "no-teacher", text)
+        if found:
+            return self._unusable(p, role, sorted(found))
+        if learning:
             text = (
-                "nobody needs its strengths: no other system lists "
-                + ", ".join(p.strengths)
-                + " (or a related topic) as a challenge"
+                "no one can teach it: none of its challenges ("
+                + ", ".join(p.needs)
+                + ") is anyone's strength, directly or through a related topic"
             )
-            return LeftOut(p.id, role, "not-needed", text)
+            return LeftOut(p.id, role, "no-teacher", text)
+        text = (
+            "nobody needs its strengths: no other system lists "
+            + ", ".join(p.strengths)
+            + " (or a related topic) as a challenge"
+        )
+        return LeftOut(p.id, role, "not-needed", text)
+
+    def _unusable(self, p: Profile, role: str, possible: list[str]) -> LeftOut:
+        """Systems could teach it (or learn from it) but none may: exclusions, its own
+        family with ``across``, repeats within the history's window, or partners."""
+        learning = role == "learn"
         excluded = [o for o in possible if o in p.exclude or p.id in self.data.system(o).exclude]
         family = [
             o

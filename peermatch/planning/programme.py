@@ -20,17 +20,7 @@ from peermatch.planning.column_generation import assemble, check
 from peermatch.planning.context import PlanContext
 
 if TYPE_CHECKING:
-    from peermatch.solver.highs import BoolArray, IntArray
-
-
-def _lower_bounds(ctx: PlanContext) -> tuple[BoolArray, BoolArray]:
-    """Who must teach and learn at least once: every system with a candidate link in that
-    role and a capacity for it."""
-    import numpy as np
-
-    has_out = np.bincount(ctx.cand.teacher, minlength=ctx.n) > 0
-    has_in = np.bincount(ctx.cand.learner, minlength=ctx.n) > 0
-    return has_out & (ctx.teach_cap > 0), has_in & (ctx.learn_cap > 0)
+    from peermatch.solver.highs import IntArray
 
 
 def plan_fair(ctx: PlanContext, pinned: list[int], time_limit: float) -> Plan:
@@ -42,17 +32,13 @@ def plan_fair(ctx: PlanContext, pinned: list[int], time_limit: float) -> Plan:
     cand = ctx.cand
     pin_mask = np.zeros(len(cand), dtype=bool)
     pin_mask[pinned] = True
-    teach_lower, learn_lower = _lower_bounds(ctx)
     found = solve_fair(
         ctx.n,
         cand.teacher,
         cand.learner,
         cand.weight(),
         cand.score,
-        teach_cap=ctx.teach_cap,
-        learn_cap=ctx.learn_cap,
-        teach_lower=teach_lower,
-        learn_lower=learn_lower,
+        bounds=ctx.bounds(),
         pinned=pin_mask,
         time_limit=time_limit,
     )
@@ -73,17 +59,13 @@ def plan_rounds(ctx: PlanContext, pinned: list[int], rounds: int, time_limit: fl
     cand = ctx.cand
     pin_mask = np.zeros(len(cand), dtype=bool)
     pin_mask[pinned] = True
-    teach_lower, learn_lower = _lower_bounds(ctx)
     round_of, sol = solve_rounds(
         ctx.n,
         cand.teacher,
         cand.learner,
         cand.weight(),
         rounds,
-        teach_cap=ctx.teach_cap,
-        learn_cap=ctx.learn_cap,
-        teach_lower=teach_lower,
-        learn_lower=learn_lower,
+        bounds=ctx.bounds(),
         pinned=pin_mask,
         time_limit=time_limit,
     )

@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
+    from peermatch.solver.teams import TeamProblem, TeamSolution
+
     IntArray = npt.NDArray[np.int64]
     FloatArray = npt.NDArray[np.float64]
 
@@ -65,39 +67,15 @@ def teams(
     of greatest total coverage within the rules, filled up to ``size`` where that costs
     no coverage. Role minimums adding up to more than ``size`` are a :class:`UsageError`.
     """
-    import numpy as np
-
-    from peermatch.solver.teams import TeamProblem, solve_teams
+    from peermatch.solver.teams import solve_teams
 
     host_ids = list(dict.fromkeys(hosts)) if hosts is not None else _default_hosts(data)
     members = _members(data, pool, per_member)
     points, allowed, credit, brings = _host_arrays(data, host_ids, members, weights)
-    try:
-        problem = TeamProblem(
-            need_points=points,
-            members=allowed,
-            credit=credit,
-            capacity=np.array([m.capacity for m in members], dtype=np.int64),
-            role=tuple(m.role for m in members),
-            group=np.array(_groups(members, _tops(data)), dtype=np.int64),
-            size=size,
-            role_minimums=dict(roles or {}),
-            one_per_group=one_per_system,
-        )
-    except ValueError as exc:  # role minimums beyond the size: the command line's fault
-        raise UsageError(f"--roles: {exc}; lower them or raise --size") from None
+    problem = _problem(data, members, points, allowed, credit, size, roles, one_per_system)
     solved = solve_teams(problem, time_limit=time_limit, mip_gap=mip_gap)
-    out = []
-    for t in solved.teams:
-        host = data.system(host_ids[t.host])
-        need_ids = list(host.needs)
-        team = tuple(
-            TeamMember(members[m].id, members[m].role, brings[t.host][m]) for m in t.members
-        )
-        uncovered = tuple(need_ids[k] for k in t.uncovered)
-        out.append(HostTeam(host.id, t.coverage, team, uncovered, t.reason))
     return Teams(
-        teams=tuple(out),
+        teams=_host_teams(data, host_ids, members, brings, solved),
         total=solved.total,
         bound=solved.bound,
         optimal=solved.optimal and solved.filled_optimal,
@@ -110,6 +88,57 @@ def teams(
             "members": "peers" if pool is not None else "systems",
         },
     )
+
+
+def _problem(
+    data: Dataset,
+    members: list[_Member],
+    points: list[FloatArray],
+    allowed: list[IntArray],
+    credit: list[FloatArray],
+    size: int,
+    roles: Mapping[str, int] | None,
+    one_per_system: bool,
+) -> TeamProblem:
+    """The solver's problem; role minimums beyond ``size`` are the command line's fault."""
+    import numpy as np
+
+    from peermatch.solver.teams import TeamProblem
+
+    try:
+        return TeamProblem(
+            need_points=points,
+            members=allowed,
+            credit=credit,
+            capacity=np.array([m.capacity for m in members], dtype=np.int64),
+            role=tuple(m.role for m in members),
+            group=np.array(_groups(members, _tops(data)), dtype=np.int64),
+            size=size,
+            role_minimums=dict(roles or {}),
+            one_per_group=one_per_system,
+        )
+    except ValueError as exc:
+        raise UsageError(f"--roles: {exc}; lower them or raise --size") from None
+
+
+def _host_teams(
+    data: Dataset,
+    host_ids: list[str],
+    members: list[_Member],
+    brings: list[dict[int, tuple[str, ...]]],
+    solved: TeamSolution,
+) -> tuple[HostTeam, ...]:
+    """The solver's teams back in ids: each member with what it brings, the needs left."""
+    out = []
+    for t in solved.teams:
+        host = data.system(host_ids[t.host])
+        need_ids = list(host.needs)
+        team = tuple(
+            TeamMember(members[m].id, members[m].role, brings[t.host][m]) for m in t.members
+        )
+        uncovered = tuple(need_ids[k] for k in t.uncovered)
+        out.append(HostTeam(host.id, t.coverage, team, uncovered, t.reason))
+    return tuple(out)
 
 
 def _host_arrays(

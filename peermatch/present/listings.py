@@ -130,35 +130,7 @@ def explain_listing(
     history: Adjustments | None = None,
     weights: Weights = DEFAULT_WEIGHTS,
 ) -> Listing:
-    rows = [
-        {
-            "topic": c.need,
-            "priority": PRIORITY_NAMES[c.priority],
-            "points": c.points,
-            "met_by": c.via,
-            "level": LEVEL_NAMES[c.level] if c.level else None,
-            "related": c.related,
-            "credit": c.credit,
-            "evidence": c.evidence,
-            "source": c.source,
-        }
-        for c in sorted(b.topics, key=lambda c: (-c.credit, c.need))
-    ]
-    ctx = b.context
-    match = {
-        "teacher": b.teacher,
-        "learner": b.learner,
-        "score": b.score,
-        "points": b.points,
-        "earned": b.earned,
-        "base": b.base,
-        "context_factor": ctx.factor,
-        "partner_factor": b.partner_factor,
-        "two_way": b.two_way,
-        "partner": b.partner,
-        "excluded": b.excluded,
-        "same_system": b.same_system,
-    }
+    match = _match_fields(b)
     extra: dict[str, object] = {"match": match}
     footer = explain_summary(b, with_history=history is not None)
     if b.same_system is not None:
@@ -173,7 +145,58 @@ def explain_listing(
         match["repeat"] = b.repeat
         extra["history"] = past.explain_data(history, b.teacher, b.learner)
         footer += "\n" + "\n".join(past.explain_lines(history, b.teacher, b.learner, weights))
-    context = {
+    return Listing(
+        key="topics",
+        rows=_explain_rows(b),
+        columns=EXPLAIN_COLUMNS,
+        extra={**extra, "context": _context_fields(b)},
+        title=f"{data.system(b.teacher).name} -> {data.system(b.learner).name}",
+        footer=footer + evidence_notes(b),
+        table_hidden=("evidence", "source"),
+        float_formats={"points": "g", "credit": "g"},
+    )
+
+
+def _explain_rows(b: Breakdown) -> list[dict[str, object]]:
+    """One row per need of the learner, the best credit first."""
+    return [
+        {
+            "topic": c.need,
+            "priority": PRIORITY_NAMES[c.priority],
+            "points": c.points,
+            "met_by": c.via,
+            "level": LEVEL_NAMES[c.level] if c.level else None,
+            "related": c.related,
+            "credit": c.credit,
+            "evidence": c.evidence,
+            "source": c.source,
+        }
+        for c in sorted(b.topics, key=lambda c: (-c.credit, c.need))
+    ]
+
+
+def _match_fields(b: Breakdown) -> dict[str, object]:
+    """The pair's figures, the JSON's ``match``."""
+    return {
+        "teacher": b.teacher,
+        "learner": b.learner,
+        "score": b.score,
+        "points": b.points,
+        "earned": b.earned,
+        "base": b.base,
+        "context_factor": b.context.factor,
+        "partner_factor": b.partner_factor,
+        "two_way": b.two_way,
+        "partner": b.partner,
+        "excluded": b.excluded,
+        "same_system": b.same_system,
+    }
+
+
+def _context_fields(b: Breakdown) -> dict[str, object]:
+    """The context similarity's parts, the JSON's ``context``."""
+    ctx = b.context
+    return {
         "kind": ctx.kind,
         "country": ctx.country,
         "size": ctx.size,
@@ -181,16 +204,6 @@ def explain_listing(
         "similarity": ctx.similarity,
         "factor": ctx.factor,
     }
-    return Listing(
-        key="topics",
-        rows=rows,
-        columns=EXPLAIN_COLUMNS,
-        extra={**extra, "context": context},
-        title=f"{data.system(b.teacher).name} -> {data.system(b.learner).name}",
-        footer=footer + evidence_notes(b),
-        table_hidden=("evidence", "source"),
-        float_formats={"points": "g", "credit": "g"},
-    )
 
 
 def evidence_notes(b: Breakdown) -> str:

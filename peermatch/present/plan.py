@@ -31,7 +31,30 @@ def plan_listing(result: Plan, data: Dataset) -> Listing:
     """The plan as rows under ``links``, with the summary fields beside them."""
     rings = result.rings is not None
     rounds = result.rounds is not None
-    loads = {ld.system: ld for ld in result.loads}
+    group_by, titles = _groups(result, data)
+    what = (
+        f"{len(result.rings or [])} rings, {len(result.links)} links"
+        if rings
+        else f"{result.rounds} rounds, {len(result.links)} links"
+        if rounds
+        else f"{len(result.links)} links"
+    )
+    title = f"Plan for {len(result.loads)} systems: {what}, total score {result.total:.1f}"
+    return Listing(
+        key="links",
+        rows=[k.as_row(rings=rings, rounds=rounds) for k in result.links],
+        columns=RING_COLUMNS if rings else ROUND_COLUMNS if rounds else PLAN_COLUMNS,
+        extra=_summary_fields(result),
+        title=title,
+        footer=plan_summary(result),
+        table_hidden=("other_topics", "partner", "pinned"),
+        group_by=group_by,
+        group_titles=titles,
+    )
+
+
+def _summary_fields(result: Plan) -> dict[str, Any]:
+    """The fields beside the rows in the plan's JSON, in their order."""
     best = result.best_links
     extra: dict[str, Any] = {
         "total": result.total,
@@ -55,46 +78,28 @@ def plan_listing(result: Plan, data: Dataset) -> Listing:
         extra["changes"] = result.changes.as_row()
     extra["settings"] = result.settings
     extra["notes"] = result.notes
-    if rings:
-        assert result.rings is not None
+    return extra
+
+
+def _groups(result: Plan, data: Dataset) -> tuple[str, dict[str, str]]:
+    """What the table groups its rows by (ring, round or learner), and each group's title."""
+    if result.rings is not None:
         titles = {
             str(r.ring): f"ring {r.ring}: "
             + " -> ".join((*r.systems, r.systems[0]))
             + f" (total {r.score:.1f})"
             for r in result.rings
         }
-        group_by = "ring"
-    elif rounds:
-        titles = _round_titles(result)
-        group_by = "round"
-    else:
-        titles = {}
-        for sid, ld in loads.items():
-            titles[sid] = (
-                f"{sid} ({data.system(sid).name}): learns {ld.learns} of {ld.learn_capacity}, "
-                f"teaches {ld.teaches} of {ld.teach_capacity}"
-            )
-        group_by = "learner"
-    systems = len(result.loads)
-    what = (
-        f"{len(result.rings or [])} rings, {len(result.links)} links"
-        if rings
-        else f"{result.rounds} rounds, {len(result.links)} links"
-        if rounds
-        else f"{len(result.links)} links"
-    )
-    title = f"Plan for {systems} systems: {what}, total score {result.total:.1f}"
-    return Listing(
-        key="links",
-        rows=[k.as_row(rings=rings, rounds=rounds) for k in result.links],
-        columns=RING_COLUMNS if rings else ROUND_COLUMNS if rounds else PLAN_COLUMNS,
-        extra=extra,
-        title=title,
-        footer=plan_summary(result),
-        table_hidden=("other_topics", "partner", "pinned"),
-        group_by=group_by,
-        group_titles=titles,
-    )
+        return "ring", titles
+    if result.rounds is not None:
+        return "round", _round_titles(result)
+    titles = {}
+    for ld in result.loads:
+        titles[ld.system] = (
+            f"{ld.system} ({data.system(ld.system).name}): learns {ld.learns} of "
+            f"{ld.learn_capacity}, teaches {ld.teaches} of {ld.teach_capacity}"
+        )
+    return "learner", titles
 
 
 def _round_titles(result: Plan) -> dict[str, str]:

@@ -30,8 +30,8 @@ candidates left get the full context computation. Those are ordered exactly as
 and the top k kept.
 
 For ``plan`` on a large cohort the same machinery gives any link's place in its learner's
-ranking (:func:`peermatch.scoring.places.ranks_of`); the plan's candidate links and the pricing of left-out
-links against an LP's duals are in :mod:`peermatch.planning.pricing`, built on
+ranking (:func:`peermatch.scoring.places.ranks_of`); the plan's candidate links and the
+pricing of left-out links against an LP's duals are in :mod:`peermatch.planning.pricing`, built on
 :meth:`Cohort.best` and :meth:`Cohort.scores`.
 """
 

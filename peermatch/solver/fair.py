@@ -20,7 +20,7 @@ from peermatch.solver.highs import Solution
 
 if TYPE_CHECKING:
     from peermatch.solver.highs import BoolArray, FloatArray, IntArray
-    from peermatch.solver.matching import LPMatching, WarmMatching
+    from peermatch.solver.matching import Bounds, LPMatching, WarmMatching
 
 
 @dataclass(frozen=True)
@@ -39,10 +39,7 @@ def solve_fair(
     weight: FloatArray,
     score: FloatArray,
     *,
-    teach_cap: IntArray,
-    learn_cap: IntArray,
-    teach_lower: BoolArray,
-    learn_lower: BoolArray,
+    bounds: Bounds,
     pinned: BoolArray,
     time_limit: float = TIME_LIMIT,
 ) -> FairSolution:
@@ -57,20 +54,10 @@ def solve_fair(
     from peermatch.solver.matching import WarmMatching
 
     if len(weight) == 0:
-        unmet = int(teach_lower.sum() + learn_lower.sum())
-        empty = Solution(np.zeros(0, dtype=bool), 0.0, True, unmet)
+        empty = Solution(np.zeros(0, dtype=bool), 0.0, True, bounds.lower_count())
         return FairSolution(empty, empty, None)
     lp = WarmMatching.over(
-        n,
-        teacher,
-        learner,
-        weight,
-        pinned,
-        teach_cap=teach_cap,
-        learn_cap=learn_cap,
-        teach_lower=teach_lower,
-        learn_lower=learn_lower,
-        time_limit=time_limit,
+        n, teacher, learner, weight, pinned, bounds=bounds, time_limit=time_limit
     )
     best = lp.solve()
     total = lp.solution(best)

@@ -13,7 +13,7 @@ highest total. The caller explains who was left out.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from peermatch.core.defaults import TIME_LIMIT
@@ -29,42 +29,52 @@ if TYPE_CHECKING:
 from peermatch.solver.highs import INTEGRAL_TOL, Solution, limit_error, silent_highs
 
 
+@dataclass(frozen=True)
+class Bounds:
+    """Each system's rules in a b-matching, the settings every plan's solver shares.
+
+    ``teach_cap[i]`` / ``learn_cap[i]``: the most links system ``i`` teaches / learns in;
+    ``teach_lower[i]`` / ``learn_lower[i]``: whether it is asked to teach / learn at least
+    once (a lower bound the solvers meet as often as they can).
+    """
+
+    teach_cap: IntArray
+    learn_cap: IntArray
+    teach_lower: BoolArray
+    learn_lower: BoolArray
+
+    def lower_count(self) -> int:
+        """How many lower bounds there are (each unmet when there are no links)."""
+        return int(self.teach_lower.sum() + self.learn_lower.sum())
+
+    def times(self, rounds: int) -> Bounds:
+        """The capacities of ``rounds`` rounds together, the same lower bounds."""
+        return replace(self, teach_cap=self.teach_cap * rounds, learn_cap=self.learn_cap * rounds)
+
+
 def solve_bmatching(
     n: int,
     teacher: IntArray,
     learner: IntArray,
     weight: FloatArray,
     *,
-    teach_cap: IntArray,
-    learn_cap: IntArray,
-    teach_lower: BoolArray,
-    learn_lower: BoolArray,
+    bounds: Bounds,
     pinned: BoolArray,
     time_limit: float = TIME_LIMIT,
 ) -> Solution:
     """The links of greatest total ``weight`` within capacities, meeting the most lower bounds.
 
-    ``teach_lower[i]`` asks that system ``i`` teach at least once (likewise learning); the
-    solution meets as many of these as possible and, among those plans, has the greatest
-    total. Pinned links must respect the capacities (the caller checks). One linear
+    ``bounds.teach_lower[i]`` asks that system ``i`` teach at least once (likewise
+    learning); the solution meets as many of these as possible and, among those plans, has
+    the greatest total. Pinned links must respect the capacities (the caller checks). One linear
     programme (:class:`WarmMatching`) over every link, its vertex integral.
     """
     import numpy as np
 
     if len(weight) == 0:
-        unmet = int(teach_lower.sum() + learn_lower.sum())
-        return Solution(np.zeros(0, dtype=bool), 0.0, True, unmet)
+        return Solution(np.zeros(0, dtype=bool), 0.0, True, bounds.lower_count())
     lp = WarmMatching.over(
-        n,
-        teacher,
-        learner,
-        weight,
-        pinned,
-        teach_cap=teach_cap,
-        learn_cap=learn_cap,
-        teach_lower=teach_lower,
-        learn_lower=learn_lower,
-        time_limit=time_limit,
+        n, teacher, learner, weight, pinned, bounds=bounds, time_limit=time_limit
     )
     return lp.solution(lp.solve())
 
@@ -105,10 +115,7 @@ class WarmMatching:
         self,
         n: int,
         *,
-        teach_cap: IntArray,
-        learn_cap: IntArray,
-        teach_lower: BoolArray,
-        learn_lower: BoolArray,
+        bounds: Bounds,
         max_weight: float,
         time_limit: float = TIME_LIMIT,
         lower_target: int = 1,
@@ -117,6 +124,7 @@ class WarmMatching:
         as one b-matching, each unit unmet costing ``big_m``)."""
         import numpy as np
 
+        teach_cap, learn_cap = bounds.teach_cap, bounds.learn_cap
         self._h = silent_highs()
         self._h.setOptionValue("presolve", "off")  # a warm start skips it anyway
         self.n = n
@@ -128,8 +136,8 @@ class WarmMatching:
         self.deadline = time.monotonic() + time_limit
         self.teach_cap = teach_cap
         self.learn_cap = learn_cap
-        self.need_t = np.flatnonzero(teach_lower)
-        self.need_l = np.flatnonzero(learn_lower)
+        self.need_t = np.flatnonzero(bounds.teach_lower)
+        self.need_l = np.flatnonzero(bounds.learn_lower)
         k = len(self.need_t) + len(self.need_l)
         self.k = k
         # each system's lower-bound row, or -1
@@ -211,10 +219,7 @@ class WarmMatching:
         weight: FloatArray,
         pinned: BoolArray,
         *,
-        teach_cap: IntArray,
-        learn_cap: IntArray,
-        teach_lower: BoolArray,
-        learn_lower: BoolArray,
+        bounds: Bounds,
         time_limit: float = TIME_LIMIT,
         lower_target: int = 1,
     ) -> WarmMatching:
@@ -222,10 +227,7 @@ class WarmMatching:
         plan's and the rounds' b-matching is set up (``weight`` must not be empty)."""
         lp = cls(
             n,
-            teach_cap=teach_cap,
-            learn_cap=learn_cap,
-            teach_lower=teach_lower,
-            learn_lower=learn_lower,
+            bounds=bounds,
             max_weight=float(weight.max()),
             time_limit=time_limit,
             lower_target=lower_target,

@@ -23,13 +23,14 @@ need one round), the rounds are solved as one integer programme (HiGHS's branch 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from peermatch.core.defaults import TIME_LIMIT
 from peermatch.solver.highs import Clock, Solution, limit_error, solve_milp
 
 if TYPE_CHECKING:
     from peermatch.solver.highs import BoolArray, FloatArray, IntArray
+    from peermatch.solver.matching import Bounds
 
 
 def solve_rounds(
@@ -39,10 +40,7 @@ def solve_rounds(
     weight: FloatArray,
     rounds: int,
     *,
-    teach_cap: IntArray,
-    learn_cap: IntArray,
-    teach_lower: BoolArray,
-    learn_lower: BoolArray,
+    bounds: Bounds,
     pinned: BoolArray,
     time_limit: float = TIME_LIMIT,
 ) -> tuple[IntArray, Solution]:
@@ -53,16 +51,12 @@ def solve_rounds(
     bound in each round. Raises :class:`~.highs.SolverLimit` when the time limit comes
     before any programme is found.
     """
-    found = _by_colouring(
-        n, teacher, learner, weight, rounds, teach_cap, learn_cap, teach_lower, learn_lower,
-        pinned, time_limit,
-    )  # fmt: skip
+    found = _by_colouring(n, teacher, learner, weight, rounds, bounds, pinned, time_limit)
     if found is not None:
         return found
     return solve_rounds_milp(
-        n, teacher, learner, weight, rounds, teach_cap=teach_cap, learn_cap=learn_cap,
-        teach_lower=teach_lower, learn_lower=learn_lower, pinned=pinned, time_limit=time_limit,
-    )  # fmt: skip
+        n, teacher, learner, weight, rounds, bounds=bounds, pinned=pinned, time_limit=time_limit
+    )
 
 
 def _by_colouring(
@@ -71,10 +65,7 @@ def _by_colouring(
     learner: IntArray,
     weight: FloatArray,
     rounds: int,
-    teach_cap: IntArray,
-    learn_cap: IntArray,
-    teach_lower: BoolArray,
-    learn_lower: BoolArray,
+    bounds: Bounds,
     pinned: BoolArray,
     time_limit: float,
 ) -> tuple[IntArray, Solution] | None:
@@ -92,15 +83,37 @@ def _by_colouring(
         learner,
         weight,
         pinned,
-        teach_cap=teach_cap * rounds,
-        learn_cap=learn_cap * rounds,
-        teach_lower=teach_lower,
-        learn_lower=learn_lower,
+        bounds=bounds.times(rounds),
         time_limit=time_limit,
         lower_target=rounds,
     )
     sol = lp.solve()
     links = np.flatnonzero(sol.chosen)
+    round_of = _colour(m, links, teacher, learner, weight, pinned, rounds, lp.deadline)
+    if round_of is None:
+        return None
+    unmet = _unmet(n, teacher, learner, round_of, rounds, bounds)
+    if unmet != sol.unmet:
+        return None
+    return round_of, Solution(round_of >= 0, sol.bound + lp.big_m * sol.unmet, True, unmet)
+
+
+def _colour(
+    m: int,
+    links: IntArray,
+    teacher: IntArray,
+    learner: IntArray,
+    weight: FloatArray,
+    pinned: BoolArray,
+    rounds: int,
+    deadline: float,
+) -> IntArray | None:
+    """Step (2): the chosen ``links`` split into rounds, each link's round (-1: none), or
+    None when a round's matching cannot cover every copy of the highest degree left."""
+    import numpy as np
+
+    from peermatch.solver.matching import Bounds, solve_bmatching
+
     t_copy = _copies(teacher[links], pinned[links], rounds)
     l_copy = _copies(learner[links], pinned[links], rounds)
     round_of = np.full(m, -1, dtype=np.int64)
@@ -110,22 +123,17 @@ def _by_colouring(
         at = np.flatnonzero(left)
         t_deg = np.bincount(t_copy[at], minlength=len(links))
         l_deg = np.bincount(l_copy[at], minlength=len(links))
-        from peermatch.solver.matching import solve_bmatching
-
         ones = np.ones(len(links), dtype=np.int64)
         taken = solve_bmatching(
             len(links), t_copy[at], l_copy[at], weight[links[at]],
-            teach_cap=ones, learn_cap=ones, teach_lower=t_deg == q, learn_lower=l_deg == q,
-            pinned=pinned[links[at]] & (r == 0), time_limit=max(lp.deadline - _now(), 0.01),
+            bounds=Bounds(ones, ones, t_deg == q, l_deg == q),
+            pinned=pinned[links[at]] & (r == 0), time_limit=max(deadline - _now(), 0.01),
         )  # fmt: skip
         if taken.unmet:
             return None
         round_of[links[at[taken.chosen]]] = r
         left[at[taken.chosen]] = False
-    unmet = _unmet(n, teacher, learner, round_of, rounds, teach_lower, learn_lower)
-    if unmet != sol.unmet or np.any(left):
-        return None
-    return round_of, Solution(round_of >= 0, sol.bound + lp.big_m * sol.unmet, True, unmet)
+    return None if np.any(left) else round_of
 
 
 def _now() -> float:
@@ -165,14 +173,13 @@ def _unmet(
     learner: IntArray,
     round_of: IntArray,
     rounds: int,
-    teach_lower: BoolArray,
-    learn_lower: BoolArray,
+    bounds: Bounds,
 ) -> int:
     """Lower bounds unmet, counted per system, role and round."""
     import numpy as np
 
     unmet = 0
-    for ends, lower in ((teacher, teach_lower), (learner, learn_lower)):
+    for ends, lower in ((teacher, bounds.teach_lower), (learner, bounds.learn_lower)):
         has = np.zeros((rounds, n), dtype=bool)
         used = round_of >= 0
         has[round_of[used], ends[used]] = True
@@ -187,26 +194,50 @@ def solve_rounds_milp(
     weight: FloatArray,
     rounds: int,
     *,
-    teach_cap: IntArray,
-    learn_cap: IntArray,
-    teach_lower: BoolArray,
-    learn_lower: BoolArray,
+    bounds: Bounds,
     pinned: BoolArray,
     time_limit: float = TIME_LIMIT,
 ) -> tuple[IntArray, Solution]:
     """The same programme as one integer programme over ``x[r, l]``: each pair's row
     ``sum_r x[r, l] <= 1`` couples the rounds (not totally unimodular)."""
     import numpy as np
-    import scipy.sparse as sp
 
     m = len(weight)
-    need_t, need_l = np.flatnonzero(teach_lower), np.flatnonzero(learn_lower)
+    teach_cap, learn_cap = bounds.teach_cap, bounds.learn_cap
+    need_t, need_l = np.flatnonzero(bounds.teach_lower), np.flatnonzero(bounds.learn_lower)
     k = len(need_t) + len(need_l)
     if m == 0:
         return np.full(0, -1, dtype=np.int64), Solution(np.zeros(0, bool), 0.0, True, k * rounds)
     big_m = 1.0 + max(float(weight.max()), 0.0) * rounds * float(
         min(teach_cap.sum(), learn_cap.sum())
     )
+    a = _milp_rows(n, teacher, learner, rounds, need_t, need_l)
+    round_lo = np.concatenate([np.full(2 * n, -np.inf), np.ones(k)])
+    round_hi = np.concatenate([teach_cap, learn_cap, np.full(k, np.inf)]).astype(np.float64)
+    lo = np.concatenate([np.tile(round_lo, rounds), np.full(m, -np.inf)])
+    hi = np.concatenate([np.tile(round_hi, rounds), np.ones(m)])
+    c = np.concatenate([np.tile(-weight, rounds), np.full(rounds * k, big_m)])
+    lb = np.zeros(rounds * (m + k))
+    lb[:m] = pinned  # pins: in the first round
+    x, optimal, dual, _ = solve_milp(c, a, lo, hi, lb, np.ones(rounds * (m + k)), Clock(time_limit))
+    if x is None:
+        raise limit_error(time_limit)
+    picked = x[: rounds * m].reshape(rounds, m) > 0.5
+    round_of = np.where(picked.any(axis=0), picked.argmax(axis=0), -1).astype(np.int64)
+    unmet = round(float(x[rounds * m :].sum()))
+    bound = -dual + big_m * unmet if np.isfinite(dual) else float("inf")
+    return round_of, Solution(round_of >= 0, bound, optimal, unmet)
+
+
+def _milp_rows(
+    n: int, teacher: IntArray, learner: IntArray, rounds: int, need_t: IntArray, need_l: IntArray
+) -> Any:
+    """The rounds' matrix: per round each system's teaching and learning row and a row per
+    lower bound (its slack a column of the round), then one row per pair over all rounds."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    m, k = len(teacher), len(need_t) + len(need_l)
     t_row = np.full(n, -1, dtype=np.int64)
     t_row[need_t] = 2 * n + np.arange(len(need_t))
     l_row = np.full(n, -1, dtype=np.int64)
@@ -226,21 +257,6 @@ def solve_rounds_milp(
         rows.append(base + 2 * n + np.arange(k))
         cols.append(slack)
     r_all, c_all = np.concatenate(rows), np.concatenate(cols)
-    a = sp.coo_array(
+    return sp.coo_array(
         (np.ones(len(r_all)), (r_all, c_all)), shape=(rounds * per_round + m, rounds * (m + k))
     )
-    round_lo = np.concatenate([np.full(2 * n, -np.inf), np.ones(k)])
-    round_hi = np.concatenate([teach_cap, learn_cap, np.full(k, np.inf)]).astype(np.float64)
-    lo = np.concatenate([np.tile(round_lo, rounds), np.full(m, -np.inf)])
-    hi = np.concatenate([np.tile(round_hi, rounds), np.ones(m)])
-    c = np.concatenate([np.tile(-weight, rounds), np.full(rounds * k, big_m)])
-    lb = np.zeros(rounds * (m + k))
-    lb[:m] = pinned  # pins: in the first round
-    x, optimal, dual, _ = solve_milp(c, a, lo, hi, lb, np.ones(rounds * (m + k)), Clock(time_limit))
-    if x is None:
-        raise limit_error(time_limit)
-    picked = x[: rounds * m].reshape(rounds, m) > 0.5
-    round_of = np.where(picked.any(axis=0), picked.argmax(axis=0), -1).astype(np.int64)
-    unmet = round(float(x[rounds * m :].sum()))
-    bound = -dual + big_m * unmet if np.isfinite(dual) else float("inf")
-    return round_of, Solution(round_of >= 0, bound, optimal, unmet)

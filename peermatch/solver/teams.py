@@ -331,17 +331,8 @@ def _fill(
     """
     g = Greedy(p, mod, chosen)
     g.fill()
-    # an upper bound on the places that can be filled: per host, size or fewer candidates
-    per_host = np.zeros(p.hosts, dtype=np.int64)
-    for h in range(p.hosts):
-        lo, hi = mod.host_start[h], mod.host_start[h + 1]
-        if p.one_per_group:
-            per_host[h] = len(np.unique(np.asarray(p.group)[mod.pair_member[lo:hi]]))
-        else:
-            per_host[h] = hi - lo
-    ceiling = int(np.minimum(per_host, p.size).sum())
     greedy = np.nonzero(g.on)[0]
-    if len(greedy) >= ceiling:
+    if len(greedy) >= _ceiling(p, mod):
         return greedy, True
     # a closer bound: the most places size, capacity and groups allow, as a relaxation
     rows = Rows()
@@ -375,3 +366,16 @@ def _fill(
     g.fill()
     best = np.nonzero(g.on)[0]
     return best, len(best) >= -neg_bound - INTEGRAL_TOL or (optimal and gap == 0)
+
+
+def _ceiling(p: TeamProblem, mod: Model) -> int:
+    """An upper bound on the places that can be filled: per host, size or fewer candidates
+    (one per group with ``one_per_group``)."""
+    per_host = np.zeros(p.hosts, dtype=np.int64)
+    for h in range(p.hosts):
+        lo, hi = mod.host_start[h], mod.host_start[h + 1]
+        if p.one_per_group:
+            per_host[h] = len(np.unique(np.asarray(p.group)[mod.pair_member[lo:hi]]))
+        else:
+            per_host[h] = hi - lo
+    return int(np.minimum(per_host, p.size).sum())

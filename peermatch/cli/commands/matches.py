@@ -6,14 +6,13 @@ The library is imported inside each command, not at the top: ``peermatch --help`
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from peermatch.cli.app import app
-from peermatch.cli.console import annotate, err, info, note, quiet
+from peermatch.cli.console import annotate, err, info, quiet
 from peermatch.cli.options import (
     AcrossOpt,
     Format,
@@ -22,10 +21,11 @@ from peermatch.cli.options import (
     Shared,
     shares,
 )
+from peermatch.core.errors import UsageError
 from peermatch.core.numbers import COUNT
 
 if TYPE_CHECKING:
-    from peermatch.scoring.match import Match
+    from peermatch.files.checking import CheckResult
 
 
 @app.command()
@@ -73,48 +73,30 @@ def suggest(
 
     Example: peermatch suggest --for dorset --topic frailty --as learner
     """
-    from peermatch.cli.loaders import resolve_system, resolve_topic
+    from peermatch.cli.loaders import resolve_system, resolve_topic, suggested
     from peermatch.present import listings
     from peermatch.scoring.memo import Memo
-    from peermatch.scoring.ranking import iter_suggest
-    from peermatch.scoring.ranking import suggest as suggest_matches
 
     if role is not None and not system:
-        from peermatch.core.errors import UsageError
-
         raise UsageError("--as needs --for SYSTEM: whose side to show")
     dataset = shared.load()
     who = resolve_system(dataset, system, "--for") if system else None
     topics = sorted({resolve_topic(dataset, t, "--topic") for t in topic}) if topic else None
     w = shared.load_weights()
-    adj = shared.adjustments(dataset, w, note=True)
-    memo = None if shared.no_cache else Memo(info)  # a large cohort's rows, for the next run
-    if shared.fmt is Format.csv and who is None:  # streamed, in bounded memory
-        matches: Iterable[Match] = iter_suggest(
-            dataset,
-            top=top,
-            min_score=min_score,
-            new_only=new_only,
-            weights=w,
-            history=adj,
-            topics=topics,
-            across=across,
-            memo=memo,
-        )
-    else:
-        matches = suggest_matches(
-            dataset,
-            top=top,
-            system=who,
-            min_score=min_score,
-            new_only=new_only,
-            weights=w,
-            history=adj,
-            topics=topics,
-            role=role.value if role is not None else None,
-            across=across,
-            memo=memo,
-        )
+    matches = suggested(
+        dataset,
+        csv=shared.fmt is Format.csv,
+        system=who,
+        topics=topics,
+        role=role.value if role is not None else None,
+        top=top,
+        min_score=min_score,
+        new_only=new_only,
+        weights=w,
+        history=shared.adjustments(dataset, w, note=True),
+        across=across,
+        memo=None if shared.no_cache else Memo(info),  # a large cohort's rows, for next time
+    )
     shared.emit(listings.matches_listing(matches))
 
 
@@ -134,22 +116,18 @@ def explain(
 
     Example: peermatch explain nenc dorset
     """
-    from peermatch.cli.loaders import resolve_system
-    from peermatch.core.errors import UsageError
+    from peermatch.cli.loaders import resolve_pair
     from peermatch.present import listings
     from peermatch.scoring.reference import explain as explain_pair
 
     dataset = shared.load()
-    t = resolve_system(dataset, teacher, "TEACHER")
-    lr = resolve_system(dataset, learner, "LEARNER")
-    if t == lr:
-        raise UsageError(f"TEACHER and LEARNER are both {t}: a system cannot teach itself")
+    t, lr = resolve_pair(dataset, teacher, learner)
     w = shared.load_weights()
     adj = shared.adjustments(dataset, w)
     b = explain_pair(dataset, t, lr, w, adj)
     shared.emit(listings.explain_listing(b, dataset, adj, w))
-    if b.same_system and (shared.fmt is not Format.table or shared.output is not None):
-        note(f"note: same system: {dataset.same_system_text(t, lr)}")  # the table says it
+    if b.same_system:
+        shared.notes([f"note: same system: {dataset.same_system_text(t, lr)}"])
 
 
 @app.command("systems")
@@ -239,9 +217,7 @@ def validate(
         load=shared.load,
         use_cache=not shared.no_cache,
     )
-    info(result.cache)
-    info(f"checked {result.systems_file} and {result.challenges_file} in {result.seconds:.2f} s")
-    annotate(result.findings)
+    _told(result)
     if shared.fmt is Format.table:
         shared.write_text(check_text(result, quiet=quiet()))
     else:
@@ -250,3 +226,11 @@ def validate(
         if shared.fmt is not Format.table and shared.output is None:
             err(f"{result.errors} error(s), {result.warnings} warning(s)")
         raise typer.Exit(1)
+
+
+def _told(result: CheckResult) -> None:
+    """With -v, where the data came from and how long the check took; in GitHub Actions,
+    each finding as an annotation."""
+    info(result.cache)
+    info(f"checked {result.systems_file} and {result.challenges_file} in {result.seconds:.2f} s")
+    annotate(result.findings)

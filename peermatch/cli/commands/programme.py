@@ -8,19 +8,20 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from peermatch.cli.app import app
-from peermatch.cli.console import err, note
+from peermatch.cli.console import check_failed, note
 from peermatch.cli.options import (
     AcrossOpt,
-    Format,
     NewOnlyOpt,
     Shared,
     TimeLimitOpt,
+    ranged,
     shares,
+    strict_option,
 )
 from peermatch.core.defaults import (
     DEFAULT_GROUP_SIZE,
@@ -29,17 +30,7 @@ from peermatch.core.defaults import (
     DEFAULT_TEACH,
     TIME_LIMIT,
 )
-from peermatch.core.errors import UsageError
 from peermatch.core.numbers import CAPACITY, COUNT, ROUNDS
-
-
-def parse_pin(text: str) -> tuple[str, str]:
-    """``TEACHER:LEARNER`` -> (teacher, learner), as written (ids or names)."""
-    teacher, sep, learner = text.partition(":")
-    if not sep or not teacher.strip() or not learner.strip():
-        raise UsageError(f"--pin '{text}': write TEACHER:LEARNER, e.g. --pin nenc:dorset")
-    return teacher.strip(), learner.strip()
-
 
 RingSizeOpt = Annotated[
     int | None,
@@ -51,28 +42,20 @@ RingSizeOpt = Annotated[
         show_default=False,
     ),
 ]
-TeachOpt = Annotated[
-    int | None,
-    typer.Option(
-        "--teach",
-        min=CAPACITY[0],
-        max=CAPACITY[1],
-        help="Most teaching links for a system whose profile sets no capacity.teach "
-        f"[default: {DEFAULT_TEACH}].",
-        show_default=False,
-    ),
-]
-LearnOpt = Annotated[
-    int | None,
-    typer.Option(
-        "--learn",
-        min=CAPACITY[0],
-        max=CAPACITY[1],
-        help="Most learning links for a system whose profile sets no capacity.learn "
-        f"[default: {DEFAULT_LEARN}].",
-        show_default=False,
-    ),
-]
+
+
+def _capacity(role: str, default: int) -> Any:
+    """``--teach`` / ``--learn``: the capacity of a system whose profile sets none."""
+    return ranged(
+        f"--{role}",
+        CAPACITY,
+        f"Most {role}ing links for a system whose profile sets no capacity.{role} "
+        f"[default: {default}].",
+    )
+
+
+TeachOpt = Annotated[int | None, _capacity("teach", DEFAULT_TEACH)]
+LearnOpt = Annotated[int | None, _capacity("learn", DEFAULT_LEARN)]
 PinOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -127,18 +110,14 @@ DiffOpt = Annotated[
 ]
 RoundsOpt = Annotated[
     int | None,
-    typer.Option(
+    ranged(
         "--rounds",
-        min=ROUNDS[0],
-        max=ROUNDS[1],
+        ROUNDS,
+        "Plan R rounds jointly: each a plan on its own, no pair in two rounds.",
         metavar="R",
-        help="Plan R rounds jointly: each a plan on its own, no pair in two rounds.",
-        show_default=False,
     ),
 ]
-StrictPlanOpt = Annotated[
-    bool, typer.Option("--strict", help="Exit 1 if any system is left out of the plan.")
-]
+StrictPlanOpt = Annotated[bool, strict_option("Exit 1 if any system is left out of the plan.")]
 
 
 @app.command()
@@ -171,19 +150,13 @@ def plan(
 
     Example: peermatch plan --objective fair --alternates 2 --keep plan.json --diff plan.json
     """
-    from peermatch.cli.loaders import resolve_system
+    from peermatch.cli.loaders import resolve_pins
     from peermatch.files.plan_json import read_plan
     from peermatch.planning.api import plan as make_plan
     from peermatch.present.plan import plan_listing, plan_messages
 
     dataset = shared.load()
-    pins = []
-    for text in pin or []:
-        teacher, learner = parse_pin(text)
-        where = f"--pin {text}"
-        pins.append(
-            (resolve_system(dataset, teacher, where), resolve_system(dataset, learner, where))
-        )
+    pins = resolve_pins(dataset, pin or [])
     w = shared.load_weights()
     result = make_plan(
         dataset,
@@ -203,15 +176,11 @@ def plan(
         diff=None if diff is None else (str(diff), read_plan(diff, dataset, lenient=True)),
     )
     shared.emit(plan_listing(result, dataset))
-    if (
-        shared.fmt is not Format.table or shared.output is not None
-    ):  # the table's footer says it already
-        for line in plan_messages(result):
-            note(line)
+    shared.notes(plan_messages(result))  # the table's footer says them already
     if strict and result.left_out:
-        left = len({x.system for x in result.left_out})
-        err(f"{left} system(s) left out of the plan (--strict)")
-        raise typer.Exit(1)
+        check_failed(
+            f"{len({x.system for x in result.left_out})} system(s) left out of the plan (--strict)"
+        )
 
 
 @app.command()
@@ -249,9 +218,7 @@ def groups(
         across=across,
     )
     shared.emit(groups_listing(result))
-    if shared.fmt is not Format.table or shared.output is not None:  # else the footer says it
-        for line in one_way_lines(result.one_way):
-            note(f"note: {line}")
+    shared.notes(f"note: {line}" for line in one_way_lines(result.one_way))
     if not result.optimal:
         note("note: the solver's time limit stopped it; these groups are not proven best")
 
@@ -277,9 +244,6 @@ def gaps(
     found = find_gaps(dataset)
     one_way = dataset.one_way_systems()
     shared.emit(gaps_listing(found, one_way))
-    if shared.fmt is not Format.table or shared.output is not None:  # else the footer says it
-        for line in one_way_lines(one_way):
-            note(f"note: {line}")
+    shared.notes(f"note: {line}" for line in one_way_lines(one_way))
     if fail and found:
-        err(f"{len(found)} gap(s) found (--fail)")
-        raise typer.Exit(1)
+        check_failed(f"{len(found)} gap(s) found (--fail)")

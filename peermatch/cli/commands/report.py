@@ -9,10 +9,7 @@ from typing import Annotated
 import typer
 
 from peermatch.cli.app import app
-from peermatch.cli.options import (
-    Shared,
-    shares,
-)
+from peermatch.cli.options import Shared, shares
 
 
 class ReportFormat(StrEnum):
@@ -64,32 +61,25 @@ def report(
 
     Example: peermatch report --plan plan.json --output report.html
     """
-    from peermatch.files.atomic import write_atomic
-    from peermatch.present import report as rp
+    from peermatch.present.report import programme_report
 
     dataset = shared.load()
     w = shared.load_weights()
-    adj = shared.adjustments(dataset, w)
-    if plan is not None:
-        from peermatch.files.plan_json import read_plan
+    text = programme_report(
+        dataset,
+        _report_format(fmt, shared.output).value,
+        plan_file=plan,
+        weights=w,
+        history=shared.adjustments(dataset, w),
+        title=title,
+        teams=teams,
+    )
+    shared.write_text(text)
 
-        drawn = read_plan(plan, dataset)
-    else:
-        from peermatch.planning.api import plan as make_plan
 
-        drawn = make_plan(dataset, weights=w, history=adj)
-    made = None
-    if teams:
-        from peermatch.planning.teams import teams as make_teams
-
-        made = make_teams(dataset, weights=w)
-    built = rp.build_report(dataset, drawn, weights=w, history=adj, title=title, teams=made)
-    output = shared.output
-    if fmt is None:
-        suffix = output.suffix.lower() if output is not None else ""
-        fmt = ReportFormat.markdown if suffix in (".md", ".markdown") else ReportFormat.html
-    text = rp.render(built, fmt.value)
-    if output is not None:
-        write_atomic(output, text)
-    else:
-        typer.echo(text, nl=False)
+def _report_format(fmt: ReportFormat | None, output: Path | None) -> ReportFormat:
+    """--format as given, else markdown for an --output ending .md (or .markdown), else html."""
+    if fmt is not None:
+        return fmt
+    suffix = output.suffix.lower() if output is not None else ""
+    return ReportFormat.markdown if suffix in (".md", ".markdown") else ReportFormat.html

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from peermatch.cli.app import app
-from peermatch.cli.console import err
+from peermatch.cli.console import check_failed, err
 from peermatch.cli.options import Shared, shares
 from peermatch.core.keep import Keep
 
 if TYPE_CHECKING:
-    from peermatch.files.import_result import Question
+    from peermatch.files.import_result import ImportResult, Question
 
 
 def stdin_is_terminal() -> bool:
@@ -128,22 +128,56 @@ def import_responses(
 
     Example: peermatch import responses.csv --to programme/
     """
-    from peermatch.files import importing
-    from peermatch.files.import_answers import ANSWERS_FILE, Answers
     from peermatch.files.import_cells import read_csv
     from peermatch.files.import_write import choose_catalogue, write_folder
-    from peermatch.files.loading import load_catalogue
+    from peermatch.present import imports as told
 
     records = read_csv(responses)
     if peers:
-        from peermatch.files.import_peers import parse_peers, write_peers
-        from peermatch.files.loading import SYSTEMS_FILE, load
-
-        data = load(to if (to / SYSTEMS_FILE).is_file() else None, challenges=challenges)
-        pool = parse_peers(records, str(responses), data)
-        err(f"wrote {len(pool.peers)} people to {write_peers(pool, to, force=force)}")
-        return
+        return _import_peers(records, responses, to, challenges, force)
     catalogue_path = choose_catalogue(to, challenges)
+    result = _parse(records, responses, catalogue_path, to, answers, no_input, keep)
+    if result.errors:
+        check_failed("\n".join(told.rejected_lines(result, responses)))
+    _say(told.read_lines(result, responses))
+    written = write_folder(result, to, catalogue_path, force=force)
+    _say(told.written_lines(result, written, catalogue_path))
+
+
+def _say(lines: list[str]) -> None:
+    """Each line on stderr (none at all for an empty list)."""
+    for line in lines:
+        err(line)
+
+
+def _import_peers(
+    records: list[list[str]], responses: Path, to: Path, challenges: Path | None, force: bool
+) -> None:
+    """``import --peers``: the pool of people, their homes checked against the folder's
+    systems (else the shipped data), written as peers.yaml."""
+    from peermatch.files.import_peers import parse_peers, write_peers
+    from peermatch.files.loading import SYSTEMS_FILE, load
+
+    data = load(to if (to / SYSTEMS_FILE).is_file() else None, challenges=challenges)
+    pool = parse_peers(records, str(responses), data)
+    err(f"wrote {len(pool.peers)} people to {write_peers(pool, to, force=force)}")
+
+
+def _parse(
+    records: list[list[str]],
+    responses: Path,
+    catalogue_path: Path,
+    to: Path,
+    answers: Path | None,
+    no_input: bool,
+    keep: Keep | None,
+) -> ImportResult:
+    """The responses read against the catalogue, each unclear free-text topic decided by
+    the saved answers and, on a terminal (not --no-input), by asking."""
+    from peermatch.files import importing
+    from peermatch.files.import_answers import ANSWERS_FILE, Answers
+    from peermatch.files.loading import load_catalogue
+
     catalogue = load_catalogue(catalogue_path)
     interactive = not no_input and stdin_is_terminal()
     saved = Answers(answers or to / ANSWERS_FILE, catalogue)
@@ -157,35 +191,7 @@ def import_responses(
     )
     if saved.new:
         err(f"your answers are saved in {saved.path}; --answers {saved.path} reuses them")
-    if result.errors:
-        header_notes = [f for f in result.warnings if f.line == 1]  # e.g. a misspelt column
-        for finding in sorted([*header_notes, *result.errors], key=lambda f: (f.line, f.column)):
-            err(str(finding))
-        bad = [r for r in result.unplaced_rows if r > 1]
-        where = f"row(s) {', '.join(map(str, bad))}" if bad else "the header"
-        err(
-            f"could not place {where} of {responses}; fix them in the spreadsheet and "
-            "import again (nothing was written)"
-        )
-        raise typer.Exit(1)
-    if result.ignored_columns:
-        err(f"{responses}: ignored column(s): {', '.join(result.ignored_columns)}")
-    for reading in result.readings:
-        rows = ", ".join(str(r) for r in reading.rows)
-        how = "as you chose" if reading.how == "chosen" else f"match {reading.score:.0f}"
-        err(f"{responses}: read '{reading.text}' as {reading.topic} ({how}; row {rows})")
-    for finding in result.warnings:
-        err(str(finding))
-    written = write_folder(result, to, catalogue_path, force=force)
-    for finding in written.warnings:
-        err(str(finding))
-    if written.challenges is not None:
-        from peermatch.files.loading import CHALLENGES_FILE, shipped_data_dir
-
-        shipped = catalogue_path == shipped_data_dir() / CHALLENGES_FILE
-        source = "the shipped catalogue" if shipped else f"the catalogue {catalogue_path}"
-        err(f"copied {source} to {written.challenges}")
-    err(f"wrote {len(result.systems)} systems to {written.systems}")
+    return result
 
 
 @app.command("export-csv")

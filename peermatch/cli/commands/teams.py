@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from peermatch.cli.app import app
-from peermatch.cli.console import err, note
-from peermatch.cli.options import Format, Shared, TimeLimitOpt, shares
+from peermatch.cli.console import check_failed
+from peermatch.cli.options import Shared, TimeLimitOpt, ranged, shares, strict_option
 from peermatch.core.defaults import (
     DEFAULT_PEER_CAPACITY,
     DEFAULT_TEACH,
@@ -47,13 +47,11 @@ OnePerSystemOpt = Annotated[
 ]
 PerMemberOpt = Annotated[
     int | None,
-    typer.Option(
+    ranged(
         "--per-member",
-        min=CAPACITY[0],
-        max=CAPACITY[1],
-        help="Teams each member may join, for everyone [default: a person's capacity (else "
+        CAPACITY,
+        "Teams each member may join, for everyone [default: a person's capacity (else "
         f"{DEFAULT_PEER_CAPACITY}), a system's capacity.teach (else {DEFAULT_TEACH})].",
-        show_default=False,
     ),
 ]
 RolesOpt = Annotated[
@@ -65,9 +63,7 @@ RolesOpt = Annotated[
         show_default=False,
     ),
 ]
-StrictTeamsOpt = Annotated[
-    bool, typer.Option("--strict", help="Exit 1 if any host is short of a full team.")
-]
+StrictTeamsOpt = Annotated[bool, strict_option("Exit 1 if any host is short of a full team.")]
 
 
 @app.command()
@@ -100,12 +96,9 @@ def teams(
 
     minimums = parse_roles(roles) if roles is not None else None
     dataset = shared.load()
-    hosts = None
-    if host:
-        hosts = [resolve_system(dataset, h, "--host") for h in host]
     result = make_teams(
         dataset,
-        hosts=hosts,
+        hosts=[resolve_system(dataset, h, "--host") for h in host] if host else None,
         pool=load_peers(peers, dataset) if peers is not None else None,
         size=size,
         one_per_system=one_per_system,
@@ -115,9 +108,6 @@ def teams(
         time_limit=time_limit,
     )
     shared.emit(teams_listing(result))
-    if shared.fmt is not Format.table or shared.output is not None:
-        for t in result.short:
-            note(f"short: {t.host}: {t.reason}")
+    shared.notes(f"short: {t.host}: {t.reason}" for t in result.short)
     if strict and result.short:
-        err(f"{len(result.short)} host(s) short of a full team (--strict)")
-        raise typer.Exit(1)
+        check_failed(f"{len(result.short)} host(s) short of a full team (--strict)")

@@ -22,10 +22,18 @@ coordinates are rounded, and nothing depends on the clock.
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from peermatch.core.dataset import Dataset
 from peermatch.core.errors import PeermatchError
+from peermatch.core.weights import Weights
 from peermatch.present.report.build import Report, build_report
 from peermatch.present.report.html import render_html
 from peermatch.present.report.markdown import render_markdown
+
+if TYPE_CHECKING:
+    from peermatch.scoring.adjustments import Adjustments
 
 
 def render(report: Report, fmt: str) -> str:
@@ -37,4 +45,40 @@ def render(report: Report, fmt: str) -> str:
     raise PeermatchError(f"unknown report format '{fmt}'; use html or markdown")
 
 
-__all__ = ["Report", "build_report", "render", "render_html", "render_markdown"]
+def programme_report(
+    data: Dataset,
+    fmt: str,
+    *,
+    plan_file: Path | None,
+    weights: Weights,
+    history: Adjustments | None,
+    title: str,
+    teams: bool,
+) -> str:
+    """``report``'s text: the plan read from ``plan_file`` (else made now, as ``plan`` does
+    by default), drawn with its data, and the peer review teams of systems when asked."""
+    if plan_file is not None:
+        from peermatch.files.plan_json import read_plan
+
+        drawn = read_plan(plan_file, data)
+    else:
+        from peermatch.planning.api import plan
+
+        drawn = plan(data, weights=weights, history=history)
+    made = None
+    if teams:
+        from peermatch.planning.teams import teams as make_teams
+
+        made = make_teams(data, weights=weights)
+    built = build_report(data, drawn, weights=weights, history=history, title=title, teams=made)
+    return render(built, fmt)
+
+
+__all__ = [
+    "Report",
+    "build_report",
+    "programme_report",
+    "render",
+    "render_html",
+    "render_markdown",
+]

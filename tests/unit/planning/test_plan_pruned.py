@@ -160,7 +160,7 @@ def test_a_link_is_placed_when_its_nudge_decides() -> None:
 
     import numpy as np
 
-    from peermatch.solver.matching import WarmMatching
+    from peermatch.solver.matching import Bounds, WarmMatching
 
     places = {(1, 0): 1, (2, 0): 0}
     asked: list[list[tuple[int, int]]] = []
@@ -172,10 +172,7 @@ def test_a_link_is_placed_when_its_nudge_decides() -> None:
     caps = np.array([0, 1, 1]), np.array([1, 0, 0])
     lp = WarmMatching(
         3,
-        teach_cap=caps[0],
-        learn_cap=caps[1],
-        teach_lower=np.zeros(3, dtype=bool),
-        learn_lower=np.zeros(3, dtype=bool),
+        bounds=Bounds(caps[0], caps[1], np.zeros(3, dtype=bool), np.zeros(3, dtype=bool)),
         max_weight=100.0,
     )
     teacher, learner = np.array([1, 2]), np.array([0, 0])

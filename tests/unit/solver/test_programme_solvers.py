@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from cohorts import brute_fair, brute_rounds, instances
+from cohorts import bounds_of, brute_fair, brute_rounds, instances
 from conftest import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -13,13 +13,11 @@ from hypothesis import strategies as st
 from peermatch.solver.fair import solve_fair
 from peermatch.solver.rounds import solve_rounds, solve_rounds_milp
 
-KW = ("teach_cap", "learn_cap", "teach_lower", "learn_lower", "pinned")
-
 
 def fair(inst: dict[str, np.ndarray]):  # type: ignore[no-untyped-def]
     return solve_fair(
         inst["n"], inst["teacher"], inst["learner"], inst["score"], inst["score"],
-        **{k: inst[k] for k in KW},
+        bounds=bounds_of(inst), pinned=inst["pinned"],
     )  # fmt: skip
 
 
@@ -48,7 +46,7 @@ def rounds_of(inst: dict[str, np.ndarray], rounds: int, milp: bool = False):  # 
     solve = solve_rounds_milp if milp else solve_rounds
     return solve(
         inst["n"], inst["teacher"], inst["learner"], inst["score"], rounds,
-        **{k: inst[k] for k in KW},
+        bounds=bounds_of(inst), pinned=inst["pinned"],
     )  # fmt: skip
 
 

@@ -7,13 +7,13 @@ from contextlib import contextmanager
 
 import numpy as np
 import pytest
-from cohorts import brute_bmatching, brute_cycles, brute_rings, instances
+from cohorts import bounds_of, brute_bmatching, brute_cycles, brute_rings, instances
 from conftest import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from peermatch.solver import rings as solver
-from peermatch.solver.matching import solve_bmatching
+from peermatch.solver import ring_duals, ring_packing
+from peermatch.solver.matching import Bounds, solve_bmatching
 from peermatch.solver.rings import enumerate_rings, solve_rings
 
 
@@ -23,10 +23,7 @@ def solve(inst: dict[str, np.ndarray]):  # type: ignore[no-untyped-def]
         inst["teacher"],
         inst["learner"],
         inst["score"],
-        teach_cap=inst["teach_cap"],
-        learn_cap=inst["learn_cap"],
-        teach_lower=inst["teach_lower"],
-        learn_lower=inst["learn_lower"],
+        bounds=bounds_of(inst),
         pinned=inst["pinned"],
     )
 
@@ -64,10 +61,12 @@ def test_bmatching_no_links() -> None:
         empty,
         empty,
         np.zeros(0),
-        teach_cap=np.ones(3, dtype=np.int64),
-        learn_cap=np.ones(3, dtype=np.int64),
-        teach_lower=np.zeros(3, dtype=bool),
-        learn_lower=np.array([True, False, False]),
+        bounds=Bounds(
+            teach_cap=np.ones(3, dtype=np.int64),
+            learn_cap=np.ones(3, dtype=np.int64),
+            teach_lower=np.zeros(3, dtype=bool),
+            learn_lower=np.array([True, False, False]),
+        ),
         pinned=np.zeros(0, dtype=bool),
     )
     assert sol.chosen.shape == (0,) and sol.unmet == 1
@@ -172,16 +171,22 @@ def test_rings_enumerated_and_packed_exactly(
 @contextmanager
 def large_problem_path(on: bool) -> Iterator[None]:
     """Treat every packing as large: column generation, a small incumbent MILP, fixing."""
-    names = ("DIRECT_COLUMNS", "FEW_COLUMNS", "FEW_PER_ROW", "BATCH_COLUMNS", "BATCH_PER_ROW")
-    saved = {k: getattr(solver, k) for k in names}
+    small = {
+        (ring_packing, "DIRECT_COLUMNS"): 0,
+        (ring_packing, "FEW_COLUMNS"): 1,
+        (ring_packing, "FEW_PER_ROW"): 0,
+        (ring_duals, "BATCH_COLUMNS"): 1,
+        (ring_duals, "BATCH_PER_ROW"): 0,
+    }
+    saved = {(module, k): getattr(module, k) for module, k in small}
     if on:
-        for k, v in zip(names, (0, 1, 0, 1, 0), strict=True):
-            setattr(solver, k, v)
+        for (module, k), v in small.items():
+            setattr(module, k, v)
     try:
         yield
     finally:
-        for k, v in saved.items():
-            setattr(solver, k, v)
+        for (module, k), v in saved.items():
+            setattr(module, k, v)
 
 
 def check_rings(inst: dict[str, np.ndarray], size: int) -> None:
