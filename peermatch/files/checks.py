@@ -3,7 +3,6 @@ partners and exclusions, and the warnings."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -14,11 +13,11 @@ from peermatch.core.catalogue import (
     closest,
     did_you_mean,
     normalise,
-    skeleton,
 )
 from peermatch.core.dataset import Dataset, NeedEntry, Profile, StrengthEntry
 from peermatch.core.findings import Finding, Severity, quote
 from peermatch.files import models
+from peermatch.files.check_warnings import look_alikes, usage_warnings
 from peermatch.files.documents import Document, locate
 from peermatch.files.yaml_positions import Path_
 
@@ -26,13 +25,6 @@ from peermatch.files.yaml_positions import Path_
 #: (about a microsecond each). Once this many comparisons are spent in one load, unknown
 #: references are reported without a suggestion, so a file full of typos stays fast.
 SUGGESTION_BUDGET = 2_000_000
-
-
-#: A figure in exemplar evidence: a digit, or a word that states a measured ratio ("halved A&E
-#: admissions" is a result as much as "cut by 30"; evidence keeps the report's own word).
-_DIGIT = re.compile(
-    r"\d|\b(?:halved|doubled|tripled|trebled|quadrupled|quartered)\b", re.IGNORECASE
-)
 
 
 class Checker:
@@ -66,8 +58,8 @@ class Checker:
     def run(self) -> Dataset:
         catalogue = self._catalogue()
         profiles = self._systems(catalogue)
-        self._usage_warnings(catalogue, profiles)
-        self._look_alikes()
+        usage_warnings(self.cat, self.sys, catalogue, profiles, self.shared, self.warn)
+        look_alikes(self.sys, self.warn)
         return Dataset(
             systems=sorted(profiles, key=lambda p: p.id),
             catalogue=catalogue,
@@ -333,81 +325,3 @@ class Checker:
             else:
                 out.add(ref)
         return out
-
-    # -- warnings (validate --strict turns these into a failure)
-
-    def _look_alikes(self) -> None:
-        """Names that differ as text but look the same (NFC/NFD, Cyrillic 'а' for 'a'):
-        ``--for`` could not tell them apart."""
-        seen: dict[str, tuple[str, str]] = {}  # skeleton -> (id, name)
-        for i, s in enumerate(self.sys.model.systems):
-            key = skeleton(s.name)
-            first = seen.setdefault(key, (s.id, s.name))
-            if first[0] != s.id:
-                how = (
-                    "is the same as"
-                    if first[1] == s.name
-                    else "looks the same as (spelt with other characters)"
-                )
-                self.warn(
-                    self.sys,
-                    ("systems", i, "name"),
-                    "look-alike",
-                    f"the name of '{s.id}' {how} the name of '{first[0]}'; rename one so "
-                    "that --for and readers can tell them apart",
-                )
-
-    def _usage_warnings(self, catalogue: Catalogue, profiles: list[Profile]) -> None:
-        index: dict[str, int] = {}
-        for i, s in enumerate(self.sys.model.systems):
-            index.setdefault(s.id, i)
-        by_id = {p.id: p for p in profiles}
-        used: set[str] = set()
-        for p in profiles:
-            i = index[p.id]
-            used.update(p.strengths, p.needs)
-            # teach-only (no challenges) and learn-only (no strengths) profiles are normal;
-            # only a profile with neither takes no part in matching at all
-            if not p.strengths and not p.needs:
-                self.warn(
-                    self.sys,
-                    ("systems", i, "id"),
-                    "empty-profile",
-                    f"system '{p.id}' has no strengths and no challenges, "
-                    "so it can neither teach nor learn",
-                )
-            model_strengths = self.sys.model.systems[i].strengths
-            for j, st in enumerate(model_strengths):
-                if st.level == 3 and not _DIGIT.search(st.evidence):
-                    self.warn(
-                        self.sys,
-                        ("systems", i, "strengths", j, "evidence"),
-                        "exemplar-without-figure",
-                        "a level-3 (exemplar) strength should give its measured result; "
-                        "the evidence has no figure",
-                    )
-            for j, ref in enumerate(self.sys.model.systems[i].partners):
-                other = by_id.get(ref)
-                if other is not None and other.id != p.id and p.id not in other.partners:
-                    self.warn(
-                        self.sys,
-                        ("systems", i, "partners", j),
-                        "one-sided-partner",
-                        f"'{ref}' does not list '{p.id}' as a partner; add it on both sides",
-                    )
-        if set(catalogue.topics) <= used or self.shared():
-            # the shipped catalogue is a shared vocabulary, larger than any one cohort: that
-            # a programme uses part of it is normal. The warning is for a catalogue the user
-            # keeps, where an unused topic is a typo or a topic left behind.
-            return
-        cat_index: dict[str, int] = {}
-        for i, ch in enumerate(self.cat.model.challenges):
-            cat_index.setdefault(ch.id, i)
-        for topic in catalogue.topics:
-            if topic not in used:
-                self.warn(
-                    self.cat,
-                    ("challenges", cat_index[topic], "id"),
-                    "unused-topic",
-                    f"no system lists topic '{topic}' as a strength or challenge",
-                )

@@ -20,11 +20,9 @@ FUNCTION_LINES = 60
 COMMAND_STATEMENTS = 10
 KERNEL = "kept whole on purpose"
 
-# Being split in issue 12/18 work (scoring/ and files/ belong to another engineer): the
-# lead empties this list after merging.
-ALLOWED = {
-    "files/checks.py",
-}
+# Modules let off the size rule while they are being split (each with the issue that
+# splits it); empty once the splits have landed.
+ALLOWED: set[str] = set()
 
 
 def _modules() -> list[Path]:
