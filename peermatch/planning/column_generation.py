@@ -76,10 +76,10 @@ def plan_links(ctx: PlanContext, pinned: list[int], time_limit: float) -> Plan:
     n = ctx.n
     notes: list[str] = []
     if ctx.cohort is not None:
-        pairs = [(int(ctx.cand.teacher[li]), int(ctx.cand.learner[li])) for li in pinned]
-        chosen, bound, optimal = _column_generation(ctx, pinned, time_limit, notes)
-        # column generation re-sorts the growing candidates: find the pins again
-        pinned = [li for li in (ctx.find(t, lr) for t, lr in pairs) if li is not None]
+        chosen, bound, optimal, working = _column_generation(ctx, pinned, time_limit, notes)
+        # the plan is over the final working set: the candidates, then the links priced in
+        # (appended, so every pin keeps its index)
+        ctx.cand = working
     else:
         cand = ctx.cand
         pin_mask = np.zeros(len(cand), dtype=bool)
@@ -142,7 +142,7 @@ def assemble(
 # generation loop (solve, price, add, stop on proof or clock) reads best as one loop.
 def _column_generation(
     ctx: PlanContext, pinned: list[int], time_limit: float, notes: list[str]
-) -> tuple[BoolArray, float, bool]:
+) -> tuple[BoolArray, float, bool, Candidates]:
     """The b-matching over every link, solving only over the links that matter.
 
     Solve the LP over a working set of links (:class:`~peermatch.solver.highs.WarmMatching`,
@@ -152,8 +152,9 @@ def _column_generation(
     repeat until no link left out could improve it. Then the LP optimum over the working
     set is the optimum over every link and, the matrix being totally unimodular,
     integral. Above :data:`EXACT_UP_TO` profiles it stops once proven within :data:`GAP`.
-    Returns the chosen links (over ``ctx.cand``, the final working set, in the order the
-    links joined), the bound, and whether it is proven optimal.
+    Returns the chosen links, the bound, whether it is proven optimal, and the final
+    working set the chosen links index: ``ctx.cand`` with the links that joined appended,
+    in the order they joined (``ctx`` itself is not changed).
     """
     import time
 
@@ -165,7 +166,7 @@ def _column_generation(
     assert ctx.cohort is not None
     n = ctx.n
     if len(ctx.cand) == 0:  # each learner's best are candidates: no candidate, no link at all
-        return np.zeros(0, dtype=bool), 0.0, True
+        return np.zeros(0, dtype=bool), 0.0, True, ctx.cand
     touched = None if ctx.history is None else _Touched.of(ctx)
     per_learner = max(
         tuning.PRICE_PER_LEARNER, tuning.PRUNE_PER_PLACE * int(ctx.learn_cap.max(initial=0))
@@ -213,7 +214,7 @@ def _column_generation(
             break
         if n > tuning.EXACT_UP_TO:
             got = float(lp.weight[sol.chosen].sum())
-            unmet = _unmet(sol.chosen, ctx, bounds)
+            unmet = _unmet(sol.chosen, lp, ctx.n, bounds)
             proven = sol.bound + excess + lp.big_m * unmet
             if proven - got <= tuning.GAP * max(got, 1.0):
                 notes.append(
@@ -231,14 +232,12 @@ def _column_generation(
         lp.add(more.teacher, more.learner, more.score, np.zeros(len(more.score), dtype=bool))
         score = np.concatenate([score, more.score])
         rank = np.concatenate([rank, np.full(len(more.score), -1, dtype=np.int64)])
-        ctx.cand = Candidates(ctx.cand.ids, lp.teacher, lp.learner, score, rank)
         margin *= 2
-    ctx.cand = Candidates(ctx.cand.ids, lp.teacher, lp.learner, score, rank)
     chosen = np.zeros(len(lp), dtype=bool)  # a plan from an earlier round has fewer links
     chosen[: len(sol.chosen)] = sol.chosen
-    unmet = _unmet(chosen, ctx, bounds)
+    unmet = _unmet(chosen, lp, ctx.n, bounds)
     bound = sol.bound + excess + lp.big_m * unmet
-    return chosen, bound, optimal
+    return chosen, bound, optimal, Candidates(ctx.cand.ids, lp.teacher, lp.learner, score, rank)
 
 
 def _cut_short(rounds: int) -> str:
@@ -320,12 +319,13 @@ def _priced(
     return more, excess
 
 
-def _unmet(chosen: BoolArray, ctx: PlanContext, bounds: Bounds) -> int:
-    """Lower bounds unmet: systems that can teach (learn) but do not in ``chosen``."""
+def _unmet(chosen: BoolArray, lp: WarmMatching, n: int, bounds: Bounds) -> int:
+    """Lower bounds unmet: systems that can teach (learn) but do not in ``chosen`` (a
+    choice among ``lp``'s links)."""
     import numpy as np
 
-    teaches = np.bincount(ctx.cand.teacher[chosen], minlength=ctx.n)
-    learns = np.bincount(ctx.cand.learner[chosen], minlength=ctx.n)
+    teaches = np.bincount(lp.teacher[chosen], minlength=n)
+    learns = np.bincount(lp.learner[chosen], minlength=n)
     unmet = (bounds.teach_lower & (teaches == 0)).sum() + (bounds.learn_lower & (learns == 0)).sum()
     return int(unmet)
 
