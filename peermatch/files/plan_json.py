@@ -344,6 +344,8 @@ def _plan_from(model: PlanFile) -> Plan:
             topic=r.topic,
             score=float(r.score),
             two_way=r.two_way,
+            partner=r.partner,
+            pinned=r.pinned,
             ring=r.ring,
             round=r.round,
             other_topics=tuple(r.other_topics),

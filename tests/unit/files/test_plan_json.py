@@ -121,3 +121,37 @@ def test_other_data_is_one_finding_and_lenient_reads_it(tmp_path: Path) -> None:
         "$.links[1].teacher 'gone-1', $.links[2].teacher 'gone-2' and 2 more)"
     )
     assert len(read_plan(out, data, lenient=True).links) == 5
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"pins": "a second-best pair"},
+        {"ring_size": 3},
+        {"rounds": 2},
+    ],
+    ids=["plain", "pinned", "rings", "rounds"],
+)
+def test_every_plan_written_reads_back_as_it_was(
+    tmp_path: Path, options: dict[str, object]
+) -> None:
+    """The plan's writer (the listing's JSON) and its reader (read_plan) are one format:
+    each link reads back equal, field by field, and the summary fields the reader takes."""
+    from peermatch.planning.api import plan
+    from peermatch.present.listing import render_json
+    from peermatch.present.plan import plan_listing
+
+    data = peermatch.load()
+    if "pins" in options:
+        second = peermatch.suggest(data, top=2)[1]
+        options = {"pins": [(second.teacher, second.learner)]}
+    made = plan(data, **options)  # type: ignore[arg-type]
+    assert "pins" not in options or sum(k.pinned for k in made.links) == 1
+    out = tmp_path / "plan.json"
+    out.write_text(render_json(plan_listing(made, data)), encoding="utf-8")
+    back = read_plan(out, data)
+    assert back.links == made.links
+    assert (back.total, back.bound, back.optimal) == (made.total, made.bound, made.optimal)
+    assert back.left_out == made.left_out and back.one_way == made.one_way
+    assert back.rings == made.rings
