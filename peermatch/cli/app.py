@@ -180,8 +180,9 @@ def defaults_without_pydantic() -> None:
     pydantic (about 0.1 s, as long as the rest of a warm ``peermatch suggest``). A value
     that is ``None`` never reaches the adapter anyway, and a default that is already of the
     annotated type (within its min and max) comes out of it unchanged; so the adapter is
-    built only when a value from the command line or the environment needs it. Anything
-    typer does not lay out as expected leaves typer as it is.
+    built only when a value from the command line or the environment needs it (see
+    :func:`_plain_value` for the values that never do). Anything typer does not lay out as
+    expected leaves typer as it is.
     """
     try:
         from typer import _coercion, core
@@ -204,6 +205,9 @@ def defaults_without_pydantic() -> None:
                 return () if param.multiple or param.nargs == -1 else None
             if value is param.default and _plain_default(value, self.descriptor):
                 return value
+            plain = _plain_value(value, self.descriptor, param, ctx)
+            if plain is not _ADAPTER:
+                return plain
             if self.real is None:
                 self.real = build(self.descriptor)
             return self.real.coerce(value, param=param, ctx=ctx)
@@ -229,3 +233,72 @@ def _plain_default(value: Any, descriptor: Any) -> bool:
     info = getattr(descriptor, "parameter_info", None)
     low, high = getattr(info, "min", None), getattr(info, "max", None)
     return (low is None or low <= value) and (high is None or value <= high)
+
+
+#: :func:`_plain_value`'s answer when typer's adapter has to decide.
+_ADAPTER: Any = object()
+
+
+def _plain_value(value: Any, descriptor: Any, param: Any, ctx: Any) -> Any:
+    """``value`` from the command line as typer's adapter would make it, without building
+    the adapter (importing pydantic's ``TypeAdapter`` and generating its schema: about
+    50 ms, more than a warm ``peermatch suggest`` takes); :data:`_ADAPTER` otherwise.
+
+    Only where the adapter wraps one of typer's own functions, or pydantic's answer is
+    plain: a string option, a choice (typer's ``coerce_cli_choice``), a path (typer's
+    ``coerce_cli_path``, given the ``Path`` pydantic would make of the text, when that reads
+    as the text did), and a whole
+    number in ASCII digits inside its min and max. Anything else, and every value that
+    fails, goes to the adapter, so that the error is typer's own.
+    """
+    info = getattr(descriptor, "parameter_info", None)
+    if (
+        type(value) is not str
+        or info is None
+        or getattr(info, "parser", None) is not None
+        or getattr(descriptor, "file_annotation", None) is not None
+        or getattr(descriptor, "is_list", True)
+        or getattr(descriptor, "is_tuple", True)
+    ):
+        return _ADAPTER
+    kind = descriptor.annotation
+    if kind is str:
+        return value
+    if kind is int:
+        return _plain_int(value, info)
+    try:
+        from typer._param_types import coerce_cli_choice, coerce_cli_path
+    except ImportError:  # pragma: no cover - another typer layout
+        return _ADAPTER
+    if descriptor.choices is not None:
+        try:
+            return coerce_cli_choice(
+                value, choices=descriptor.choices, case_sensitive=info.case_sensitive, ctx=ctx
+            )
+        except ValueError:
+            return _ADAPTER
+    if descriptor.is_path:
+        from pathlib import Path
+
+        path_type = info.path_type
+        if path_type is None and isinstance(kind, type) and issubclass(kind, Path):
+            path_type = kind
+        if path_type is None or path_type is str or path_type is bytes:
+            return coerce_cli_path(value, info, path_type=path_type, param=param, ctx=ctx)
+        if isinstance(path_type, type) and issubclass(path_type, Path):
+            typed = path_type(value)  # what pydantic's Path makes of any string
+            if str(typed) == value:  # typer's messages quote the text: "x/" would be "x"
+                return coerce_cli_path(typed, info, path_type=path_type, param=param, ctx=ctx)
+    return _ADAPTER
+
+
+def _plain_int(value: str, info: Any) -> Any:
+    """A whole number in ASCII digits (at most 18: pydantic's range is 64-bit) inside the
+    option's min and max, not clamped; else :data:`_ADAPTER`."""
+    if not (value.isascii() and value.isdigit() and len(value) <= 18) or info.clamp:
+        return _ADAPTER
+    number = int(value)
+    low, high = info.min, info.max
+    if (low is not None and number < low) or (high is not None and number > high):
+        return _ADAPTER
+    return number

@@ -10,7 +10,10 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
+import pytest
 from conftest import REPO, SMALL
 
 HEAVY = ("numpy", "scipy", "rapidfuzz")
@@ -162,3 +165,68 @@ def test_who_answers_an_exact_topic_without_numpy_and_free_text_without_scipy() 
     assert "peermatch.core.resolve" in meant
     for module in ("scipy", "rapidfuzz", "peermatch.scoring.matrix"):
         assert module not in meant, module
+
+
+def test_validate_with_a_warm_cache_and_a_path_option_skips_pydantic(tmp_path: Path) -> None:
+    """``--data DIR`` is coerced by typer's own path check, not a pydantic TypeAdapter
+    (cli.app._plain_value); a warm ``validate`` then needs no pydantic at all."""
+    cache = tmp_path / "cache"
+    code = (
+        f"import os\nos.environ['PEERMATCH_CACHE_DIR'] = {str(cache)!r}\n"
+        "import sys\n"
+        f"sys.argv = ['peermatch', 'validate', '--data', {str(SMALL)!r}]\n"
+        "from peermatch.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+    )
+    imported_by(code)  # fills the cache
+    names = imported_by(code)
+    assert "peermatch.files.checking" in names  # it did run
+    for module in (*HEAVY, "pydantic", "yaml", "rich", "peermatch.files.loading"):
+        assert module not in names, module
+
+
+def _outcome(
+    coerce: Callable[..., object], *args: object, **kwargs: object
+) -> tuple[str, object, type]:
+    try:
+        value = coerce(*args, **kwargs)
+    except Exception as exc:  # typer's BadParameter: the same message either way
+        return "error", str(exc), type(exc)
+    return "ok", value, type(value)
+
+
+def test_values_taken_without_the_adapter_are_those_typer_makes() -> None:
+    """For every option and argument of every command, each value that _plain_value takes
+    without typer's pydantic adapter comes out exactly as through the adapter (or fails
+    with the same message)."""
+    import typer
+
+    coercion = pytest.importorskip("typer._coercion")
+    from peermatch.cli import app
+    from peermatch.cli.app import _ADAPTER, _plain_value
+
+    values = ["", "5", "007", "1000", "1001", "-1", "+5", " 5", "5_0", "٣", "x", "json",
+              "JSON", "csv", "a b", str(SMALL), str(SMALL / "systems.yaml"), "~/nowhere", "-",
+              "9" * 18, "9" * 19]  # fmt: skip
+    group = typer.main.get_command(app)
+    commands = list(group.commands.values())  # type: ignore[attr-defined]
+    taken = kinds = 0
+    for command in commands:
+        commands.extend(getattr(command, "commands", {}).values())
+        ctx = typer.Context(command)
+        for param in command.params:
+            descriptor = getattr(param, "type_descriptor", None)
+            if descriptor is None:
+                continue
+            real = coercion.build_runtime_param(descriptor)
+            took = False
+            for value in values:
+                plain = _outcome(_plain_value, value, descriptor, param, ctx)
+                if plain[1] is _ADAPTER:
+                    continue
+                took = True
+                expected = _outcome(real.coerce, value, param=param, ctx=ctx)
+                assert plain == expected, (command.name, param.name, value)
+                taken += 1
+            kinds += took
+    assert taken > 1000 and kinds > 80, (taken, kinds)
