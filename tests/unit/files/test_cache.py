@@ -253,10 +253,24 @@ def test_a_failed_write_leaves_no_file(
 ) -> None:
     private_cache.mkdir(mode=0o700)
 
-    def no_space(fd: int) -> None:
-        raise OSError(28, "No space left on device")
+    real_fdopen = os.fdopen
 
-    monkeypatch.setattr(os, "fsync", no_space)
+    class Full:
+        """The entry's temporary file on a full disk: the write fails."""
+
+        def __init__(self, fd: int, mode: str) -> None:
+            self.handle = real_fdopen(fd, mode)
+
+        def __enter__(self) -> Full:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.handle.close()
+
+        def write(self, data: bytes) -> int:
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fdopen", Full)
     why = store.write_entry(private_cache, store.digest(b"k"), b"body", 10**9)
     assert why is not None and "No space left on device" in why
     assert list(private_cache.iterdir()) == []
