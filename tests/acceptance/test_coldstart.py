@@ -230,3 +230,57 @@ def test_values_taken_without_the_adapter_are_those_typer_makes() -> None:
                 taken += 1
             kinds += took
     assert taken > 1000 and kinds > 80, (taken, kinds)
+
+
+GC_PROBE = """
+import gc, sys
+collections = []
+gc.callbacks.append(lambda phase, info: phase == "stop" and collections.append(info))
+import peermatch.cli.loaders as loaders
+real = loaders.load_cached
+def spy(*args, **kwargs):
+    loaded = real(*args, **kwargs)
+    print("while loading:", len(collections), gc.isenabled(), file=sys.__stderr__)
+    return loaded
+loaders.load_cached = spy
+sys.argv = ["peermatch", *sys.argv[1:]]
+from peermatch.__main__ import run
+collections.clear()  # the probe's own imports above ran with the collector on
+try:
+    run()
+except SystemExit:
+    pass
+print("after:", gc.isenabled(), gc.get_freeze_count() > 0, file=sys.__stderr__)
+"""
+
+
+def test_start_up_runs_without_the_cyclic_collector_until_the_data_is_loaded() -> None:
+    """The console script pauses the collector before it imports the command line and
+    resumes it, with what start-up built frozen, once the data is loaded (cli.app.main)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.run(
+        [sys.executable, "-c", GC_PROBE, "suggest", "--data", str(SMALL), "--top", "1"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert lines[-2:] == ["while loading: 0 False", "after: True True"], proc.stderr
+    assert "learner" in proc.stdout  # it did run
+
+
+def test_the_collector_is_left_alone_outside_the_console_script() -> None:
+    """Library callers and in-process runs (CliRunner) keep their collector as it is."""
+    import gc
+
+    from conftest import invoke
+
+    frozen = gc.get_freeze_count()
+    assert gc.isenabled()
+    result = invoke("suggest", "--data", str(SMALL), "--top", "1")
+    assert result.exit_code == 0
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
