@@ -284,3 +284,12 @@ def test_the_collector_is_left_alone_outside_the_console_script() -> None:
     result = invoke("suggest", "--data", str(SMALL), "--top", "1")
     assert result.exit_code == 0
     assert gc.isenabled() and gc.get_freeze_count() == frozen
+
+
+def test_validate_of_a_clean_file_skips_the_scoring_code_and_the_fuzzy_matcher() -> None:
+    """A verdict in words needs neither the listings (and through them the scoring code)
+    nor rapidfuzz, numpy or rich: nothing is misspelt, nothing is drawn."""
+    names = imported_by(run_cli("validate", "--data", str(SMALL), "--no-cache"))
+    assert "peermatch.files.checking" in names and "pydantic" in names  # it did check
+    for module in (*HEAVY, "rich", "peermatch.scoring", "peermatch.present.listings"):
+        assert module not in names, module
