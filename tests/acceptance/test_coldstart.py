@@ -293,3 +293,25 @@ def test_validate_of_a_clean_file_skips_the_scoring_code_and_the_fuzzy_matcher()
     assert "peermatch.files.checking" in names and "pydantic" in names  # it did check
     for module in (*HEAVY, "rich", "peermatch.scoring", "peermatch.present.listings"):
         assert module not in names, module
+
+
+def test_a_first_run_builds_only_the_models_of_the_files_it_reads(tmp_path: Path) -> None:
+    """The data files' models are built when a file of their kind is first checked
+    (defer_build): a first suggest builds the systems' and challenges' models, never the
+    peer pool's."""
+    code = (
+        f"import os\nos.environ['PEERMATCH_CACHE_DIR'] = {str(tmp_path / 'cache')!r}\n"
+        "import sys\n"
+        f"sys.argv = ['peermatch', 'suggest', '--data', {str(SMALL)!r}]\n"
+        "from peermatch.__main__ import run\n"
+        "try:\n    run()\nexcept SystemExit:\n    pass\n"
+        "from peermatch.files import models\n"
+        "built = [m.__name__ for m in (models.SystemsFile, models.ChallengesFile,"
+        " models.PeersFile) if m.__pydantic_complete__]\n"
+        "print(built, file=sys.__stderr__)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert proc.stderr.strip().splitlines()[-1] == "['SystemsFile', 'ChallengesFile']"
