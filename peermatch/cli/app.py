@@ -171,7 +171,13 @@ def main(*, paused_since_start: bool = False) -> None:
     progress.enabled = True  # progress bars on a terminal (see peermatch.core.progress)
     only_the_command(sys.argv[1:])
     defaults_without_pydantic()
-    app(prog_name="peermatch")
+    try:
+        app(prog_name="peermatch")
+    finally:
+        # The run is over. Python's exit ends with a full collection, collector paused or
+        # not, that walks every object still alive (a validate of 50 systems: 25 ms, an
+        # eighth of the run) to free none; frozen objects are not walked.
+        gc.freeze()
 
 
 def end_startup() -> None:

@@ -256,7 +256,8 @@ print("after:", gc.isenabled(), gc.get_freeze_count() > 0, file=sys.__stderr__)
 
 def test_start_up_runs_without_the_cyclic_collector_until_the_data_is_loaded() -> None:
     """The console script pauses the collector before it imports the command line and
-    resumes it, with what start-up built frozen, once the data is loaded (cli.app.main)."""
+    resumes it, with what start-up built frozen, once the data is loaded; what is alive at
+    the end is frozen too (cli.app.main)."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     proc = subprocess.run(
         [sys.executable, "-c", GC_PROBE, "suggest", "--data", str(SMALL), "--top", "1"],
@@ -271,6 +272,20 @@ def test_start_up_runs_without_the_cyclic_collector_until_the_data_is_loaded() -
     lines = proc.stderr.strip().splitlines()
     assert lines[-2:] == ["while loading: 0 False", "after: True True"], proc.stderr
     assert "learner" in proc.stdout  # it did run
+    # validate loads no dataset: paused to the end, and all frozen then, so that the
+    # collection at exit walks nothing
+    proc = subprocess.run(
+        [sys.executable, "-c", GC_PROBE, "validate", "--data", str(SMALL), "--no-cache"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == "after: False True", proc.stderr
+    assert "no problems found" in proc.stdout
 
 
 def test_the_collector_is_left_alone_outside_the_console_script() -> None:
