@@ -286,10 +286,10 @@ def _plain_value(value: Any, descriptor: Any, param: Any, ctx: Any) -> Any:
 
     Only where the adapter wraps one of typer's own functions, or pydantic's answer is
     plain: a string option, a choice (typer's ``coerce_cli_choice``), a path (typer's
-    ``coerce_cli_path``, given the ``Path`` pydantic would make of the text, when that reads
-    as the text did), and a whole
-    number in ASCII digits inside its min and max. Anything else, and every value that
-    fails, goes to the adapter, so that the error is typer's own.
+    ``coerce_cli_path``, given the ``Path`` pydantic would make of the text, when that
+    reads as the text did), and a whole number in ASCII digits inside its min and max.
+    Anything else, and every value that fails, goes to the adapter, so that the error is
+    typer's own. A test holds every option of every command to the adapter's answers.
     """
     info = getattr(descriptor, "parameter_info", None)
     if (
