@@ -6,6 +6,7 @@ Commands (in :mod:`peermatch.cli.commands`) register themselves on :data:`app`.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -141,14 +142,53 @@ def _root(
     ctx.obj = {"debug": debug, "quiet": be_quiet, "verbose": be_verbose}
 
 
-def main() -> None:
-    """The ``peermatch`` console script (also ``python -m peermatch``)."""
+#: Whether :func:`main` paused the cyclic garbage collector for start-up, to be resumed by
+#: :func:`end_startup`.
+_paused_for_startup = False
+
+
+def main(*, paused_since_start: bool = False) -> None:
+    """The command line (``peermatch`` and ``python -m peermatch`` run it through
+    :func:`peermatch.__main__.run`, which pauses the collector before importing it:
+    ``paused_since_start``).
+
+    Start-up (importing the command line and, lazily, the library; typer building the
+    command; pydantic building the data files' models; loading the data) creates some
+    hundreds of thousands of objects that all live to the end of the run. Python's cyclic
+    collector, triggered by allocations, would walk them again and again as they pile up
+    and free none of them (measured with ``gc.callbacks`` on the shipped data: 78
+    collections, 10-17 ms, in a first ``suggest``; 40, 5-9 ms, in a warm one), so it is
+    paused until :func:`end_startup`, as :mod:`peermatch.core.gc_pause` does for each
+    heavy step. A command that never loads data ends with the collector paused;
+    reference counting still frees everything outside cycles.
+    """
+    global _paused_for_startup
+    if gc.isenabled() or paused_since_start:
+        gc.disable()
+        _paused_for_startup = True
     from peermatch.core import progress
 
     progress.enabled = True  # progress bars on a terminal (see peermatch.core.progress)
     only_the_command(sys.argv[1:])
     defaults_without_pydantic()
-    app(prog_name="peermatch")
+    try:
+        app(prog_name="peermatch")
+    finally:
+        # The run is over. Python's exit ends with a full collection, collector paused or
+        # not, that walks every object still alive (a validate of 50 systems: 25 ms, an
+        # eighth of the run) to free none; frozen objects are not walked.
+        gc.freeze()
+
+
+def end_startup() -> None:
+    """Start-up is over (the data is loaded): freeze what it built, so that the collector
+    never walks those objects again, and resume the collector if :func:`main` paused it.
+    A no-op otherwise (tests, library callers, a second call)."""
+    global _paused_for_startup
+    if _paused_for_startup:
+        _paused_for_startup = False
+        gc.freeze()
+        gc.enable()
 
 
 def only_the_command(args: Sequence[str]) -> None:
@@ -180,8 +220,9 @@ def defaults_without_pydantic() -> None:
     pydantic (about 0.1 s, as long as the rest of a warm ``peermatch suggest``). A value
     that is ``None`` never reaches the adapter anyway, and a default that is already of the
     annotated type (within its min and max) comes out of it unchanged; so the adapter is
-    built only when a value from the command line or the environment needs it. Anything
-    typer does not lay out as expected leaves typer as it is.
+    built only when a value from the command line or the environment needs it (see
+    :func:`_plain_value` for the values that never do). Anything typer does not lay out as
+    expected leaves typer as it is.
     """
     try:
         from typer import _coercion, core
@@ -204,6 +245,9 @@ def defaults_without_pydantic() -> None:
                 return () if param.multiple or param.nargs == -1 else None
             if value is param.default and _plain_default(value, self.descriptor):
                 return value
+            plain = _plain_value(value, self.descriptor, param, ctx)
+            if plain is not _ADAPTER:
+                return plain
             if self.real is None:
                 self.real = build(self.descriptor)
             return self.real.coerce(value, param=param, ctx=ctx)
@@ -229,3 +273,72 @@ def _plain_default(value: Any, descriptor: Any) -> bool:
     info = getattr(descriptor, "parameter_info", None)
     low, high = getattr(info, "min", None), getattr(info, "max", None)
     return (low is None or low <= value) and (high is None or value <= high)
+
+
+#: :func:`_plain_value`'s answer when typer's adapter has to decide.
+_ADAPTER: Any = object()
+
+
+def _plain_value(value: Any, descriptor: Any, param: Any, ctx: Any) -> Any:
+    """``value`` from the command line as typer's adapter would make it, without building
+    the adapter (importing pydantic's ``TypeAdapter`` and generating its schema: about
+    50 ms, more than a warm ``peermatch suggest`` takes); :data:`_ADAPTER` otherwise.
+
+    Only where the adapter wraps one of typer's own functions, or pydantic's answer is
+    plain: a string option, a choice (typer's ``coerce_cli_choice``), a path (typer's
+    ``coerce_cli_path``, given the ``Path`` pydantic would make of the text, when that
+    reads as the text did), and a whole number in ASCII digits inside its min and max.
+    Anything else, and every value that fails, goes to the adapter, so that the error is
+    typer's own. A test holds every option of every command to the adapter's answers.
+    """
+    info = getattr(descriptor, "parameter_info", None)
+    if (
+        type(value) is not str
+        or info is None
+        or getattr(info, "parser", None) is not None
+        or getattr(descriptor, "file_annotation", None) is not None
+        or getattr(descriptor, "is_list", True)
+        or getattr(descriptor, "is_tuple", True)
+    ):
+        return _ADAPTER
+    kind = descriptor.annotation
+    if kind is str:
+        return value
+    if kind is int:
+        return _plain_int(value, info)
+    try:
+        from typer._param_types import coerce_cli_choice, coerce_cli_path
+    except ImportError:  # pragma: no cover - another typer layout
+        return _ADAPTER
+    if descriptor.choices is not None:
+        try:
+            return coerce_cli_choice(
+                value, choices=descriptor.choices, case_sensitive=info.case_sensitive, ctx=ctx
+            )
+        except ValueError:
+            return _ADAPTER
+    if descriptor.is_path:
+        from pathlib import Path
+
+        path_type = info.path_type
+        if path_type is None and isinstance(kind, type) and issubclass(kind, Path):
+            path_type = kind
+        if path_type is None or path_type is str or path_type is bytes:
+            return coerce_cli_path(value, info, path_type=path_type, param=param, ctx=ctx)
+        if isinstance(path_type, type) and issubclass(path_type, Path):
+            typed = path_type(value)  # what pydantic's Path makes of any string
+            if str(typed) == value:  # typer's messages quote the text: "x/" would be "x"
+                return coerce_cli_path(typed, info, path_type=path_type, param=param, ctx=ctx)
+    return _ADAPTER
+
+
+def _plain_int(value: str, info: Any) -> Any:
+    """A whole number in ASCII digits (at most 18: pydantic's range is 64-bit) inside the
+    option's min and max, not clamped; else :data:`_ADAPTER`."""
+    if not (value.isascii() and value.isdigit() and len(value) <= 18) or info.clamp:
+        return _ADAPTER
+    number = int(value)
+    low, high = info.min, info.max
+    if (low is not None and number < low) or (high is not None and number > high):
+        return _ADAPTER
+    return number

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from peermatch.cli.app import end_startup
 from peermatch.cli.console import err, info, note
 from peermatch.core.catalogue import closest, did_you_mean, normalise, ranked_matches
 from peermatch.core.dataset import Dataset
@@ -27,6 +28,7 @@ def load_data(
 ) -> Dataset:
     started = time.perf_counter()
     loaded = load_cached(data, systems, challenges, use_cache=use_cache)
+    end_startup()  # the collector, paused since main(), runs again from here
     dataset = loaded.dataset
     info(loaded.cache)
     info(

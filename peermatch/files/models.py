@@ -84,8 +84,18 @@ Kind = Literal[
 KINDS: tuple[str, ...] = get_args(Kind)
 
 
+def _no_items() -> list[Any]:
+    """An empty list, as ``default_factory=list`` gives; pydantic reads a factory's
+    signature, and ``list``'s, a builtin's, is parsed from text by the tokenizer, whose
+    first use compiles its patterns (3-5 ms of every first run)."""
+    return []
+
+
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    # defer_build: each file's model is built when a file of its kind is first checked,
+    # with the models inside it, once (not each model on its own at import, and not
+    # PeersFile's at all when no peers.yaml is read)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 
 class Challenge(_Strict):
@@ -97,12 +107,12 @@ class Challenge(_Strict):
     name: Text = Field(description="The topic's name, e.g. Ambulance handover delays.")
     area: Slug = Field(description="A grouping slug, e.g. urgent-and-emergency-care.")
     aliases: list[Text] = Field(
-        default_factory=list,
+        default_factory=_no_items,
         description="Other names a strength or challenge may use for this topic "
         "(matched ignoring case).",
     )
     related: list[Ref] = Field(
-        default_factory=list,
+        default_factory=_no_items,
         description="Near topics (ids or aliases) that earn partial credit; "
         "listing on either side relates both ways.",
     )
@@ -169,22 +179,22 @@ class System(_Strict):
         Field(default=None, description="People served, a whole number, e.g. 3000000.")
     )
     tags: list[Slug] = Field(
-        default_factory=list, description="Context tags (slugs), e.g. [large, rural]."
+        default_factory=_no_items, description="Context tags (slugs), e.g. [large, rural]."
     )
     capacity: Capacity = Field(
         default_factory=Capacity, description="The most links in a plan: {teach: 3, learn: 2}."
     )
     partners: list[Ref] = Field(
-        default_factory=list, description="Ids of existing or past learning partners."
+        default_factory=_no_items, description="Ids of existing or past learning partners."
     )
     exclude: list[Ref] = Field(
-        default_factory=list, description="Ids of systems never to pair with this one."
+        default_factory=_no_items, description="Ids of systems never to pair with this one."
     )
     strengths: list[Strength] = Field(
-        default_factory=list, description="What this system can teach."
+        default_factory=_no_items, description="What this system can teach."
     )
     challenges: list[Need] = Field(
-        default_factory=list, description="What this system wants to learn."
+        default_factory=_no_items, description="What this system wants to learn."
     )
 
 
@@ -213,7 +223,7 @@ class Peer(_Strict):
         default=DEFAULT_PEER_CAPACITY, description="Teams a year this person can join."
     )
     expertise: list[Strength] = Field(
-        default_factory=list, description="What this person can bring, like a strength."
+        default_factory=_no_items, description="What this person can bring, like a strength."
     )
 
 

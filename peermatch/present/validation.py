@@ -3,10 +3,13 @@ text (one finding a line, then the verdict) or as a listing for the machine form
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from peermatch.core.findings import Severity
-from peermatch.files.checking import CheckResult
-from peermatch.present.listing import Listing
-from peermatch.present.listings import findings_listing
+
+if TYPE_CHECKING:
+    from peermatch.files.checking import CheckResult
+    from peermatch.present.listing import Listing
 
 
 def check_text(result: CheckResult, *, quiet: bool = False) -> str:
@@ -32,6 +35,10 @@ def check_text(result: CheckResult, *, quiet: bool = False) -> str:
 
 def check_listing(result: CheckResult) -> Listing:
     """The findings as rows, with the verdict beside them."""
+    # here, not at the top: the listings import the scoring code, which a verdict in words
+    # (validate's table) does not need
+    from peermatch.present.listings import findings_listing
+
     listing = findings_listing(result.findings)
     listing.extra["valid"] = not result.failed
     listing.extra["strict"] = result.strict

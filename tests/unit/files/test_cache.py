@@ -253,10 +253,24 @@ def test_a_failed_write_leaves_no_file(
 ) -> None:
     private_cache.mkdir(mode=0o700)
 
-    def no_space(fd: int) -> None:
-        raise OSError(28, "No space left on device")
+    real_fdopen = os.fdopen
 
-    monkeypatch.setattr(os, "fsync", no_space)
+    class Full:
+        """The entry's temporary file on a full disk: the write fails."""
+
+        def __init__(self, fd: int, mode: str) -> None:
+            self.handle = real_fdopen(fd, mode)
+
+        def __enter__(self) -> Full:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.handle.close()
+
+        def write(self, data: bytes) -> int:
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fdopen", Full)
     why = store.write_entry(private_cache, store.digest(b"k"), b"body", 10**9)
     assert why is not None and "No space left on device" in why
     assert list(private_cache.iterdir()) == []
@@ -446,24 +460,42 @@ def test_a_hit_imports_neither_pydantic_nor_yaml(data: Path) -> None:
         assert module not in hit, module
 
 
-def test_a_hit_through_the_console_script_imports_neither_pydantic_nor_yaml() -> None:
+def test_a_hit_through_the_console_script_imports_neither_pydantic_nor_yaml(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The console script's main() also keeps typer from building a pydantic validator for
     options left at their defaults (peermatch.cli.app.defaults_without_pydantic): a bare
-    ``peermatch suggest`` on the shipped data. (A value given on the command line, such as
-    ``--data DIR``, is still coerced by typer through pydantic.)"""
-    code = (
-        "from peermatch.cli import main\n"
-        "sys.argv = ['peermatch', 'suggest']\n"
-        "try:\n"
-        "    main()\n"
-        "except SystemExit:\n"
-        "    pass\n"
-    )
-    first = imported_by(code)
-    assert {"yaml", "pydantic"} <= first  # the first run parses and checks
-    hit = imported_by(code)
-    for module in ("yaml", "pydantic", "peermatch.files.models", "peermatch.files.loading"):
-        assert module not in hit, module
+    ``peermatch suggest`` on the shipped data; and for a value given on the command line,
+    such as ``--data DIR`` or ``--top 3``, which typer's own functions coerce
+    (peermatch.cli.app._plain_value). Finding the shipped data does not import
+    importlib.resources' readers (zipfile, 3 ms)."""
+    from peermatch.files.locations import shipped_data_dir
+
+    for n, args in enumerate(
+        (["suggest"], ["suggest", "--data", str(shipped_data_dir()), "--top", "3"])
+    ):
+        monkeypatch.setenv("PEERMATCH_CACHE_DIR", str(tmp_path / f"cache-{n}"))
+        code = (
+            "from peermatch.__main__ import run\n"
+            f"sys.argv = ['peermatch', *{args!r}]\n"
+            "try:\n"
+            "    run()\n"
+            "except SystemExit:\n"
+            "    pass\n"
+        )
+        first = imported_by(code)
+        assert {"yaml", "pydantic"} <= first  # the first run parses and checks
+        hit = imported_by(code)
+        assert "peermatch.scoring.ranking" in hit  # it did run
+        for module in (
+            "yaml",
+            "pydantic",
+            "peermatch.files.models",
+            "peermatch.files.loading",
+            "zipfile",
+            "importlib.readers",
+        ):
+            assert module not in hit, (args, module)
 
 
 # --------------------------------------------------------------------------- cached == uncached
