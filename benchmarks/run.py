@@ -20,8 +20,10 @@ machines are noisy, so targets are ratios, not seconds.
   loaded, and through the command line less a one-phrase ``resolve`` (the start-up);
 * large cohort: ``suggest --top 5 --format csv --output FILE`` on a generated cohort
   (20,000 profiles x 200 topics) against a bare ``yaml.load(..., CSafeLoader)`` of the same
-  systems file: the first run (empty cache), the second (warm) and ``--no-cache`` (the
-  path before the cache); and the command's peak memory (``ru_maxrss`` of that process);
+  systems file: the first run (empty cache), the second (warm: the checked data and
+  suggest's rows both cached), the second with only the checked data cached (the rows
+  made afresh) and ``--no-cache`` (the path before the cache); and the command's peak
+  memory (``ru_maxrss`` of that process);
 * plan: ``plan`` on 5,000 profiles against ``suggest --top 5`` on the same data;
 * scaling (``--scaling``): suggest at several sizes, for the README's growth figures.
 
@@ -54,6 +56,7 @@ OUT = REPO / "benchmarks" / "out"
 #: "cold" is emptied before every run (outside the timing).
 WARM = OUT / "cache-warm"
 COLD = OUT / "cache-cold"
+DATA_ONLY = OUT / "cache-data-only"
 ENV = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1", "CI": "1"}
 ENV["PEERMATCH_CACHE_DIR"] = str(WARM)
 for name in ("PEERMATCH_DATA", "PEERMATCH_NO_CACHE", "PEERMATCH_CACHE_MAX_BYTES"):
@@ -119,13 +122,38 @@ class Cold:
         return {**ENV, "PEERMATCH_CACHE_DIR": str(COLD)}
 
 
+@dataclass(frozen=True)
+class DataOnly:
+    """A command with only the checked data cached (no rows of an earlier suggest): the
+    folder is made afresh before each run from ``seed``, which ``validate`` filled."""
+
+    cmd: list[str]
+    seed: Path
+
+    def prepare(self) -> dict[str, str]:
+        shutil.rmtree(DATA_ONLY, ignore_errors=True)
+        shutil.copytree(self.seed, DATA_ONLY)  # modes too: the folder stays private
+        return {**ENV, "PEERMATCH_CACHE_DIR": str(DATA_ONLY)}
+
+
+def data_only(cmd: list[str], data: Path) -> DataOnly:
+    """``cmd`` as :class:`DataOnly`, its seed folder filled by one untimed ``validate``."""
+    seed = OUT / "cache-data-seed"
+    shutil.rmtree(seed, ignore_errors=True)
+    env = {**ENV, "PEERMATCH_CACHE_DIR": str(seed)}
+    subprocess.run(
+        peermatch("validate", "--data", str(data)), cwd=REPO, env=env, capture_output=True
+    )
+    return DataOnly(cmd, seed)
+
+
 def warm(cmd: list[str]) -> list[str]:
     """``cmd``, after one untimed run that fills the (warm) data cache."""
     subprocess.run(cmd, cwd=REPO, env=ENV, capture_output=True, check=False)
     return cmd
 
 
-Command = list[str] | Cold
+Command = list[str] | Cold | DataOnly
 
 
 def interleaved(commands: dict[str, Command], runs: int) -> dict[str, Timing]:
@@ -137,7 +165,7 @@ def interleaved(commands: dict[str, Command], runs: int) -> dict[str, Timing]:
             if not t.ok:
                 continue
             cmd, env = (
-                (command.cmd, command.prepare()) if isinstance(command, Cold) else (command, ENV)
+                (command, ENV) if isinstance(command, list) else (command.cmd, command.prepare())
             )
             seconds, cpu, peak, code, err = measure(cmd, env)
             if code != 0:
@@ -323,6 +351,7 @@ def large(profiles: int, topics: int, runs: int) -> Rows:
         "floor": [PY, "-c", floor_code],
         "suggest": Cold(suggest),
         "warm": warm(suggest),
+        "rows": data_only(suggest, data),
         "no-cache": [*suggest, "--no-cache"],
     }
     t = interleaved(commands, runs)
@@ -334,6 +363,7 @@ def large(profiles: int, topics: int, runs: int) -> Rows:
         ),
         ratio_row(f"{label}: suggest, first run (empty cache)", t["suggest"], t["floor"], 1.5),
         ratio_row(f"{label}: suggest, second run (warm cache)", t["warm"], t["floor"], 0.2),
+        ratio_row(f"{label}: suggest, second run, rows made afresh", t["rows"], t["floor"], 1.5),
     ]
     peak = t["suggest"].peak
     rows.append(
