@@ -86,7 +86,7 @@ def who(
     system: str | None = None,
     learners: bool = False,
     weights: Weights = DEFAULT_WEIGHTS,
-    history: Adjustments | None = None,
+    adjustments: Adjustments | None = None,
 ) -> WhoResult:
     """The topic ``query`` means and the systems that teach it (or need it, ``learners``).
 
@@ -102,9 +102,9 @@ def who(
     hit = TopicHit(r.topic, cat.topics[r.topic].name, r.score)
     alternatives = tuple(TopicHit(t, cat.topics[t].name, s) for t, s in r.alternatives)
     rows = (
-        _learners(data, r.topic, system, weights, history)
+        _learners(data, r.topic, system, weights, adjustments)
         if learners
-        else _teachers(data, r.topic, system, weights, history)
+        else _teachers(data, r.topic, system, weights, adjustments)
     )
     ranked = sorted(rows, key=lambda row: row.rank_key)
     return WhoResult(query, hit, r.how, alternatives, learners, system, tuple(ranked))
@@ -115,7 +115,7 @@ def _pair(
     teacher: str | None,
     learner: str | None,
     weights: Weights,
-    history: Adjustments | None,
+    adjustments: Adjustments | None,
 ) -> tuple[bool, float | None]:
     """Whether a row stays, and the pair's score when both ends are known: a system is not
     its own teacher, and an excluded pair or a recent repeat (with a history) is left out."""
@@ -123,7 +123,7 @@ def _pair(
         return True, None
     if teacher == learner:
         return False, None
-    b = score_pair(data, teacher, learner, weights, history)
+    b = score_pair(data, teacher, learner, weights, adjustments)
     return not (b.excluded or b.repeat), b.score
 
 
@@ -132,7 +132,7 @@ def _teachers(
     topic: str,
     learner: str | None,
     weights: Weights,
-    history: Adjustments | None,
+    adjustments: Adjustments | None,
 ) -> list[WhoRow]:
     """Each system with a strength on ``topic``, else its best strength on a related topic."""
     found: dict[str, tuple[bool, str]] = dict.fromkeys(data.teachers_of(topic), (False, topic))
@@ -144,7 +144,7 @@ def _teachers(
                 found[teacher] = (True, near)
     rows = []
     for teacher, (related, via) in found.items():
-        kept, score = _pair(data, teacher, learner, weights, history)
+        kept, score = _pair(data, teacher, learner, weights, adjustments)
         if not kept:
             continue
         s = data.system(teacher).strengths[via]
@@ -162,12 +162,12 @@ def _learners(
     topic: str,
     teacher: str | None,
     weights: Weights,
-    history: Adjustments | None,
+    adjustments: Adjustments | None,
 ) -> list[WhoRow]:
     """Each system with ``topic`` among its challenges (scored for ``teacher`` if named)."""
     rows = []
     for learner in data.needers_of(topic):
-        kept, score = _pair(data, teacher, learner, weights, history)
+        kept, score = _pair(data, teacher, learner, weights, adjustments)
         if not kept:
             continue
         n = data.system(learner).needs[topic]

@@ -69,7 +69,7 @@ def _why_not(ctx: PlanContext, link: PlanLink) -> tuple[str, str] | None:
             "no-longer-needed",
             f"{link.topic} is no longer among {link.learner}'s challenges",
         )
-    b = score_pair(data, link.teacher, link.learner, ctx.weights, ctx.history)
+    b = score_pair(data, link.teacher, link.learner, ctx.weights, ctx.adjustments)
     if b.excluded:
         return "excluded", "one of the two now lists the other under 'exclude'"
     if b.score <= 0:

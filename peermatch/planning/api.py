@@ -33,8 +33,9 @@ could improve the plan, so the result is the same exact optimum (above
 :data:`EXACT_UP_TO` profiles: proven within :data:`GAP` of it, the bound saying how far at
 most).
 
-With ``history`` (:func:`peermatch.files.history.adjustments`) the links are scored with it,
-as ``suggest --history`` scores them: a pair linked within the window is never planned
+With ``adjustments`` (what a history changes:
+:func:`peermatch.scoring.adjustments.adjustments`) the links are scored with it, as
+``suggest --history`` scores them: a pair linked within the window is never planned
 (a ``--pin`` on one is an error that says so), and well-rated teachers are lifted.
 
 With ``across``, no link joins two systems of one family (the same top-level system,
@@ -98,7 +99,7 @@ def plan(
     max_rings: int = tuning.MAX_RINGS,
     candidates: Candidates | None = None,
     method: Method = "auto",
-    history: Adjustments | None = None,
+    adjustments: Adjustments | None = None,
     across: bool = False,
     objective: str = "total",
     rounds: int | None = None,
@@ -117,12 +118,12 @@ def plan(
     teach = DEFAULT_TEACH if teach is None else teach
     learn = DEFAULT_LEARN if learn is None else learn
     ctx = _context(
-        data, weights, teach, learn, new_only, candidates, method, history, across, every_link
+        data, weights, teach, learn, new_only, candidates, method, adjustments, across, every_link
     )
     asked = list(dict.fromkeys(pins))
     result = _programme(ctx, asked, keep, ring_size, objective, rounds, time_limit, max_rings)
     result.settings = _settings(
-        teach, learn, new_only, ring_size, asked, history, objective, rounds, across
+        teach, learn, new_only, ring_size, asked, adjustments, objective, rounds, across
     )
     result.one_way = data.one_way_systems()
     if alternates:
@@ -140,7 +141,7 @@ def _context(
     new_only: bool,
     candidates: Candidates | None,
     method: Method,
-    history: Adjustments | None,
+    adjustments: Adjustments | None,
     across: bool,
     every_link: bool,
 ) -> PlanContext:
@@ -155,7 +156,7 @@ def _context(
 
             cohort = Cohort(data, weights, across=across)
             candidates = _pruned_candidates(
-                cohort, teach_cap, learn_cap, new_only, every_link, history
+                cohort, teach_cap, learn_cap, new_only, every_link, adjustments
             )
         else:
             ranking = rank_all(
@@ -163,13 +164,13 @@ def _context(
                 weights,
                 new_only=new_only,
                 method="reference",
-                history=history,
+                adjustments=adjustments,
                 across=across,
             )
             candidates = Candidates.from_ranking(data, ranking)
     n = len(candidates.ids)
     return PlanContext(
-        data, weights, candidates, teach_cap, learn_cap, new_only, n, cohort, history, across
+        data, weights, candidates, teach_cap, learn_cap, new_only, n, cohort, adjustments, across
     )
 
 
@@ -179,7 +180,7 @@ def _settings(
     new_only: bool,
     ring_size: int | None,
     pins: list[tuple[str, str]],
-    history: Adjustments | None,
+    adjustments: Adjustments | None,
     objective: str,
     rounds: int | None,
     across: bool,
@@ -193,8 +194,12 @@ def _settings(
         "across": across,
         "pins": [f"{t}:{lr}" for t, lr in pins],
     }
-    if history is not None:
-        settings["history"] = {"file": history.file, "year": history.year, "window": history.window}
+    if adjustments is not None:
+        settings["history"] = {
+            "file": adjustments.file,
+            "year": adjustments.year,
+            "window": adjustments.window,
+        }
     if objective != "total" or rounds is not None:
         settings.update(objective=objective, rounds=rounds)
     return settings
@@ -274,7 +279,7 @@ def _pruned_candidates(
     learn_cap: IntArray,
     new_only: bool,
     every_link: bool,
-    history: Adjustments | None,
+    adjustments: Adjustments | None,
 ) -> Candidates:
     """The score matrix's candidate links: each learner's and each teacher's best few
     (``every_link``: every one, for rings, the fair plan, rounds and alternates), ranked,
@@ -291,10 +296,10 @@ def _pruned_candidates(
         k_teach = max(least, depth * int(teach_cap.max(initial=0)))
     else:
         k_learn = k_teach = 0  # every link (rings: see max_rings)
-    if history is not None and k_learn:
+    if adjustments is not None and k_learn:
         # repeats are dropped below: reach past them so no one runs out of links
-        k_learn += max(Counter(lr for _, lr in history.excluded).values(), default=0)
-        k_teach += max(Counter(t for t, _ in history.excluded).values(), default=0)
+        k_learn += max(Counter(lr for _, lr in adjustments.excluded).values(), default=0)
+        k_teach += max(Counter(t for t, _ in adjustments.excluded).values(), default=0)
     with progress.step("choosing candidate links"):
         links = candidate_links(cohort, per_learner=k_learn, per_teacher=k_teach, new_only=new_only)
         assert links.rank is not None
@@ -304,10 +309,10 @@ def _pruned_candidates(
             ranks[unknown] = ranks_of(
                 cohort, links.teacher[unknown], links.learner[unknown], new_only
             )
-    if history is None:
+    if adjustments is None:
         ids = tuple(cohort.ids)
         return Candidates.from_links(ids, links.teacher, links.learner, links.score, ranks)
-    return with_history(cohort, history, links.teacher, links.learner, links.score, new_only)
+    return with_history(cohort, adjustments, links.teacher, links.learner, links.score, new_only)
 
 
 # --------------------------------------------------------------------------- rings

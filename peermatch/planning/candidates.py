@@ -139,7 +139,7 @@ class Candidates:
 
 def with_history(
     cohort: Cohort,
-    history: Adjustments,
+    adjustments: Adjustments,
     teacher: IntArray,
     learner: IntArray,
     score: FloatArray,
@@ -148,7 +148,7 @@ def with_history(
     """The fast path's candidate links scored with the history: repeats dropped, lifted
     pairs rescored, and each link's place in its learner's ranking with the history
     (:meth:`~peermatch.scoring.overlay.HistoryOverlay.candidate_links`)."""
-    keep, final, places = HistoryOverlay(cohort, history).candidate_links(
+    keep, final, places = HistoryOverlay(cohort, adjustments).candidate_links(
         teacher, learner, score, new_only
     )
     ids = tuple(cohort.ids)

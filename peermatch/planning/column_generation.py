@@ -167,7 +167,7 @@ def _column_generation(
     n = ctx.n
     if len(ctx.cand) == 0:  # each learner's best are candidates: no candidate, no link at all
         return np.zeros(0, dtype=bool), 0.0, True, ctx.cand
-    touched = None if ctx.history is None else _Touched.of(ctx)
+    touched = None if ctx.adjustments is None else _Touched.of(ctx)
     per_learner = max(
         tuning.PRICE_PER_LEARNER, tuning.PRUNE_PER_PLACE * int(ctx.learn_cap.max(initial=0))
     )

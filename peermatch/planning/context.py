@@ -35,14 +35,14 @@ class PlanContext:
     new_only: bool
     n: int
     cohort: Cohort | None = None  # the vectorised scorer, when the candidates are pruned
-    history: Adjustments | None = None
+    adjustments: Adjustments | None = None
     across: bool = False  # no link within one system family
 
     @cached_property
     def overlay(self) -> HistoryOverlay:
         """The score matrix with the history (pruned candidates only)."""
         assert self.cohort is not None
-        return HistoryOverlay(self.cohort, self.history)
+        return HistoryOverlay(self.cohort, self.adjustments)
 
     def bounds(self) -> Bounds:
         """The solvers' rules over the candidates as they are now: the capacities, and
@@ -82,7 +82,7 @@ class PlanContext:
                     "and --across leaves out every pair within one system; drop the --pin or "
                     "--across"
                 )
-            b = score_pair(self.data, teacher, learner, self.weights, self.history)
+            b = score_pair(self.data, teacher, learner, self.weights, self.adjustments)
             if b.excluded or b.score <= 0 or b.repeat or (self.new_only and b.partner):
                 raise PeermatchError(f"--pin {teacher}:{learner}: {self._why_no_link(b)}")
             pairs.append((index[teacher], index[learner]))
@@ -155,12 +155,12 @@ class PlanContext:
                 f"{teacher} has no strength on any of {learner}'s challenges or a related "
                 "topic, so the pair scores 0"
             )
-        if b.repeat and self.history is not None:
-            years = sorted({link.year for link in self.history.excluded[(teacher, learner)]})
+        if b.repeat and self.adjustments is not None:
+            years = sorted({link.year for link in self.adjustments.excluded[(teacher, learner)]})
             return (
                 f"{teacher} already taught {learner} in {', '.join(map(str, years))} "
-                f"({self.history.file}), within --window {self.history.window} of "
-                f"{self.history.year}; drop the --pin or narrow --window"
+                f"({self.adjustments.file}), within --window {self.adjustments.window} of "
+                f"{self.adjustments.year}; drop the --pin or narrow --window"
             )
         return "they are existing partners, which --new-only leaves out"
 
@@ -176,7 +176,7 @@ class PlanContext:
             ids[self.cand.teacher[li]],
             ids[self.cand.learner[li]],
             self.weights,
-            self.history,
+            self.adjustments,
         )
         m = to_match(b, 1, self.data)
         credits = sorted(
@@ -298,14 +298,14 @@ class PlanContext:
             if self.across and o not in excluded and self.data.same_system(o, p.id)
         ]
         repeats = []
-        if self.history is not None:
-            history = self.history
+        if self.adjustments is not None:
+            adjustments = self.adjustments
             repeats = [
                 o
                 for o in possible
                 if o not in excluded
                 and o not in family
-                and history.is_excluded(*((o, p.id) if learning else (p.id, o)))
+                and adjustments.is_excluded(*((o, p.id) if learning else (p.id, o)))
             ]
         partners = [o for o in possible if o not in (*excluded, *family, *repeats)]
         who = "that could teach it" if learning else "it could teach"
@@ -318,10 +318,10 @@ class PlanContext:
                 f"{', '.join(family)} {'are' if len(family) > 1 else 'is'} in its own system "
                 f"({root}), which --across leaves out"
             )
-        if repeats and self.history is not None:
+        if repeats and self.adjustments is not None:
             parts.append(
                 f"{', '.join(repeats)} already linked with it within --window "
-                f"{self.history.window} of {self.history.year} ({self.history.file})"
+                f"{self.adjustments.window} of {self.adjustments.year} ({self.adjustments.file})"
             )
         if partners:
             are = "are existing partners" if len(partners) > 1 else "is an existing partner"

@@ -127,24 +127,24 @@ EXPLAIN_COLUMNS = (
 def explain_listing(
     b: Breakdown,
     data: Dataset,
-    history: Adjustments | None = None,
+    adjustments: Adjustments | None = None,
     weights: Weights = DEFAULT_WEIGHTS,
 ) -> Listing:
     match = _match_fields(b)
     extra: dict[str, object] = {"match": match}
-    footer = explain_summary(b, with_history=history is not None)
+    footer = explain_summary(b, with_history=adjustments is not None)
     if b.same_system is not None:
         footer += (
             f"\nsame system: {data.same_system_text(b.teacher, b.learner)}; "
             "--across leaves this pair out"
         )
-    if history is not None:
+    if adjustments is not None:
         from peermatch.scoring import adjustments as past
 
         match["history_factor"] = b.history_factor
         match["repeat"] = b.repeat
-        extra["history"] = past.explain_data(history, b.teacher, b.learner)
-        footer += "\n" + "\n".join(past.explain_lines(history, b.teacher, b.learner, weights))
+        extra["history"] = past.explain_data(adjustments, b.teacher, b.learner)
+        footer += "\n" + "\n".join(past.explain_lines(adjustments, b.teacher, b.learner, weights))
     return Listing(
         key="topics",
         rows=_explain_rows(b),

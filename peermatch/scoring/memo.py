@@ -58,7 +58,7 @@ class Memo:
         self,
         data: Dataset,
         weights: Weights,
-        history: Adjustments | None,
+        adjustments: Adjustments | None,
         options: tuple[object, ...],
         compute: Callable[[], Iterable[Match]],
     ) -> Iterator[Match]:
@@ -66,7 +66,7 @@ class Memo:
         if not data.fingerprint:
             self.report("matches: not cached (the data was built in code, or cut to some topics)")
             return iter(compute())
-        key = matches_key(data, weights, history, options)
+        key = matches_key(data, weights, adjustments, options)
         folder = store.cache_dir()
         problem = store.private_folder(folder, create=False) if folder.exists() else None
         if problem is not None:
@@ -102,11 +102,11 @@ class Memo:
 
 
 def matches_key(
-    data: Dataset, weights: Weights, history: Adjustments | None, options: tuple[object, ...]
+    data: Dataset, weights: Weights, adjustments: Adjustments | None, options: tuple[object, ...]
 ) -> str:
     """The key of the rows these inputs make (see the module's docstring)."""
-    lifted = sorted(history.factors.items()) if history is not None else None
-    repeats = sorted(history.excluded) if history is not None else None
+    lifted = sorted(adjustments.factors.items()) if adjustments is not None else None
+    repeats = sorted(adjustments.excluded) if adjustments is not None else None
     parts = (FORMAT, data.fingerprint, code_digest(), weights, lifted, repeats, options)
     return store.digest(repr(parts).encode("utf-8", "surrogateescape"))
 

@@ -38,29 +38,29 @@ if TYPE_CHECKING:
 
 
 class HistoryOverlay:
-    """``cohort`` with ``history`` applied (``None``: no history, the plain matrix)."""
+    """``cohort`` with ``adjustments`` applied (``None``: no history, the plain matrix)."""
 
-    def __init__(self, cohort: Cohort, history: Adjustments | None) -> None:
+    def __init__(self, cohort: Cohort, adjustments: Adjustments | None) -> None:
         self.cohort = cohort
-        self.history = history
+        self.adjustments = adjustments
         self.lifted: dict[str, set[str]] = {}  # learner -> its lifted teachers
         self.touched: dict[str, set[str]] = {}  # learner -> teachers lifted or repeats
         self.repeats: dict[str, int] = {}  # learner -> how many repeats it has
-        if history is not None:
-            for _, learner in history.excluded:
+        if adjustments is not None:
+            for _, learner in adjustments.excluded:
                 self.repeats[learner] = self.repeats.get(learner, 0) + 1
-            for teacher, learner in history.factors:
+            for teacher, learner in adjustments.factors:
                 self.lifted.setdefault(learner, set()).add(teacher)
-            for teacher, learner in (*history.excluded, *history.factors):
+            for teacher, learner in (*adjustments.excluded, *adjustments.factors):
                 self.touched.setdefault(learner, set()).add(teacher)
 
     def breakdown(self, teacher: str, learner: str) -> Breakdown:
         c = self.cohort
-        return score_pair(c.data, teacher, learner, c.weights, self.history)
+        return score_pair(c.data, teacher, learner, c.weights, self.adjustments)
 
     def allows(self, teacher: str, learner: str) -> bool:
         """Whether the pair may be linked at all (not a repeat)."""
-        return self.history is None or not self.history.is_excluded(teacher, learner)
+        return self.adjustments is None or not self.adjustments.is_excluded(teacher, learner)
 
     # -- each learner's best teachers
 
@@ -79,7 +79,7 @@ class HistoryOverlay:
         c = self.cohort
         rows = np.array([c.index[sid] for sid in learners], dtype=np.intp)
         deeper = top
-        if self.history is not None and top > 0:
+        if self.adjustments is not None and top > 0:
             deeper = top + max((self.repeats.get(sid, 0) for sid in learners), default=0)
         out: dict[str, list[Breakdown]] = {}
         with progress.step("scoring", len(rows)) as advance:
@@ -87,7 +87,7 @@ class HistoryOverlay:
                 rows, top=deeper, new_only=new_only, min_score=min_score, progress=advance
             ):
                 learner = c.ids[ranked.learner]
-                if self.history is None:
+                if self.adjustments is None:
                     out[learner] = [
                         score_pair(c.data, c.ids[t], learner, c.weights) for t in ranked.teachers
                     ]
@@ -164,7 +164,7 @@ class HistoryOverlay:
         from peermatch.scoring.places import ranks_of
 
         c = self.cohort
-        if self.history is None:
+        if self.adjustments is None:
             return ranks_of(c, teacher, learner, new_only)
         pairs = [
             (c.ids[t], c.ids[lr]) for t, lr in zip(teacher.tolist(), learner.tolist(), strict=True)
@@ -181,7 +181,7 @@ class HistoryOverlay:
         from peermatch.scoring.places import teaching
 
         c = self.cohort
-        if self.history is None:
+        if self.adjustments is None:
             return [
                 (score_pair(c.data, system, c.ids[learner], c.weights), rank)
                 for learner, rank in teaching(
@@ -211,30 +211,30 @@ class HistoryOverlay:
         scores (lifted ones rescored) and each kept link's place in its learner's ranking."""
         import numpy as np
 
-        assert self.history is not None
+        assert self.adjustments is not None
         ids = self.cohort.ids
         pairs = [
             (ids[t], ids[lr]) for t, lr in zip(teacher.tolist(), learner.tolist(), strict=True)
         ]
-        keep = np.array([pr not in self.history.excluded for pr in pairs], dtype=bool)
+        keep = np.array([pr not in self.adjustments.excluded for pr in pairs], dtype=bool)
         pairs = [pr for pr, k in zip(pairs, keep.tolist(), strict=True) if k]
         final = score[keep].copy()
         for i, (t, lr) in enumerate(pairs):
-            if (t, lr) in self.history.factors:
+            if (t, lr) in self.adjustments.factors:
                 final[i] = self.breakdown(t, lr).score
         return keep, final, self.places(pairs, new_only)
 
     def touched_pairs(self) -> list[tuple[str, str]]:
         """Every pair the history changes: repeats and lifted pairs."""
-        assert self.history is not None
-        return [*self.history.excluded, *self.history.factors]
+        assert self.adjustments is not None
+        return [*self.adjustments.excluded, *self.adjustments.factors]
 
     def lifted_links(self, new_only: bool) -> list[tuple[str, str, float]]:
         """The lifted pairs that can be linked, with their lifted scores (for pricing: the
         matrix prices every other link)."""
-        assert self.history is not None
+        assert self.adjustments is not None
         out = []
-        for teacher, learner in sorted(self.history.factors):
+        for teacher, learner in sorted(self.adjustments.factors):
             b = self.breakdown(teacher, learner)
             if kept_in_ranking(b, 0.0, new_only, self.cohort.across):
                 out.append((teacher, learner, b.score))

@@ -82,7 +82,7 @@ def rank_all(
     min_score: float = 0.0,
     learners: Sequence[str] | None = None,
     method: Method = "auto",
-    history: Adjustments | None = None,
+    adjustments: Adjustments | None = None,
     across: bool = False,
 ) -> Ranking:
     """Rank each learner's teachers: scores above 0 (and at least ``min_score``), best first.
@@ -93,11 +93,14 @@ def rank_all(
     (default: all, by id).
     ``method`` picks the reference loop or :mod:`peermatch.scoring.matrix`; both give the same
     ranking (the tests hold them to it), and every row is a :func:`score_pair` breakdown.
-    With ``history`` (:func:`peermatch.files.history.adjustments`), repeats of recent links are
-    left out and lifted pairs scored up, on both paths.
+    With ``adjustments`` (what a history changes:
+    :func:`peermatch.scoring.adjustments.adjustments`), repeats of recent links are left out
+    and lifted pairs scored up, on both paths.
     """
     with paused_gc():
-        return _rank_all(data, weights, new_only, top, min_score, learners, method, history, across)
+        return _rank_all(
+            data, weights, new_only, top, min_score, learners, method, adjustments, across
+        )
 
 
 def _rank_all(
@@ -108,7 +111,7 @@ def _rank_all(
     min_score: float,
     learners: Sequence[str] | None,
     method: Method,
-    history: Adjustments | None = None,
+    adjustments: Adjustments | None = None,
     across: bool = False,
 ) -> Ranking:
     wanted = [p.id for p in data.systems] if learners is None else sorted(set(learners))
@@ -116,7 +119,7 @@ def _rank_all(
         from peermatch.scoring.matrix import Cohort
         from peermatch.scoring.overlay import HistoryOverlay
 
-        overlay = HistoryOverlay(Cohort(data, weights, across=across), history)
+        overlay = HistoryOverlay(Cohort(data, weights, across=across), adjustments)
         return Ranking(overlay.ranking(wanted, top=top, new_only=new_only, min_score=min_score))
     ranking = Ranking()
     candidates = candidate_teachers(data)
@@ -124,7 +127,7 @@ def _rank_all(
         for learner in wanted:
             rows = []
             for teacher in sorted(candidates[learner]):
-                b = score_pair(data, teacher, learner, weights, history)
+                b = score_pair(data, teacher, learner, weights, adjustments)
                 if not kept_in_ranking(b, min_score, new_only, across):
                     continue
                 rows.append(b)
@@ -143,7 +146,7 @@ def suggest(
     new_only: bool = False,
     weights: Weights = DEFAULT_WEIGHTS,
     method: Method = "auto",
-    history: Adjustments | None = None,
+    adjustments: Adjustments | None = None,
     topics: Sequence[str] | None = None,
     role: Role | None = None,
     across: bool = False,
@@ -174,13 +177,15 @@ def suggest(
                 new_only=new_only,
                 weights=weights,
                 method=method,
-                history=history,
+                adjustments=adjustments,
                 across=across,
                 memo=memo,
             )
         )
     with paused_gc():
-        rows = _suggest(data, top, system, min_score, new_only, weights, method, history, across)
+        rows = _suggest(
+            data, top, system, min_score, new_only, weights, method, adjustments, across
+        )
     if role == "learner":
         return [m for m in rows if m.learner == system]
     if role == "teacher":
@@ -196,7 +201,7 @@ def _suggest(
     new_only: bool,
     weights: Weights,
     method: Method,
-    history: Adjustments | None = None,
+    adjustments: Adjustments | None = None,
     across: bool = False,
 ) -> list[Match]:
     if system is None:
@@ -207,7 +212,7 @@ def _suggest(
             top=top,
             min_score=min_score,
             method=method,
-            history=history,
+            adjustments=adjustments,
             across=across,
         )
         return [
@@ -216,14 +221,16 @@ def _suggest(
             for rank, b in enumerate(ranking.by_learner[learner], start=1)
         ]
     if uses_fast_path(data, method):
-        return _suggest_for_fast(data, system, top, min_score, new_only, weights, history, across)
+        return _suggest_for_fast(
+            data, system, top, min_score, new_only, weights, adjustments, across
+        )
     ranking = rank_all(
         data,
         weights,
         new_only=new_only,
         min_score=min_score,
         method=method,
-        history=history,
+        adjustments=adjustments,
         across=across,
     )
     rows: list[Match] = []
@@ -250,7 +257,7 @@ def iter_suggest(
     new_only: bool = False,
     weights: Weights = DEFAULT_WEIGHTS,
     method: Method = "auto",
-    history: Adjustments | None = None,
+    adjustments: Adjustments | None = None,
     topics: Sequence[str] | None = None,
     across: bool = False,
     memo: Memo | None = None,
@@ -262,12 +269,12 @@ def iter_suggest(
         data = data.with_needs_only(topics)
 
     def made() -> Iterator[Match]:
-        return _streamed(data, top, min_score, new_only, weights, method, history, across)
+        return _streamed(data, top, min_score, new_only, weights, method, adjustments, across)
 
     if _memoised(memo, data, top, method):
         assert memo is not None
         options = ("suggest", top, min_score, new_only, across)
-        return memo.matches(data, weights, history, options, made)
+        return memo.matches(data, weights, adjustments, options, made)
     return made()
 
 
@@ -283,7 +290,7 @@ def _streamed(
     new_only: bool,
     weights: Weights,
     method: Method,
-    history: Adjustments | None,
+    adjustments: Adjustments | None,
     across: bool,
 ) -> Iterator[Match]:
     learners = [p.id for p in data.systems]  # the dataset keeps them by id
@@ -291,7 +298,7 @@ def _streamed(
         from peermatch.scoring.matrix import Cohort
         from peermatch.scoring.overlay import HistoryOverlay
 
-        overlay = HistoryOverlay(Cohort(data, weights, across=across), history)
+        overlay = HistoryOverlay(Cohort(data, weights, across=across), adjustments)
     for start in range(0, len(learners), STREAM_CHUNK):
         chunk = learners[start : start + STREAM_CHUNK]
         with paused_gc():
@@ -306,7 +313,7 @@ def _streamed(
                     min_score=min_score,
                     learners=chunk,
                     method=method,
-                    history=history,
+                    adjustments=adjustments,
                     across=across,
                 ).by_learner
             rows = [
@@ -324,14 +331,14 @@ def _suggest_for_fast(
     min_score: float,
     new_only: bool,
     weights: Weights,
-    history: Adjustments | None = None,
+    adjustments: Adjustments | None = None,
     across: bool = False,
 ) -> list[Match]:
     """``suggest --for`` on a large cohort: the same rows, without ranking every learner."""
     from peermatch.scoring.matrix import Cohort
     from peermatch.scoring.overlay import HistoryOverlay
 
-    overlay = HistoryOverlay(Cohort(data, weights, across=across), history)
+    overlay = HistoryOverlay(Cohort(data, weights, across=across), adjustments)
     mine = overlay.ranking([system], top=top, new_only=new_only, min_score=min_score)[system]
     rows = [to_match(b, rank, data) for rank, b in enumerate(mine, start=1)]
     teaching = overlay.teaching(system, top=top, new_only=new_only, min_score=min_score)

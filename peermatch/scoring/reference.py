@@ -200,11 +200,12 @@ def score_pair(
     teacher: str,
     learner: str,
     weights: Weights = DEFAULT_WEIGHTS,
-    history: Adjustments | None = None,
+    adjustments: Adjustments | None = None,
 ) -> Breakdown:
     """The full breakdown of the pair ``teacher -> learner`` (the reference definition).
 
-    With ``history`` (:func:`peermatch.files.history.adjustments`), the score is multiplied by the
+    With ``adjustments`` (what a history changes:
+    :func:`peermatch.scoring.adjustments.adjustments`), the score is multiplied by the
     pair's history factor and capped at 100, and a pair that repeats a recent link is
     marked ``repeat``.
     """
@@ -217,7 +218,7 @@ def score_pair(
     partner = lr.id in t.partners or t.id in lr.partners
     pf = weights.partner_factor if partner else 1.0
     score = 100.0 * base * context.factor * pf if base > 0 else 0.0
-    hf = history.factor(t.id, lr.id) if history is not None else 1.0
+    hf = adjustments.factor(t.id, lr.id) if adjustments is not None else 1.0
     if hf != 1.0 and score > 0:
         score = min(100.0, score * hf)
     return Breakdown(
@@ -234,7 +235,7 @@ def score_pair(
         two_way=base > 0 and can_teach(lr, t, data),
         excluded=lr.id in t.exclude or t.id in lr.exclude,
         history_factor=hf,
-        repeat=history is not None and history.is_excluded(t.id, lr.id),
+        repeat=adjustments is not None and adjustments.is_excluded(t.id, lr.id),
         same_system=data.same_system(t.id, lr.id),
     )
 
@@ -261,7 +262,7 @@ def explain(
     teacher: str,
     learner: str,
     weights: Weights = DEFAULT_WEIGHTS,
-    history: Adjustments | None = None,
+    adjustments: Adjustments | None = None,
 ) -> Breakdown:
     """The full breakdown of one match (same as :func:`score_pair`)."""
-    return score_pair(data, teacher, learner, weights, history)
+    return score_pair(data, teacher, learner, weights, adjustments)

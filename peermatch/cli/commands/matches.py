@@ -93,7 +93,7 @@ def suggest(
         min_score=min_score,
         new_only=new_only,
         weights=w,
-        history=shared.adjustments(dataset, w, note=True),
+        adjustments=shared.adjustments(dataset, w, note=True),
         across=across,
         memo=None if shared.no_cache else Memo(info),  # a large cohort's rows, for next time
     )

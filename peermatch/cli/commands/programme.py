@@ -161,7 +161,7 @@ def plan(
     result = make_plan(
         dataset,
         weights=w,
-        history=shared.adjustments(dataset, w, note=True),
+        adjustments=shared.adjustments(dataset, w, note=True),
         teach=teach,
         learn=learn,
         new_only=new_only,

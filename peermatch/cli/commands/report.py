@@ -70,7 +70,7 @@ def report(
         _report_format(fmt, shared.output).value,
         plan_file=plan,
         weights=w,
-        history=shared.adjustments(dataset, w),
+        adjustments=shared.adjustments(dataset, w),
         title=title,
         teams=teams,
     )

@@ -51,7 +51,7 @@ def who(
         system=named,
         learners=learners,
         weights=w,
-        history=shared.adjustments(dataset, w) if named else None,
+        adjustments=shared.adjustments(dataset, w) if named else None,
     )
     shared.emit(who_listing(result))
 

@@ -51,7 +51,7 @@ def programme_report(
     *,
     plan_file: Path | None,
     weights: Weights,
-    history: Adjustments | None,
+    adjustments: Adjustments | None,
     title: str,
     teams: bool,
 ) -> str:
@@ -64,13 +64,15 @@ def programme_report(
     else:
         from peermatch.planning.api import plan
 
-        drawn = plan(data, weights=weights, history=history)
+        drawn = plan(data, weights=weights, adjustments=adjustments)
     made = None
     if teams:
         from peermatch.planning.teams import teams as make_teams
 
         made = make_teams(data, weights=weights)
-    built = build_report(data, drawn, weights=weights, history=history, title=title, teams=made)
+    built = build_report(
+        data, drawn, weights=weights, adjustments=adjustments, title=title, teams=made
+    )
     return render(built, fmt)
 
 

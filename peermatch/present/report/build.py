@@ -75,7 +75,7 @@ def build_report(
     plan: Plan,
     *,
     weights: Weights = DEFAULT_WEIGHTS,
-    history: Adjustments | None = None,
+    adjustments: Adjustments | None = None,
     title: str = "Peer learning programme",
     teams: Teams | None = None,
 ) -> Report:
@@ -85,11 +85,12 @@ def build_report(
     for link in plan.links:
         if link.ring is not None:
             ring_of[(link.teacher, link.learner)] = link.ring
-    breakdowns = {p: score_pair(data, p[0], p[1], weights, history) for p in sorted(pairs)}
+    breakdowns = {p: score_pair(data, p[0], p[1], weights, adjustments) for p in sorted(pairs)}
     note = ""
-    if history is not None:
+    if adjustments is not None:
         note = (
-            f"History {history.file}: links made in {history.year - history.window} or later "
+            f"History {adjustments.file}: links made in "
+            f"{adjustments.year - adjustments.window} or later "
             f"are not repeated; teachers whose past links were rated well are lifted."
         )
     return Report(

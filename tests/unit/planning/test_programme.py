@@ -268,7 +268,7 @@ def test_every_option_leaves_out_recent_repeats() -> None:
     }
     assert any(adj.is_excluded(*p) for p in seen)  # without the history, repeats are planned
     for options in ({"objective": "fair"}, {"rounds": 3}, {"alternates": 3}, {"keep": plain}):
-        result = plan(data, history=adj, **options)  # type: ignore[arg-type]
+        result = plan(data, adjustments=adj, **options)  # type: ignore[arg-type]
         pairs = [(k.teacher, k.learner) for k in result.links]
         pairs += [(a.teacher, a.learner) for a in result.alternates or []]
         assert not any(adj.is_excluded(*p) for p in pairs)

@@ -139,7 +139,7 @@ def test_heatmap_gaps_and_history_note(tmp_path) -> None:  # type: ignore[no-unt
     from peermatch.scoring.adjustments import adjustments
 
     adj = adjustments(load_history(REPO / "examples" / "history.yaml", data), data)
-    r = report.build_report(data, read_plan(SHIPPED_PLAN, data), history=adj)
+    r = report.build_report(data, read_plan(SHIPPED_PLAN, data), adjustments=adj)
     assert "links made in 2023 or later are not repeated" in report.render_html(r)
 
 

@@ -183,7 +183,7 @@ def test_planning_year_needs_links_or_year(data) -> None:  # type: ignore[no-unt
 def test_suggest_leaves_out_repeats_and_lifts(data) -> None:  # type: ignore[no-untyped-def]
     adj = adjustments(history.load_history(EXAMPLE, data), data)
     before = {(m.teacher, m.learner): m for m in suggest(data, top=0)}
-    after = {(m.teacher, m.learner): m for m in suggest(data, top=0, history=adj)}
+    after = {(m.teacher, m.learner): m for m in suggest(data, top=0, adjustments=adj)}
     assert ("nenc", "east-surrey") in before
     # an excluded pair that is no match anyway (e.g. wyaat -> frimley) has nothing to remove
     assert set(before) - set(after) == set(adj.excluded) & set(before)
@@ -196,7 +196,7 @@ def test_suggest_leaves_out_repeats_and_lifts(data) -> None:  # type: ignore[no-
 def test_scores_are_capped_at_100(tmp_path) -> None:  # type: ignore[no-untyped-def]
     data = peermatch.load(REPO / "tests" / "data" / "valid" / "small")
     h = small_history(("alpha", "beta", "ambulance-handover", 2020, 5))
-    b = score_pair(data, "alpha", "beta", history=adjustments(h, data))
+    b = score_pair(data, "alpha", "beta", adjustments=adjustments(h, data))
     plain = score_pair(data, "alpha", "beta")
     assert b.history_factor == 1.125
     assert b.score == min(100.0, plain.score * 1.125)
@@ -292,11 +292,11 @@ def test_history_keeps_scores_percentages_and_only_lifts(case) -> None:  # type:
     for t in data.systems:
         for lr in data.systems:
             plain = score_pair(data, t.id, lr.id)
-            b = score_pair(data, t.id, lr.id, history=adj)
+            b = score_pair(data, t.id, lr.id, adjustments=adj)
             assert 0 <= b.score <= 100
             assert b.score >= plain.score
             assert (b.score == 0) == (plain.score == 0)
-    shown = {(m.teacher, m.learner) for m in suggest(data, top=0, history=adj)}
+    shown = {(m.teacher, m.learner) for m in suggest(data, top=0, adjustments=adj)}
     assert not shown & set(adj.excluded)
 
 
@@ -317,8 +317,8 @@ def test_history_keeps_scores_monotone_in_level(case, draw) -> None:  # type: ig
     after, adj_after = _adj(raised, links)
     for lr in data.systems:
         assert (
-            score_pair(after, teacher["id"], lr.id, history=adj_after).score
-            >= score_pair(data, teacher["id"], lr.id, history=adj).score
+            score_pair(after, teacher["id"], lr.id, adjustments=adj_after).score
+            >= score_pair(data, teacher["id"], lr.id, adjustments=adj).score
         )
 
 
@@ -342,8 +342,8 @@ def test_history_keeps_scores_monotone_in_priority(case, draw) -> None:  # type:
     for t in data.systems:
         if entry["challenge"] in t.strengths:
             assert (
-                score_pair(after, t.id, learner["id"], history=adj_after).score
-                >= score_pair(data, t.id, learner["id"], history=adj).score
+                score_pair(after, t.id, learner["id"], adjustments=adj_after).score
+                >= score_pair(data, t.id, learner["id"], adjustments=adj).score
             )
 
 
@@ -439,8 +439,8 @@ def test_fast_suggest_with_history_is_the_reference(
         "system": system,
         "across": across,
     }
-    fast = suggest(data, weights=w, method="fast", history=adj, **options)
-    ref = suggest(data, weights=w, method="reference", history=adj, **options)
+    fast = suggest(data, weights=w, method="fast", adjustments=adj, **options)
+    ref = suggest(data, weights=w, method="reference", adjustments=adj, **options)
     assert fast == ref
 
 
@@ -458,12 +458,12 @@ def test_fast_path_with_history_on_the_shipped_data(data, top) -> None:  # type:
         )
     )
     for adj in (adjustments(h, data), adjustments(history.load_history(EXAMPLE, data), data)):
-        fast = rank_all(data, top=top, method="fast", history=adj)
-        ref = rank_all(data, top=top, method="reference", history=adj)
+        fast = rank_all(data, top=top, method="fast", adjustments=adj)
+        ref = rank_all(data, top=top, method="reference", adjustments=adj)
         assert fast.by_learner == ref.by_learner
         for who in ("nenc", "dorset", "east-surrey"):
-            assert suggest(data, top=top, system=who, method="fast", history=adj) == suggest(
-                data, top=top, system=who, method="reference", history=adj
+            assert suggest(data, top=top, system=who, method="fast", adjustments=adj) == suggest(
+                data, top=top, system=who, method="reference", adjustments=adj
             )
 
 
@@ -475,14 +475,14 @@ def test_plan_leaves_out_repeats_and_lifts(data) -> None:  # type: ignore[no-unt
 
     adj = adjustments(history.load_history(EXAMPLE, data), data)
     before = plan(data)
-    after = plan(data, history=adj)
+    after = plan(data, adjustments=adj)
     assert {(k.teacher, k.learner) for k in before.links} & set(adj.excluded)
     assert not {(k.teacher, k.learner) for k in after.links} & set(adj.excluded)
     lifted = [k for k in after.links if adj.factor(k.teacher, k.learner) > 1]
     assert lifted
     for k in lifted:
         assert "past links rated well" in k.reason
-        assert k.score == score_pair(data, k.teacher, k.learner, history=adj).score
+        assert k.score == score_pair(data, k.teacher, k.learner, adjustments=adj).score
     assert after.settings["history"] == {"file": str(EXAMPLE), "year": 2025, "window": 2}
 
 
@@ -505,7 +505,7 @@ def test_a_system_whose_only_partners_are_repeats_is_told_why(tmp_path) -> None:
 
     data = peermatch.load(REPO / "tests" / "data" / "valid" / "small")
     adj = adjustments(small_history(("beta", "alpha", "camhs", 2024, 4)), data)
-    result = plan(data, history=adj)
+    result = plan(data, adjustments=adj)
     (why,) = [x for x in result.left_out if x.system == "alpha" and x.role == "learn"]
     assert why.code == "repeat"
     assert "beta already linked with it within --window 2 of 2025" in why.reason
@@ -525,7 +525,7 @@ def test_fast_plan_with_history_is_the_reference_plan(monkeypatch, case, new_onl
     data, w, adj = case
 
     fast, ref = (
-        plan(data, weights=w, new_only=new_only, history=adj, method=m, teach=cap, learn=cap)
+        plan(data, weights=w, new_only=new_only, adjustments=adj, method=m, teach=cap, learn=cap)
         for m in ("fast", "reference")
     )
     # the same optimum (ties may be broken differently when candidates are pruned)
@@ -559,7 +559,7 @@ def test_column_generation_prices_lifted_links(monkeypatch) -> None:  # type: ig
     adj = adjustments(history.load_history(folder / "history.yaml", data), data, w, year=2025)
     monkeypatch.setattr(tuning, "PRUNE", 1)
     fast, ref = (
-        planning.plan(data, weights=w, history=adj, method=m, teach=1, learn=1)
+        planning.plan(data, weights=w, adjustments=adj, method=m, teach=1, learn=1)
         for m in ("fast", "reference")
     )
     assert ("t5", "z-learner") in {(k.teacher, k.learner) for k in ref.links}
