@@ -410,7 +410,7 @@ def test_fast_ranking_with_history_is_the_reference(
         "top": top,
         "new_only": new_only,
         "min_score": min_score,
-        "history": adj,
+        "adjustments": adj,
         "across": across,
     }
     fast = rank_all(data, w, method="fast", **options)
