@@ -19,6 +19,21 @@ from conftest import REPO, SMALL
 HEAVY = ("numpy", "scipy", "rapidfuzz")
 
 
+def python_c(code: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """``python -c code args...`` from the checkout, in a process of its own."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env.pop("PEERMATCH_DATA", None)
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=60,
+        check=False,
+    )
+
+
 def imported_by(code: str) -> set[str]:
     """The top-level modules (and peermatch's own) that ``code`` leaves imported."""
     probe = (
@@ -28,17 +43,7 @@ def imported_by(code: str) -> set[str]:
         "import json\n"
         "print(json.dumps(names), file=sys.__stderr__)\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    env.pop("PEERMATCH_DATA", None)
-    proc = subprocess.run(
-        [sys.executable, "-c", probe],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=REPO,
-        timeout=60,
-        check=False,
-    )
+    proc = python_c(probe)
     return set(json.loads(proc.stderr.strip().splitlines()[-1]))
 
 
@@ -258,31 +263,14 @@ def test_start_up_runs_without_the_cyclic_collector_until_the_data_is_loaded() -
     """The console script pauses the collector before it imports the command line and
     resumes it, with what start-up built frozen, once the data is loaded; what is alive at
     the end is frozen too (cli.app.main)."""
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    proc = subprocess.run(
-        [sys.executable, "-c", GC_PROBE, "suggest", "--data", str(SMALL), "--top", "1"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=REPO,
-        timeout=60,
-        check=False,
-    )
+    proc = python_c(GC_PROBE, "suggest", "--data", str(SMALL), "--top", "1")
     assert proc.returncode == 0, proc.stderr
     lines = proc.stderr.strip().splitlines()
     assert lines[-2:] == ["while loading: 0 False", "after: True True"], proc.stderr
     assert "learner" in proc.stdout  # it did run
     # validate loads no dataset: paused to the end, and all frozen then, so that the
     # collection at exit walks nothing
-    proc = subprocess.run(
-        [sys.executable, "-c", GC_PROBE, "validate", "--data", str(SMALL), "--no-cache"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=REPO,
-        timeout=60,
-        check=False,
-    )
+    proc = python_c(GC_PROBE, "validate", "--data", str(SMALL), "--no-cache")
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr.strip().splitlines()[-1] == "after: False True", proc.stderr
     assert "no problems found" in proc.stdout
@@ -325,8 +313,5 @@ def test_a_first_run_builds_only_the_models_of_the_files_it_reads(tmp_path: Path
         " models.PeersFile) if m.__pydantic_complete__]\n"
         "print(built, file=sys.__stderr__)\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    proc = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
-    )
+    proc = python_c(code)
     assert proc.stderr.strip().splitlines()[-1] == "['SystemsFile', 'ChallengesFile']"
